@@ -1,0 +1,20 @@
+//! Pure survey logic, shared by the browser widget and the native collector.
+//!
+//! Nothing in here touches the DOM, the network or the clock: every function is a
+//! plain transformation, so it is tested natively with `cargo test` and the
+//! collector can re-check exactly what the widget checked.
+
+pub mod answers;
+pub mod ids;
+pub mod payload;
+pub mod questionnaire;
+pub mod session;
+pub mod templates;
+pub mod text;
+
+pub use answers::{Answer, Answers};
+pub use ids::{QuestionId, ResponseId, SurveyId};
+pub use payload::{PayloadError, ResponsePayload};
+pub use questionnaire::{Definition, DefinitionError, Input, Page, Question};
+pub use session::{Progress, Session, SessionError};
+pub use text::{Locale, LocalizedText};

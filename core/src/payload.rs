@@ -1,0 +1,215 @@
+//! The response the widget posts and the collector stores (format `survey-response/1`).
+
+use crate::answers::Answers;
+use crate::ids::{is_valid_id, ResponseId, SurveyId};
+use crate::questionnaire::Definition;
+use crate::text::Locale;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The format tag of a posted response.
+pub const RESPONSE_FORMAT: &str = "survey-response/1";
+/// Context values (dealer, repair order, …) are short identifiers, not documents.
+pub const MAX_CONTEXT_VALUE: usize = 128;
+/// More context keys than this is a misuse, not a visit.
+pub const MAX_CONTEXT_KEYS: usize = 16;
+
+/// One customer's response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponsePayload {
+    pub format: String,
+    /// Made on the device; the collector stores a response once per id.
+    pub id: ResponseId,
+    pub survey: SurveyRef,
+    pub locale: Locale,
+    /// RFC 3339 UTC time the customer submitted, from the device clock.
+    pub created_at: String,
+    /// The visit the response is about: dealer, repair order, advisor, visit date.
+    #[serde(default)]
+    pub context: BTreeMap<String, String>,
+    pub answers: Answers,
+    pub client: ClientInfo,
+}
+
+/// Which questionnaire, and which version of it, was answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyRef {
+    pub id: SurveyId,
+    pub version: u32,
+}
+
+/// What sent the response, for support and the widget's own HEART signals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientInfo {
+    pub widget_version: String,
+    pub mode: Mode,
+}
+
+/// The way the customer came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// The stand-alone page (QR link or direct link).
+    Page,
+    /// Mounted by a script tag on another site.
+    Embed,
+    Kiosk,
+}
+
+/// Why a payload was refused; the collector sends `to_string()` back as the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadError {
+    pub path: String,
+    pub problem: String,
+}
+
+impl fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.problem)
+        } else {
+            write!(f, "{}: {}", self.path, self.problem)
+        }
+    }
+}
+
+impl std::error::Error for PayloadError {}
+
+impl ResponsePayload {
+    /// Parses a posted body; the error names the field at fault.
+    pub fn from_json(body: &str) -> Result<Self, PayloadError> {
+        let de = &mut serde_json::Deserializer::from_str(body);
+        serde_path_to_error::deserialize(de).map_err(|e| PayloadError {
+            path: if e.path().to_string() == "." {
+                String::new()
+            } else {
+                e.path().to_string()
+            },
+            problem: e.inner().to_string(),
+        })
+    }
+
+    /// Checks what the types alone do not: the format tag, the timestamp, context limits,
+    /// and, when the questionnaire is known, every answer against its question.
+    pub fn validate(&self, def: Option<&Definition>) -> Result<(), PayloadError> {
+        let err = |path: &str, problem: String| {
+            Err(PayloadError {
+                path: path.into(),
+                problem,
+            })
+        };
+        if self.format != RESPONSE_FORMAT {
+            return err(
+                "format",
+                format!("expected \"{RESPONSE_FORMAT}\", found {:?}", self.format),
+            );
+        }
+        if !is_valid_id(self.survey.id.as_str()) {
+            return err(
+                "survey.id",
+                format!("{:?} is not a valid survey id", self.survey.id.0),
+            );
+        }
+        if !Locale::is_well_formed(self.locale.as_str()) {
+            return err("locale", format!("not a language tag: {:?}", self.locale.0));
+        }
+        if !is_rfc3339_utc(&self.created_at) {
+            return err(
+                "created_at",
+                format!(
+                    "expected an RFC 3339 UTC time like 2026-11-23T10:00:00Z, found {:?}",
+                    self.created_at
+                ),
+            );
+        }
+        if self.context.len() > MAX_CONTEXT_KEYS {
+            return err("context", format!("at most {MAX_CONTEXT_KEYS} keys"));
+        }
+        for (k, v) in &self.context {
+            if !is_valid_id(k) {
+                return err("context", format!("{k:?} is not a valid key"));
+            }
+            if v.chars().count() > MAX_CONTEXT_VALUE {
+                return err(
+                    &format!("context.{k}"),
+                    format!("longer than {MAX_CONTEXT_VALUE} characters"),
+                );
+            }
+        }
+        if self.client.widget_version.len() > 32 {
+            return err("client.widget_version", "longer than 32 characters".into());
+        }
+        let Some(def) = def else { return Ok(()) };
+        if def.version != self.survey.version {
+            return err(
+                "survey.version",
+                format!(
+                    "survey \"{}\" is at version {}, found {}",
+                    def.id, def.version, self.survey.version
+                ),
+            );
+        }
+        for (id, answer) in &self.answers {
+            let Some(q) = def.question(id) else {
+                return err(
+                    &format!("answers.{id}"),
+                    format!("survey \"{}\" has no question \"{id}\"", def.id),
+                );
+            };
+            if let Err(e) = q.check(Some(answer)) {
+                return err(&format!("answers.{id}"), e.to_string());
+            }
+        }
+        for q in def.questions() {
+            if let Err(e) = q.check(self.answers.get(&q.id)) {
+                return err(&format!("answers.{}", q.id), e.to_string());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff]Z` with plausible field ranges.
+pub fn is_rfc3339_utc(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 20 || b.len() > 30 || *b.last().unwrap_or(&0) != b'Z' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = s.get(r)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    let shape = b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':';
+    let fraction = &s[19..s.len() - 1];
+    let fraction_ok = fraction.is_empty()
+        || (fraction.len() >= 2
+            && fraction.starts_with('.')
+            && fraction[1..].bytes().all(|c| c.is_ascii_digit()));
+    match (
+        digits(0..4),
+        digits(5..7),
+        digits(8..10),
+        digits(11..13),
+        digits(14..16),
+        digits(17..19),
+    ) {
+        (Some(_), Some(mo), Some(d), Some(h), Some(mi), Some(sec)) => {
+            shape
+                && fraction_ok
+                && (1..=12).contains(&mo)
+                && (1..=31).contains(&d)
+                && h < 24
+                && mi < 60
+                && sec < 61
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,112 @@
+//! The posted response: parsing, and validation against its questionnaire.
+
+use serde_json::{json, Value};
+use survey_core::payload::is_rfc3339_utc;
+use survey_core::{templates, ResponsePayload};
+
+fn valid() -> Value {
+    let def = templates::load("post-service").unwrap().unwrap();
+    let mut answers = serde_json::Map::new();
+    for q in def.questions().filter(|q| q.required) {
+        let a = match q.input {
+            survey_core::Input::YesNo { .. } => json!({"yes_no": true}),
+            _ => json!({"scale": 5}),
+        };
+        answers.insert(q.id.to_string(), a);
+    }
+    json!({
+        "format": "survey-response/1",
+        "id": "0b7e4f5c-7a3e-4c11-9f0e-3d2a1b0c9d8e",
+        "survey": {"id": "post-service", "version": 1},
+        "locale": "zh-CN",
+        "created_at": "2026-11-23T10:00:00.123Z",
+        "context": {"dealer": "D001"},
+        "answers": answers,
+        "client": {"widget_version": "0.1.0", "mode": "page"}
+    })
+}
+
+fn check(v: &Value) -> Result<(), String> {
+    let p = ResponsePayload::from_json(&v.to_string()).map_err(|e| e.to_string())?;
+    let def = templates::load(p.survey.id.as_str()).map(|d| d.unwrap());
+    p.validate(def.as_ref()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn a_complete_response_is_valid_and_round_trips() {
+    let v = valid();
+    check(&v).unwrap();
+    let p = ResponsePayload::from_json(&v.to_string()).unwrap();
+    assert_eq!(serde_json::to_value(&p).unwrap(), v);
+}
+
+#[test]
+fn missing_and_unknown_fields_are_named() {
+    let mut v = valid();
+    v.as_object_mut().unwrap().remove("answers");
+    assert!(check(&v)
+        .unwrap_err()
+        .starts_with("missing field `answers`"));
+    let mut v = valid();
+    v["survey"]["name"] = json!("x");
+    assert!(check(&v)
+        .unwrap_err()
+        .starts_with("survey.name: unknown field `name`"));
+}
+
+#[test]
+fn answers_are_checked_against_the_questionnaire() {
+    let mut v = valid();
+    v["answers"]["s_quality"] = json!({"scale": 6});
+    assert_eq!(
+        check(&v).unwrap_err(),
+        "answers.s_quality: must be between 1 and 5"
+    );
+    let mut v = valid();
+    v["answers"]["s_bogus"] = json!({"scale": 3});
+    assert_eq!(
+        check(&v).unwrap_err(),
+        "answers.s_bogus: survey \"post-service\" has no question \"s_bogus\""
+    );
+    let mut v = valid();
+    v["answers"].as_object_mut().unwrap().remove("nps");
+    assert_eq!(check(&v).unwrap_err(), "answers.nps: an answer is required");
+    let mut v = valid();
+    v["answers"]["nps"] = json!({"yes_no": true});
+    assert_eq!(
+        check(&v).unwrap_err(),
+        "answers.nps: wrong kind of answer for this question"
+    );
+}
+
+#[test]
+fn bad_id_time_and_context_are_refused() {
+    let mut v = valid();
+    v["id"] = json!("42");
+    assert!(check(&v).unwrap_err().starts_with("id: not a UUID"));
+    let mut v = valid();
+    v["created_at"] = json!("yesterday");
+    assert!(check(&v)
+        .unwrap_err()
+        .starts_with("created_at: expected an RFC 3339"));
+    let mut v = valid();
+    v["context"]["dealer"] = json!("x".repeat(129));
+    assert_eq!(
+        check(&v).unwrap_err(),
+        "context.dealer: longer than 128 characters"
+    );
+    let mut v = valid();
+    v["survey"]["version"] = json!(2);
+    assert!(check(&v).unwrap_err().starts_with("survey.version:"));
+}
+
+#[test]
+fn timestamps() {
+    assert!(is_rfc3339_utc("2026-11-23T10:00:00Z"));
+    assert!(is_rfc3339_utc("2026-11-23T10:00:00.123Z"));
+    assert!(!is_rfc3339_utc("2026-13-23T10:00:00Z"));
+    assert!(!is_rfc3339_utc("2026-11-23 10:00:00Z"));
+    assert!(!is_rfc3339_utc("2026-11-23T10:00:00+08:00"));
+    assert!(!is_rfc3339_utc("2026-11-23T10:00:00.Z"));
+    assert!(!is_rfc3339_utc("２０２６-11-23T10:00:00Z"));
+}
