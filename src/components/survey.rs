@@ -1,0 +1,152 @@
+use crate::components::language_switch::LanguageSwitch;
+use crate::components::progress::Progress;
+use crate::components::question::QuestionView;
+use crate::components::thank_you::ThankYou;
+use crate::hooks::{use_delivery, use_focus};
+use crate::i18n::{self, Msg};
+use crate::services::browser;
+use crate::state::{Action, Phase, SurveyState};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use survey_core::payload::Mode;
+use survey_core::{Definition, Locale};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct SurveyProps {
+    pub def: Rc<Definition>,
+    pub locale: Locale,
+    pub endpoint: AttrValue,
+    pub context: BTreeMap<String, String>,
+    pub mode: Mode,
+    /// Prefix for DOM ids, unique per mounted widget.
+    pub prefix: AttrValue,
+}
+
+/// A running survey: one page at a time, progress, back/next/submit, thank-you.
+#[component]
+pub fn Survey(props: &SurveyProps) -> Html {
+    let state = {
+        let (def, locale, context, mode) = (
+            props.def.clone(),
+            props.locale.clone(),
+            props.context.clone(),
+            props.mode,
+        );
+        use_reducer(move || SurveyState::new(def, locale, context, mode))
+    };
+    use_delivery(state.clone(), props.endpoint.clone());
+    use_focus(state.focus.clone(), props.prefix.clone());
+
+    let def = &state.def;
+    let l = &state.locale;
+    let prefix = &props.prefix;
+    let heading_id = format!("{prefix}-heading");
+    let on_locale = {
+        let state = state.clone();
+        Callback::from(move |l: Locale| state.dispatch(Action::SetLocale(l)))
+    };
+    let header = html! {
+        <header class="sw-header">
+            <p class="sw-title">{ def.title.get(l, &def.default_locale) }</p>
+            <LanguageSwitch locales={def.locales.clone()} current={l.clone()} on_change={on_locale} />
+        </header>
+    };
+
+    if state.phase == Phase::Done {
+        return html! {
+            <div class="sw" lang={l.to_string()}>
+                { header }
+                <ThankYou locale={l.clone()} heading_id={heading_id} />
+            </div>
+        };
+    }
+
+    let session = &state.session;
+    let page_index = session.page();
+    let Some(page) = def.pages.get(page_index) else {
+        return html! {};
+    };
+    let progress = session.progress(def);
+    let last = session.is_last_page(def);
+    let sending = matches!(state.phase, Phase::Sending(_));
+    let failed = matches!(state.phase, Phase::Failed(_));
+
+    let on_submit = {
+        let state = state.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if !state.session.is_last_page(&state.def) {
+                state.dispatch(Action::Next);
+            } else if let Some(id) = browser::new_response_id() {
+                state.dispatch(Action::Submit {
+                    id,
+                    created_at: browser::now_rfc3339(),
+                });
+            } else {
+                browser::console_error(
+                    "this browser offers no crypto.getRandomValues; cannot number the response",
+                );
+            }
+        })
+    };
+    let on_back = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Back))
+    };
+    let on_retry = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Retry))
+    };
+    let page_title = page
+        .title
+        .as_ref()
+        .map(|t| t.get(l, &def.default_locale).to_string())
+        .unwrap_or_else(|| def.title.get(l, &def.default_locale).to_string());
+    let primary = if sending {
+        i18n::t(l, Msg::Sending)
+    } else if last {
+        i18n::t(l, Msg::Submit)
+    } else {
+        i18n::t(l, Msg::Next)
+    };
+
+    html! {
+        <div class="sw" lang={l.to_string()}>
+            { header }
+            <Progress current={progress.current} total={progress.total}
+                label={i18n::progress(l, progress.current, progress.total)} id={format!("{prefix}-progress")} />
+            <form class="sw-form" novalidate=true onsubmit={on_submit} aria-labelledby={heading_id.clone()}>
+                <h2 class="sw-page-title" id={heading_id} tabindex="-1">{ page_title }</h2>
+                <p class="sw-status" role="status">
+                    { if session.errors().is_empty() { "" } else { i18n::t(l, Msg::FixProblems) } }
+                </p>
+                { for page.questions.iter().map(|q| {
+                    let state = state.clone();
+                    let id = q.id.clone();
+                    html! {
+                        <QuestionView key={q.id.to_string()} question={q.clone()}
+                            answer={session.answers().get(&q.id).cloned()}
+                            error={session.errors().get(&q.id).cloned()}
+                            locale={l.clone()} fallback={def.default_locale.clone()} prefix={prefix.clone()}
+                            on_answer={Callback::from(move |a| state.dispatch(Action::Answer(id.clone(), a)))} />
+                    }
+                }) }
+                if failed {
+                    <div class="sw-send-failed" role="alert">
+                        <p>{ i18n::t(l, Msg::SendFailed) }</p>
+                        <button type="button" class="sw-btn sw-btn-primary" onclick={on_retry}>{ i18n::t(l, Msg::TryAgain) }</button>
+                    </div>
+                }
+                <div class="sw-nav">
+                    if page_index > 0 {
+                        <button type="button" class="sw-btn sw-btn-secondary" onclick={on_back} disabled={sending}>
+                            { i18n::t(l, Msg::Back) }
+                        </button>
+                    }
+                    <button type="submit" class="sw-btn sw-btn-primary" disabled={sending || failed}>{ primary }</button>
+                </div>
+            </form>
+        </div>
+    }
+}

@@ -1,0 +1,147 @@
+//! The widget's own texts (buttons, messages) in every language it ships.
+//!
+//! Questionnaire texts come from the definition; these are the words around them.
+//! A `match` per language means a missing translation is a compile error.
+
+use survey_core::answers::AnswerError;
+use survey_core::Locale;
+
+/// One of the widget's own texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    Next,
+    Back,
+    Submit,
+    Sending,
+    Yes,
+    No,
+    NotApplicable,
+    Language,
+    ThanksTitle,
+    ThanksBody,
+    SendFailed,
+    TryAgain,
+    ErrorTitle,
+    CharactersLeft,
+    FixProblems,
+}
+
+/// Languages the widget's own texts exist in.
+pub const UI_LOCALES: &[&str] = &["zh-CN", "zh-TW", "en"];
+
+/// The name of a language in itself, for the language switch.
+pub fn language_name(tag: &str) -> &str {
+    match tag {
+        "zh-CN" => "简体中文",
+        "zh-TW" => "繁體中文",
+        "en" => "English",
+        other => other,
+    }
+}
+
+/// The text for `msg` in `locale` (English where the widget has no such language).
+pub fn t(locale: &Locale, msg: Msg) -> &'static str {
+    match locale.as_str() {
+        "zh-CN" => zh_cn(msg),
+        "zh-TW" => zh_tw(msg),
+        _ => en(msg),
+    }
+}
+
+fn zh_cn(msg: Msg) -> &'static str {
+    match msg {
+        Msg::Next => "下一页",
+        Msg::Back => "上一页",
+        Msg::Submit => "提交",
+        Msg::Sending => "正在提交…",
+        Msg::Yes => "是",
+        Msg::No => "否",
+        Msg::NotApplicable => "不适用",
+        Msg::Language => "语言",
+        Msg::ThanksTitle => "感谢您的反馈！",
+        Msg::ThanksBody => "您的意见已收到，我们会认真对待每一条建议。",
+        Msg::SendFailed => "提交未成功，您的回答仍保留在本页。请检查网络后重试。",
+        Msg::TryAgain => "重试",
+        Msg::ErrorTitle => "问卷无法显示",
+        Msg::CharactersLeft => "剩余字数",
+        Msg::FixProblems => "请完成标出的问题后继续。",
+    }
+}
+
+fn zh_tw(msg: Msg) -> &'static str {
+    match msg {
+        Msg::Next => "下一頁",
+        Msg::Back => "上一頁",
+        Msg::Submit => "送出",
+        Msg::Sending => "正在送出…",
+        Msg::Yes => "是",
+        Msg::No => "否",
+        Msg::NotApplicable => "不適用",
+        Msg::Language => "語言",
+        Msg::ThanksTitle => "感謝您的回饋！",
+        Msg::ThanksBody => "您的意見已收到，我們會認真對待每一條建議。",
+        Msg::SendFailed => "送出未成功，您的回答仍保留在本頁。請檢查網路後重試。",
+        Msg::TryAgain => "重試",
+        Msg::ErrorTitle => "問卷無法顯示",
+        Msg::CharactersLeft => "剩餘字數",
+        Msg::FixProblems => "請完成標示的問題後繼續。",
+    }
+}
+
+fn en(msg: Msg) -> &'static str {
+    match msg {
+        Msg::Next => "Next",
+        Msg::Back => "Back",
+        Msg::Submit => "Submit",
+        Msg::Sending => "Sending…",
+        Msg::Yes => "Yes",
+        Msg::No => "No",
+        Msg::NotApplicable => "Not applicable",
+        Msg::Language => "Language",
+        Msg::ThanksTitle => "Thank you for your feedback!",
+        Msg::ThanksBody => "We have received your answers and read every one of them.",
+        Msg::SendFailed => {
+            "Sending did not work; your answers are still here. Check the connection and try again."
+        }
+        Msg::TryAgain => "Try again",
+        Msg::ErrorTitle => "This survey cannot be shown",
+        Msg::CharactersLeft => "characters left",
+        Msg::FixProblems => "Please answer the marked questions to go on.",
+    }
+}
+
+/// "Page 3 of 8" in `locale`.
+pub fn progress(locale: &Locale, current: usize, total: usize) -> String {
+    match locale.as_str() {
+        "zh-CN" => format!("第 {current} 页，共 {total} 页"),
+        "zh-TW" => format!("第 {current} 頁，共 {total} 頁"),
+        _ => format!("Page {current} of {total}"),
+    }
+}
+
+/// The message shown next to a field that is not answered right.
+pub fn answer_error(locale: &Locale, e: &AnswerError) -> String {
+    match (locale.as_str(), e) {
+        ("zh-CN", AnswerError::Required) => "请回答此题。".into(),
+        ("zh-TW", AnswerError::Required) => "請回答此題。".into(),
+        ("zh-CN", AnswerError::OutOfRange { min, max }) => {
+            format!("请选择 {min} 到 {max} 之间的分数。")
+        }
+        ("zh-TW", AnswerError::OutOfRange { min, max }) => {
+            format!("請選擇 {min} 到 {max} 之間的分數。")
+        }
+        ("zh-CN" | "zh-TW", AnswerError::TooLong { max, found }) => {
+            format!("最多 {max} 字，目前 {found} 字。")
+        }
+        ("zh-CN", _) => "此回答无效，请重新选择。".into(),
+        ("zh-TW", _) => "此回答無效，請重新選擇。".into(),
+        (_, AnswerError::Required) => "Please answer this question.".into(),
+        (_, AnswerError::OutOfRange { min, max }) => {
+            format!("Please choose a score from {min} to {max}.")
+        }
+        (_, AnswerError::TooLong { max, found }) => {
+            format!("At most {max} characters; this has {found}.")
+        }
+        (_, _) => "This answer is not valid; please choose again.".into(),
+    }
+}

@@ -1,0 +1,77 @@
+//! Finds the page's mount points and starts a widget in each.
+
+use crate::app::{App, AppProps};
+use crate::config;
+use crate::services::browser;
+use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
+
+/// The attribute that marks an element as a survey mount point.
+pub const MOUNT_SELECTOR: &str = "[data-survey-widget]";
+
+/// Mounts a widget into every element marked `data-survey-widget`.
+pub fn mount_all() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(document) = window.document() else {
+        return;
+    };
+    let Ok(nodes) = document.query_selector_all(MOUNT_SELECTOR) else {
+        return;
+    };
+    let query = page_query(&window);
+    let languages: Vec<String> = window
+        .navigator()
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    for i in 0..nodes.length() {
+        let Some(element) = nodes
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let attrs = data_attributes(&element);
+        let (config, warnings) = config::parse(&attrs, &query, &languages);
+        for w in warnings {
+            browser::console_warn(&w);
+        }
+        let props = AppProps {
+            config,
+            prefix: format!("sw{i}").into(),
+        };
+        yew::Renderer::<App>::with_root_and_props(element, props).render();
+    }
+}
+
+fn page_query(window: &web_sys::Window) -> Vec<(String, String)> {
+    let search = window.location().search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for key in crate::config::CONTEXT_PARAMS
+        .iter()
+        .map(|(k, _)| *k)
+        .chain(["lang", "mode"])
+    {
+        if let Some(v) = params.get(key) {
+            out.push((key.to_string(), v));
+        }
+    }
+    out
+}
+
+fn data_attributes(element: &web_sys::Element) -> BTreeMap<String, String> {
+    ["survey", "endpoint", "locale", "mode"]
+        .into_iter()
+        .filter_map(|k| {
+            element
+                .get_attribute(&format!("data-{k}"))
+                .map(|v| (k.to_string(), v))
+        })
+        .collect()
+}

@@ -1,0 +1,4 @@
+//! Side effects the widget needs: the browser's clock and randomness, and sending.
+
+pub mod browser;
+pub mod delivery;
