@@ -1,0 +1,37 @@
+# Shared by the scripts: paths, logging, and how to invoke cargo for wasm32.
+# Sourced, not run.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WASM_TARGET=wasm32-unknown-unknown
+# Where setup records which wasm toolchain this machine uses (rustup or debian).
+WASM_MODE_FILE="$ROOT/target/.wasm-toolchain"
+WASM_TARGET_DIR="$ROOT/target/wasm"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The wasm-bindgen version the widget is locked to; the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' "$ROOT/Cargo.lock"
+}
+
+# Runs cargo for the wasm32 target with the toolchain setup chose:
+#   rustup: the ordinary stable toolchain with the downloaded target;
+#   debian: Debian's rustc-web with std built from source (see shared/toolchain.md).
+wasm_cargo() {
+  local mode
+  mode="$(cat "$WASM_MODE_FILE" 2>/dev/null || true)"
+  local sub="$1"; shift
+  case "$mode" in
+    rustup)
+      CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo "$sub" --target "$WASM_TARGET" "$@" ;;
+    debian)
+      RUSTC_BOOTSTRAP=1 \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld \
+      CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
+        cargo +debian "$sub" --target "$WASM_TARGET" \
+          -Z build-std=std,panic_abort${WASM_EXTRA_STD:+,$WASM_EXTRA_STD} \
+          ${WASM_STD_FEATURES:+-Z build-std-features=$WASM_STD_FEATURES} "$@" ;;
+    *) die "no wasm toolchain recorded; run scripts/setup first" ;;
+  esac
+}

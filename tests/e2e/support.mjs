@@ -1,0 +1,76 @@
+// Shared helpers for the end-to-end tests: the real collector on a free loopback
+// port, Debian's Chromium driven by Playwright, and the SQLite file read back with
+// the sqlite3 CLI.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const COLLECTOR = join(ROOT, 'target', 'release', 'collector');
+export const DIST = join(ROOT, 'dist');
+
+export const PHONE = { width: 360, height: 740 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+/** Starts the collector on 127.0.0.1:0 with a fresh database; resolves once it listens. */
+export async function startCollector({ dist = DIST, args = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'survey-e2e-'));
+  const db = join(dir, 'responses.sqlite');
+  const child = spawn(COLLECTOR, ['--addr', '127.0.0.1:0', '--db', db, '--dist', dist, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = [];
+  child.stderr.on('data', (d) => log.push(String(d)));
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`collector did not start: ${out} ${log.join('')}`)), 15000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1].replace(/\/$/, '')); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`collector exited ${code}: ${log.join('')}`)); });
+  });
+  return {
+    url, db, log,
+    rows(sql = 'SELECT * FROM responses ORDER BY seq') { return queryDb(db, sql); },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a query against the collector's SQLite file and returns rows as objects. */
+export function queryDb(db, sql) {
+  const out = execFileSync('sqlite3', ['-json', db, sql], { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+/** Launches Debian's headless Chromium with the flags this closed network needs. */
+export async function launchBrowser() {
+  // Playwright gives every launch a new, empty profile directory of its own.
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/** A page that records console errors and failed requests, for assertions. */
+export async function newPage(browser, viewport = PHONE, options = {}) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', ...options });
+  const page = await context.newPage();
+  page.consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
+  return page;
+}
