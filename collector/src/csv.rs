@@ -1,0 +1,233 @@
+//! CSV export of stored responses, for dealers who analyse in a spreadsheet.
+//!
+//! RFC 4180 text, one row per response, and every cell that a spreadsheet would run
+//! as a formula is defused: answers are typed by customers, so they are untrusted.
+
+use crate::store::Row;
+use std::collections::{BTreeMap, BTreeSet};
+use survey_core::{templates, Answer};
+
+/// The fixed leading columns.
+pub const FIXED_COLUMNS: [&str; 7] = [
+    "id",
+    "received_at",
+    "survey_id",
+    "survey_version",
+    "locale",
+    "created_at",
+    "mode",
+];
+
+struct Parsed<'a> {
+    row: &'a Row,
+    mode: String,
+    context: BTreeMap<String, String>,
+    answers: BTreeMap<String, Answer>,
+}
+
+/// Renders rows as CSV: the fixed columns, then `context.<key>` for every key any row
+/// has (sorted), then `answer.<question>` for every question any row answered, in the
+/// questionnaire's order for built-in surveys and sorted after that.
+pub fn export(rows: &[Row]) -> Result<String, String> {
+    let parsed = rows.iter().map(parse_row).collect::<Result<Vec<_>, _>>()?;
+
+    let context_keys: BTreeSet<&str> = parsed
+        .iter()
+        .flat_map(|p| p.context.keys().map(String::as_str))
+        .collect();
+    let question_ids = answer_columns(&parsed);
+
+    let mut out = String::new();
+    let header = FIXED_COLUMNS
+        .iter()
+        .map(|c| c.to_string())
+        .chain(context_keys.iter().map(|k| format!("context.{k}")))
+        .chain(question_ids.iter().map(|q| format!("answer.{q}")));
+    push_record(&mut out, header);
+
+    for p in &parsed {
+        let fixed = [
+            p.row.id.clone(),
+            p.row.received_at.clone(),
+            p.row.survey_id.clone(),
+            p.row.survey_version.to_string(),
+            p.row.locale.clone(),
+            p.row.created_at.clone(),
+            p.mode.clone(),
+        ];
+        let context = context_keys
+            .iter()
+            .map(|k| p.context.get(*k).cloned().unwrap_or_default());
+        let answers = question_ids
+            .iter()
+            .map(|q| p.answers.get(q).map(answer_cell).unwrap_or_default());
+        push_record(&mut out, fixed.into_iter().chain(context).chain(answers));
+    }
+    Ok(out)
+}
+
+fn parse_row(row: &Row) -> Result<Parsed<'_>, String> {
+    let unreadable = |what: &str, e: serde_json::Error| {
+        format!("stored response {} has unreadable {what}: {e}", row.id)
+    };
+    let payload: serde_json::Value =
+        serde_json::from_str(&row.payload).map_err(|e| unreadable("payload", e))?;
+    let mode = payload
+        .get("client")
+        .and_then(|c| c.get("mode"))
+        .and_then(|m| m.as_str())
+        .unwrap_or_default()
+        .to_string();
+    Ok(Parsed {
+        row,
+        mode,
+        context: serde_json::from_str(&row.context).map_err(|e| unreadable("context", e))?,
+        answers: serde_json::from_str(&row.answers).map_err(|e| unreadable("answers", e))?,
+    })
+}
+
+fn answer_columns(parsed: &[Parsed<'_>]) -> Vec<String> {
+    let mut remaining: BTreeSet<&str> = parsed
+        .iter()
+        .flat_map(|p| p.answers.keys().map(String::as_str))
+        .collect();
+    let mut columns = Vec::with_capacity(remaining.len());
+    for survey in templates::BUILT_IN {
+        if !parsed.iter().any(|p| p.row.survey_id == *survey) {
+            continue;
+        }
+        let Some(Ok(def)) = templates::load(survey) else {
+            continue;
+        };
+        for q in def.questions() {
+            if remaining.remove(q.id.as_str()) {
+                columns.push(q.id.as_str().to_string());
+            }
+        }
+    }
+    columns.extend(remaining.into_iter().map(str::to_string));
+    columns
+}
+
+/// How an answer reads in a cell.
+pub fn answer_cell(answer: &Answer) -> String {
+    match answer {
+        Answer::Scale(v) => v.to_string(),
+        Answer::YesNo(true) => "yes".into(),
+        Answer::YesNo(false) => "no".into(),
+        Answer::NotApplicable => "n/a".into(),
+        Answer::Text(t) => t.clone(),
+    }
+}
+
+fn push_record(out: &mut String, cells: impl Iterator<Item = String>) {
+    for (i, cell) in cells.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&escape_cell(&cell));
+    }
+    out.push_str("\r\n");
+}
+
+/// One cell: a leading `'` before anything a spreadsheet treats as a formula
+/// (`= + - @`, tab, carriage return), then RFC 4180 quoting where needed.
+pub fn escape_cell(value: &str) -> String {
+    let defused;
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        defused = format!("'{value}");
+        defused.as_str()
+    } else {
+        value
+    };
+    if value.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, survey: &str, context: &str, answers: &str) -> Row {
+        Row {
+            id: id.into(),
+            received_at: "2026-11-23T10:00:01.000Z".into(),
+            survey_id: survey.into(),
+            survey_version: 1,
+            locale: "zh-CN".into(),
+            created_at: "2026-11-23T10:00:00Z".into(),
+            context: context.into(),
+            answers: answers.into(),
+            payload: r#"{"client":{"widget_version":"0.1.0","mode":"kiosk"}}"#.into(),
+        }
+    }
+
+    #[test]
+    fn cells_are_quoted_and_defused() {
+        assert_eq!(escape_cell("plain"), "plain");
+        assert_eq!(escape_cell("a,b"), "\"a,b\"");
+        assert_eq!(escape_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(escape_cell("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(escape_cell("=1+1"), "'=1+1");
+        assert_eq!(escape_cell("+1"), "'+1");
+        assert_eq!(escape_cell("-1"), "'-1");
+        assert_eq!(escape_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(escape_cell("\tx"), "'\tx");
+        assert_eq!(escape_cell("\rx"), "\"'\rx\"");
+        assert_eq!(
+            escape_cell("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(escape_cell(""), "");
+    }
+
+    #[test]
+    fn columns_follow_the_questionnaire_then_sort() -> Result<(), String> {
+        let rows = [
+            row(
+                "a",
+                "post-service",
+                r#"{"dealer":"D1"}"#,
+                r#"{"comment":{"text":"fine"},"nps":{"scale":9},"p_appointment":{"yes_no":true},"s_lounge":"not_applicable"}"#,
+            ),
+            row(
+                "b",
+                "custom",
+                r#"{"advisor":"A7"}"#,
+                r#"{"zz":{"yes_no":false},"aa":{"scale":2}}"#,
+            ),
+        ];
+        let csv = export(&rows)?;
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "id,received_at,survey_id,survey_version,locale,created_at,mode,context.advisor,context.dealer,\
+             answer.p_appointment,answer.s_lounge,answer.nps,answer.comment,answer.aa,answer.zz"
+        );
+        assert_eq!(
+            lines[1],
+            "a,2026-11-23T10:00:01.000Z,post-service,1,zh-CN,2026-11-23T10:00:00Z,kiosk,,D1,yes,n/a,9,fine,,"
+        );
+        assert_eq!(
+            lines[2],
+            "b,2026-11-23T10:00:01.000Z,custom,1,zh-CN,2026-11-23T10:00:00Z,kiosk,A7,,,,,,2,no"
+        );
+        assert_eq!(lines[3], "");
+        Ok(())
+    }
+
+    #[test]
+    fn no_rows_is_just_the_header() -> Result<(), String> {
+        assert_eq!(export(&[])?, format!("{}\r\n", FIXED_COLUMNS.join(",")));
+        Ok(())
+    }
+
+    #[test]
+    fn a_corrupt_row_is_named() {
+        let bad = row("bad-row", "custom", "{", "{}");
+        assert!(export(&[bad]).unwrap_err().contains("bad-row"));
+    }
+}

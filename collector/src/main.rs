@@ -1,0 +1,103 @@
+//! `collector`: the reference endpoint the survey widget posts responses to.
+//!
+//! It re-checks every response with the same survey-core rules the widget used, stores
+//! it once per response id in SQLite, exports what it stored as JSON and CSV, and can
+//! serve the built widget itself so a dealer needs only one process.
+
+mod config;
+mod csv;
+mod http;
+mod static_files;
+mod store;
+mod time;
+
+use config::{Command, Config};
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::thread;
+
+/// Enough to keep a slow client from holding up the rest; the work per request is tiny.
+const WORKERS: usize = 4;
+
+fn main() -> ExitCode {
+    let config = match config::parse(std::env::args().skip(1), |k| std::env::var(k).ok()) {
+        Ok(Command::Run(c)) => c,
+        Ok(Command::Help) => {
+            println!("{}", config::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("collector: {e}\n{}", config::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match run(config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("collector: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(config: Config) -> Result<(), String> {
+    let store = store::Store::open(&config.db)
+        .map_err(|e| format!("cannot open database {}: {e}", config.db.display()))?;
+    if !config.dist.is_dir() {
+        eprintln!(
+            "collector: dist directory {} not found; only the API is served",
+            config.dist.display()
+        );
+    }
+    let server = tiny_http::Server::http(config.addr.as_str())
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let addr = match server.server_addr() {
+        tiny_http::ListenAddr::IP(a) => a,
+        #[cfg(unix)]
+        tiny_http::ListenAddr::Unix(_) => return Err("expected an IP address".into()),
+    };
+
+    // The one line on stdout: scripts and tests read the real port from it.
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "collector listening on http://{addr}/")
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("writing to stdout: {e}"))?;
+    drop(stdout);
+    eprintln!(
+        "collector: database {}, dist {}, max body {} bytes",
+        config.db.display(),
+        config.dist.display(),
+        config.max_body
+    );
+
+    let app = Arc::new(http::App {
+        store,
+        dist: config.dist,
+        max_body: config.max_body,
+    });
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (app, server) = (Arc::clone(&app), Arc::clone(&server));
+            thread::spawn(move || loop {
+                match server.recv() {
+                    Ok(request) => http::serve(&app, request),
+                    Err(e) => {
+                        // tiny_http reports here only when its accept loop has stopped
+                        // (e.g. out of file descriptors): nothing more will arrive, so
+                        // exit and let the supervisor restart the process.
+                        eprintln!("collector: server stopped accepting connections: {e}");
+                        std::process::exit(1);
+                    }
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        if worker.join().is_err() {
+            eprintln!("collector: a worker thread stopped");
+        }
+    }
+    Ok(())
+}

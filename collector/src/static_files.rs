@@ -1,0 +1,267 @@
+//! Serving the built widget from the dist directory, so one process can host both the
+//! survey page and the endpoint it posts to.
+//!
+//! A request path is mapped to a file only through plain, decoded segments: no `..`,
+//! no dot-files, no backslashes or drive letters, and the final file must still lie
+//! inside the dist directory after symlinks are resolved.
+
+use std::path::{Path, PathBuf};
+
+/// Why no file is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The path is malformed or tries to leave the dist directory (answered 400).
+    BadPath,
+    /// Nothing servable there (answered 404).
+    NotFound,
+}
+
+/// A file chosen for a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticFile {
+    /// The file to send (the `.gz` sibling when `gzip` is set).
+    pub path: PathBuf,
+    /// Content-Type of the original file.
+    pub content_type: &'static str,
+    /// Send with `Content-Encoding: gzip`.
+    pub gzip: bool,
+}
+
+/// Picks the file for a URL path (query already removed). `accepts_gzip` allows a
+/// precompressed `<file>.gz` next to the file to be sent instead.
+pub fn resolve(dist: &Path, url_path: &str, accepts_gzip: bool) -> Result<StaticFile, Refusal> {
+    let rel = relative_path(url_path)?;
+    let root = dist.canonicalize().map_err(|_| Refusal::NotFound)?;
+    let mut path = root
+        .join(&rel)
+        .canonicalize()
+        .map_err(|_| Refusal::NotFound)?;
+    if !path.starts_with(&root) {
+        return Err(Refusal::BadPath);
+    }
+    if path.is_dir() {
+        path = path
+            .join("index.html")
+            .canonicalize()
+            .map_err(|_| Refusal::NotFound)?;
+        if !path.starts_with(&root) {
+            return Err(Refusal::BadPath);
+        }
+    }
+    if !path.is_file() {
+        return Err(Refusal::NotFound);
+    }
+    let content_type = content_type(&path);
+    if accepts_gzip {
+        let mut gz = path.clone().into_os_string();
+        gz.push(".gz");
+        let gz = PathBuf::from(gz);
+        if let Ok(real) = gz.canonicalize() {
+            if real.starts_with(&root) && real.is_file() {
+                return Ok(StaticFile {
+                    path: real,
+                    content_type,
+                    gzip: true,
+                });
+            }
+        }
+    }
+    Ok(StaticFile {
+        path,
+        content_type,
+        gzip: false,
+    })
+}
+
+/// Turns `/a/b.js` into `a/b.js` and `/` or `/dir/` into `.../index.html`, refusing
+/// anything that is not a plain relative path.
+fn relative_path(url_path: &str) -> Result<PathBuf, Refusal> {
+    let Some(rest) = url_path.strip_prefix('/') else {
+        return Err(Refusal::BadPath);
+    };
+    let decoded = percent_decode(rest).ok_or(Refusal::BadPath)?;
+    let decoded = String::from_utf8(decoded).map_err(|_| Refusal::BadPath)?;
+    let mut rel = PathBuf::new();
+    let segments: Vec<&str> = decoded.split('/').collect();
+    let last = segments.len() - 1;
+    for (i, seg) in segments.iter().enumerate() {
+        if seg.is_empty() {
+            if i == last {
+                break; // trailing slash: the directory's index
+            }
+            return Err(Refusal::BadPath); // `//`, which could make an absolute path
+        }
+        if seg.starts_with('.') {
+            // `..`, `.` and dot-files such as `.env` are never served
+            return Err(Refusal::BadPath);
+        }
+        if seg.chars().any(|c| c == '\\' || c == ':' || c.is_control()) {
+            return Err(Refusal::BadPath);
+        }
+        rel.push(seg);
+    }
+    if decoded.is_empty() || decoded.ends_with('/') {
+        rel.push("index.html");
+    }
+    Ok(rel)
+}
+
+/// Decodes `%XX` escapes; `None` for a broken escape.
+pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// The Content-Type for a file by its extension; unknown kinds are plain bytes, which
+/// with `nosniff` a browser will not execute.
+pub fn content_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "txt" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// True when an `Accept-Encoding` value allows gzip (and does not say `q=0`).
+pub fn accepts_gzip(accept_encoding: &str) -> bool {
+    accept_encoding.split(',').any(|item| {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let refused = parts.any(|p| {
+            let p = p.trim();
+            p.strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    struct TempDir(PathBuf);
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn dist() -> std::io::Result<TempDir> {
+        let root = std::env::temp_dir().join(format!(
+            "collector-static-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = fs::remove_dir_all(&root);
+        let d = TempDir(root);
+        fs::create_dir_all(d.0.join("dist/assets"))?;
+        fs::write(d.0.join("dist/index.html"), "<!doctype html>")?;
+        fs::write(d.0.join("dist/assets/app.wasm"), [0u8, 97, 115, 109])?;
+        fs::write(d.0.join("dist/assets/app.js"), "1")?;
+        fs::write(d.0.join("dist/assets/app.js.gz"), "gz")?;
+        fs::write(d.0.join("dist/.env"), "SECRET=1")?;
+        fs::write(d.0.join("secret.txt"), "outside")?;
+        Ok(d)
+    }
+
+    #[test]
+    fn serves_files_and_indexes() -> std::io::Result<()> {
+        let d = dist()?;
+        let root = d.0.join("dist");
+        let index =
+            resolve(&root, "/", false).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+        assert!(index.path.ends_with("index.html"));
+        assert_eq!(index.content_type, "text/html; charset=utf-8");
+        let wasm = resolve(&root, "/assets/app.wasm", true);
+        assert_eq!(
+            wasm.map(|f| (f.content_type, f.gzip)),
+            Ok(("application/wasm", false))
+        );
+        let js = resolve(&root, "/assets/app.js", true);
+        assert_eq!(
+            js.as_ref().map(|f| (f.content_type, f.gzip)),
+            Ok(("text/javascript; charset=utf-8", true))
+        );
+        assert!(js.is_ok_and(|f| f.path.ends_with("app.js.gz")));
+        assert_eq!(
+            resolve(&root, "/assets/app.js", false).map(|f| f.gzip),
+            Ok(false)
+        );
+        assert_eq!(
+            resolve(&root, "/assets/%61pp.js", false).map(|f| f.gzip),
+            Ok(false)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn refuses_escapes_and_hidden_files() -> std::io::Result<()> {
+        let d = dist()?;
+        let root = d.0.join("dist");
+        for bad in [
+            "/../secret.txt",
+            "/assets/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E%2Fsecret.txt",
+            "/..%2fsecret.txt",
+            "/..\\secret.txt",
+            "/%5c..%5csecret.txt",
+            "//etc/passwd",
+            "/%2fetc/passwd",
+            "/C:/Windows/win.ini",
+            "/.env",
+            "/index.html%00.png",
+            "/%zz",
+            "/%ff",
+            "relative",
+        ] {
+            assert_eq!(resolve(&root, bad, false), Err(Refusal::BadPath), "{bad}");
+        }
+        assert_eq!(resolve(&root, "/missing.js", false), Err(Refusal::NotFound));
+        assert_eq!(
+            resolve(&root.join("nope"), "/", false),
+            Err(Refusal::NotFound)
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn gzip_negotiation() {
+        assert!(accepts_gzip("gzip, deflate, br"));
+        assert!(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
+        assert!(!accepts_gzip("gzip;q=0"));
+        assert!(!accepts_gzip("br, deflate"));
+        assert!(!accepts_gzip(""));
+    }
+}

@@ -1,0 +1,876 @@
+//! End-to-end tests: the real binary, real HTTP over TCP, and the SQLite file read
+//! back directly, as the widget and other tools see them.
+
+use rusqlite::Connection;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A unique number per call in this test process.
+fn unique() -> u64 {
+    let n = u64::from(COUNTER.fetch_add(1, Ordering::SeqCst));
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    (u64::from(std::process::id()) << 40) ^ (n << 30) ^ u64::from(nanos)
+}
+
+/// A fresh version-4-shaped UUID.
+fn new_id() -> String {
+    let u = unique();
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        (u >> 32) as u32,
+        (u >> 16) as u16,
+        (u & 0xfff) as u16,
+        COUNTER.load(Ordering::SeqCst) & 0xfff,
+        u & 0xffff_ffff_ffff
+    )
+}
+
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "status {} body is not JSON ({e}): {}",
+                self.status,
+                self.text()
+            )
+        })
+    }
+
+    /// The reason of a `{"error": ...}` refusal.
+    fn error(&self) -> String {
+        match self.json().get("error").and_then(Value::as_str) {
+            Some(reason) => reason.to_string(),
+            None => panic!("no error reason in {}", self.text()),
+        }
+    }
+}
+
+/// One HTTP/1.1 exchange on a fresh connection, the request bytes sent as given.
+fn exchange(addr: &str, request: &[u8]) -> Resp {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    stream.write_all(request).expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    parse_response(&raw)
+}
+
+fn parse_response(raw: &[u8]) -> Resp {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    if let Some(len) = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+    {
+        body.truncate(len);
+    }
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (n, v) in headers {
+        req.push_str(&format!("{n}: {v}\r\n"));
+    }
+    if !body.is_empty() || method == "POST" {
+        req.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    req.push_str("\r\n");
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    exchange(addr, &bytes)
+}
+
+/// The collector binary running on a free port with its own database and dist dir.
+struct Collector {
+    child: Child,
+    addr: String,
+    url: String,
+    dir: PathBuf,
+    log: Arc<Mutex<String>>,
+}
+
+const INDEX_HTML: &str = "<!doctype html><title>survey</title>";
+const SECRET: &str = "TOP-SECRET-OUTSIDE-DIST";
+
+impl Collector {
+    fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> Self {
+        let dir = std::env::temp_dir().join(format!("collector-it-{:x}", unique()));
+        std::fs::create_dir_all(dir.join("dist/pkg")).expect("temp dir");
+        std::fs::write(dir.join("dist/index.html"), INDEX_HTML).expect("index");
+        std::fs::write(dir.join("dist/pkg/app.wasm"), b"\0asm").expect("wasm");
+        std::fs::write(dir.join("secret.txt"), SECRET).expect("secret");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_collector"))
+            .arg("--addr")
+            .arg("127.0.0.1:0")
+            .arg("--db")
+            .arg(dir.join("responses.sqlite"))
+            .arg("--dist")
+            .arg(dir.join("dist"))
+            .args(extra)
+            .env_remove("COLLECTOR_ADDR")
+            .env_remove("COLLECTOR_DB")
+            .env_remove("COLLECTOR_DIST")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start collector");
+
+        let log = Arc::new(Mutex::new(String::new()));
+        if let Some(stderr) = child.stderr.take() {
+            let log = Arc::clone(&log);
+            thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    if let Ok(mut l) = log.lock() {
+                        l.push_str(&line);
+                        l.push('\n');
+                    }
+                }
+            });
+        }
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("stdout");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read startup line");
+        let mut me = Collector {
+            child,
+            addr: String::new(),
+            url: String::new(),
+            dir,
+            log,
+        };
+        let url = line
+            .trim_end()
+            .strip_prefix("collector listening on ")
+            .unwrap_or_else(|| panic!("unexpected startup line {line:?}; log: {}", me.log()))
+            .to_string();
+        let addr = url
+            .strip_prefix("http://")
+            .and_then(|a| a.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("unexpected url {url:?}"))
+            .to_string();
+        me.addr = addr;
+        me.url = url;
+        me
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Waits until a log line starts with `prefix`.
+    fn wait_for_log(&self, prefix: &str) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !self
+            .log()
+            .lines()
+            .any(|l| l.starts_with(prefix) && l.ends_with("ms"))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "no log line {prefix:?} in:\n{}",
+                self.log()
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn db(&self) -> Connection {
+        Connection::open(self.dir.join("responses.sqlite")).expect("open db")
+    }
+
+    fn rows(&self) -> i64 {
+        self.db()
+            .query_row("SELECT COUNT(*) FROM responses", [], |r| r.get(0))
+            .expect("count rows")
+    }
+
+    fn stored_answers(&self, id: &str) -> Value {
+        let text: String = self
+            .db()
+            .query_row("SELECT answers FROM responses WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .expect("stored row");
+        serde_json::from_str(&text).expect("answers JSON")
+    }
+
+    fn get(&self, path: &str) -> Resp {
+        request(&self.addr, "GET", path, &[], b"")
+    }
+
+    fn post_raw(&self, content_type: &str, body: &[u8]) -> Resp {
+        request(
+            &self.addr,
+            "POST",
+            "/v1/responses",
+            &[("Content-Type", content_type)],
+            body,
+        )
+    }
+
+    fn post(&self, payload: &Value) -> Resp {
+        self.post_raw("application/json", payload.to_string().as_bytes())
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The post-service template as JSON, read independently of survey-core's types.
+fn template() -> Value {
+    serde_json::from_str(survey_core::templates::POST_SERVICE).expect("template JSON")
+}
+
+/// A complete valid post-service response: every required question answered, the
+/// first question that offers "not applicable" answered with it.
+fn valid_payload(id: &str) -> Value {
+    let mut answers = serde_json::Map::new();
+    let mut used_na = false;
+    for page in template()["pages"].as_array().expect("pages") {
+        for q in page["questions"].as_array().expect("questions") {
+            if q["required"] != json!(true) {
+                continue;
+            }
+            let input = &q["input"];
+            let answer = if input["allow_na"] == json!(true) && !used_na {
+                used_na = true;
+                json!("not_applicable")
+            } else {
+                match input["type"].as_str() {
+                    Some("rating") => json!({ "scale": 4 }),
+                    Some("yes_no") => json!({ "yes_no": true }),
+                    Some("nps") => json!({ "scale": 9 }),
+                    Some("text") => json!({ "text": "ok" }),
+                    other => panic!("unknown input type {other:?}"),
+                }
+            };
+            answers.insert(q["id"].as_str().expect("question id").to_string(), answer);
+        }
+    }
+    assert!(used_na, "the template should offer a not-applicable answer");
+    json!({
+        "format": "survey-response/1",
+        "id": id,
+        "survey": { "id": "post-service", "version": 1 },
+        "locale": "zh-CN",
+        "created_at": "2026-11-23T10:00:00Z",
+        "context": { "dealer": "D001" },
+        "answers": Value::Object(answers),
+        "client": { "widget_version": "0.1.0", "mode": "page" }
+    })
+}
+
+fn assert_rfc3339(s: &str) {
+    assert!(
+        survey_core::payload::is_rfc3339_utc(s),
+        "not RFC 3339 UTC: {s:?}"
+    );
+}
+
+#[test]
+fn startup_line_names_the_real_port() {
+    let c = Collector::start();
+    let port: u16 = c
+        .addr
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    assert_ne!(port, 0);
+    assert_eq!(c.url, format!("http://127.0.0.1:{port}/"));
+    assert_eq!(c.get("/healthz").text(), "ok");
+}
+
+#[test]
+fn valid_post_is_stored_once_with_the_answers_sent() {
+    let c = Collector::start();
+    let id = new_id();
+    let payload = valid_payload(&id);
+    let r = c.post(&payload);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let body = r.json();
+    assert_eq!(body["id"], json!(id));
+    assert_eq!(body["duplicate"], json!(false));
+    assert_rfc3339(body["received_at"].as_str().expect("received_at"));
+    assert_eq!(r.header("Content-Type"), Some("application/json"));
+
+    assert_eq!(c.rows(), 1);
+    assert_eq!(c.stored_answers(&id), payload["answers"]);
+    let (survey, version, locale, created, context, received): (String, i64, String, String, String, String) = c
+        .db()
+        .query_row(
+            "SELECT survey_id, survey_version, locale, created_at, context, received_at FROM responses WHERE id = ?1",
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .expect("row");
+    assert_eq!(
+        (survey.as_str(), version, locale.as_str(), created.as_str()),
+        ("post-service", 1, "zh-CN", "2026-11-23T10:00:00Z")
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&context).ok(),
+        Some(json!({ "dealer": "D001" }))
+    );
+    assert_eq!(json!(received), body["received_at"]);
+}
+
+#[test]
+fn a_retry_is_a_duplicate_with_the_original_receipt() {
+    let c = Collector::start();
+    let id = new_id();
+    let payload = valid_payload(&id);
+    let first = c.post(&payload);
+    assert_eq!(first.status, 201, "{}", first.text());
+    thread::sleep(Duration::from_millis(20));
+    let again = c.post(&payload);
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(again.json()["duplicate"], json!(true));
+    assert_eq!(again.json()["id"], json!(id));
+    assert_eq!(again.json()["received_at"], first.json()["received_at"]);
+    assert_eq!(c.rows(), 1);
+}
+
+#[test]
+fn same_id_with_other_answers_is_a_conflict() {
+    let c = Collector::start();
+    let id = new_id();
+    let payload = valid_payload(&id);
+    assert_eq!(c.post(&payload).status, 201);
+    let mut changed = payload.clone();
+    changed["answers"]["s_overall"] = json!({ "scale": 1 });
+    let r = c.post(&changed);
+    assert_eq!(r.status, 409, "{}", r.text());
+    assert_eq!(
+        r.error(),
+        format!("response {id} was already received with different content")
+    );
+    assert_eq!(c.rows(), 1);
+    assert_eq!(c.stored_answers(&id), payload["answers"]);
+}
+
+#[test]
+fn concurrent_retries_store_one_row() {
+    let c = Collector::start();
+    let id = new_id();
+    let body = valid_payload(&id).to_string();
+    let statuses: Vec<u16> = thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| s.spawn(|| c.post_raw("application/json", body.as_bytes()).status))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("client thread"))
+            .collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        7,
+        "{statuses:?}"
+    );
+    assert_eq!(c.rows(), 1);
+}
+
+#[test]
+fn malformed_json_is_refused_with_the_parser_reason() {
+    let c = Collector::start();
+    let r = c.post_raw(
+        "application/json",
+        br#"{"format": "survey-response/1", "id": "#,
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.error().contains("line 1"), "{}", r.error());
+    let r = c.post_raw("application/json", b"");
+    assert_eq!(r.status, 400);
+    assert!(!r.error().is_empty());
+    let r = c.post_raw("application/json", b"{\"format\": \"\xff\xfe\"}");
+    assert_eq!(r.status, 400);
+    assert!(r.error().contains("not UTF-8"), "{}", r.error());
+    assert_eq!(c.rows(), 0);
+}
+
+#[test]
+fn a_body_over_the_limit_is_refused() {
+    let c = Collector::start();
+    let mut payload = valid_payload(&new_id());
+    payload["answers"]["comment"] = json!({ "text": "x".repeat(70_000) });
+    let r = c.post(&payload);
+    assert_eq!(r.status, 413);
+    let reason = r.error();
+    assert!(
+        reason.starts_with("body is 7") && reason.ends_with("bytes, limit is 65536"),
+        "{reason}"
+    );
+
+    // Without Content-Length (chunked), the limit still holds while reading.
+    let chunk = "y".repeat(70_000);
+    let raw = format!(
+        "POST /v1/responses HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\n\r\n{:x}\r\n{chunk}\r\n0\r\n\r\n",
+        chunk.len()
+    );
+    let r = exchange(&c.addr, raw.as_bytes());
+    assert_eq!(r.status, 413);
+    assert_eq!(r.error(), "body is over 65536 bytes, limit is 65536");
+    assert_eq!(c.rows(), 0);
+}
+
+#[test]
+fn a_smaller_configured_limit_applies() {
+    let c = Collector::start_with(&["--max-body", "100"]);
+    let r = c.post(&valid_payload(&new_id()));
+    assert_eq!(r.status, 413);
+    assert!(r.error().ends_with("limit is 100"), "{}", r.error());
+    assert_eq!(c.rows(), 0);
+}
+
+#[test]
+fn a_missing_field_is_named() {
+    let c = Collector::start();
+    let mut payload = valid_payload(&new_id());
+    payload.as_object_mut().expect("object").remove("answers");
+    let r = c.post(&payload);
+    assert_eq!(r.status, 400);
+    assert!(
+        r.error().contains("missing field `answers`"),
+        "{}",
+        r.error()
+    );
+
+    let mut extra = valid_payload(&new_id());
+    extra["tracking"] = json!("x");
+    let r = c.post(&extra);
+    assert_eq!(r.status, 400);
+    assert!(
+        r.error().contains("unknown field `tracking`"),
+        "{}",
+        r.error()
+    );
+    assert_eq!(c.rows(), 0);
+}
+
+#[test]
+fn an_unknown_question_is_unprocessable() {
+    let c = Collector::start();
+    let mut payload = valid_payload(&new_id());
+    payload["answers"]["q_bogus"] = json!({ "scale": 3 });
+    let r = c.post(&payload);
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.error().contains("answers.q_bogus"), "{}", r.error());
+    assert!(
+        r.error().contains("has no question \"q_bogus\""),
+        "{}",
+        r.error()
+    );
+    assert_eq!(c.rows(), 0);
+}
+
+#[test]
+fn an_out_of_range_answer_is_unprocessable() {
+    let c = Collector::start();
+    let mut payload = valid_payload(&new_id());
+    payload["answers"]["s_overall"] = json!({ "scale": 6 });
+    let r = c.post(&payload);
+    assert_eq!(r.status, 422);
+    assert_eq!(r.error(), "answers.s_overall: must be between 1 and 5");
+
+    let mut missing = valid_payload(&new_id());
+    missing["answers"]
+        .as_object_mut()
+        .expect("answers")
+        .remove("nps");
+    let r = c.post(&missing);
+    assert_eq!(r.status, 422);
+    assert_eq!(r.error(), "answers.nps: an answer is required");
+    assert_eq!(c.rows(), 0);
+}
+
+#[test]
+fn an_unknown_survey_is_checked_structurally_and_stored() {
+    let c = Collector::start();
+    let mut payload = valid_payload(&new_id());
+    payload["survey"] = json!({ "id": "dealer-own", "version": 3 });
+    payload["answers"] = json!({ "anything": { "text": "fine" } });
+    let r = c.post(&payload);
+    assert_eq!(r.status, 201, "{}", r.text());
+
+    let mut bad = payload.clone();
+    bad["id"] = json!(new_id());
+    bad["locale"] = json!("not a tag");
+    let r = c.post(&bad);
+    assert_eq!(r.status, 422);
+    assert!(r.error().starts_with("locale:"), "{}", r.error());
+    assert_eq!(c.rows(), 1);
+}
+
+#[test]
+fn a_wrong_content_type_is_unsupported() {
+    let c = Collector::start();
+    let body = valid_payload(&new_id()).to_string();
+    let r = c.post_raw("text/plain", body.as_bytes());
+    assert_eq!(r.status, 415);
+    assert!(r.error().contains("application/json"), "{}", r.error());
+    let r = request(&c.addr, "POST", "/v1/responses", &[], body.as_bytes());
+    assert_eq!(r.status, 415);
+    assert_eq!(
+        c.post_raw("application/json; charset=utf-8", body.as_bytes())
+            .status,
+        201
+    );
+    assert_eq!(c.rows(), 1);
+}
+
+#[test]
+fn the_idempotency_key_must_match_the_id() {
+    let c = Collector::start();
+    let id = new_id();
+    let body = valid_payload(&id).to_string();
+    let other = new_id();
+    let r = request(
+        &c.addr,
+        "POST",
+        "/v1/responses",
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", &other),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.error().contains("Idempotency-Key"), "{}", r.error());
+    assert_eq!(c.rows(), 0);
+
+    let upper = id.to_ascii_uppercase();
+    let r = request(
+        &c.addr,
+        "POST",
+        "/v1/responses",
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", &upper),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(c.rows(), 1);
+}
+
+#[test]
+fn the_server_keeps_serving_after_bad_requests() {
+    let mut c = Collector::start();
+    let addr = c.addr.clone();
+    // Non-ASCII in created_at (survey-core slices it by bytes).
+    let mut odd_time = valid_payload(&new_id());
+    odd_time["created_at"] = json!("2026-11-23T10:00:0é0Z");
+    assert_eq!(c.post(&odd_time).status, 422);
+    // Garbage, wrong types, deep nesting, a huge declared length, a broken request line.
+    assert_eq!(c.post_raw("application/json", b"[1,2,3]").status, 400);
+    assert_eq!(c.post_raw("application/json", b"{\"id\": 12}").status, 400);
+    let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+    assert_eq!(c.post_raw("application/json", deep.as_bytes()).status, 400);
+    let huge = b"POST /v1/responses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+                 Content-Length: 1000000000000\r\n\r\n{}";
+    let mut s = TcpStream::connect(&addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    s.write_all(huge).expect("send");
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).expect("status line");
+    assert_eq!(&head, b"HTTP/1.1 413");
+    drop(s);
+    // The log line comes after the connection is dealt with; a server that tried to
+    // drain the declared trillion bytes would have aborted before writing it.
+    c.wait_for_log("POST /v1/responses 413 ");
+    let mut s = TcpStream::connect(&addr).expect("connect");
+    s.write_all(b"NOT A REQUEST\r\n\r\n").expect("send");
+    drop(s);
+    // Clients that hang up mid-body.
+    let mut s = TcpStream::connect(&addr).expect("connect");
+    s.write_all(b"POST /v1/responses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"a\"")
+        .expect("send");
+    drop(s);
+
+    let id = new_id();
+    let r = c.post(&valid_payload(&id));
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(c.rows(), 1);
+    assert_eq!(c.get("/healthz").status, 200);
+    assert!(
+        matches!(c.child.try_wait(), Ok(None)),
+        "the collector exited"
+    );
+}
+
+#[test]
+fn cors_lets_any_origin_post_but_not_read() {
+    let c = Collector::start();
+    let r = request(
+        &c.addr,
+        "OPTIONS",
+        "/v1/responses",
+        &[
+            ("Origin", "https://dealer.example"),
+            ("Access-Control-Request-Method", "POST"),
+            (
+                "Access-Control-Request-Headers",
+                "content-type, idempotency-key",
+            ),
+        ],
+        b"",
+    );
+    assert_eq!(r.status, 204);
+    assert_eq!(r.header("Access-Control-Allow-Origin"), Some("*"));
+    assert_eq!(
+        r.header("Access-Control-Allow-Methods"),
+        Some("POST, OPTIONS")
+    );
+    assert_eq!(
+        r.header("Access-Control-Allow-Headers"),
+        Some("Content-Type, Idempotency-Key")
+    );
+    assert_eq!(r.header("Access-Control-Max-Age"), Some("600"));
+    assert_eq!(r.header("Access-Control-Allow-Credentials"), None);
+    assert!(r.body.is_empty());
+
+    let star = exchange(
+        &c.addr,
+        b"OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(star.status, 204);
+    // A refused post still carries CORS, so the widget can read the reason.
+    let refused = c.post_raw("text/plain", b"x");
+    assert_eq!(refused.status, 415);
+    assert_eq!(refused.header("Access-Control-Allow-Origin"), Some("*"));
+    // Stored answers are not readable cross-origin: no CORS on the read endpoints.
+    for r in [
+        c.get("/v1/responses"),
+        c.get("/v1/responses.csv"),
+        c.get("/healthz"),
+        c.get("/nope"),
+    ] {
+        assert_eq!(
+            r.header("Access-Control-Allow-Origin"),
+            None,
+            "status {}",
+            r.status
+        );
+        assert_eq!(r.header("X-Content-Type-Options"), Some("nosniff"));
+    }
+    assert_eq!(refused.header("X-Content-Type-Options"), Some("nosniff"));
+}
+
+#[test]
+fn responses_are_listed_as_json_in_received_order() {
+    let c = Collector::start();
+    let (a, b) = (new_id(), new_id());
+    let (pa, pb) = (valid_payload(&a), valid_payload(&b));
+    assert_eq!(c.post(&pa).status, 201);
+    assert_eq!(c.post(&pb).status, 201);
+    let mut other = valid_payload(&new_id());
+    other["survey"] = json!({ "id": "dealer-own", "version": 1 });
+    assert_eq!(c.post(&other).status, 201);
+
+    let r = c.get("/v1/responses?survey=post-service");
+    assert_eq!(r.status, 200);
+    let list = r.json();
+    let items = list.as_array().expect("array");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["id"], json!(a));
+    assert_eq!(items[1]["id"], json!(b));
+    assert_eq!(items[0]["payload"], pa);
+    assert_eq!(items[1]["payload"], pb);
+    assert_rfc3339(items[0]["received_at"].as_str().expect("received_at"));
+
+    assert_eq!(
+        c.get("/v1/responses").json().as_array().map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(c.get("/v1/responses?survey=none").json(), json!([]));
+}
+
+#[test]
+fn csv_export_has_the_columns_and_defuses_formulas() {
+    let c = Collector::start();
+    let id = new_id();
+    let mut payload = valid_payload(&id);
+    payload["answers"]["comment"] =
+        json!({ "text": "=HYPERLINK(\"http://evil.example\",\"click\")" });
+    assert_eq!(c.post(&payload).status, 201, "{}", c.log());
+
+    let r = c.get("/v1/responses.csv");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Content-Type"), Some("text/csv; charset=utf-8"));
+    let text = r.text();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(lines.len(), 3, "{text}");
+
+    let mut expected = vec![
+        "id",
+        "received_at",
+        "survey_id",
+        "survey_version",
+        "locale",
+        "created_at",
+        "mode",
+        "context.dealer",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect::<Vec<_>>();
+    for page in template()["pages"].as_array().expect("pages") {
+        for q in page["questions"].as_array().expect("questions") {
+            expected.push(format!("answer.{}", q["id"].as_str().expect("id")));
+        }
+    }
+    assert_eq!(lines[0], expected.join(","));
+
+    let received = c.get("/v1/responses").json()[0]["received_at"].clone();
+    let row = lines[1];
+    let prefix = format!(
+        "{id},{},post-service,1,zh-CN,2026-11-23T10:00:00Z,page,D001,yes,yes,yes,n/a,",
+        received.as_str().expect("received_at")
+    );
+    assert!(row.starts_with(&prefix), "{row}\nexpected prefix {prefix}");
+    assert!(
+        row.ends_with(",9,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""),
+        "{row}"
+    );
+    assert_eq!(lines[2], "");
+}
+
+#[test]
+fn the_widget_is_served_and_traversal_refused() {
+    let c = Collector::start();
+    let r = c.get("/");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text(), INDEX_HTML);
+    assert_eq!(r.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_eq!(r.header("X-Content-Type-Options"), Some("nosniff"));
+    let wasm = c.get("/pkg/app.wasm");
+    assert_eq!(wasm.status, 200);
+    assert_eq!(wasm.header("Content-Type"), Some("application/wasm"));
+    assert_eq!(wasm.body, b"\0asm");
+
+    for path in [
+        "/../secret.txt",
+        "/pkg/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        "//secret.txt",
+        "/%2f..%2fsecret.txt",
+        "/index.html%00",
+    ] {
+        let r = c.get(path);
+        assert!(matches!(r.status, 400 | 404), "{path} gave {}", r.status);
+        assert!(!r.text().contains(SECRET), "{path} leaked the file");
+    }
+    assert_eq!(c.get("/missing.js").status, 404);
+}
+
+#[test]
+fn unknown_routes_and_wrong_methods() {
+    let c = Collector::start();
+    let r = c.get("/v1/nothing");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.error(), "no such endpoint");
+    assert_eq!(c.get("/no/such/page").status, 404);
+    let r = request(&c.addr, "DELETE", "/v1/responses", &[], b"");
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("Allow"), Some("GET, HEAD, POST, OPTIONS"));
+    let r = request(&c.addr, "POST", "/healthz", &[], b"");
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("Allow"), Some("GET, HEAD, OPTIONS"));
+    let r = request(&c.addr, "PUT", "/v1/responses.csv", &[], b"");
+    assert_eq!(r.status, 405);
+}
+
+#[test]
+fn one_log_line_per_request_without_query_values() {
+    let c = Collector::start();
+    assert_eq!(c.post(&valid_payload(&new_id())).status, 201);
+    assert_eq!(c.get("/v1/responses?survey=secret-dealer-name").status, 200);
+    c.wait_for_log("POST /v1/responses 201 ");
+    c.wait_for_log("GET /v1/responses 200 ");
+    assert!(!c.log().contains("secret-dealer-name"), "{}", c.log());
+}
+
+#[test]
+fn bad_arguments_fail_fast() {
+    let out = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args(["--max-body", "lots"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--max-body"));
+}
