@@ -176,7 +176,7 @@ impl ResponsePayload {
 /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` with plausible field ranges.
 pub fn is_rfc3339_utc(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() < 20 || b.len() > 30 || *b.last().unwrap_or(&0) != b'Z' {
+    if !s.is_ascii() || b.len() < 20 || b.len() > 30 || *b.last().unwrap_or(&0) != b'Z' {
         return false;
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
