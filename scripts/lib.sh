@@ -26,12 +26,15 @@ wasm_cargo() {
     rustup)
       CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo "$sub" --target "$WASM_TARGET" "$@" ;;
     debian)
+      # With std built from source, release builds can also drop all panic
+      # formatting: rustc 1.96 made that the `immediate-abort` panic strategy (the old
+      # `-Z build-std-features=panic_immediate_abort` is now a compile error).
       RUSTC_BOOTSTRAP=1 \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld \
       CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
+      RUSTFLAGS="${WASM_IMMEDIATE_ABORT:+-Zunstable-options -Cpanic=immediate-abort}" \
         cargo +debian "$sub" --target "$WASM_TARGET" \
-          -Z build-std=std,panic_abort${WASM_EXTRA_STD:+,$WASM_EXTRA_STD} \
-          ${WASM_STD_FEATURES:+-Z build-std-features=$WASM_STD_FEATURES} "$@" ;;
+          -Z build-std=std,panic_abort${WASM_EXTRA_STD:+,$WASM_EXTRA_STD} "$@" ;;
     *) die "no wasm toolchain recorded; run scripts/setup first" ;;
   esac
 }
