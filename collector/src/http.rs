@@ -14,7 +14,6 @@ use std::io::{Cursor, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::Instant;
-use survey_core::payload::PayloadError;
 use survey_core::{templates, ResponseId, ResponsePayload};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 

@@ -109,5 +109,8 @@ fn timestamps() {
     assert!(!is_rfc3339_utc("2026-11-23T10:00:00+08:00"));
     assert!(!is_rfc3339_utc("2026-11-23T10:00:00.Z"));
     assert!(!is_rfc3339_utc("２０２６-11-23T10:00:00Z"));
-    assert!(!is_rfc3339_utc("2026-11-23T10:00:0é0Z"), "multi-byte text must not split a char");
+    assert!(
+        !is_rfc3339_utc("2026-11-23T10:00:0é0Z"),
+        "multi-byte text must not split a char"
+    );
 }
