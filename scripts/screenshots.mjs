@@ -21,6 +21,25 @@ for (const [name, viewport] of Object.entries(sizes)) {
   await page.screenshot({ path: join(out, `${name}-errors.png`), fullPage: true });
   await page.close();
 }
+// Every page of the survey at phone size, answering each with its last option.
+{
+  const page = await browser.newPage({ viewport: sizes.phone, locale: 'zh-CN' });
+  await page.goto(base + '/');
+  for (let n = 1; n <= 40; n++) {
+    const title = page.locator('.sw-page-title');
+    if (!(await title.count())) break;
+    for (const fieldset of await page.locator('fieldset.sw-q').all()) {
+      const options = fieldset.locator('label.sw-choice');
+      if (await options.count()) await options.nth((await options.count()) - 1).click();
+    }
+    await page.waitForTimeout(400); // let the selection transition finish
+    await page.screenshot({ path: join(out, `phone-page-${String(n).padStart(2, '0')}.png`), fullPage: true });
+    await page.locator('.sw-btn-primary').click();
+    await page.waitForTimeout(300);
+  }
+  await page.screenshot({ path: join(out, 'phone-done.png'), fullPage: true });
+  await page.close();
+}
 for (const lang of ['en', 'zh-TW']) {
   const page = await browser.newPage({ viewport: sizes.phone });
   await page.goto(`${base}/?lang=${lang}`);
