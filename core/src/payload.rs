@@ -153,20 +153,33 @@ impl ResponsePayload {
                 ),
             );
         }
+        let in_force = def.active_answers(&self.answers);
         for (id, answer) in &self.answers {
-            let Some(q) = def.question(id) else {
+            let Some(target) = def.answer_target(id) else {
                 return err(
                     &format!("answers.{id}"),
                     format!("survey \"{}\" has no question \"{id}\"", def.id),
                 );
             };
-            if let Err(e) = q.check(Some(answer)) {
+            if let Err(e) = target.check(Some(answer)) {
                 return err(&format!("answers.{id}"), e.to_string());
             }
+            if !in_force.contains_key(id) {
+                return err(
+                    &format!("answers.{id}"),
+                    "not asked: a show_if hides this question for these answers".into(),
+                );
+            }
         }
-        for q in def.questions() {
-            if let Err(e) = q.check(self.answers.get(&q.id)) {
-                return err(&format!("answers.{}", q.id), e.to_string());
+        let visibility = def.visibility(&self.answers);
+        for (p, page) in def.pages.iter().enumerate() {
+            for (q, question) in page.questions.iter().enumerate() {
+                if !visibility.question_active(p, q) {
+                    continue;
+                }
+                if let Some((id, e)) = question.check_in(&self.answers).into_iter().next() {
+                    return err(&format!("answers.{id}"), e.to_string());
+                }
             }
         }
         Ok(())

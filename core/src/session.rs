@@ -1,16 +1,22 @@
 //! The survey flow as pure state: which page is shown, what was answered, what is wrong.
 //!
 //! The widget's reducer delegates here, so paging and validation are tested natively.
+//! The flow follows the skip logic: a page whose `show_if` fails, or whose questions are
+//! all hidden, is skipped by [`Session::next`] and [`Session::back`] and not counted in
+//! [`Session::progress`]; only the questions in force are checked; and
+//! [`Session::finish`] hands back only the answers of questions in force at the end.
 
-use crate::answers::{Answer, AnswerError, Answers};
+use crate::answers::{Answer, AnswerError, Answers, ContactAnswer};
 use crate::ids::QuestionId;
-use crate::questionnaire::Definition;
+use crate::questionnaire::{Definition, Page, Question, Target};
 use std::collections::BTreeMap;
 
 /// Where the customer is in the survey.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Session {
     page: usize,
+    /// The pages shown before this one, in order; [`Session::back`] returns to the last.
+    trail: Vec<usize>,
     answers: Answers,
     /// Problems on the current page, shown next to their fields after a failed "next".
     errors: BTreeMap<QuestionId, AnswerError>,
@@ -29,7 +35,7 @@ pub struct Progress {
 pub enum SessionError {
     /// The current page has problems (in page order); the first one should get focus.
     Invalid(Vec<(QuestionId, AnswerError)>),
-    /// The answer names a question this survey does not have.
+    /// The answer names a question (or matrix item) this survey does not have.
     UnknownQuestion(QuestionId),
 }
 
@@ -39,23 +45,63 @@ impl Session {
     }
 
     /// Restores answers kept from an earlier visit (e.g. after a reload); answers that
-    /// no longer fit the definition are dropped rather than trusted.
+    /// no longer fit the definition are dropped rather than trusted. A page that is no
+    /// longer shown gives way to the nearest shown page before it.
     pub fn restore(def: &Definition, page: usize, answers: Answers) -> Self {
-        let answers = answers
+        let answers: Answers = answers
             .into_iter()
-            .filter(|(id, a)| def.question(id).is_some_and(|q| q.check(Some(a)).is_ok()))
+            .filter(|(id, a)| {
+                def.answer_target(id)
+                    .is_some_and(|t| t.check(Some(a)).is_ok())
+            })
             .collect();
+        let shown: Vec<usize> = def.visibility(&answers).shown_pages().collect();
+        let page = page.min(def.pages.len().saturating_sub(1));
+        let page = shown
+            .iter()
+            .copied()
+            .rev()
+            .find(|&p| p <= page)
+            .unwrap_or(0);
         Self {
-            page: page.min(def.pages.len().saturating_sub(1)),
+            page,
+            trail: shown.into_iter().filter(|&p| p < page).collect(),
             answers,
             errors: BTreeMap::new(),
         }
     }
 
+    /// Index of the current page in `def.pages`.
     pub fn page(&self) -> usize {
         self.page
     }
 
+    /// The current page.
+    pub fn current_page<'d>(&self, def: &'d Definition) -> Option<&'d Page> {
+        def.pages.get(self.page)
+    }
+
+    /// The questions to render on the current page, in order: those whose `show_if`
+    /// holds, less hidden inputs. Follows the answers, so a follow-up appears as soon as
+    /// the answer it depends on is given on the same page.
+    pub fn visible_questions<'d>(&self, def: &'d Definition) -> Vec<&'d Question> {
+        let vis = def.visibility(&self.answers);
+        self.current_page(def)
+            .map(|page| {
+                page.questions
+                    .iter()
+                    .enumerate()
+                    .filter(|(q, question)| {
+                        vis.question_active(self.page, *q) && !question.input.is_hidden()
+                    })
+                    .map(|(_, question)| question)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every answer given so far, including those of questions now hidden (kept in case
+    /// the customer changes their mind back; [`Session::finish`] leaves them out).
     pub fn answers(&self) -> &Answers {
         &self.answers
     }
@@ -64,29 +110,43 @@ impl Session {
         &self.errors
     }
 
+    /// No page after this one is shown, given the answers so far.
     pub fn is_last_page(&self, def: &Definition) -> bool {
-        self.page + 1 >= def.pages.len()
+        self.next_shown(def).is_none()
     }
 
+    /// The position among the pages shown for the answers so far; the total can change
+    /// as answers show or hide follow-up pages.
     pub fn progress(&self, def: &Definition) -> Progress {
+        let vis = def.visibility(&self.answers);
+        let before = vis.shown_pages().filter(|&p| p < self.page).count();
+        let total = vis.shown_pages().count();
         Progress {
-            current: self.page + 1,
-            total: def.pages.len(),
+            current: before + 1,
+            total: total.max(before + 1),
         }
     }
 
-    /// Records (or, with `None`, clears) an answer. A fixed field loses its error at once,
-    /// so the message disappears as soon as the customer acts on it.
+    /// Records (or, with `None`, clears) an answer, keyed by question id or matrix item id.
+    ///
+    /// The answer is tidied first: blank text and an empty selection are no answer;
+    /// multiple choices are put in option order; a contact answer has its phone and
+    /// e-mail trimmed (blank ones dropped), and without consent both are dropped, so a
+    /// number typed and then un-consented is never kept. A hidden question's value that
+    /// does not fit (over 128 characters) is not kept at all. A fixed field loses its
+    /// error at once, and errors of questions the answer hides disappear with them.
     pub fn answer(
         &mut self,
         def: &Definition,
         id: &QuestionId,
         answer: Option<Answer>,
     ) -> Result<(), SessionError> {
-        let question = def
-            .question(id)
+        let target = def
+            .answer_target(id)
             .ok_or_else(|| SessionError::UnknownQuestion(id.clone()))?;
-        let answer = answer.filter(|a| !matches!(a, Answer::Text(t) if t.trim().is_empty()));
+        let answer = answer
+            .and_then(|a| tidy(&target, a))
+            .filter(|a| !target.question().input.is_hidden() || target.check(Some(a)).is_ok());
         match answer {
             Some(a) => {
                 self.answers.insert(id.clone(), a);
@@ -96,7 +156,7 @@ impl Session {
             }
         }
         if self.errors.contains_key(id) {
-            match question.check(self.answers.get(id)) {
+            match target.check(self.answers.get(id)) {
                 Ok(()) => {
                     self.errors.remove(id);
                 }
@@ -105,49 +165,63 @@ impl Session {
                 }
             }
         }
+        if !self.errors.is_empty() {
+            let visible: Vec<QuestionId> = self
+                .visible_questions(def)
+                .into_iter()
+                .flat_map(|q| q.targets().into_iter().map(|t| t.id().clone()))
+                .collect();
+            self.errors.retain(|id, _| visible.contains(id));
+        }
         Ok(())
     }
 
-    /// Problems on the current page, in the order the questions are shown.
+    /// Problems on the current page, in the order the questions are shown (a matrix's
+    /// items in order); questions hidden by their `show_if` are not checked.
     pub fn check_page(&self, def: &Definition) -> Vec<(QuestionId, AnswerError)> {
-        def.pages
-            .get(self.page)
-            .map(|p| {
-                p.questions
-                    .iter()
-                    .filter_map(|q| {
-                        q.check(self.answers.get(&q.id))
-                            .err()
-                            .map(|e| (q.id.clone(), e))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.visible_questions(def)
+            .into_iter()
+            .flat_map(|q| q.check_in(&self.answers))
+            .collect()
     }
 
-    /// Moves to the next page if the current one is complete; otherwise keeps the
-    /// problems for display and returns them.
+    /// Moves to the next shown page if the current one is complete; otherwise keeps the
+    /// problems for display and returns them. On the last shown page it stays put.
     pub fn next(&mut self, def: &Definition) -> Result<(), SessionError> {
         self.validate_page(def)?;
-        if !self.is_last_page(def) {
-            self.page += 1;
+        if let Some(p) = self.next_shown(def) {
+            self.trail.push(self.page);
+            self.page = p;
         }
         Ok(())
     }
 
-    /// Goes back one page; answers are kept and nothing is validated.
+    /// Goes back to the page shown before this one; answers are kept and nothing is validated.
     pub fn back(&mut self) {
         self.errors.clear();
-        self.page = self.page.saturating_sub(1);
+        self.page = self
+            .trail
+            .pop()
+            .unwrap_or_else(|| self.page.saturating_sub(1));
     }
 
-    /// Checks every page before submitting; on a problem, jumps to the first page that has one.
+    /// Checks every shown page before submitting; on a problem, jumps to the first page
+    /// that has one. Returns the answers in force: those of questions hidden at the end
+    /// (a follow-up answered before the customer changed their mind) are left out.
     pub fn finish(&mut self, def: &Definition) -> Result<Answers, SessionError> {
-        for p in 0..def.pages.len() {
+        let shown: Vec<usize> = def.visibility(&self.answers).shown_pages().collect();
+        for (i, &p) in shown.iter().enumerate() {
             self.page = p;
+            self.trail = shown[..i].to_vec();
             self.validate_page(def)?;
         }
-        Ok(self.answers.clone())
+        Ok(def.active_answers(&self.answers))
+    }
+
+    fn next_shown(&self, def: &Definition) -> Option<usize> {
+        def.visibility(&self.answers)
+            .shown_pages()
+            .find(|&p| p > self.page)
     }
 
     fn validate_page(&mut self, def: &Definition) -> Result<(), SessionError> {
@@ -158,5 +232,36 @@ impl Session {
         } else {
             Err(SessionError::Invalid(problems))
         }
+    }
+}
+
+/// The canonical form of an answer, or `None` when it amounts to no answer.
+fn tidy(target: &Target<'_>, answer: Answer) -> Option<Answer> {
+    match answer {
+        Answer::Text(t) if t.trim().is_empty() => None,
+        Answer::Choices(c) if c.is_empty() => None,
+        Answer::Choices(mut chosen) => {
+            if let Some(options) = target.question().input.options() {
+                chosen.sort_by_key(|c| {
+                    options
+                        .iter()
+                        .position(|o| &o.value == c)
+                        .unwrap_or(usize::MAX)
+                });
+            }
+            Some(Answer::Choices(chosen))
+        }
+        Answer::Contact(c) => {
+            let keep = |v: Option<String>| {
+                v.map(|s| s.trim().to_string())
+                    .filter(|s| c.consent && !s.is_empty())
+            };
+            Some(Answer::Contact(ContactAnswer {
+                consent: c.consent,
+                phone: keep(c.phone.clone()),
+                email: keep(c.email.clone()),
+            }))
+        }
+        a => Some(a),
     }
 }

@@ -2,16 +2,22 @@
 
 use crate::questionnaire::{Definition, DefinitionError};
 
-/// Post-service CSI survey (from the carmaker's phone survey in the domain notes).
+/// Post-service CSI survey (from the carmaker's phone survey in the domain notes), with
+/// fixed-first-time, return intent, a "what went wrong?" follow-up and a contact request.
 pub const POST_SERVICE: &str = include_str!("templates/post-service.json");
 
+/// After a hotline or follow-up call: CSAT, FCR (with a follow-up when not resolved),
+/// CES 2.0, the agent's courtesy and knowledge, NPS, a comment and a contact request.
+pub const POST_CALL: &str = include_str!("templates/post-call.json");
+
 /// Ids of the built-in templates, in the order they are offered.
-pub const BUILT_IN: &[&str] = &["post-service"];
+pub const BUILT_IN: &[&str] = &["post-service", "post-call"];
 
 /// The JSON text of a built-in template.
 pub fn json(id: &str) -> Option<&'static str> {
     match id {
         "post-service" => Some(POST_SERVICE),
+        "post-call" => Some(POST_CALL),
         _ => None,
     }
 }
