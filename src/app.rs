@@ -2,10 +2,9 @@
 
 use crate::components::error_box::ErrorBox;
 use crate::components::survey::Survey;
-use crate::config::{ConfigError, WidgetConfig};
+use crate::config::{ConfigError, SurveySource, WidgetConfig};
+use crate::hooks::{use_definition, Loaded};
 use crate::services::browser;
-use std::rc::Rc;
-use survey_core::templates;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -15,33 +14,52 @@ pub struct AppProps {
     pub prefix: AttrValue,
 }
 
-/// Loads the questionnaire named by the configuration and shows it, or shows exactly
-/// what is wrong (in the widget and the console).
+/// Shows the configured survey, or exactly what is wrong with the configuration.
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let loaded = use_memo(props.config.clone(), |config| {
-        let config = config.clone().map_err(|e| e.to_string())?;
-        let def = match templates::load(&config.survey) {
-            Some(Ok(def)) => def,
-            Some(Err(e)) => return Err(format!("questionnaire \"{}\": {e}", config.survey)),
-            None => return Err(ConfigError::UnknownSurvey(config.survey).to_string()),
-        };
-        Ok((config, Rc::new(def)))
-    });
-    let error = (*loaded).as_ref().err().cloned();
-    use_effect_with(error, |error| {
-        if let Some(e) = error {
-            browser::console_error(e);
-        }
-    });
-    match &*loaded {
-        Err(e) => html! { <ErrorBox message={e.clone()} /> },
-        Ok((config, def)) => {
+    match &props.config {
+        Err(e) => html! { <Failure message={e.to_string()} /> },
+        Ok(config) => html! { <Loader config={config.clone()} prefix={props.prefix.clone()} /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LoaderProps {
+    config: WidgetConfig,
+    prefix: AttrValue,
+}
+
+/// Loads and validates the questionnaire before showing anything of it.
+#[component]
+fn Loader(props: &LoaderProps) -> Html {
+    let config = &props.config;
+    let loaded = use_definition(config.source.clone());
+    match loaded {
+        Loaded::Loading => html! { <div class="sw sw-loading" aria-busy="true"></div> },
+        Loaded::Failed(message) => html! { <Failure message={message} /> },
+        Loaded::Ready(def) => {
             let locale = def.pick_locale(config.locale_preferences.iter().map(String::as_str));
+            let storage_key = match &config.source {
+                SurveySource::BuiltIn(id) => format!("survey-widget:{id}:{}", props.prefix),
+                SurveySource::Url(url) => format!("survey-widget:{url}:{}", props.prefix),
+            };
             html! {
-                <Survey def={def.clone()} locale={locale} endpoint={config.endpoint.clone()}
-                    context={config.context.clone()} mode={config.mode} prefix={props.prefix.clone()} />
+                <Survey def={def} locale={locale} endpoint={config.endpoint.clone()}
+                    context={config.context.clone()} mode={config.mode} prefix={props.prefix.clone()}
+                    storage_key={storage_key} />
             }
         }
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct FailureProps {
+    message: String,
+}
+
+/// The error box, also logged to the console once.
+#[component]
+fn Failure(props: &FailureProps) -> Html {
+    use_effect_with(props.message.clone(), |m| browser::console_error(m));
+    html! { <ErrorBox message={props.message.clone()} /> }
 }

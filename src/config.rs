@@ -15,10 +15,19 @@ pub const CONTEXT_PARAMS: &[(&str, &str)] = &[
     ("visit", "visit_date"),
 ];
 
+/// Where the questionnaire comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SurveySource {
+    /// A template shipped in the widget, by id (`post-service`, `post-call`).
+    BuiltIn(String),
+    /// A dealer's own definition (JSON), fetched from this URL.
+    Url(String),
+}
+
 /// Everything one mounted widget needs to know.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WidgetConfig {
-    pub survey: String,
+    pub source: SurveySource,
     pub endpoint: String,
     /// Locale preferences, most preferred first: configuration, URL, browser.
     pub locale_preferences: Vec<String>,
@@ -30,7 +39,9 @@ pub struct WidgetConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigError {
     MissingSurvey,
+    BothSurveyAndDefinition,
     UnknownSurvey(String),
+    BadDefinitionUrl(String),
     MissingEndpoint,
     BadEndpoint(String),
 }
@@ -38,13 +49,23 @@ pub enum ConfigError {
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ConfigError::MissingSurvey => {
-                write!(f, "data-survey: missing; name a questionnaire, e.g. data-survey=\"post-service\"")
-            }
+            ConfigError::MissingSurvey => write!(
+                f,
+                "data-survey: missing; name a built-in questionnaire (data-survey=\"post-service\") \
+                 or give data-definition=\"URL of a definition\""
+            ),
+            ConfigError::BothSurveyAndDefinition => write!(
+                f,
+                "data-definition: give either data-survey or data-definition, not both"
+            ),
             ConfigError::UnknownSurvey(s) => write!(
                 f,
                 "data-survey: no questionnaire called {s:?}; built in: {}",
                 survey_core::templates::BUILT_IN.join(", ")
+            ),
+            ConfigError::BadDefinitionUrl(u) => write!(
+                f,
+                "data-definition: {u:?} is not usable; give a path like /surveys/mine.json or an https:// URL"
             ),
             ConfigError::MissingEndpoint => {
                 write!(f, "data-endpoint: missing; give the URL responses are posted to")
@@ -67,31 +88,28 @@ pub fn parse(
 ) -> (Result<WidgetConfig, ConfigError>, Vec<String>) {
     let mut warnings = Vec::new();
     let q = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim());
+    let attr = |key: &str| attrs.get(key).map(|s| s.trim()).filter(|s| !s.is_empty());
 
-    let survey = match attrs
-        .get("survey")
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-    {
-        None => return (Err(ConfigError::MissingSurvey), warnings),
-        Some(s) if survey_core::templates::json(s).is_none() => {
+    let source = match (attr("survey"), attr("definition")) {
+        (Some(_), Some(_)) => return (Err(ConfigError::BothSurveyAndDefinition), warnings),
+        (None, None) => return (Err(ConfigError::MissingSurvey), warnings),
+        (None, Some(url)) if !url_is_usable(url) => {
+            return (Err(ConfigError::BadDefinitionUrl(url.into())), warnings)
+        }
+        (None, Some(url)) => SurveySource::Url(url.to_string()),
+        (Some(s), None) if survey_core::templates::json(s).is_none() => {
             return (Err(ConfigError::UnknownSurvey(s.to_string())), warnings)
         }
-        Some(s) => s.to_string(),
+        (Some(s), None) => SurveySource::BuiltIn(s.to_string()),
     };
-    let endpoint = match attrs.get("endpoint").map(|s| s.trim()) {
-        None | Some("") => return (Err(ConfigError::MissingEndpoint), warnings),
-        Some(e) if !endpoint_is_usable(e) => {
-            return (Err(ConfigError::BadEndpoint(e.into())), warnings)
-        }
+    let endpoint = match attr("endpoint") {
+        None => return (Err(ConfigError::MissingEndpoint), warnings),
+        Some(e) if !url_is_usable(e) => return (Err(ConfigError::BadEndpoint(e.into())), warnings),
         Some(e) => e.to_string(),
     };
 
     let mut locale_preferences = Vec::new();
-    for (source, tag) in [
-        ("data-locale", attrs.get("locale").map(String::as_str)),
-        ("?lang", q("lang")),
-    ] {
+    for (source, tag) in [("data-locale", attr("locale")), ("?lang", q("lang"))] {
         match tag {
             Some(t) if Locale::is_well_formed(t) => locale_preferences.push(t.to_string()),
             Some(t) => warnings.push(format!("{source}: {t:?} is not a language tag; ignored")),
@@ -105,7 +123,7 @@ pub fn parse(
             .cloned(),
     );
 
-    let mode = match attrs.get("mode").map(String::as_str).or(q("mode")) {
+    let mode = match attr("mode").or(q("mode")) {
         Some("kiosk") => Mode::Kiosk,
         Some("embed") => Mode::Embed,
         _ => Mode::Page,
@@ -113,10 +131,9 @@ pub fn parse(
 
     let mut context = BTreeMap::new();
     for (param, key) in CONTEXT_PARAMS {
-        let Some(value) = q(param) else { continue };
-        if value.is_empty() {
+        let Some(value) = q(param).filter(|v| !v.is_empty()) else {
             continue;
-        }
+        };
         if is_context_value(value) {
             context.insert((*key).to_string(), value.to_string());
         } else {
@@ -126,33 +143,31 @@ pub fn parse(
         }
     }
 
-    (
-        Ok(WidgetConfig {
-            survey,
-            endpoint,
-            locale_preferences,
-            mode,
-            context,
-        }),
-        warnings,
-    )
+    let config = WidgetConfig {
+        source,
+        endpoint,
+        locale_preferences,
+        mode,
+        context,
+    };
+    (Ok(config), warnings)
 }
 
-/// Same-origin paths, https anywhere, and plain http only to the local machine
-/// (the demo collector); anything else would send answers in clear text.
-pub fn endpoint_is_usable(e: &str) -> bool {
+/// Same-origin paths (absolute or relative), https anywhere, and plain http only to
+/// the local machine (the demo collector); anything else would send answers in clear
+/// text or follow a `javascript:` URL.
+pub fn url_is_usable(url: &str) -> bool {
     let local = ["http://localhost", "http://127.0.0.1", "http://[::1]"];
-    let no_bad_chars = !e
+    let clean = !url
         .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<');
-    no_bad_chars
-        && ((e.starts_with('/') && !e.starts_with("//"))
-            || e.starts_with("https://")
-            || local.iter().any(|l| {
-                e.strip_prefix(l).is_some_and(|rest| {
-                    rest.is_empty() || rest.starts_with('/') || rest.starts_with(':')
-                })
-            }))
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'));
+    let relative =
+        !url.starts_with("//") && !url.split('/').next().unwrap_or_default().contains(':');
+    let local_http = local.iter().any(|l| {
+        url.strip_prefix(l)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with(':'))
+    });
+    clean && !url.is_empty() && (relative || url.starts_with("https://") || local_http)
 }
 
 fn is_context_value(v: &str) -> bool {
@@ -196,6 +211,7 @@ mod tests {
         );
         let cfg = cfg.unwrap();
         assert!(warnings.is_empty());
+        assert_eq!(cfg.source, SurveySource::BuiltIn("post-service".into()));
         assert_eq!(cfg.locale_preferences, ["en", "zh-TW", "zh-CN"]);
         assert_eq!(cfg.context.get("dealer").map(String::as_str), Some("D001"));
         assert_eq!(
@@ -247,14 +263,50 @@ mod tests {
     }
 
     #[test]
-    fn endpoints() {
-        assert!(endpoint_is_usable("/v1/responses"));
-        assert!(endpoint_is_usable("https://crm.example.com/hook"));
-        assert!(endpoint_is_usable("http://127.0.0.1:8080/v1/responses"));
-        assert!(endpoint_is_usable("http://localhost:9/v1"));
-        assert!(!endpoint_is_usable("//evil.example/x"));
-        assert!(!endpoint_is_usable("http://localhost.evil.example/x"));
-        assert!(!endpoint_is_usable("javascript:alert(1)"));
-        assert!(!endpoint_is_usable("http://10.0.0.2/x"));
+    fn a_dealer_definition_url_instead_of_a_built_in() {
+        let (cfg, _) = parse(
+            &attrs(&[
+                ("definition", "surveys/mine.json"),
+                ("endpoint", "/v1/responses"),
+            ]),
+            &[],
+            &[],
+        );
+        assert_eq!(
+            cfg.unwrap().source,
+            SurveySource::Url("surveys/mine.json".into())
+        );
+        let (r, _) = parse(
+            &attrs(&[
+                ("definition", "x.json"),
+                ("survey", "post-service"),
+                ("endpoint", "/x"),
+            ]),
+            &[],
+            &[],
+        );
+        assert_eq!(r.unwrap_err(), ConfigError::BothSurveyAndDefinition);
+        let (r, _) = parse(
+            &attrs(&[("definition", "javascript:alert(1)"), ("endpoint", "/x")]),
+            &[],
+            &[],
+        );
+        assert!(matches!(r.unwrap_err(), ConfigError::BadDefinitionUrl(_)));
+    }
+
+    #[test]
+    fn urls() {
+        assert!(url_is_usable("/v1/responses"));
+        assert!(url_is_usable("fixtures/dealer-survey.json"));
+        assert!(url_is_usable("https://crm.example.com/hook"));
+        assert!(url_is_usable("http://127.0.0.1:8080/v1/responses"));
+        assert!(url_is_usable("http://localhost:9/v1"));
+        assert!(!url_is_usable("//evil.example/x"));
+        assert!(!url_is_usable("http://localhost.evil.example/x"));
+        assert!(!url_is_usable("javascript:alert(1)"));
+        assert!(!url_is_usable("JavaScript:alert(1)"));
+        assert!(!url_is_usable("data:text/html,x"));
+        assert!(!url_is_usable("http://10.0.0.2/x"));
+        assert!(!url_is_usable(""));
     }
 }

@@ -22,8 +22,10 @@ pub enum Msg {
     SendFailed,
     TryAgain,
     ErrorTitle,
-    CharactersLeft,
     FixProblems,
+    ContactConsent,
+    Phone,
+    Email,
 }
 
 /// Languages the widget's own texts exist in.
@@ -63,8 +65,10 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::SendFailed => "提交未成功，您的回答仍保留在本页。请检查网络后重试。",
         Msg::TryAgain => "重试",
         Msg::ErrorTitle => "问卷无法显示",
-        Msg::CharactersLeft => "剩余字数",
         Msg::FixProblems => "请完成标出的问题后继续。",
+        Msg::ContactConsent => "我愿意接受回访，请联系我",
+        Msg::Phone => "手机号码",
+        Msg::Email => "电子邮箱",
     }
 }
 
@@ -83,8 +87,10 @@ fn zh_tw(msg: Msg) -> &'static str {
         Msg::SendFailed => "送出未成功，您的回答仍保留在本頁。請檢查網路後重試。",
         Msg::TryAgain => "重試",
         Msg::ErrorTitle => "問卷無法顯示",
-        Msg::CharactersLeft => "剩餘字數",
         Msg::FixProblems => "請完成標示的問題後繼續。",
+        Msg::ContactConsent => "我願意接受回訪，請聯絡我",
+        Msg::Phone => "手機號碼",
+        Msg::Email => "電子郵件",
     }
 }
 
@@ -105,8 +111,20 @@ fn en(msg: Msg) -> &'static str {
         }
         Msg::TryAgain => "Try again",
         Msg::ErrorTitle => "This survey cannot be shown",
-        Msg::CharactersLeft => "characters left",
         Msg::FixProblems => "Please answer the marked questions to go on.",
+        Msg::ContactConsent => "Please contact me about my feedback",
+        Msg::Phone => "Mobile phone",
+        Msg::Email => "E-mail",
+    }
+}
+
+/// "181 characters left" in `locale`.
+pub fn characters_left(locale: &Locale, n: usize) -> String {
+    match locale.as_str() {
+        "zh-CN" => format!("还可输入 {n} 字"),
+        "zh-TW" => format!("還可輸入 {n} 字"),
+        _ if n == 1 => "1 character left".to_string(),
+        _ => format!("{n} characters left"),
     }
 }
 
@@ -121,27 +139,56 @@ pub fn progress(locale: &Locale, current: usize, total: usize) -> String {
 
 /// The message shown next to a field that is not answered right.
 pub fn answer_error(locale: &Locale, e: &AnswerError) -> String {
-    match (locale.as_str(), e) {
-        ("zh-CN", AnswerError::Required) => "请回答此题。".into(),
-        ("zh-TW", AnswerError::Required) => "請回答此題。".into(),
-        ("zh-CN", AnswerError::OutOfRange { min, max }) => {
-            format!("请选择 {min} 到 {max} 之间的分数。")
-        }
-        ("zh-TW", AnswerError::OutOfRange { min, max }) => {
-            format!("請選擇 {min} 到 {max} 之間的分數。")
-        }
-        ("zh-CN" | "zh-TW", AnswerError::TooLong { max, found }) => {
-            format!("最多 {max} 字，目前 {found} 字。")
-        }
-        ("zh-CN", _) => "此回答无效，请重新选择。".into(),
-        ("zh-TW", _) => "此回答無效，請重新選擇。".into(),
-        (_, AnswerError::Required) => "Please answer this question.".into(),
-        (_, AnswerError::OutOfRange { min, max }) => {
+    match locale.as_str() {
+        "zh-CN" => zh_cn_error(e),
+        "zh-TW" => zh_tw_error(e),
+        _ => en_error(e),
+    }
+}
+
+fn zh_cn_error(e: &AnswerError) -> String {
+    match e {
+        AnswerError::Required => "请回答此题。".into(),
+        AnswerError::OutOfRange { min, max } => format!("请选择 {min} 到 {max} 之间的分数。"),
+        AnswerError::TooLong { max, found } => format!("最多 {max} 字，目前 {found} 字。"),
+        AnswerError::SelectionCount { min, max } => format!("请选择 {min} 到 {max} 项。"),
+        AnswerError::ContactMissing => "请留下手机号码或电子邮箱，以便我们联系您。".into(),
+        AnswerError::InvalidPhone => "请输入有效的手机号码。".into(),
+        AnswerError::InvalidEmail => "请输入有效的电子邮箱。".into(),
+        _ => "此回答无效，请重新选择。".into(),
+    }
+}
+
+fn zh_tw_error(e: &AnswerError) -> String {
+    match e {
+        AnswerError::Required => "請回答此題。".into(),
+        AnswerError::OutOfRange { min, max } => format!("請選擇 {min} 到 {max} 之間的分數。"),
+        AnswerError::TooLong { max, found } => format!("最多 {max} 字，目前 {found} 字。"),
+        AnswerError::SelectionCount { min, max } => format!("請選擇 {min} 到 {max} 項。"),
+        AnswerError::ContactMissing => "請留下手機號碼或電子郵件，以便我們聯絡您。".into(),
+        AnswerError::InvalidPhone => "請輸入有效的手機號碼。".into(),
+        AnswerError::InvalidEmail => "請輸入有效的電子郵件。".into(),
+        _ => "此回答無效，請重新選擇。".into(),
+    }
+}
+
+fn en_error(e: &AnswerError) -> String {
+    match e {
+        AnswerError::Required => "Please answer this question.".into(),
+        AnswerError::OutOfRange { min, max } => {
             format!("Please choose a score from {min} to {max}.")
         }
-        (_, AnswerError::TooLong { max, found }) => {
+        AnswerError::TooLong { max, found } => {
             format!("At most {max} characters; this has {found}.")
         }
-        (_, _) => "This answer is not valid; please choose again.".into(),
+        AnswerError::SelectionCount { min, max } => {
+            format!("Please choose {min} to {max} options.")
+        }
+        AnswerError::ContactMissing => {
+            "Please give a phone number or an e-mail address so we can reach you.".into()
+        }
+        AnswerError::InvalidPhone => "Please enter a valid phone number.".into(),
+        AnswerError::InvalidEmail => "Please enter a valid e-mail address.".into(),
+        _ => "This answer is not valid; please choose again.".into(),
     }
 }

@@ -66,7 +66,7 @@ fn page_query(window: &web_sys::Window) -> Vec<(String, String)> {
 }
 
 fn data_attributes(element: &web_sys::Element) -> BTreeMap<String, String> {
-    ["survey", "endpoint", "locale", "mode"]
+    ["survey", "definition", "endpoint", "locale", "mode"]
         .into_iter()
         .filter_map(|k| {
             element

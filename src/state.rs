@@ -3,11 +3,15 @@
 //! No side effects here: ids and clocks come in with the action, sending happens in a
 //! hook that watches [`Phase::Sending`]. That keeps the reducer testable natively.
 
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use survey_core::payload::{ClientInfo, Mode, SurveyRef, RESPONSE_FORMAT};
 use survey_core::session::SessionError;
-use survey_core::{Answer, Definition, Locale, QuestionId, ResponseId, ResponsePayload, Session};
+use survey_core::{
+    Answer, Answers, Definition, Input, Locale, QuestionId, ResponseId, ResponsePayload, Session,
+    SurveyId,
+};
 use yew::Reducible;
 
 /// What the customer sees.
@@ -48,6 +52,16 @@ pub struct SurveyState {
     pub mode: Mode,
 }
 
+/// What is kept across a reload: enough to put the customer back where they were.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub survey: SurveyId,
+    pub version: u32,
+    pub page: usize,
+    pub locale: Locale,
+    pub answers: Answers,
+}
+
 /// Everything that can happen to a survey.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -72,14 +86,53 @@ impl SurveyState {
         context: BTreeMap<String, String>,
         mode: Mode,
     ) -> Self {
+        let session = fresh_session(&def, &context, Session::new());
         Self {
             def,
-            session: Session::new(),
+            session,
             locale,
             phase: Phase::Answering,
             focus: None,
             context,
             mode,
+        }
+    }
+
+    /// Puts a customer back where a reload interrupted them. Answers that no longer fit
+    /// the questionnaire are dropped; the visit context always comes from the URL.
+    pub fn restored(
+        def: Rc<Definition>,
+        context: BTreeMap<String, String>,
+        mode: Mode,
+        snapshot: Snapshot,
+    ) -> Self {
+        let session = Session::restore(&def, snapshot.page, snapshot.answers);
+        let session = fresh_session(&def, &context, session);
+        let locale = snapshot.locale;
+        let locale = if def.locales.contains(&locale) {
+            locale
+        } else {
+            def.default_locale.clone()
+        };
+        Self {
+            def,
+            session,
+            locale,
+            phase: Phase::Answering,
+            focus: None,
+            context,
+            mode,
+        }
+    }
+
+    /// What to keep across a reload.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            survey: self.def.id.clone(),
+            version: self.def.version,
+            page: self.session.page(),
+            locale: self.locale.clone(),
+            answers: self.session.answers().clone(),
         }
     }
 
@@ -148,7 +201,7 @@ impl SurveyState {
             }
             (Action::Sent, Phase::Sending(_)) => {
                 self.phase = Phase::Done;
-                self.session = Session::new();
+                self.session = fresh_session(&self.def, &self.context, Session::new());
                 self.move_focus(FocusTarget::Heading);
             }
             (Action::SendFailed, Phase::Sending(p)) => self.phase = Phase::Failed(p.clone()),
@@ -156,6 +209,22 @@ impl SurveyState {
             _ => {}
         }
     }
+}
+
+/// Fills the hidden questions from the visit context (dealer, repair order, …), so
+/// they travel with the answers; a context value that does not fit is left out.
+fn fresh_session(
+    def: &Definition,
+    context: &BTreeMap<String, String>,
+    mut session: Session,
+) -> Session {
+    for q in def.questions() {
+        if let Input::Hidden { source } = &q.input {
+            let value = context.get(source).map(|v| Answer::Text(v.clone()));
+            let _ = session.answer(def, &q.id, value);
+        }
+    }
+    session
 }
 
 impl Reducible for SurveyState {
@@ -188,15 +257,41 @@ mod tests {
     }
 
     fn answer_current_page(mut s: Rc<SurveyState>) -> Rc<SurveyState> {
-        let page = s.def.pages[s.session.page()].clone();
-        for q in page.questions {
-            let a = match q.input {
-                Input::Rating { .. } => Answer::Scale(3),
-                Input::Nps { .. } => Answer::Scale(10),
-                Input::YesNo { .. } => Answer::YesNo(false),
-                Input::Text { .. } => Answer::Text("ok".into()),
+        let questions: Vec<_> = s
+            .session
+            .visible_questions(&s.def)
+            .into_iter()
+            .cloned()
+            .collect();
+        for q in questions {
+            let answers: Vec<(QuestionId, Answer)> = match q.input {
+                Input::Rating { .. } => vec![(q.id, Answer::Scale(3))],
+                Input::Nps { .. } => vec![(q.id, Answer::Scale(10))],
+                Input::YesNo { .. } => vec![(q.id, Answer::YesNo(false))],
+                Input::Text { .. } => vec![(q.id, Answer::Text("ok".into()))],
+                Input::SingleChoice { options } => {
+                    vec![(q.id, Answer::Choice(options[0].value.clone()))]
+                }
+                Input::MultiChoice { options, .. } => {
+                    vec![(q.id, Answer::Choices(vec![options[0].value.clone()]))]
+                }
+                Input::Matrix { items, .. } => items
+                    .into_iter()
+                    .map(|i| (i.id, Answer::Scale(2)))
+                    .collect(),
+                Input::Contact { .. } => vec![(
+                    q.id,
+                    Answer::Contact(survey_core::answers::ContactAnswer {
+                        consent: true,
+                        phone: Some("+86 138 0013 8000".into()),
+                        email: None,
+                    }),
+                )],
+                Input::Hidden { .. } => vec![],
             };
-            s = s.reduce(Action::Answer(q.id, Some(a)));
+            for (id, a) in answers {
+                s = s.reduce(Action::Answer(id, Some(a)));
+            }
         }
         s
     }
@@ -222,7 +317,10 @@ mod tests {
     fn full_walk_builds_a_valid_payload_and_retry_keeps_its_id() {
         let mut s = state();
         let pages = s.def.pages.len();
-        for _ in 0..pages - 1 {
+        for _ in 0..pages {
+            if s.session.is_last_page(&s.def) {
+                break;
+            }
             s = answer_current_page(s).reduce(Action::Next);
         }
         s = answer_current_page(s).reduce(submit());
@@ -231,7 +329,8 @@ mod tests {
         };
         p.validate(Some(&s.def))
             .expect("payload valid for its own survey");
-        assert_eq!(p.answers.len(), 19);
+        // 8 + 1 process, 9 + 1 ratings, NPS, contact, comment; no follow-up for 3/5 and NPS 10.
+        assert_eq!(p.answers.len(), 22);
         assert_eq!(p.locale.as_str(), "en");
         s = s.reduce(Action::SendFailed).reduce(Action::Retry);
         let Phase::Sending(again) = s.phase.clone() else {

@@ -99,9 +99,10 @@ fn answer_columns(parsed: &[Parsed<'_>]) -> Vec<String> {
         let Some(Ok(def)) = templates::load(survey) else {
             continue;
         };
-        for q in def.questions() {
-            if remaining.remove(q.id.as_str()) {
-                columns.push(q.id.as_str().to_string());
+        // Targets, not questions: a matrix's items each get a column, in survey order.
+        for target in def.targets() {
+            if remaining.remove(target.id().as_str()) {
+                columns.push(target.id().as_str().to_string());
             }
         }
     }
@@ -117,6 +118,16 @@ pub fn answer_cell(answer: &Answer) -> String {
         Answer::YesNo(false) => "no".into(),
         Answer::NotApplicable => "n/a".into(),
         Answer::Text(t) => t.clone(),
+        Answer::Choice(c) => c.clone(),
+        Answer::Choices(c) => c.join("; "),
+        Answer::Contact(c) if !c.consent => "no".into(),
+        Answer::Contact(c) => {
+            let means: Vec<&str> = [c.phone.as_deref(), c.email.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            format!("yes: {}", means.join(", "))
+        }
     }
 }
 
@@ -229,5 +240,36 @@ mod tests {
     fn a_corrupt_row_is_named() {
         let bad = row("bad-row", "custom", "{", "{}");
         assert!(export(&[bad]).unwrap_err().contains("bad-row"));
+    }
+}
+
+#[cfg(test)]
+mod answer_cell_tests {
+    use super::answer_cell;
+    use survey_core::answers::ContactAnswer;
+    use survey_core::Answer;
+
+    #[test]
+    fn choices_and_contact_read_plainly() {
+        assert_eq!(answer_cell(&Answer::Choice("phone".into())), "phone");
+        assert_eq!(
+            answer_cell(&Answer::Choices(vec!["wait".into(), "price".into()])),
+            "wait; price"
+        );
+        let declined = ContactAnswer {
+            consent: false,
+            phone: None,
+            email: None,
+        };
+        assert_eq!(answer_cell(&Answer::Contact(declined)), "no");
+        let both = ContactAnswer {
+            consent: true,
+            phone: Some("+86 138 0013 8000".into()),
+            email: Some("li@example.com".into()),
+        };
+        assert_eq!(
+            answer_cell(&Answer::Contact(both)),
+            "yes: +86 138 0013 8000, li@example.com"
+        );
     }
 }

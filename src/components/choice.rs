@@ -1,49 +1,75 @@
 use survey_core::Answer;
 use yew::prelude::*;
 
-/// One radio button of a group.
+/// One option of a group.
 #[derive(Clone, PartialEq)]
 pub struct ChoiceOption {
     pub value: Answer,
-    /// The visible label, e.g. `7` or `Yes`.
-    pub label: String,
-    /// Extra words for screen readers only, e.g. the meaning of a scale's end.
+    /// What is shown, e.g. `7`, `★★★`, a drawn face or `Yes`.
+    pub label: Html,
+    /// What a screen reader says instead of the label, e.g. `1 – Very dissatisfied`
+    /// for the end of a scale, or `3` for three stars.
     pub hint: Option<String>,
+}
+
+/// Radio buttons (one answer) or checkboxes (several).
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum Kind {
+    #[default]
+    Radio,
+    Checkbox,
 }
 
 #[derive(Properties, PartialEq)]
 pub struct ChoiceGroupProps {
-    /// The `name` shared by the radios, unique on the page.
+    /// The `name` shared by the inputs, unique on the page.
     pub name: AttrValue,
     pub options: Vec<ChoiceOption>,
+    /// The chosen answer, for radios.
+    #[prop_or_default]
     pub selected: Option<Answer>,
+    /// The ticked options, for checkboxes.
+    #[prop_or_default]
+    pub checked: Vec<Answer>,
+    #[prop_or_default]
+    pub kind: Kind,
+    /// Called with the option's value when it is chosen (or, for checkboxes, toggled).
     pub on_select: Callback<Answer>,
-    /// `sw-scale` (a row of numbers) or `sw-buttons` (words).
+    /// `sw-scale` (a row of numbers), `sw-buttons` (words), `sw-list` (a column).
     pub class: AttrValue,
     #[prop_or_default]
     pub described_by: Option<AttrValue>,
 }
 
-/// Native radio buttons styled as large buttons: arrow keys move between them, Space
-/// selects, and the enclosing fieldset's legend names the group.
+/// Native inputs styled as large buttons: arrow keys move within a radio group, Space
+/// selects or ticks, and the enclosing fieldset's legend names the group.
 #[component]
 pub fn ChoiceGroup(props: &ChoiceGroupProps) -> Html {
+    let input_type = match props.kind {
+        Kind::Radio => "radio",
+        Kind::Checkbox => "checkbox",
+    };
     html! {
         <div class={classes!("sw-choices", props.class.to_string())}>
             { for props.options.iter().enumerate().map(|(i, opt)| {
                 let id = format!("{}-{i}", props.name);
-                let checked = props.selected.as_ref() == Some(&opt.value);
+                let checked = match props.kind {
+                    Kind::Radio => props.selected.as_ref() == Some(&opt.value),
+                    Kind::Checkbox => props.checked.contains(&opt.value),
+                };
                 let on_select = props.on_select.clone();
                 let value = opt.value.clone();
                 html! {
                     <label class="sw-choice" for={id.clone()}>
-                        <input type="radio" id={id} name={props.name.clone()} checked={checked}
+                        <input type={input_type} id={id} name={props.name.clone()} checked={checked}
                             aria-describedby={props.described_by.clone()}
                             onchange={move |_| on_select.emit(value.clone())} />
                         <span class="sw-choice-face">
-                            { &opt.label }
                             if let Some(hint) = &opt.hint {
-                                <span class="sw-visually-hidden">{ format!(" – {hint}") }</span>
+                                <span aria-hidden="true">{ opt.label.clone() }</span>
+                                <span class="sw-visually-hidden">{ hint }</span>
+                            } else {
+                                { opt.label.clone() }
                             }
                         </span>
                     </label>

@@ -2,6 +2,7 @@
 //! what the customer did as an [`crate::state::Action`].
 
 pub mod choice;
+pub mod contact;
 pub mod error_box;
 pub mod language_switch;
 pub mod progress;

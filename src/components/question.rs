@@ -1,21 +1,24 @@
-use crate::components::choice::{ChoiceGroup, ChoiceOption};
+use crate::components::choice::{ChoiceGroup, ChoiceOption, Kind};
+use crate::components::contact::ContactFields;
 use crate::components::text_answer::TextAnswer;
 use crate::i18n::{self, Msg};
+use std::collections::BTreeMap;
 use survey_core::answers::AnswerError;
-use survey_core::questionnaire::Input;
-use survey_core::{Answer, Locale, Question};
+use survey_core::questionnaire::{Input, Presentation};
+use survey_core::{Answer, Answers, Locale, LocalizedText, Question, QuestionId};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct QuestionViewProps {
     pub question: Question,
-    pub answer: Option<Answer>,
-    pub error: Option<AnswerError>,
+    /// All answers so far (a matrix reads one per item).
+    pub answers: Answers,
+    pub errors: BTreeMap<QuestionId, AnswerError>,
     pub locale: Locale,
     pub fallback: Locale,
     /// Prefix for DOM ids, unique per mounted widget.
     pub prefix: AttrValue,
-    pub on_answer: Callback<Option<Answer>>,
+    pub on_answer: Callback<(QuestionId, Option<Answer>)>,
 }
 
 /// One question: a fieldset with a legend for choices, a labelled field for text, and
@@ -24,135 +27,247 @@ pub struct QuestionViewProps {
 pub fn QuestionView(props: &QuestionViewProps) -> Html {
     let q = &props.question;
     let l = &props.locale;
-    let text = q.text.get(l, &props.fallback).to_string();
+    let fb = &props.fallback;
+    let txt = |t: &LocalizedText| t.get(l, fb).to_string();
     let base = format!("{}-q-{}", props.prefix, q.id);
-    let error_id = format!("{}-err-{}", props.prefix, q.id);
-    let has_error = props.error.is_some();
-    let error = html! {
-        <p class="sw-field-error" id={error_id.clone()} aria-live="polite">
-            { props.error.as_ref().map(|e| i18n::answer_error(l, e)).unwrap_or_default() }
-        </p>
+    let error_id = |id: &QuestionId| format!("{}-err-{id}", props.prefix);
+    let error_of = |id: &QuestionId| {
+        let e = props.errors.get(id);
+        html! {
+            <p class="sw-field-error" id={error_id(id)} aria-live="polite">
+                { e.map(|e| i18n::answer_error(l, e)).unwrap_or_default() }
+            </p>
+        }
     };
-    let described = has_error.then(|| AttrValue::from(error_id.clone()));
-    let select = {
+    let described = |id: &QuestionId| {
+        props
+            .errors
+            .contains_key(id)
+            .then(|| AttrValue::from(error_id(id)))
+    };
+    let answer_of = |id: &QuestionId| props.answers.get(id).cloned();
+    let emit = |id: QuestionId| {
         let cb = props.on_answer.clone();
-        Callback::from(move |a: Answer| cb.emit(Some(a)))
+        Callback::from(move |a: Option<Answer>| cb.emit((id.clone(), a)))
     };
-
+    let pick = |id: QuestionId| {
+        let cb = props.on_answer.clone();
+        Callback::from(move |a: Answer| cb.emit((id.clone(), Some(a))))
+    };
+    let invalid = props.errors.contains_key(&q.id);
     let required_mark = if q.required {
         html! { <span class="sw-required" aria-hidden="true">{" *"}</span> }
     } else {
         html! {}
     };
 
-    let choices = |options: Vec<ChoiceOption>, class: &'static str| {
+    let scale = |id: &QuestionId,
+                 points: u8,
+                 low: &LocalizedText,
+                 high: &LocalizedText,
+                 allow_na: bool,
+                 presentation: Presentation,
+                 start: u8| {
+        let (low, high) = (txt(low), txt(high));
+        let options: Vec<ChoiceOption> = (start..=points)
+            .map(|n| ChoiceOption {
+                value: Answer::Scale(n),
+                label: face(presentation, n, points),
+                hint: Some(if n == start {
+                    format!("{n} – {low}")
+                } else if n == points {
+                    format!("{n} – {high}")
+                } else {
+                    n.to_string()
+                }),
+            })
+            .collect();
+        let class = match (presentation, start) {
+            (_, 0) => "sw-scale sw-nps",
+            (Presentation::Numbers, _) => "sw-scale",
+            _ => "sw-scale sw-icons",
+        };
+        let na = allow_na.then(|| ChoiceOption {
+            value: Answer::NotApplicable,
+            label: html! { i18n::t(l, Msg::NotApplicable) },
+            hint: None,
+        });
         html! {
-            <ChoiceGroup name={format!("{base}-r")} options={options} selected={props.answer.clone()}
-                on_select={select.clone()} class={class} described_by={described.clone()} />
+            <>
+                <ChoiceGroup name={format!("{}-q-{id}-r", props.prefix)} options={options} selected={answer_of(id)}
+                    on_select={pick(id.clone())} class={class} described_by={described(id)} />
+                <div class="sw-ends" aria-hidden="true">
+                    <span>{ format!("{start} = {low}") }</span><span>{ format!("{points} = {high}") }</span>
+                </div>
+                if let Some(na) = na {
+                    <ChoiceGroup name={format!("{}-q-{id}-r", props.prefix)} options={vec![na]} selected={answer_of(id)}
+                        on_select={pick(id.clone())} class="sw-buttons sw-na" described_by={described(id)} />
+                }
+            </>
         }
     };
 
     let body = match &q.input {
+        Input::Hidden { .. } => return html! {},
         Input::Rating {
             points,
             low,
             high,
             allow_na,
-        } => {
-            let (low, high) = (low.get(l, &props.fallback), high.get(l, &props.fallback));
-            let mut options: Vec<ChoiceOption> = (1..=*points)
-                .map(|n| ChoiceOption {
-                    value: Answer::Scale(n),
-                    label: n.to_string(),
-                    hint: if n == 1 {
-                        Some(low.to_string())
-                    } else if n == *points {
-                        Some(high.to_string())
-                    } else {
-                        None
-                    },
-                })
-                .collect();
-            let na = allow_na.then(|| ChoiceOption {
-                value: Answer::NotApplicable,
-                label: i18n::t(l, Msg::NotApplicable).into(),
-                hint: None,
-            });
-            html! {
-                <>
-                    { choices(std::mem::take(&mut options), "sw-scale") }
-                    <div class="sw-ends" aria-hidden="true"><span>{ format!("1 = {low}") }</span><span>{ format!("{points} = {high}") }</span></div>
-                    if let Some(na) = na { { choices(vec![na], "sw-buttons sw-na") } }
-                </>
-            }
-        }
-        Input::Nps { low, high } => {
-            let (low, high) = (low.get(l, &props.fallback), high.get(l, &props.fallback));
-            let options = (0..=10u8)
-                .map(|n| ChoiceOption {
-                    value: Answer::Scale(n),
-                    label: n.to_string(),
-                    hint: match n {
-                        0 => Some(low.to_string()),
-                        10 => Some(high.to_string()),
-                        _ => None,
-                    },
-                })
-                .collect();
-            html! {
-                <>
-                    { choices(options, "sw-scale sw-nps") }
-                    <div class="sw-ends" aria-hidden="true"><span>{ format!("0 = {low}") }</span><span>{ format!("10 = {high}") }</span></div>
-                </>
-            }
-        }
+            presentation,
+        } => scale(&q.id, *points, low, high, *allow_na, *presentation, 1),
+        Input::Nps { low, high } => scale(&q.id, 10, low, high, false, Presentation::Numbers, 0),
         Input::YesNo { allow_na } => {
             let mut options = vec![
                 ChoiceOption {
                     value: Answer::YesNo(true),
-                    label: i18n::t(l, Msg::Yes).into(),
+                    label: html! { i18n::t(l, Msg::Yes) },
                     hint: None,
                 },
                 ChoiceOption {
                     value: Answer::YesNo(false),
-                    label: i18n::t(l, Msg::No).into(),
+                    label: html! { i18n::t(l, Msg::No) },
                     hint: None,
                 },
             ];
             if *allow_na {
                 options.push(ChoiceOption {
                     value: Answer::NotApplicable,
-                    label: i18n::t(l, Msg::NotApplicable).into(),
+                    label: html! { i18n::t(l, Msg::NotApplicable) },
                     hint: None,
                 });
             }
-            choices(options, "sw-buttons")
+            html! {
+                <ChoiceGroup name={format!("{base}-r")} options={options} selected={answer_of(&q.id)}
+                    on_select={pick(q.id.clone())} class="sw-buttons" described_by={described(&q.id)} />
+            }
+        }
+        Input::SingleChoice { options } => {
+            let options = options
+                .iter()
+                .map(|o| ChoiceOption {
+                    value: Answer::Choice(o.value.clone()),
+                    label: html! { txt(&o.label) },
+                    hint: None,
+                })
+                .collect::<Vec<_>>();
+            html! {
+                <ChoiceGroup name={format!("{base}-r")} options={options} selected={answer_of(&q.id)}
+                    on_select={pick(q.id.clone())} class="sw-list" described_by={described(&q.id)} />
+            }
+        }
+        Input::MultiChoice { options, .. } => {
+            let chosen: Vec<String> = match answer_of(&q.id) {
+                Some(Answer::Choices(c)) => c,
+                _ => Vec::new(),
+            };
+            let order: Vec<String> = options.iter().map(|o| o.value.clone()).collect();
+            let on_toggle = {
+                let cb = emit(q.id.clone());
+                let chosen = chosen.clone();
+                Callback::from(move |a: Answer| {
+                    let Answer::Choice(v) = a else { return };
+                    let mut next: Vec<String> = order
+                        .iter()
+                        .filter(|o| chosen.contains(o) != (**o == v))
+                        .cloned()
+                        .collect();
+                    next.dedup();
+                    cb.emit((!next.is_empty()).then_some(Answer::Choices(next)));
+                })
+            };
+            let opts = options
+                .iter()
+                .map(|o| ChoiceOption {
+                    value: Answer::Choice(o.value.clone()),
+                    label: html! { txt(&o.label) },
+                    hint: None,
+                })
+                .collect::<Vec<_>>();
+            html! {
+                <ChoiceGroup name={format!("{base}-c")} options={opts} kind={Kind::Checkbox}
+                    checked={chosen.into_iter().map(Answer::Choice).collect::<Vec<_>>()}
+                    on_select={on_toggle} class="sw-list" described_by={described(&q.id)} />
+            }
+        }
+        Input::Matrix {
+            points,
+            low,
+            high,
+            allow_na,
+            items,
+        } => {
+            html! {
+                <div class="sw-matrix">
+                    { for items.iter().map(|item| html! {
+                        <fieldset class={classes!("sw-matrix-item", props.errors.contains_key(&item.id).then_some("sw-invalid"))}
+                            id={format!("{}-q-{}", props.prefix, item.id)}>
+                            <legend class="sw-item-legend">{ txt(&item.text) }</legend>
+                            { scale(&item.id, *points, low, high, *allow_na, Presentation::Numbers, 1) }
+                            { error_of(&item.id) }
+                        </fieldset>
+                    }) }
+                </div>
+            }
+        }
+        Input::Contact { channels } => {
+            let value = match answer_of(&q.id) {
+                Some(Answer::Contact(c)) => Some(c),
+                _ => None,
+            };
+            html! {
+                <ContactFields id={base.clone()} channels={channels.clone()} value={value} locale={l.clone()}
+                    described_by={described(&q.id)} on_change={emit(q.id.clone())} />
+            }
         }
         Input::Text {
             multiline,
             max_length,
         } => {
-            let value = match &props.answer {
-                Some(Answer::Text(t)) => t.clone(),
+            let value = match answer_of(&q.id) {
+                Some(Answer::Text(t)) => t,
                 _ => String::new(),
             };
-            let cb = props.on_answer.clone();
+            let cb = emit(q.id.clone());
             return html! {
-                <div class={classes!("sw-q", has_error.then_some("sw-invalid"))} id={base.clone()}>
-                    <TextAnswer id={format!("{base}-text")} label={text} value={value} max_length={*max_length}
+                <div class={classes!("sw-q", invalid.then_some("sw-invalid"))} id={base.clone()}>
+                    <TextAnswer id={format!("{base}-text")} label={txt(&q.text)} value={value} max_length={*max_length}
                         multiline={*multiline} required={q.required} locale={l.clone()}
-                        error_id={described.clone()} on_input={Callback::from(move |v: String| cb.emit(Some(Answer::Text(v))))} />
-                    { error }
+                        error_id={described(&q.id)} on_input={Callback::from(move |v: String| cb.emit(Some(Answer::Text(v))))} />
+                    { error_of(&q.id) }
                 </div>
             };
         }
     };
 
     html! {
-        <fieldset class={classes!("sw-q", has_error.then_some("sw-invalid"))} id={base}>
-            <legend class="sw-legend">{ text }{ required_mark }</legend>
+        <fieldset class={classes!("sw-q", invalid.then_some("sw-invalid"))} id={base}>
+            <legend class="sw-legend">{ txt(&q.text) }{ required_mark }</legend>
             { body }
-            { error }
+            { error_of(&q.id) }
         </fieldset>
+    }
+}
+
+/// The visible face of scale point `n`: the number, a star count, or a face drawn
+/// in SVG (emoji fonts differ between phones, and some have none).
+fn face(presentation: Presentation, n: u8, points: u8) -> Html {
+    match presentation {
+        Presentation::Numbers => Html::from(n.to_string()),
+        Presentation::Stars => Html::from("★".repeat(usize::from(n))),
+        Presentation::Faces => {
+            // Mouth curvature from -1 (sad) to 1 (happy) across the scale.
+            let span = f64::from(points.max(2) - 1);
+            let mood = (f64::from(n.saturating_sub(1)) / span) * 2.0 - 1.0;
+            let mouth = format!("M9 22 Q16 {:.1} 23 22", 22.0 + mood * 6.0);
+            html! {
+                <svg class="sw-face" viewBox="0 0 32 32" width="32" height="32" focusable="false">
+                    <circle cx="16" cy="16" r="14" fill="none" stroke="currentColor" stroke-width="2" />
+                    <circle cx="11" cy="13" r="1.8" fill="currentColor" />
+                    <circle cx="21" cy="13" r="1.8" fill="currentColor" />
+                    <path d={mouth} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                </svg>
+            }
+        }
     }
 }

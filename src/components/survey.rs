@@ -2,7 +2,7 @@ use crate::components::language_switch::LanguageSwitch;
 use crate::components::progress::Progress;
 use crate::components::question::QuestionView;
 use crate::components::thank_you::ThankYou;
-use crate::hooks::{use_delivery, use_focus};
+use crate::hooks::{load_saved, use_delivery, use_focus, use_persistence};
 use crate::i18n::{self, Msg};
 use crate::services::browser;
 use crate::state::{Action, Phase, SurveyState};
@@ -21,6 +21,8 @@ pub struct SurveyProps {
     pub mode: Mode,
     /// Prefix for DOM ids, unique per mounted widget.
     pub prefix: AttrValue,
+    /// Where the answers are kept across a reload (session storage).
+    pub storage_key: AttrValue,
 }
 
 /// A running survey: one page at a time, progress, back/next/submit, thank-you.
@@ -33,10 +35,15 @@ pub fn Survey(props: &SurveyProps) -> Html {
             props.context.clone(),
             props.mode,
         );
-        use_reducer(move || SurveyState::new(def, locale, context, mode))
+        let key = props.storage_key.clone();
+        use_reducer(move || match load_saved(&key, &def) {
+            Some(saved) => SurveyState::restored(def, context, mode, saved),
+            None => SurveyState::new(def, locale, context, mode),
+        })
     };
     use_delivery(state.clone(), props.endpoint.clone());
     use_focus(state.focus.clone(), props.prefix.clone());
+    use_persistence(props.storage_key.clone(), state.clone());
 
     let def = &state.def;
     let l = &state.locale;
@@ -121,15 +128,13 @@ pub fn Survey(props: &SurveyProps) -> Html {
                 <p class="sw-status" role="status">
                     { if session.errors().is_empty() { "" } else { i18n::t(l, Msg::FixProblems) } }
                 </p>
-                { for page.questions.iter().map(|q| {
+                { for session.visible_questions(def).into_iter().map(|q| {
                     let state = state.clone();
-                    let id = q.id.clone();
                     html! {
                         <QuestionView key={q.id.to_string()} question={q.clone()}
-                            answer={session.answers().get(&q.id).cloned()}
-                            error={session.errors().get(&q.id).cloned()}
+                            answers={session.answers().clone()} errors={session.errors().clone()}
                             locale={l.clone()} fallback={def.default_locale.clone()} prefix={prefix.clone()}
-                            on_answer={Callback::from(move |a| state.dispatch(Action::Answer(id.clone(), a)))} />
+                            on_answer={Callback::from(move |(id, a)| state.dispatch(Action::Answer(id, a)))} />
                     }
                 }) }
                 if failed {

@@ -1,4 +1,4 @@
-use crate::i18n::{self, Msg};
+use crate::i18n;
 use survey_core::Locale;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -61,7 +61,7 @@ pub fn TextAnswer(props: &TextAnswerProps) -> Html {
         <>
             <label class="sw-legend" for={props.id.clone()}>{ props.label.clone() }</label>
             { field }
-            <p class="sw-count" id={counter_id}>{ format!("{} {left}", i18n::t(&props.locale, Msg::CharactersLeft)) }</p>
+            <p class="sw-count" id={counter_id}>{ i18n::characters_left(&props.locale, left) }</p>
         </>
     }
 }

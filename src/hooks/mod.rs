@@ -1,7 +1,11 @@
 //! Hooks that carry the widget's side effects, so components only render.
 
+mod definition;
 mod delivery;
 mod focus;
+mod persistence;
 
+pub use definition::{use_definition, Loaded};
 pub use delivery::use_delivery;
 pub use focus::use_focus;
+pub use persistence::{load_saved, use_persistence};

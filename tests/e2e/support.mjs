@@ -2,7 +2,7 @@
 // port, Debian's Chromium driven by Playwright, and the SQLite file read back with
 // the sqlite3 CLI.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,4 +73,62 @@ export async function newPage(browser, viewport = PHONE, options = {}) {
   page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
   return page;
+}
+
+/**
+ * A copy of dist/ with extra files (test fixtures, host pages), for a collector to
+ * serve; returns its path. Removed with the returned cleanup function.
+ */
+export function makeSite(extra) {
+  const dir = mkdtempSync(join(tmpdir(), 'survey-site-'));
+  cpSync(DIST, dir, { recursive: true });
+  for (const [name, content] of Object.entries(extra)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A page like the demo's index.html, mounting one widget with the given data-* attributes. */
+export function hostPage(attrs) {
+  const data = Object.entries(attrs).map(([k, v]) => ` data-${k}="${v}"`).join('');
+  return `<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="static/favicon.svg"><link rel="stylesheet" href="static/survey.css">
+<script type="module" src="static/boot.js"></script></head>
+<body class="demo"><main class="demo-main"><div data-survey-widget${data}></div></main></body></html>`;
+}
+
+/**
+ * Answers whatever the current page shows with the first option of every group,
+ * repeating while new follow-up questions appear, then presses the primary button.
+ * Returns false when the thank-you screen is showing.
+ */
+export async function answerPageWithFirstOptions(page, texts = {}) {
+  if (await page.locator('.sw-done').count()) return false;
+  const done = new Set();
+  for (let round = 0; round < 5; round++) {
+    let changed = false;
+    // Ids, not positions: a follow-up question appearing shifts the positions.
+    const ids = await page.evaluate(() => [...document.querySelectorAll('fieldset.sw-q, fieldset.sw-matrix-item')]
+      .filter((f) => !f.querySelector('fieldset')).map((f) => f.id));
+    for (const id of ids) {
+      if (done.has(id)) continue;
+      done.add(id);
+      const options = page.locator(`[id="${id}"] > .sw-choices label.sw-choice`);
+      if (await options.count()) { await options.first().click(); changed = true; }
+    }
+    if (texts.comment !== undefined) {
+      for (const area of await page.locator('.sw-q textarea').all()) await area.fill(texts.comment);
+    }
+    if (!changed) break;
+  }
+  const label = await page.locator('.sw-progress-label').innerText();
+  await page.locator('.sw-btn-primary').click();
+  await page.waitForFunction(
+    (before) => document.querySelector('.sw-done')
+      || document.querySelector('.sw-progress-label')?.innerText !== before,
+    label, { timeout: 5000 },
+  ).catch(() => {});
+  return true;
 }

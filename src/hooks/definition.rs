@@ -1,0 +1,65 @@
+use crate::config::SurveySource;
+use gloo::net::http::Request;
+use std::rc::Rc;
+use survey_core::{templates, Definition};
+use yew::prelude::*;
+
+/// The questionnaire, once known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loaded {
+    Loading,
+    Ready(Rc<Definition>),
+    /// What is wrong, naming the field (e.g. `pages[1].questions[0].input.points: …`).
+    Failed(String),
+}
+
+/// Loads the questionnaire: a built-in template at once, a dealer's definition by
+/// fetching it. Either way it is validated before anything is shown.
+#[hook]
+pub fn use_definition(source: SurveySource) -> Loaded {
+    let initial = source.clone();
+    let loaded = use_state(move || match &initial {
+        SurveySource::BuiltIn(id) => from_template(id),
+        SurveySource::Url(_) => Loaded::Loading,
+    });
+    {
+        let loaded = loaded.clone();
+        use_effect_with(source, move |source| {
+            if let SurveySource::Url(url) = source {
+                let url = url.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    loaded.set(fetch(&url).await);
+                });
+            }
+        });
+    }
+    (*loaded).clone()
+}
+
+fn from_template(id: &str) -> Loaded {
+    match templates::load(id) {
+        Some(Ok(def)) => Loaded::Ready(Rc::new(def)),
+        Some(Err(e)) => Loaded::Failed(format!("questionnaire \"{id}\": {e}")),
+        None => Loaded::Failed(format!("data-survey: no questionnaire called {id:?}")),
+    }
+}
+
+async fn fetch(url: &str) -> Loaded {
+    let response = match Request::get(url).send().await {
+        Ok(r) => r,
+        Err(e) => return Loaded::Failed(format!("data-definition: could not load {url:?}: {e}")),
+    };
+    if !response.ok() {
+        return Loaded::Failed(format!(
+            "data-definition: {url:?} answered HTTP {}",
+            response.status()
+        ));
+    }
+    match response.text().await {
+        Ok(text) => match Definition::from_json(&text) {
+            Ok(def) => Loaded::Ready(Rc::new(def)),
+            Err(e) => Loaded::Failed(format!("definition {url:?}: {e}")),
+        },
+        Err(e) => Loaded::Failed(format!("data-definition: could not read {url:?}: {e}")),
+    }
+}
