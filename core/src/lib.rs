@@ -8,6 +8,7 @@ pub mod answers;
 pub mod ids;
 pub mod payload;
 pub mod questionnaire;
+pub mod scoring;
 pub mod session;
 pub mod templates;
 pub mod text;

@@ -1,0 +1,184 @@
+//! The little calendar arithmetic alerts need (`submitted_at` + 48 h), written out so
+//! the module stays free of a date crate and of the clock, and works the same in wasm.
+//!
+//! Days are counted from 1970-01-01 with Howard Hinnant's `days_from_civil`, which is
+//! exact for the proleptic Gregorian calendar.
+
+/// Seconds per day.
+const DAY: i64 = 86_400;
+
+/// A UTC time parsed from `YYYY-MM-DDTHH:MM:SS(.fff)Z`: whole seconds since the Unix
+/// epoch, and the fraction digits exactly as written (kept so the output has the input's
+/// precision).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UtcTime {
+    pub seconds: i64,
+    pub fraction: String,
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12, day 1-31).
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400; // 0..=399
+    let m = i64::from(month);
+    let mp = (m + 9) % 12; // March = 0
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1; // 0..=365
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // 0..=146096
+    era * 146_097 + doe - 719_468
+}
+
+/// The date (year, month 1-12, day 1-31) of a day count since 1970-01-01.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097; // 0..=146096
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // 0..=399
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // 0..=365
+    let mp = (5 * doy + 2) / 153; // 0..=11
+    let day = doy - (153 * mp + 2) / 5 + 1; // 1..=31
+    let month = if mp < 10 { mp + 3 } else { mp - 9 }; // 1..=12
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    // Both narrowings are in range by construction (1..=31, 1..=12).
+    (year, day_or_month(month), day_or_month(day))
+}
+
+fn day_or_month(v: i64) -> u32 {
+    u32::try_from(v).unwrap_or(1)
+}
+
+/// Whether `year` is a Gregorian leap year.
+pub fn is_leap_year(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// The number of days in a month (0 for a month outside 1-12).
+pub fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SS(.f…)Z` (UTC only, as the widget sends it). A leap second
+/// (`:60`) is read as the first second of the next minute; a date that does not exist
+/// (e.g. 02-30) is refused.
+pub fn parse_utc(s: &str) -> Option<UtcTime> {
+    let b = s.as_bytes();
+    if !s.is_ascii() || b.len() < 20 || b.last() != Some(&b'Z') {
+        return None;
+    }
+    if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        let part = s.get(from..to)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    let year = num(0, 4)?;
+    let month = num(5, 7)?;
+    let day = num(8, 10)?;
+    let hour = num(11, 13)?;
+    let minute = num(14, 16)?;
+    let second = num(17, 19)?;
+    let fraction = s.get(19..s.len() - 1)?;
+    if !fraction.is_empty() {
+        let digits = fraction.strip_prefix('.')?;
+        if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let year = i64::from(year);
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let seconds = days_from_civil(year, month, day) * DAY
+        + i64::from(hour) * 3600
+        + i64::from(minute) * 60
+        + i64::from(second);
+    Some(UtcTime {
+        seconds,
+        fraction: fraction.to_string(),
+    })
+}
+
+/// Formats a time as `YYYY-MM-DDTHH:MM:SS(.f…)Z`; `None` outside years 0000-9999, which
+/// the four-digit year cannot show.
+pub fn format_utc(t: &UtcTime) -> Option<String> {
+    let days = t.seconds.div_euclid(DAY);
+    let secs = t.seconds.rem_euclid(DAY);
+    let (year, month, day) = civil_from_days(days);
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+        t.fraction
+    ))
+}
+
+/// `timestamp` plus `hours`, in the same format and precision; `None` when the
+/// timestamp is not `YYYY-MM-DDTHH:MM:SS(.f…)Z` or the result leaves years 0000-9999.
+pub fn add_hours(timestamp: &str, hours: i64) -> Option<String> {
+    let t = parse_utc(timestamp)?;
+    let seconds = t.seconds.checked_add(hours.checked_mul(3600)?)?;
+    format_utc(&UtcTime {
+        seconds,
+        fraction: t.fraction,
+    })
+}
+
+/// Milliseconds since the Unix epoch of a timestamp (fraction truncated to ms), for
+/// callers that compare times (e.g. "is this follow-up overdue?" given their own `now`).
+pub fn epoch_millis(timestamp: &str) -> Option<i64> {
+    let t = parse_utc(timestamp)?;
+    let digits = t.fraction.trim_start_matches('.');
+    let mut ms: i64 = 0;
+    for i in 0..3 {
+        let d = digits.as_bytes().get(i).map_or(0, |c| i64::from(c - b'0'));
+        ms = ms * 10 + d;
+    }
+    t.seconds.checked_mul(1000)?.checked_add(ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trips_over_four_centuries() {
+        let start = days_from_civil(1900, 1, 1);
+        let end = days_from_civil(2300, 1, 1);
+        let mut expect = (1900_i64, 1_u32, 1_u32);
+        for d in start..end {
+            assert_eq!(civil_from_days(d), expect, "day {d}");
+            assert_eq!(days_from_civil(expect.0, expect.1, expect.2), d);
+            let (y, m, dd) = expect;
+            expect = if dd < days_in_month(y, m) {
+                (y, m, dd + 1)
+            } else if m < 12 {
+                (y, m + 1, 1)
+            } else {
+                (y + 1, 1, 1)
+            };
+        }
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+    }
+}
