@@ -46,7 +46,7 @@ fn Loader(props: &LoaderProps) -> Html {
             html! {
                 <Survey def={def} locale={locale} endpoint={config.endpoint.clone()}
                     context={config.context.clone()} mode={config.mode} prefix={props.prefix.clone()}
-                    storage_key={storage_key} />
+                    storage_key={storage_key} review_url={config.review_url.clone().map(AttrValue::from)} />
             }
         }
     }

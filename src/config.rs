@@ -33,6 +33,8 @@ pub struct WidgetConfig {
     pub locale_preferences: Vec<String>,
     pub mode: Mode,
     pub context: BTreeMap<String, String>,
+    /// A public review page offered to delighted customers (`data-review-url`).
+    pub review_url: Option<String>,
 }
 
 /// A configuration problem a dealer can fix, shown in the widget and the console.
@@ -143,12 +145,24 @@ pub fn parse(
         }
     }
 
+    let review_url = match attr("review-url") {
+        Some(u) if url_is_usable(u) => Some(u.to_string()),
+        Some(u) => {
+            warnings.push(format!(
+                "data-review-url: {u:?} is not usable; no review prompt"
+            ));
+            None
+        }
+        None => None,
+    };
+
     let config = WidgetConfig {
         source,
         endpoint,
         locale_preferences,
         mode,
         context,
+        review_url,
     };
     (Ok(config), warnings)
 }
@@ -219,6 +233,26 @@ mod tests {
             Some("RO-2026/1182")
         );
         assert_eq!(cfg.mode, Mode::Page);
+        assert_eq!(cfg.review_url, None);
+    }
+
+    #[test]
+    fn review_link_must_be_a_safe_url() {
+        let base = [("survey", "post-service"), ("endpoint", "/v1/responses")];
+        let with = |url: &str| {
+            let mut a = attrs(&base);
+            a.insert("review-url".into(), url.into());
+            parse(&a, &[], &[])
+        };
+        let (cfg, warnings) = with("https://reviews.example.com/dealer/42");
+        assert_eq!(
+            cfg.unwrap().review_url.as_deref(),
+            Some("https://reviews.example.com/dealer/42")
+        );
+        assert!(warnings.is_empty());
+        let (cfg, warnings) = with("javascript:alert(1)");
+        assert_eq!(cfg.unwrap().review_url, None);
+        assert_eq!(warnings.len(), 1);
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub enum Msg {
     ContactConsent,
     Phone,
     Email,
+    SorryTitle,
+    SorryBody,
+    DelightedBody,
+    LeaveReview,
 }
 
 /// Languages the widget's own texts exist in.
@@ -69,6 +73,12 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::ContactConsent => "我愿意接受回访，请联系我",
         Msg::Phone => "手机号码",
         Msg::Email => "电子邮箱",
+        Msg::SorryTitle => "很抱歉没能让您满意",
+        Msg::SorryBody => {
+            "感谢您坦诚的反馈。我们的服务经理会在两天内与您联系，了解情况并给您答复。"
+        }
+        Msg::DelightedBody => "很高兴这次服务让您满意！感谢您的支持。",
+        Msg::LeaveReview => "在网上分享您的评价",
     }
 }
 
@@ -91,6 +101,12 @@ fn zh_tw(msg: Msg) -> &'static str {
         Msg::ContactConsent => "我願意接受回訪，請聯絡我",
         Msg::Phone => "手機號碼",
         Msg::Email => "電子郵件",
+        Msg::SorryTitle => "很抱歉沒能讓您滿意",
+        Msg::SorryBody => {
+            "感謝您坦誠的回饋。我們的服務經理會在兩天內與您聯絡，了解情況並給您答覆。"
+        }
+        Msg::DelightedBody => "很高興這次服務讓您滿意！感謝您的支持。",
+        Msg::LeaveReview => "在網上分享您的評價",
     }
 }
 
@@ -115,6 +131,10 @@ fn en(msg: Msg) -> &'static str {
         Msg::ContactConsent => "Please contact me about my feedback",
         Msg::Phone => "Mobile phone",
         Msg::Email => "E-mail",
+        Msg::SorryTitle => "We are sorry we let you down",
+        Msg::SorryBody => "Thank you for telling us. Our service manager will contact you within two days to put things right.",
+        Msg::DelightedBody => "We are glad you were happy with our service. Thank you!",
+        Msg::LeaveReview => "Share your experience in a review",
     }
 }
 

@@ -66,12 +66,19 @@ fn page_query(window: &web_sys::Window) -> Vec<(String, String)> {
 }
 
 fn data_attributes(element: &web_sys::Element) -> BTreeMap<String, String> {
-    ["survey", "definition", "endpoint", "locale", "mode"]
-        .into_iter()
-        .filter_map(|k| {
-            element
-                .get_attribute(&format!("data-{k}"))
-                .map(|v| (k.to_string(), v))
-        })
-        .collect()
+    [
+        "survey",
+        "definition",
+        "endpoint",
+        "locale",
+        "mode",
+        "review-url",
+    ]
+    .into_iter()
+    .filter_map(|k| {
+        element
+            .get_attribute(&format!("data-{k}"))
+            .map(|v| (k.to_string(), v))
+    })
+    .collect()
 }

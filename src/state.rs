@@ -7,12 +7,43 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use survey_core::payload::{ClientInfo, Mode, SurveyRef, RESPONSE_FORMAT};
+use survey_core::scoring::{self, NpsCategory, ScoreCard};
 use survey_core::session::SessionError;
 use survey_core::{
     Answer, Answers, Definition, Input, Locale, QuestionId, ResponseId, ResponsePayload, Session,
     SurveyId,
 };
 use yew::Reducible;
+
+/// How the thank-you screen answers what the customer said (peak-end: the last
+/// thing they read is remembered).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Thanks {
+    /// Nothing in particular stood out.
+    #[default]
+    Plain,
+    /// A hot alert (low score, detractor, not fixed, contact requested): we will call.
+    WillCall,
+    /// A promoter with no alert: thanks, and perhaps a public review.
+    Delighted,
+}
+
+impl Thanks {
+    /// Chooses the thank-you from the device's own score card.
+    pub fn for_card(card: &ScoreCard) -> Self {
+        if !card.alerts.is_empty() {
+            Thanks::WillCall
+        } else if card
+            .nps
+            .as_ref()
+            .is_some_and(|n| n.category == NpsCategory::Promoter)
+        {
+            Thanks::Delighted
+        } else {
+            Thanks::Plain
+        }
+    }
+}
 
 /// What the customer sees.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +52,7 @@ pub enum Phase {
     /// Being posted; kept whole so a retry sends the very same response (same id).
     Sending(Rc<ResponsePayload>),
     Failed(Rc<ResponsePayload>),
-    Done,
+    Done(Thanks),
 }
 
 /// Where keyboard focus should go after a render; `seq` changes each time it should move.
@@ -179,6 +210,8 @@ impl SurveyState {
             (Action::Submit { id, created_at }, Phase::Answering) => {
                 match self.session.finish(&self.def) {
                     Ok(answers) => {
+                        let config = self.def.scoring_config();
+                        let score = scoring::score_at(&self.def, &answers, &config, &created_at);
                         self.phase = Phase::Sending(Rc::new(ResponsePayload {
                             format: RESPONSE_FORMAT.to_string(),
                             id,
@@ -194,13 +227,15 @@ impl SurveyState {
                                 widget_version: crate::WIDGET_VERSION.to_string(),
                                 mode: self.mode,
                             },
+                            score: Some(score),
                         }));
                     }
                     Err(e) => self.focus_problem(e),
                 }
             }
-            (Action::Sent, Phase::Sending(_)) => {
-                self.phase = Phase::Done;
+            (Action::Sent, Phase::Sending(p)) => {
+                self.phase =
+                    Phase::Done(p.score.as_ref().map(Thanks::for_card).unwrap_or_default());
                 self.session = fresh_session(&self.def, &self.context, Session::new());
                 self.move_focus(FocusTarget::Heading);
             }
@@ -338,11 +373,36 @@ mod tests {
         };
         assert_eq!(again.id, p.id);
         s = s.reduce(Action::Sent);
-        assert_eq!(s.phase, Phase::Done);
+        assert!(matches!(s.phase, Phase::Done(_)));
         assert!(
             s.session.answers().is_empty(),
             "answers are gone after submit"
         );
+    }
+
+    fn card(answers: &[(&str, Answer)]) -> ScoreCard {
+        let def = templates::load("post-service").unwrap().unwrap();
+        let answers = answers
+            .iter()
+            .map(|(id, a)| (QuestionId::new(*id), a.clone()))
+            .collect();
+        scoring::score(&def, &answers, &def.scoring_config())
+    }
+
+    #[test]
+    fn thanks_fit_what_the_customer_said() {
+        let promoter = card(&[("nps", Answer::Scale(10)), ("s_overall", Answer::Scale(5))]);
+        assert_eq!(Thanks::for_card(&promoter), Thanks::Delighted);
+        let detractor = card(&[("nps", Answer::Scale(3)), ("s_overall", Answer::Scale(4))]);
+        assert_eq!(Thanks::for_card(&detractor), Thanks::WillCall);
+        let unhappy_promoter = card(&[("nps", Answer::Scale(9)), ("s_overall", Answer::Scale(1))]);
+        assert_eq!(
+            Thanks::for_card(&unhappy_promoter),
+            Thanks::WillCall,
+            "a low overall is an alert"
+        );
+        let passive = card(&[("nps", Answer::Scale(8)), ("s_overall", Answer::Scale(4))]);
+        assert_eq!(Thanks::for_card(&passive), Thanks::Plain);
     }
 
     #[test]

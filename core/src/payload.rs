@@ -31,6 +31,10 @@ pub struct ResponsePayload {
     pub context: BTreeMap<String, String>,
     pub answers: Answers,
     pub client: ClientInfo,
+    /// The device's own scoring of the answers. The collector recomputes it with the
+    /// same code and flags a disagreement, so a tampered client cannot fake a score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<crate::scoring::ScoreCard>,
 }
 
 /// Which questionnaire, and which version of it, was answered.

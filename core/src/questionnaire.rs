@@ -28,6 +28,10 @@ pub struct Definition {
     pub locales: Vec<Locale>,
     pub title: LocalizedText,
     pub pages: Vec<Page>,
+    /// How responses are scored (dimension weights, alert rules); the deck's defaults
+    /// when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<crate::scoring::ScoringConfig>,
 }
 
 /// One screen of the survey: a question or a small group of questions.
@@ -492,6 +496,16 @@ impl Definition {
                 format!("expected \"{DEFINITION_FORMAT}\", found {:?}", self.format),
             );
         }
+        if let Some(scoring) = &self.scoring {
+            scoring.validate().map_err(|e| DefinitionError {
+                path: if e.path.is_empty() {
+                    "scoring".into()
+                } else {
+                    format!("scoring.{}", e.path)
+                },
+                problem: e.problem,
+            })?;
+        }
         if !is_valid_id(self.id.as_str()) {
             return fail("id", id_problem(self.id.as_str()));
         }
@@ -803,6 +817,11 @@ impl Definition {
             }
         }
         Ok(())
+    }
+
+    /// The scoring settings in force: the definition's own, else the deck's defaults.
+    pub fn scoring_config(&self) -> crate::scoring::ScoringConfig {
+        self.scoring.clone().unwrap_or_default()
     }
 
     /// Every question, in order, across pages.

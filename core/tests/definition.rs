@@ -940,3 +940,24 @@ fn the_schema_rejects_unknown_fields_and_malformed_parts() {
     v["pages"][1]["questions"][0]["input"]["type"] = json!("slider");
     assert!(!schema_errors(&v).is_empty());
 }
+
+#[test]
+fn scoring_settings_are_checked_at_load_and_described_by_the_schema() {
+    let mut v = template();
+    v["scoring"] = json!({"weights": {"empathy": -3}, "alerts": {"follow_up_hours": 24}});
+    assert_eq!(
+        error_of(v.clone()),
+        "scoring.weights.empathy: must be a number 0 or more, found -3"
+    );
+    v["scoring"]["weights"]["empathy"] = json!(40);
+    let def = Definition::from_json(&v.to_string()).expect("valid settings load");
+    assert_eq!(def.scoring_config().weights.empathy, 40.0);
+    assert_eq!(def.scoring_config().alerts.follow_up_hours, 24);
+    assert!(schema_errors(&v).is_empty(), "{:?}", schema_errors(&v));
+    v["scoring"]["weigths"] = json!({});
+    assert!(error_of(v.clone()).starts_with("scoring.weigths: unknown field"));
+    assert!(
+        !schema_errors(&v).is_empty(),
+        "the schema refuses the typo too"
+    );
+}

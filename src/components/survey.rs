@@ -23,6 +23,9 @@ pub struct SurveyProps {
     pub prefix: AttrValue,
     /// Where the answers are kept across a reload (session storage).
     pub storage_key: AttrValue,
+    /// Where a delighted customer may leave a public review.
+    #[prop_or_default]
+    pub review_url: Option<AttrValue>,
 }
 
 /// A running survey: one page at a time, progress, back/next/submit, thank-you.
@@ -60,11 +63,12 @@ pub fn Survey(props: &SurveyProps) -> Html {
         </header>
     };
 
-    if state.phase == Phase::Done {
+    if let Phase::Done(thanks) = state.phase {
         return html! {
             <div class="sw" lang={l.to_string()}>
                 { header }
-                <ThankYou locale={l.clone()} heading_id={heading_id} />
+                <ThankYou locale={l.clone()} heading_id={heading_id} thanks={thanks}
+                    review_url={props.review_url.clone()} />
             </div>
         };
     }

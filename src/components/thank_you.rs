@@ -1,4 +1,5 @@
 use crate::i18n::{self, Msg};
+use crate::state::Thanks;
 use survey_core::Locale;
 use yew::prelude::*;
 
@@ -6,16 +7,41 @@ use yew::prelude::*;
 pub struct ThankYouProps {
     pub locale: Locale,
     pub heading_id: AttrValue,
+    pub thanks: Thanks,
+    /// A public review page, offered only to a delighted customer.
+    #[prop_or_default]
+    pub review_url: Option<AttrValue>,
 }
 
-/// The end of the survey; focus moves to its heading so a screen reader announces it.
+/// The end of the survey, fitted to what the customer said: an apology and a promise
+/// to call after a hot alert, a review prompt for a promoter. Focus moves to the
+/// heading so a screen reader announces it.
 #[component]
 pub fn ThankYou(props: &ThankYouProps) -> Html {
+    let l = &props.locale;
+    let (mark, title, body) = match props.thanks {
+        Thanks::WillCall => (
+            "sw-done-mark sw-done-sorry",
+            Msg::SorryTitle,
+            Msg::SorryBody,
+        ),
+        Thanks::Delighted => ("sw-done-mark", Msg::ThanksTitle, Msg::DelightedBody),
+        Thanks::Plain => ("sw-done-mark", Msg::ThanksTitle, Msg::ThanksBody),
+    };
+    let review = match (&props.review_url, props.thanks) {
+        (Some(url), Thanks::Delighted) => html! {
+            <p><a class="sw-btn sw-btn-primary sw-review" href={url.clone()} target="_blank" rel="noopener noreferrer">
+                { i18n::t(l, Msg::LeaveReview) }
+            </a></p>
+        },
+        _ => html! {},
+    };
     html! {
         <section class="sw-done" aria-labelledby={props.heading_id.clone()}>
-            <div class="sw-done-mark" aria-hidden="true">{"✓"}</div>
-            <h2 id={props.heading_id.clone()} tabindex="-1">{ i18n::t(&props.locale, Msg::ThanksTitle) }</h2>
-            <p>{ i18n::t(&props.locale, Msg::ThanksBody) }</p>
+            <div class={mark} aria-hidden="true">{ if props.thanks == Thanks::WillCall { "☎" } else { "✓" } }</div>
+            <h2 id={props.heading_id.clone()} tabindex="-1">{ i18n::t(l, title) }</h2>
+            <p>{ i18n::t(l, body) }</p>
+            { review }
         </section>
     }
 }

@@ -15,7 +15,7 @@ pub fn load_saved(key: &str, def: &Definition) -> Option<Snapshot> {
 #[hook]
 pub fn use_persistence(key: AttrValue, state: UseReducerHandle<SurveyState>) {
     let snapshot = state.snapshot();
-    let done = state.phase == Phase::Done;
+    let done = matches!(state.phase, Phase::Done(_));
     use_effect_with((snapshot, done), move |(snapshot, done)| {
         if *done || snapshot.answers.is_empty() {
             SessionStorage::delete(key.as_str());

@@ -100,11 +100,17 @@ export function hostPage(attrs) {
 }
 
 /**
- * Answers whatever the current page shows with the first option of every group,
- * repeating while new follow-up questions appear, then presses the primary button.
- * Returns false when the thank-you screen is showing.
+ * Answers whatever the current page shows with the first (or, with `pick: 'last'`,
+ * the last) option of every group, repeating while new follow-up questions appear,
+ * then presses the primary button. Returns false when the thank-you screen is showing.
  */
-export async function answerPageWithFirstOptions(page, texts = {}) {
+export async function completeSurvey(page, pick = 'first') {
+  for (let i = 0; i < 30 && (await answerPageWithFirstOptions(page, {}, { pick })); i++) {
+    await page.locator('.sw-page-title, .sw-done').first().waitFor();
+  }
+}
+
+export async function answerPageWithFirstOptions(page, texts = {}, { pick = 'first' } = {}) {
   if (await page.locator('.sw-done').count()) return false;
   const done = new Set();
   for (let round = 0; round < 5; round++) {
@@ -116,7 +122,10 @@ export async function answerPageWithFirstOptions(page, texts = {}) {
       if (done.has(id)) continue;
       done.add(id);
       const options = page.locator(`[id="${id}"] > .sw-choices label.sw-choice`);
-      if (await options.count()) { await options.first().click(); changed = true; }
+      if (await options.count()) {
+        await (pick === 'last' ? options.last() : options.first()).click();
+        changed = true;
+      }
     }
     if (texts.comment !== undefined) {
       for (const area of await page.locator('.sw-q textarea').all()) await area.fill(texts.comment);
