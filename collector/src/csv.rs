@@ -7,8 +7,9 @@ use crate::store::Row;
 use std::collections::{BTreeMap, BTreeSet};
 use survey_core::{templates, Answer};
 
-/// The fixed leading columns.
-pub const FIXED_COLUMNS: [&str; 7] = [
+/// The fixed leading columns. The score columns come from the server's card and are
+/// empty when the collector could not score the response (a survey it does not know).
+pub const FIXED_COLUMNS: [&str; 12] = [
     "id",
     "received_at",
     "survey_id",
@@ -16,11 +17,18 @@ pub const FIXED_COLUMNS: [&str; 7] = [
     "locale",
     "created_at",
     "mode",
+    "csi",
+    "nps_category",
+    "alerts",
+    "follow_up_due",
+    "score_mismatch",
 ];
 
 struct Parsed<'a> {
     row: &'a Row,
     mode: String,
+    /// The server's card as JSON, if any.
+    score: Option<serde_json::Value>,
     context: BTreeMap<String, String>,
     answers: BTreeMap<String, Answer>,
 }
@@ -54,6 +62,22 @@ pub fn export(rows: &[Row]) -> Result<String, String> {
             p.row.locale.clone(),
             p.row.created_at.clone(),
             p.mode.clone(),
+            p.score
+                .as_ref()
+                .and_then(|s| s["csi"].as_f64())
+                .map(|csi| format!("{csi:.1}"))
+                .unwrap_or_default(),
+            p.score
+                .as_ref()
+                .and_then(|s| s["nps"]["category"].as_str())
+                .unwrap_or_default()
+                .to_string(),
+            p.score
+                .as_ref()
+                .map(|_| p.row.alerts.to_string())
+                .unwrap_or_default(),
+            p.row.follow_up_due.clone().unwrap_or_default(),
+            p.row.score_mismatch.to_string(),
         ];
         let context = context_keys
             .iter()
@@ -78,9 +102,16 @@ fn parse_row(row: &Row) -> Result<Parsed<'_>, String> {
         .and_then(|m| m.as_str())
         .unwrap_or_default()
         .to_string();
+    let score = row
+        .score
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|e| unreadable("score", e))?;
     Ok(Parsed {
         row,
         mode,
+        score,
         context: serde_json::from_str(&row.context).map_err(|e| unreadable("context", e))?,
         answers: serde_json::from_str(&row.answers).map_err(|e| unreadable("answers", e))?,
     })
@@ -173,6 +204,12 @@ mod tests {
             context: context.into(),
             answers: answers.into(),
             payload: r#"{"client":{"widget_version":"0.1.0","mode":"kiosk"}}"#.into(),
+            score: None,
+            client_score: None,
+            score_mismatch: false,
+            alerts: 0,
+            follow_up_due: None,
+            dealer: None,
         }
     }
 
@@ -197,13 +234,19 @@ mod tests {
 
     #[test]
     fn columns_follow_the_questionnaire_then_sort() -> Result<(), String> {
+        let mut scored = row(
+            "a",
+            "post-service",
+            r#"{"dealer":"D1"}"#,
+            r#"{"comment":{"text":"fine"},"nps":{"scale":9},"p_appointment":{"yes_no":true},"s_lounge":"not_applicable"}"#,
+        );
+        // Only the fields the export reads; a real card has many more.
+        scored.score = Some(r#"{"csi":83.33333333333334,"nps":{"category":"promoter"}}"#.into());
+        scored.score_mismatch = true;
+        scored.alerts = 2;
+        scored.follow_up_due = Some("2026-11-25T10:00:00Z".into());
         let rows = [
-            row(
-                "a",
-                "post-service",
-                r#"{"dealer":"D1"}"#,
-                r#"{"comment":{"text":"fine"},"nps":{"scale":9},"p_appointment":{"yes_no":true},"s_lounge":"not_applicable"}"#,
-            ),
+            scored,
             row(
                 "b",
                 "custom",
@@ -215,16 +258,18 @@ mod tests {
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(
             lines[0],
-            "id,received_at,survey_id,survey_version,locale,created_at,mode,context.advisor,context.dealer,\
+            "id,received_at,survey_id,survey_version,locale,created_at,mode,\
+             csi,nps_category,alerts,follow_up_due,score_mismatch,context.advisor,context.dealer,\
              answer.p_appointment,answer.s_lounge,answer.nps,answer.comment,answer.aa,answer.zz"
         );
         assert_eq!(
             lines[1],
-            "a,2026-11-23T10:00:01.000Z,post-service,1,zh-CN,2026-11-23T10:00:00Z,kiosk,,D1,yes,n/a,9,fine,,"
+            "a,2026-11-23T10:00:01.000Z,post-service,1,zh-CN,2026-11-23T10:00:00Z,kiosk,\
+             83.3,promoter,2,2026-11-25T10:00:00Z,true,,D1,yes,n/a,9,fine,,"
         );
         assert_eq!(
             lines[2],
-            "b,2026-11-23T10:00:01.000Z,custom,1,zh-CN,2026-11-23T10:00:00Z,kiosk,A7,,,,,,2,no"
+            "b,2026-11-23T10:00:01.000Z,custom,1,zh-CN,2026-11-23T10:00:00Z,kiosk,,,,,false,A7,,,,,,2,no"
         );
         assert_eq!(lines[3], "");
         Ok(())

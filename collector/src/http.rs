@@ -5,16 +5,19 @@
 //! refusal is a JSON `{"error": "..."}` with a one-line reason the widget can show or log.
 
 use crate::csv;
+use crate::filter;
 use crate::static_files::{self, Refusal};
-use crate::store::{Insert, Store};
+use crate::store::{Insert, Receipt, Store};
 use crate::time;
+use crate::verify;
 use serde_json::json;
 use std::fs::File;
 use std::io::{Cursor, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::Instant;
-use survey_core::{templates, ResponseId, ResponsePayload};
+use survey_core::scoring::aggregate;
+use survey_core::{templates, Definition, ResponseId, ResponsePayload};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 /// Declared bodies past this are not drained after the reply (tiny_http would try to
@@ -233,8 +236,11 @@ pub fn handle(app: &App, request: &mut Request) -> Reply {
             _ => Reply::method_not_allowed("GET, HEAD, POST, OPTIONS"),
         },
         "/v1/responses.csv" if readable => list_csv(app, query),
+        "/v1/summary" if readable => summary(app, query),
         "/healthz" if readable => Reply::text(200, "ok"),
-        "/v1/responses.csv" | "/healthz" => Reply::method_not_allowed("GET, HEAD, OPTIONS"),
+        "/v1/responses.csv" | "/v1/summary" | "/healthz" => {
+            Reply::method_not_allowed("GET, HEAD, OPTIONS")
+        }
         p if p == "/v1" || p.starts_with("/v1/") => Reply::error(404, "no such endpoint"),
         _ if readable => static_file(app, request, path),
         _ => Reply::method_not_allowed("GET, HEAD, OPTIONS"),
@@ -316,20 +322,25 @@ fn post_response(app: &App, request: &mut Request) -> Reply {
             );
         }
     }
-    if let Err(reply) = validate(&payload) {
-        return reply;
-    }
+    let def = match validate(&payload) {
+        Ok(def) => def,
+        Err(reply) => return reply,
+    };
+    // The server's own card: the one used for alerts and reports, whatever was sent.
+    let verified = verify::verify(def.as_ref(), &payload);
 
     let id = payload.id.as_str();
-    match app.store.insert(&payload, &time::now_rfc3339()) {
-        Ok(Insert::Created { received_at }) => Reply::json(
-            201,
-            &json!({ "id": id, "received_at": received_at, "duplicate": false }),
-        ),
-        Ok(Insert::Duplicate { received_at }) => Reply::json(
-            200,
-            &json!({ "id": id, "received_at": received_at, "duplicate": true }),
-        ),
+    match app.store.insert(&payload, &verified, &time::now_rfc3339()) {
+        Ok(Insert::Created(receipt)) => {
+            if verified.mismatch {
+                eprintln!(
+                    "{}",
+                    verify::mismatch_line(id, payload.score.as_ref(), verified.server.as_ref())
+                );
+            }
+            Reply::json(201, &receipt_json(id, &receipt, false))
+        }
+        Ok(Insert::Duplicate(receipt)) => Reply::json(200, &receipt_json(id, &receipt, true)),
         Ok(Insert::Conflict) => Reply::error(
             409,
             &format!("response {id} was already received with different content"),
@@ -341,18 +352,30 @@ fn post_response(app: &App, request: &mut Request) -> Reply {
     }
 }
 
+/// The reply to a stored response (first time or retry).
+fn receipt_json(id: &str, receipt: &Receipt, duplicate: bool) -> serde_json::Value {
+    json!({
+        "id": id,
+        "received_at": receipt.received_at,
+        "duplicate": duplicate,
+        "score_mismatch": receipt.score_mismatch,
+        "alerts": receipt.alerts,
+    })
+}
+
 /// Runs survey-core's checks: against the definition for a built-in survey, structural
 /// only for a survey the collector does not know (a dealer's own questionnaire).
-fn validate(payload: &ResponsePayload) -> Result<(), Reply> {
+/// Returns the definition the response was checked against, if any.
+fn validate(payload: &ResponsePayload) -> Result<Option<Definition>, Reply> {
     let checked = catch_unwind(AssertUnwindSafe(|| {
         match templates::load(payload.survey.id.as_str()) {
-            Some(Ok(def)) => Ok(payload.validate(Some(&def))),
+            Some(Ok(def)) => Ok(payload.validate(Some(&def)).map(|()| Some(def))),
             Some(Err(e)) => Err(e),
-            None => Ok(payload.validate(None)),
+            None => Ok(payload.validate(None).map(|()| None)),
         }
     }));
     match checked {
-        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Ok(def))) => Ok(def),
         Ok(Ok(Err(e))) => Err(Reply::error(422, &e.to_string())),
         Ok(Err(def_error)) => {
             eprintln!(
@@ -402,16 +425,61 @@ fn list_json(app: &App, query: &str) -> Reply {
     };
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
-        match serde_json::from_str::<serde_json::Value>(&row.payload) {
-            Ok(payload) => items
-                .push(json!({ "id": row.id, "received_at": row.received_at, "payload": payload })),
-            Err(e) => {
+        let parse = |text: Option<&str>| -> Result<serde_json::Value, serde_json::Error> {
+            text.map_or(Ok(serde_json::Value::Null), serde_json::from_str)
+        };
+        match (
+            parse(Some(&row.payload)),
+            parse(row.score.as_deref()),
+            parse(row.client_score.as_deref()),
+        ) {
+            (Ok(payload), Ok(score), Ok(client_score)) => items.push(json!({
+                "id": row.id,
+                "received_at": row.received_at,
+                "payload": payload,
+                "score": score,
+                "client_score": client_score,
+                "score_mismatch": row.score_mismatch,
+            })),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
                 eprintln!("collector: stored response {} is unreadable: {e}", row.id);
                 return Reply::error(500, &format!("stored response {} is unreadable", row.id));
             }
         }
     }
     Reply::json(200, &serde_json::Value::Array(items))
+}
+
+/// `GET /v1/summary`: the aggregate of the server's cards over the selected rows, with
+/// how many rows had no server card and how many disagreed with their client's card.
+fn summary(app: &App, query: &str) -> Reply {
+    let query = match filter::parse(query) {
+        Ok(q) => q,
+        Err(reason) => return Reply::error(400, &reason),
+    };
+    let scores = match app.store.scores(&query.filter) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("collector: summary: {e}");
+            return Reply::error(500, "could not read the scores");
+        }
+    };
+    let summary = match serde_json::to_value(aggregate(&scores.cards)) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("collector: summary: {e}");
+            return Reply::error(500, "could not summarise the scores");
+        }
+    };
+    Reply::json(
+        200,
+        &json!({
+            "filter": query.echo,
+            "summary": summary,
+            "unverified": scores.unverified,
+            "score_mismatches": scores.mismatches,
+        }),
+    )
 }
 
 fn list_csv(app: &App, query: &str) -> Reply {

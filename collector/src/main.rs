@@ -1,15 +1,19 @@
 //! `collector`: the reference endpoint the survey widget posts responses to.
 //!
-//! It re-checks every response with the same survey-core rules the widget used, stores
-//! it once per response id in SQLite, exports what it stored as JSON and CSV, and can
-//! serve the built widget itself so a dealer needs only one process.
+//! It re-checks every response with the same survey-core rules the widget used, rescores
+//! it with the same scoring code (flagging a client card that disagrees), stores it once
+//! per response id in SQLite, exports what it stored as JSON and CSV, summarises the
+//! scores with `/v1/summary`, and can serve the built widget itself so a dealer needs
+//! only one process.
 
 mod config;
 mod csv;
+mod filter;
 mod http;
 mod static_files;
 mod store;
 mod time;
+mod verify;
 
 use config::{Command, Config};
 use std::io::Write;

@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use survey_core::scoring::{aggregate, score_at, ScoreCard};
+use survey_core::{templates, ResponsePayload};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -251,6 +253,23 @@ impl Collector {
         serde_json::from_str(&text).expect("answers JSON")
     }
 
+    /// Waits until some stderr line is exactly `line`.
+    fn wait_for_line(&self, line: &str) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !self.log().lines().any(|l| l == line) {
+            assert!(
+                Instant::now() < deadline,
+                "no log line {line:?} in:\n{}",
+                self.log()
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn stored_scores(&self, id: &str) -> Stored {
+        stored_scores(&self.db(), id)
+    }
+
     fn get(&self, path: &str) -> Resp {
         request(&self.addr, "GET", path, &[], b"")
     }
@@ -276,6 +295,59 @@ impl Drop for Collector {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// The scoring columns of one stored row.
+#[derive(Debug)]
+struct Stored {
+    score: Option<Value>,
+    client_score: Option<Value>,
+    score_mismatch: i64,
+    score_verified: i64,
+    alerts: i64,
+    follow_up_due: Option<String>,
+    dealer: Option<String>,
+}
+
+fn stored_scores(db: &Connection, id: &str) -> Stored {
+    let json =
+        |t: Option<String>| t.map(|t| serde_json::from_str::<Value>(&t).expect("JSON column"));
+    db.query_row(
+        "SELECT score, client_score, score_mismatch, score_verified, alerts, follow_up_due, dealer
+         FROM responses WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Stored {
+                score: json(r.get(0)?),
+                client_score: json(r.get(1)?),
+                score_mismatch: r.get(2)?,
+                score_verified: r.get(3)?,
+                alerts: r.get(4)?,
+                follow_up_due: r.get(5)?,
+                dealer: r.get(6)?,
+            })
+        },
+    )
+    .expect("stored row")
+}
+
+/// The card survey-core computes for a payload of a built-in survey, the way the widget
+/// does (independently of the collector's own code path).
+fn card_for(payload: &Value) -> ScoreCard {
+    let parsed = ResponsePayload::from_json(&payload.to_string()).expect("payload parses");
+    let def = templates::load(parsed.survey.id.as_str())
+        .expect("a built-in survey")
+        .expect("a valid definition");
+    score_at(
+        &def,
+        &parsed.answers,
+        &def.scoring_config(),
+        &parsed.created_at,
+    )
+}
+
+fn card_json(card: &ScoreCard) -> Value {
+    serde_json::to_value(card).expect("card JSON")
 }
 
 /// The post-service template as JSON, read independently of survey-core's types.
@@ -353,6 +425,8 @@ fn valid_post_is_stored_once_with_the_answers_sent() {
     let body = r.json();
     assert_eq!(body["id"], json!(id));
     assert_eq!(body["duplicate"], json!(false));
+    assert_eq!(body["score_mismatch"], json!(false));
+    assert_eq!(body["alerts"], json!(0));
     assert_rfc3339(body["received_at"].as_str().expect("received_at"));
     assert_eq!(r.header("Content-Type"), Some("application/json"));
 
@@ -779,6 +853,11 @@ fn csv_export_has_the_columns_and_defuses_formulas() {
         "locale",
         "created_at",
         "mode",
+        "csi",
+        "nps_category",
+        "alerts",
+        "follow_up_due",
+        "score_mismatch",
         "context.dealer",
     ]
     .into_iter()
@@ -800,8 +879,9 @@ fn csv_export_has_the_columns_and_defuses_formulas() {
 
     let received = c.get("/v1/responses").json()[0]["received_at"].clone();
     let row = lines[1];
+    let csi = card_for(&payload).csi.expect("a CSI");
     let prefix = format!(
-        "{id},{},post-service,1,zh-CN,2026-11-23T10:00:00Z,page,D001,yes,yes,yes,n/a,",
+        "{id},{},post-service,1,zh-CN,2026-11-23T10:00:00Z,page,{csi:.1},promoter,0,,false,D001,yes,yes,yes,n/a,",
         received.as_str().expect("received_at")
     );
     assert!(row.starts_with(&prefix), "{row}\nexpected prefix {prefix}");
@@ -880,4 +960,496 @@ fn bad_arguments_fail_fast() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--max-body"));
+}
+
+/// `valid_payload` with another NPS answer, dealer and submission time.
+fn payload_with(nps: u8, dealer: &str, created_at: &str) -> Value {
+    let mut p = valid_payload(&new_id());
+    p["answers"]["nps"] = json!({ "scale": nps });
+    p["context"]["dealer"] = json!(dealer);
+    p["created_at"] = json!(created_at);
+    p
+}
+
+#[test]
+fn an_honest_client_card_is_stored_and_matches() {
+    let c = Collector::start();
+    let id = new_id();
+    let mut payload = valid_payload(&id);
+    let card = card_for(&payload);
+    payload["score"] = card_json(&card);
+    let r = c.post(&payload);
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["score_mismatch"], json!(false));
+    assert_eq!(r.json()["alerts"], json!(0));
+
+    let s = c.stored_scores(&id);
+    assert_eq!(s.score, Some(card_json(&card)));
+    assert_eq!(s.client_score, Some(card_json(&card)));
+    assert_eq!((s.score_mismatch, s.score_verified, s.alerts), (0, 1, 0));
+    assert_eq!(s.follow_up_due, None);
+    assert_eq!(s.dealer.as_deref(), Some("D001"));
+    assert!(card.csi.is_some(), "the valid payload scores a CSI");
+
+    let item = &c.get("/v1/responses").json()[0];
+    assert_eq!(item["score"], card_json(&card));
+    assert_eq!(item["client_score"], card_json(&card));
+    assert_eq!(item["score_mismatch"], json!(false));
+    assert_eq!(item["payload"], payload);
+
+    // Honest cards with all sorts of fractions survive the JSON round trip exactly.
+    for i in 0..40_u64 {
+        let mut p = valid_payload(&new_id());
+        for (k, q) in [
+            "s_wait_reception",
+            "s_explanation",
+            "s_fair_price",
+            "s_clean",
+            "s_duration",
+            "s_quality",
+            "s_advisor",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            p["answers"][q] = json!({ "scale": 1 + (i * 7 + k as u64 * (i % 5 + 1)) % 5 });
+        }
+        // Sevenths and the like: process compliance over 7 answered steps.
+        let steps = [
+            "p_appointment",
+            "p_cost_estimate",
+            "p_time_estimate",
+            "p_inspect_invite",
+            "p_advice",
+            "p_on_time",
+            "p_all_done",
+        ];
+        for (k, q) in steps.into_iter().enumerate() {
+            p["answers"][q] = json!({ "yes_no": (i >> (k % 6)) & 1 == 1 || k == 6 });
+        }
+        p["answers"]["p_fixed_first_time"] = json!("not_applicable");
+        p["score"] = card_json(&card_for(&p));
+        let r = c.post(&p);
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert_eq!(
+            r.json()["score_mismatch"],
+            json!(false),
+            "{}",
+            p["score"]["process"]
+        );
+    }
+    assert!(!c.log().contains("score mismatch"), "{}", c.log());
+}
+
+#[test]
+fn a_tampered_client_card_is_flagged_but_stored() {
+    let c = Collector::start();
+    // A better CSI than the answers give.
+    let id = new_id();
+    let mut payload = valid_payload(&id);
+    payload["answers"]["comment"] = json!({ "text": "CUSTOMER-WORDS" });
+    let server = card_for(&payload);
+    let mut lie = card_json(&server);
+    lie["csi"] = json!(100.0);
+    payload["score"] = lie.clone();
+    let r = c.post(&payload);
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["score_mismatch"], json!(true));
+    let s = c.stored_scores(&id);
+    assert_eq!(s.score, Some(card_json(&server)));
+    assert_eq!(s.client_score, Some(lie.clone()));
+    assert_eq!((s.score_mismatch, s.score_verified), (1, 1));
+    assert_eq!(c.stored_answers(&id), payload["answers"]);
+    let line = format!(
+        "score mismatch for response {id}: client csi=100 server csi={}",
+        server.csi.expect("a CSI")
+    );
+    c.wait_for_line(&line);
+    assert!(!c.log().contains("CUSTOMER-WORDS"));
+    assert!(!c.log().contains("D001"));
+
+    // A retry of exactly this is a duplicate, still flagged; another card is a conflict.
+    let again = c.post(&payload);
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(again.json()["score_mismatch"], json!(true));
+    let mut other = payload.clone();
+    other["score"] = card_json(&server);
+    assert_eq!(c.post(&other).status, 409);
+
+    // A detractor whose card hides the alert: the server's alert and deadline stand.
+    let hidden = new_id();
+    let mut detractor = valid_payload(&hidden);
+    detractor["answers"]["nps"] = json!({ "scale": 2 });
+    let server = card_for(&detractor);
+    assert_eq!(server.alerts.len(), 1);
+    let mut lie = card_json(&server);
+    lie["alerts"] = json!([]);
+    lie["follow_up_due"] = Value::Null;
+    detractor["score"] = lie.clone();
+    let r = c.post(&detractor);
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["score_mismatch"], json!(true));
+    assert_eq!(r.json()["alerts"], json!(1));
+    let s = c.stored_scores(&hidden);
+    assert_eq!(s.score, Some(card_json(&server)));
+    assert_eq!(s.client_score, Some(lie));
+    assert_eq!((s.score_mismatch, s.alerts), (1, 1));
+    assert_eq!(s.follow_up_due.as_deref(), Some("2026-11-25T10:00:00Z"));
+    assert_eq!(c.rows(), 2);
+
+    let items = c.get("/v1/responses").json();
+    assert_eq!(items[0]["score_mismatch"], json!(true));
+    assert_eq!(items[0]["score"], card_json(&card_for(&payload)));
+    assert_eq!(items[0]["client_score"]["csi"], json!(100.0));
+}
+
+#[test]
+fn a_detractor_raises_an_alert_due_in_48_hours() {
+    let c = Collector::start();
+    let id = new_id();
+    let mut payload = valid_payload(&id);
+    payload["answers"]["nps"] = json!({ "scale": 3 });
+    payload["created_at"] = json!("2026-12-31T23:30:00.250Z");
+    let r = c.post(&payload);
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["alerts"], json!(1));
+    assert_eq!(r.json()["score_mismatch"], json!(false));
+
+    let s = c.stored_scores(&id);
+    let score = s.score.expect("a server card");
+    assert_eq!(
+        score["alerts"],
+        json!([{ "rule": "nps_detractor", "question": "nps", "detail": "3 of 10" }])
+    );
+    assert_eq!(score["follow_up_due"], json!("2027-01-02T23:30:00.250Z"));
+    assert_eq!(s.follow_up_due.as_deref(), Some("2027-01-02T23:30:00.250Z"));
+    assert_eq!(s.alerts, 1);
+    assert_eq!(s.client_score, None);
+    assert_eq!(s.score_mismatch, 0);
+    assert_eq!(score, card_json(&card_for(&payload)));
+
+    let item = &c.get("/v1/responses").json()[0];
+    assert_eq!(item["client_score"], Value::Null);
+    assert_eq!(
+        item["score"]["follow_up_due"],
+        json!("2027-01-02T23:30:00.250Z")
+    );
+    let csv = c.get("/v1/responses.csv").text();
+    assert!(
+        csv.contains(",detractor,1,2027-01-02T23:30:00.250Z,false,"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn an_unknown_survey_keeps_the_client_card_unverified() {
+    let c = Collector::start();
+    let id = new_id();
+    let mut payload = valid_payload(&id);
+    let card = card_json(&card_for(&payload));
+    payload["survey"] = json!({ "id": "dealer-own", "version": 3 });
+    payload["answers"] = json!({ "anything": { "scale": 9 } });
+    payload["score"] = card.clone();
+    let r = c.post(&payload);
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["score_mismatch"], json!(false));
+    assert_eq!(r.json()["alerts"], json!(0));
+    let s = c.stored_scores(&id);
+    assert_eq!(s.score, None);
+    assert_eq!(s.client_score, Some(card.clone()));
+    assert_eq!((s.score_mismatch, s.score_verified, s.alerts), (0, 0, 0));
+    let item = &c.get("/v1/responses").json()[0];
+    assert_eq!(item["score"], Value::Null);
+    assert_eq!(item["client_score"], card);
+    let summary = c.get("/v1/summary").json();
+    assert_eq!(summary["unverified"], json!(1));
+    assert_eq!(summary["summary"]["n"], json!(0));
+}
+
+#[test]
+fn summary_of_twenty_responses_has_the_nps_interval() {
+    let c = Collector::start();
+    // 10 promoters, 6 passives, 4 detractors; half of them carry the client's card.
+    let answers = [
+        9, 10, 9, 10, 9, 10, 9, 10, 9, 10, 7, 8, 7, 8, 7, 8, 0, 3, 5, 6,
+    ];
+    let mut cards = Vec::new();
+    for (i, nps) in answers.into_iter().enumerate() {
+        let mut p = payload_with(nps, "D1", "2026-11-23T10:00:00Z");
+        let card = card_for(&p);
+        if i % 2 == 0 {
+            p["score"] = card_json(&card);
+        }
+        assert_eq!(c.post(&p).status, 201);
+        cards.push(card);
+    }
+    let r = c.get("/v1/summary");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("Content-Type"), Some("application/json"));
+    assert_eq!(r.header("Access-Control-Allow-Origin"), None);
+    let body = r.json();
+    assert_eq!(
+        body["filter"],
+        json!({ "survey": null, "dealer": null, "from": null, "to": null })
+    );
+    assert_eq!(body["unverified"], json!(0));
+    assert_eq!(body["score_mismatches"], json!(0));
+    let nps = &body["summary"]["nps"];
+    assert_eq!(
+        (
+            &nps["n"],
+            &nps["promoters"],
+            &nps["passives"],
+            &nps["detractors"]
+        ),
+        (&json!(20), &json!(10), &json!(6), &json!(4))
+    );
+    let f = |v: &Value| v.as_f64().expect("a number");
+    assert!((f(&nps["nps"]) - 30.0).abs() < 1e-9, "{nps}");
+    assert!((f(&nps["adjusted"]) - 26.1).abs() < 0.05, "{nps}");
+    assert!((f(&nps["low"]) - -5.7).abs() < 0.05, "{nps}");
+    assert!((f(&nps["high"]) - 57.9).abs() < 0.05, "{nps}");
+    assert_eq!(body["summary"]["n"], json!(20));
+    assert_eq!(body["summary"]["responses_with_alerts"], json!(4));
+    // Exactly survey-core's aggregate of the cards the widget would compute.
+    assert_eq!(
+        body["summary"],
+        serde_json::to_value(aggregate(&cards)).expect("summary JSON")
+    );
+}
+
+#[test]
+fn summary_filters_by_dealer_date_and_survey() {
+    let c = Collector::start();
+    for (dealer, at) in [
+        ("D1", "2026-11-20T09:00:00Z"),
+        ("D1", "2026-11-21T09:00:00Z"),
+        ("D1", "2026-11-22T09:00:00Z"),
+        ("D2", "2026-11-21T15:00:00Z"),
+        ("D2", "2026-11-23T09:00:00Z"),
+    ] {
+        let r = c.post(&payload_with(9, dealer, at));
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let mut own = payload_with(9, "D1", "2026-11-21T12:00:00Z");
+    own["survey"] = json!({ "id": "dealer-own", "version": 1 });
+    assert_eq!(c.post(&own).status, 201);
+    // A tampered card for D2 on the 23rd.
+    let mut lie = payload_with(9, "D2", "2026-11-23T10:00:00Z");
+    let mut card = card_json(&card_for(&lie));
+    card["csi"] = json!(100.0);
+    lie["score"] = card;
+    assert_eq!(c.post(&lie).status, 201);
+
+    let counts = |query: &str| -> (u64, u64, u64) {
+        let r = c.get(&format!("/v1/summary{query}"));
+        assert_eq!(r.status, 200, "{query}: {}", r.text());
+        let b = r.json();
+        let n = |v: &Value| v.as_u64().unwrap_or_else(|| panic!("{query}: {b}"));
+        (
+            n(&b["summary"]["n"]),
+            n(&b["unverified"]),
+            n(&b["score_mismatches"]),
+        )
+    };
+    assert_eq!(counts(""), (6, 1, 1));
+    assert_eq!(counts("?dealer=D1"), (3, 1, 0));
+    assert_eq!(counts("?dealer=D2"), (3, 0, 1));
+    assert_eq!(counts("?dealer=D3"), (0, 0, 0));
+    assert_eq!(counts("?from=2026-11-21"), (5, 1, 1));
+    assert_eq!(counts("?to=2026-11-21"), (1, 0, 0));
+    assert_eq!(counts("?from=2026-11-21&to=2026-11-22"), (2, 1, 0));
+    assert_eq!(counts("?dealer=D1&from=2026-11-21"), (2, 1, 0));
+    assert_eq!(counts("?dealer=D2&to=2026-11-23"), (1, 0, 0));
+    // From is inclusive, to exclusive, offsets are honoured (23:00+08:00 is 15:00Z).
+    assert_eq!(counts("?dealer=D2&to=2026-11-21T15:00:00Z"), (0, 0, 0));
+    assert_eq!(counts("?dealer=D2&to=2026-11-21T15:00:00.001Z"), (1, 0, 0));
+    assert_eq!(counts("?from=2026-11-21T23:00:00%2B08:00"), (4, 0, 1));
+    assert_eq!(counts("?survey=post-service"), (6, 0, 1));
+    assert_eq!(counts("?survey=dealer-own"), (0, 1, 0));
+    assert_eq!(counts("?survey=dealer-own&dealer=D2"), (0, 0, 0));
+
+    let body = c
+        .get("/v1/summary?survey=post-service&dealer=D%201&from=2026-11-21T23:00:00%2B08:00")
+        .json();
+    assert_eq!(
+        body["filter"],
+        json!({ "survey": "post-service", "dealer": "D 1",
+                "from": "2026-11-21T15:00:00Z", "to": null })
+    );
+    assert_eq!(body["summary"]["nps"], Value::Null);
+}
+
+#[test]
+fn bad_summary_filters_are_refused() {
+    let c = Collector::start();
+    assert_eq!(c.post(&valid_payload(&new_id())).status, 201);
+    for (query, parameter) in [
+        ("from=2026-13-01", "from"),
+        ("from=2026-02-30", "from"),
+        ("to=yesterday", "to"),
+        ("to=2026-11-23T10:00", "to"),
+        ("from=2026-11-23%2010:00:00Z", "from"),
+        ("dealer=%ff", "dealer"),
+        ("dealer=", "dealer"),
+        ("survey=not%20an%20id", "survey"),
+        ("survey=a&survey=b", "survey"),
+        ("dealr=D1", "dealr"),
+    ] {
+        let r = c.get(&format!("/v1/summary?{query}"));
+        assert_eq!(r.status, 400, "{query}: {}", r.text());
+        let reason = r.error();
+        assert!(reason.contains(parameter), "{query}: {reason}");
+        assert!(!reason.contains('\n'));
+        assert_eq!(r.header("Access-Control-Allow-Origin"), None);
+    }
+    let r = request(&c.addr, "POST", "/v1/summary", &[], b"");
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("Allow"), Some("GET, HEAD, OPTIONS"));
+    let r = request(&c.addr, "OPTIONS", "/v1/summary", &[], b"");
+    assert_eq!(r.status, 204);
+    assert_eq!(r.header("Access-Control-Allow-Origin"), None);
+    c.wait_for_log("GET /v1/summary 400 ");
+    assert!(!c.log().contains("dealr"), "{}", c.log());
+}
+
+/// The schema before scores were stored, exactly as the first collector created it.
+const OLD_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS responses (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id             TEXT NOT NULL UNIQUE,
+    received_at    TEXT NOT NULL,
+    survey_id      TEXT NOT NULL,
+    survey_version INTEGER NOT NULL,
+    locale         TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    context        TEXT NOT NULL, -- JSON object of strings
+    answers        TEXT NOT NULL, -- JSON object keyed by question id
+    payload        TEXT NOT NULL  -- canonical JSON of the whole payload
+);
+CREATE INDEX IF NOT EXISTS responses_by_survey ON responses (survey_id, seq);
+";
+
+/// Removes a directory when dropped.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn columns(db: &Connection) -> Vec<String> {
+    let mut stmt = db
+        .prepare("PRAGMA table_info(responses)")
+        .expect("table_info");
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(1))
+        .expect("columns");
+    names.map(|n| n.expect("column name")).collect()
+}
+
+#[test]
+fn an_old_database_is_migrated_on_start() {
+    let dir = TempDir(std::env::temp_dir().join(format!("collector-old-{:x}", unique())));
+    std::fs::create_dir_all(&dir.0).expect("temp dir");
+    let path = dir.0.join("old.sqlite");
+    let db_arg = path.to_str().expect("UTF-8 path").to_string();
+
+    // A database written by the previous collector: a detractor to a built-in survey and
+    // a response to a dealer's own survey, stored the way it stored them.
+    let old_id = new_id();
+    let mut old = valid_payload(&old_id);
+    old["answers"]["nps"] = json!({ "scale": 2 });
+    let own_id = new_id();
+    let mut own = valid_payload(&own_id);
+    own["survey"] = json!({ "id": "dealer-own", "version": 1 });
+    {
+        let db = Connection::open(&path).expect("create old db");
+        db.execute_batch(OLD_SCHEMA).expect("old schema");
+        for p in [&old, &own] {
+            let parsed = ResponsePayload::from_json(&p.to_string()).expect("payload");
+            db.execute(
+                "INSERT INTO responses
+                     (id, received_at, survey_id, survey_version, locale, created_at, context, answers, payload)
+                 VALUES (?1, '2026-11-23T10:00:01.000Z', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                rusqlite::params![
+                    p["id"].as_str(),
+                    p["survey"]["id"].as_str(),
+                    p["survey"]["version"].as_i64(),
+                    p["locale"].as_str(),
+                    p["created_at"].as_str(),
+                    p["context"].to_string(),
+                    serde_json::to_string(&parsed.answers).expect("answers"),
+                    serde_json::to_string(&parsed).expect("canonical payload"),
+                ],
+            )
+            .expect("old row");
+        }
+        assert!(!columns(&db).contains(&"score".to_string()));
+    }
+
+    let c = Collector::start_with(&["--db", &db_arg]);
+    let db = Connection::open(&path).expect("open migrated db");
+    let cols = columns(&db);
+    for name in [
+        "seq",
+        "id",
+        "received_at",
+        "survey_id",
+        "survey_version",
+        "locale",
+        "created_at",
+        "context",
+        "answers",
+        "payload",
+        "score",
+        "client_score",
+        "score_mismatch",
+        "score_verified",
+        "alerts",
+        "follow_up_due",
+        "dealer",
+    ] {
+        assert!(
+            cols.iter().any(|c| c == name),
+            "no column {name} in {cols:?}"
+        );
+    }
+    // The old rows were rescored where the collector knows the survey.
+    let s = stored_scores(&db, &old_id);
+    assert_eq!(s.score, Some(card_json(&card_for(&old))));
+    assert_eq!((s.score_mismatch, s.score_verified, s.alerts), (0, 1, 1));
+    assert_eq!(s.follow_up_due.as_deref(), Some("2026-11-25T10:00:00Z"));
+    assert_eq!(s.dealer.as_deref(), Some("D001"));
+    let s = stored_scores(&db, &own_id);
+    assert_eq!((s.score, s.score_verified), (None, 0));
+    assert_eq!(s.dealer.as_deref(), Some("D001"));
+
+    // Retrying an old response is still a duplicate; new ones are stored with scores.
+    let again = c.post(&old);
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(
+        again.json()["received_at"],
+        json!("2026-11-23T10:00:01.000Z")
+    );
+    assert_eq!(again.json()["alerts"], json!(1));
+    let new = new_id();
+    assert_eq!(c.post(&valid_payload(&new)).status, 201);
+    assert_eq!(stored_scores(&db, &new).score_verified, 1);
+    let summary = c.get("/v1/summary?dealer=D001").json();
+    assert_eq!(
+        (&summary["summary"]["n"], &summary["unverified"]),
+        (&json!(2), &json!(1))
+    );
+    assert_eq!(
+        c.get("/v1/responses").json().as_array().map(Vec::len),
+        Some(3)
+    );
+    drop(c);
+
+    // Starting again on the migrated database changes nothing.
+    let c = Collector::start_with(&["--db", &db_arg]);
+    assert_eq!(columns(&db), cols);
+    assert_eq!(c.get("/v1/summary").json()["summary"]["n"], json!(2));
 }

@@ -104,40 +104,48 @@ export function hostPage(attrs) {
  * the last) option of every group, repeating while new follow-up questions appear,
  * then presses the primary button. Returns false when the thank-you screen is showing.
  */
-export async function completeSurvey(page, pick = 'first') {
-  for (let i = 0; i < 30 && (await answerPageWithFirstOptions(page, {}, { pick })); i++) {
-    await page.locator('.sw-page-title, .sw-done').first().waitFor();
+export async function completeSurvey(page, pick = 'first', scope = page) {
+  for (let i = 0; i < 30 && (await answerPageWithFirstOptions(page, {}, { pick, scope })); i++) {
+    await scope.locator('.sw-page-title, .sw-done').first().waitFor();
   }
 }
 
-export async function answerPageWithFirstOptions(page, texts = {}, { pick = 'first' } = {}) {
-  if (await page.locator('.sw-done').count()) return false;
+/**
+ * Answers whatever the current page shows with the first (or, with `pick: 'last'`,
+ * the last) option of every group, repeating while new follow-up questions appear,
+ * then presses the primary button. `scope` narrows it to one widget (Playwright's CSS
+ * locators pierce open shadow roots). Returns false when the thank-you screen shows.
+ */
+export async function answerPageWithFirstOptions(page, texts = {}, { pick = 'first', scope = page } = {}) {
+  if (await scope.locator('.sw-done').count()) return false;
   const done = new Set();
   for (let round = 0; round < 5; round++) {
     let changed = false;
     // Ids, not positions: a follow-up question appearing shifts the positions.
-    const ids = await page.evaluate(() => [...document.querySelectorAll('fieldset.sw-q, fieldset.sw-matrix-item')]
-      .filter((f) => !f.querySelector('fieldset')).map((f) => f.id));
+    const ids = await scope.locator('fieldset.sw-q, fieldset.sw-matrix-item')
+      .evaluateAll((fs) => fs.filter((f) => !f.querySelector('fieldset')).map((f) => f.id));
     for (const id of ids) {
       if (done.has(id)) continue;
       done.add(id);
-      const options = page.locator(`[id="${id}"] > .sw-choices label.sw-choice`);
+      const options = scope.locator(`[id="${id}"] > .sw-choices label.sw-choice`);
       if (await options.count()) {
         await (pick === 'last' ? options.last() : options.first()).click();
         changed = true;
       }
     }
     if (texts.comment !== undefined) {
-      for (const area of await page.locator('.sw-q textarea').all()) await area.fill(texts.comment);
+      for (const area of await scope.locator('.sw-q textarea').all()) await area.fill(texts.comment);
     }
     if (!changed) break;
   }
-  const label = await page.locator('.sw-progress-label').innerText();
-  await page.locator('.sw-btn-primary').click();
-  await page.waitForFunction(
-    (before) => document.querySelector('.sw-done')
-      || document.querySelector('.sw-progress-label')?.innerText !== before,
-    label, { timeout: 5000 },
-  ).catch(() => {});
+  const label = scope.locator('.sw-progress-label');
+  const before = await label.innerText();
+  await scope.locator('.sw-btn-primary').click();
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    if (await scope.locator('.sw-done').count()) break;
+    if ((await label.count()) && (await label.innerText()) !== before) break;
+    await page.waitForTimeout(25);
+  }
   return true;
 }

@@ -1,0 +1,182 @@
+//! The server's own scoring of a response: the same survey-core code the widget ran,
+//! so the card a dealer acts on cannot be faked by a tampered client.
+//!
+//! The client's card is kept (it helps find a widget that scores differently), but only
+//! the server's is used for alerts, follow-up times and reports.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use survey_core::scoring::{score_at, ScoreCard};
+use survey_core::{Definition, ResponsePayload};
+
+/// The outcome of rescoring one response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified {
+    /// The server's card; `None` for a survey the collector has no definition of.
+    pub server: Option<ScoreCard>,
+    /// The client sent a card and it differs from the server's.
+    pub mismatch: bool,
+}
+
+/// Scores `payload` against `def` (its built-in definition, if the collector knows the
+/// survey) and compares the result with the card the client sent, if any. Cards are
+/// compared as JSON values, exactly: the client ran the same code on the same answers,
+/// so any difference is a different scorer or a tampered card.
+pub fn verify(def: Option<&Definition>, payload: &ResponsePayload) -> Verified {
+    let Some(def) = def else {
+        return Verified {
+            server: None,
+            mismatch: false,
+        };
+    };
+    // Scoring is documented never to panic; if it ever did, the response is still
+    // stored (unscored) rather than lost.
+    let scored = catch_unwind(AssertUnwindSafe(|| {
+        score_at(
+            def,
+            &payload.answers,
+            &def.scoring_config(),
+            &payload.created_at,
+        )
+    }));
+    let Ok(server) = scored else {
+        eprintln!("collector: scoring response {} panicked", payload.id);
+        return Verified {
+            server: None,
+            mismatch: false,
+        };
+    };
+    let mismatch = payload
+        .score
+        .as_ref()
+        .is_some_and(|client| !same_card(client, &server));
+    Verified {
+        server: Some(server),
+        mismatch,
+    }
+}
+
+/// Equal as JSON values (what is stored and exported), not as Rust values.
+fn same_card(a: &ScoreCard, b: &ScoreCard) -> bool {
+    match (serde_json::to_value(a), serde_json::to_value(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The one stderr line for a disagreement: ids and scores only, no customer data.
+pub fn mismatch_line(id: &str, client: Option<&ScoreCard>, server: Option<&ScoreCard>) -> String {
+    let csi = |card: Option<&ScoreCard>| match card.and_then(|c| c.csi) {
+        Some(v) => v.to_string(),
+        None => "null".into(),
+    };
+    format!(
+        "score mismatch for response {id}: client csi={} server csi={}",
+        csi(client),
+        csi(server)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use survey_core::templates;
+
+    fn payload(nps: u8, with_score: bool) -> (Definition, ResponsePayload) {
+        let def = match templates::load("post-service") {
+            Some(Ok(d)) => d,
+            other => panic!("post-service template: {other:?}"),
+        };
+        let json = format!(
+            r#"{{"format":"survey-response/1","id":"0f8fad5b-d9cb-469f-a165-70867728950e",
+               "survey":{{"id":"post-service","version":{}}},"locale":"en",
+               "created_at":"2026-11-23T10:00:00Z","context":{{}},
+               "answers":{{"nps":{{"scale":{nps}}}}},
+               "client":{{"widget_version":"0.1.0","mode":"page"}}}}"#,
+            def.version
+        );
+        let mut p = match ResponsePayload::from_json(&json) {
+            Ok(p) => p,
+            Err(e) => panic!("test payload: {e}"),
+        };
+        if with_score {
+            p.score = Some(score_at(
+                &def,
+                &p.answers,
+                &def.scoring_config(),
+                &p.created_at,
+            ));
+        }
+        (def, p)
+    }
+
+    #[test]
+    fn an_honest_card_matches() {
+        let (def, p) = payload(3, true);
+        let v = verify(Some(&def), &p);
+        assert!(!v.mismatch);
+        assert_eq!(v.server, p.score);
+        let due = v.server.and_then(|c| c.follow_up_due);
+        assert_eq!(due.as_deref(), Some("2026-11-25T10:00:00Z"));
+    }
+
+    #[test]
+    fn a_changed_card_does_not() {
+        let (def, mut p) = payload(3, true);
+        if let Some(card) = p.score.as_mut() {
+            card.alerts.clear();
+        }
+        let v = verify(Some(&def), &p);
+        assert!(v.mismatch);
+        assert_eq!(v.server.map(|c| c.alerts.len()), Some(1));
+    }
+
+    #[test]
+    fn no_card_or_no_definition_is_no_mismatch() {
+        let (def, p) = payload(9, false);
+        let v = verify(Some(&def), &p);
+        assert!(!v.mismatch);
+        assert!(v.server.is_some());
+        let (_, p) = payload(9, true);
+        assert_eq!(
+            verify(None, &p),
+            Verified {
+                server: None,
+                mismatch: false
+            }
+        );
+    }
+
+    /// The widget writes floats with the shortest round-trip text; the collector must read
+    /// them back bit for bit, or an honest card would be flagged (serde_json needs its
+    /// `float_roundtrip` feature for that: without it, 1/11 reads one bit off).
+    #[test]
+    fn a_card_survives_the_json_round_trip_exactly() -> Result<(), serde_json::Error> {
+        let (def, mut p) = payload(3, true);
+        if let Some(card) = p.score.as_mut() {
+            card.csi = Some(1.0 / 11.0);
+            card.process.compliance = Some(10.0 / 11.0);
+        }
+        let back = ResponsePayload::from_json(&serde_json::to_string(&p)?)
+            .map_err(|e| serde::de::Error::custom(e.to_string()))?;
+        assert_eq!(back.score, p.score);
+        let mut honest = back.clone();
+        honest.score = verify(Some(&def), &back).server;
+        let honest = ResponsePayload::from_json(&serde_json::to_string(&honest)?)
+            .map_err(|e| serde::de::Error::custom(e.to_string()))?;
+        assert!(!verify(Some(&def), &honest).mismatch);
+        Ok(())
+    }
+
+    #[test]
+    fn the_log_line_has_scores_only() {
+        let (def, mut p) = payload(3, true);
+        let server = verify(Some(&def), &p).server;
+        if let Some(card) = p.score.as_mut() {
+            card.csi = Some(100.0);
+        }
+        assert_eq!(
+            mismatch_line("abc", p.score.as_ref(), server.as_ref()),
+            "score mismatch for response abc: client csi=100 server csi=null"
+        );
+    }
+}

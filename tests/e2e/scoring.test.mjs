@@ -1,0 +1,71 @@
+// Scoring in the browser: the widget's score card travels with the response, the
+// collector recomputes it with the same code, a tampered card is flagged, and the
+// thank-you screen answers what the customer said.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey } from './support.mjs';
+
+let site;
+let collector;
+let browser;
+before(async () => {
+  site = makeSite({
+    'review.html': hostPage({ survey: 'post-service', endpoint: '/v1/responses', 'review-url': 'https://reviews.example.com/d/42' }),
+  });
+  collector = await startCollector({ dist: site.dir });
+  browser = await launchBrowser();
+});
+after(async () => { await browser?.close(); await collector?.stop(); site?.cleanup(); });
+
+test("an unhappy customer's card equals the collector's, raises alerts and says we will call", async () => {
+  const page = await newPage(browser, PHONE, { locale: 'en-US' });
+  await page.goto(`${collector.url}/?lang=en`);
+  await completeSurvey(page, 'first'); // the lowest score everywhere
+  await page.getByRole('heading', { name: 'We are sorry we let you down' }).waitFor();
+  const row = collector.rows().at(-1);
+  const client = JSON.parse(row.client_score);
+  const server = JSON.parse(row.score);
+  assert.deepEqual(client, server, 'the device scored exactly as the collector');
+  assert.equal(row.score_mismatch, 0);
+  assert.equal(server.nps.category, 'detractor');
+  const rules = server.alerts.map((a) => a.rule).sort();
+  assert.ok(rules.includes('nps_detractor') && rules.includes('low_overall'), rules.join());
+  assert.equal(row.alerts, server.alerts.length);
+  assert.ok(server.follow_up_due > row.created_at, 'a follow-up is due after submission');
+  assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
+});
+
+test('a response whose score was changed on the way is stored but flagged', async () => {
+  const page = await newPage(browser, PHONE, { locale: 'en-US' });
+  await page.route('**/v1/responses', async (route) => {
+    const body = JSON.parse(route.request().postData());
+    body.score.csi = 100;
+    body.score.alerts = [];
+    await route.continue({ postData: JSON.stringify(body) });
+  });
+  await page.goto(`${collector.url}/?lang=en`);
+  await completeSurvey(page, 'first');
+  await page.locator('.sw-done').waitFor();
+  const row = collector.rows().at(-1);
+  assert.equal(row.score_mismatch, 1);
+  assert.equal(JSON.parse(row.client_score).csi, 100);
+  assert.notEqual(JSON.parse(row.score).csi, 100, "the collector's own card is kept");
+  assert.ok(JSON.parse(row.score).alerts.length > 0, 'alerts cannot be hidden by the client');
+  assert.ok(collector.log.join('').includes(`score mismatch for response ${row.id}`));
+  await page.context().close();
+});
+
+test('a delighted customer is offered the review link', async () => {
+  const page = await newPage(browser, PHONE, { locale: 'en-US' });
+  await page.goto(`${collector.url}/review.html?lang=en`);
+  await completeSurvey(page, 'last'); // the highest score everywhere, no contact request
+  await page.getByRole('heading', { name: 'Thank you for your feedback!' }).waitFor();
+  const link = page.getByRole('link', { name: 'Share your experience in a review' });
+  assert.equal(await link.getAttribute('href'), 'https://reviews.example.com/d/42');
+  assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+  const row = collector.rows().at(-1);
+  assert.equal(JSON.parse(row.score).nps.category, 'promoter');
+  assert.equal(row.alerts, 0);
+  await page.context().close();
+});
