@@ -6,6 +6,7 @@
 
 use crate::csv;
 use crate::filter;
+use crate::qr;
 use crate::static_files::{self, Refusal};
 use crate::store::{Insert, Receipt, Store};
 use crate::time;
@@ -128,6 +129,12 @@ impl Reply {
     }
 }
 
+/// Sent with every page (`.html`) from the dist directory: the widget's pages need
+/// only their own origin, plus compiling wasm. Pages may be framed by this origin only.
+pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+form-action 'none'; object-src 'none'; frame-ancestors 'self'";
+
 /// Sent with every response.
 const COMMON_HEADERS: [(&str, &str); 1] = [("X-Content-Type-Options", "nosniff")];
 
@@ -238,7 +245,8 @@ pub fn handle(app: &App, request: &mut Request) -> Reply {
         "/v1/responses.csv" if readable => list_csv(app, query),
         "/v1/summary" if readable => summary(app, query),
         "/healthz" if readable => Reply::text(200, "ok"),
-        "/v1/responses.csv" | "/v1/summary" | "/healthz" => {
+        "/v1/qr.svg" if readable => qr_svg(query),
+        "/v1/responses.csv" | "/v1/summary" | "/healthz" | "/v1/qr.svg" => {
             Reply::method_not_allowed("GET, HEAD, OPTIONS")
         }
         p if p == "/v1" || p.starts_with("/v1/") => Reply::error(404, "no such endpoint"),
@@ -345,6 +353,7 @@ fn post_response(app: &App, request: &mut Request) -> Reply {
             409,
             &format!("response {id} was already received with different content"),
         ),
+        Ok(Insert::TokenUsed) => Reply::error(409, "this survey link has already been answered"),
         Err(e) => {
             eprintln!("collector: storing {id}: {e}");
             Reply::error(500, "could not store the response")
@@ -532,9 +541,29 @@ fn static_file(app: &App, request: &Request, path: &str) -> Reply {
         reply = reply.header("Content-Encoding", "gzip");
     }
     if file.content_type.starts_with("text/html") {
-        reply = reply.header("Cache-Control", "no-cache");
+        reply = reply
+            .header("Cache-Control", "no-cache")
+            .header("Content-Security-Policy", PAGE_CSP)
+            .header("Referrer-Policy", "no-referrer");
+    } else if static_files::is_public_asset(path) {
+        reply = reply
+            .header("Access-Control-Allow-Origin", "*")
+            .header("Cross-Origin-Resource-Policy", "cross-origin");
     }
     reply
+}
+
+/// `GET /v1/qr.svg?data=<text>`: the QR code of the text, for the dealer page. Never
+/// cached (the text is a customer's visit) and without CORS (only the dealer page on
+/// this origin uses it). Its own CSP keeps the SVG inert even if opened directly.
+fn qr_svg(query: &str) -> Reply {
+    let svg = match qr::data_param(query).and_then(|text| qr::svg(&text)) {
+        Ok(svg) => svg,
+        Err(reason) => return Reply::error(400, &reason),
+    };
+    Reply::new(200, "image/svg+xml", svg.into_bytes())
+        .header("Cache-Control", "no-store")
+        .header("Content-Security-Policy", "default-src 'none'")
 }
 
 /// Keeps a reason on one line and bounded, since parts of it may echo the request.

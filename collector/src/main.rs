@@ -3,13 +3,15 @@
 //! It re-checks every response with the same survey-core rules the widget used, rescores
 //! it with the same scoring code (flagging a client card that disagrees), stores it once
 //! per response id in SQLite, exports what it stored as JSON and CSV, summarises the
-//! scores with `/v1/summary`, and can serve the built widget itself so a dealer needs
-//! only one process.
+//! scores with `/v1/summary`, draws the QR codes of survey links for the dealer page
+//! (`/v1/qr.svg`), and can serve the built widget itself so a dealer needs only one
+//! process.
 
 mod config;
 mod csv;
 mod filter;
 mod http;
+mod qr;
 mod static_files;
 mod store;
 mod time;

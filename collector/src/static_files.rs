@@ -106,6 +106,26 @@ fn relative_path(url_path: &str) -> Result<PathBuf, Refusal> {
     Ok(rel)
 }
 
+/// True for a public asset a dealer's own website may load from another origin: a
+/// script, wasm, stylesheet, SVG or JSON file under `/pkg/` or `/static/`. Such files
+/// get `Access-Control-Allow-Origin: *` so the one-tag embed works everywhere; pages
+/// and the API do not.
+pub fn is_public_asset(url_path: &str) -> bool {
+    let Ok(rel) = relative_path(url_path) else {
+        return false;
+    };
+    let mut parts = rel.components();
+    let top = parts.next().and_then(|c| c.as_os_str().to_str());
+    let ext = rel
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    matches!(top, Some("pkg" | "static"))
+        && parts.next().is_some()
+        && matches!(ext.as_str(), "js" | "mjs" | "wasm" | "css" | "svg" | "json")
+}
+
 /// Decodes `%XX` escapes; `None` for a broken escape.
 pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
@@ -254,6 +274,35 @@ mod tests {
             Err(Refusal::NotFound)
         );
         Ok(())
+    }
+
+    #[test]
+    fn public_assets_are_scripts_styles_and_wasm_under_pkg_and_static() {
+        for yes in [
+            "/pkg/survey_widget.js",
+            "/pkg/survey_widget_bg.wasm",
+            "/static/survey.css",
+            "/static/favicon.svg",
+            "/static/survey-widget.js",
+            "/static/templates/post-service.json",
+            "/%70kg/app.JS",
+        ] {
+            assert!(is_public_asset(yes), "{yes}");
+        }
+        for no in [
+            "/",
+            "/index.html",
+            "/static/qr.html",
+            "/static/",
+            "/pkg.js",
+            "/other/app.js",
+            "/static/.hidden.js",
+            "/static/../pkg/app.js",
+            "/v1/qr.svg",
+            "/static/notes.txt",
+        ] {
+            assert!(!is_public_asset(no), "{no}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use crate::verify::Verified;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS responses (
     score_verified INTEGER NOT NULL DEFAULT 0, -- 1: `score` was computed by the server
     alerts         INTEGER NOT NULL DEFAULT 0, -- alerts in the server's card
     follow_up_due  TEXT,          -- from the server's card
-    dealer         TEXT           -- context.dealer, for filtering
+    dealer         TEXT,          -- context.dealer, for filtering
+    token          TEXT           -- context.token: one response per survey link
 );
 CREATE INDEX IF NOT EXISTS responses_by_survey ON responses (survey_id, seq);
 ";
@@ -42,10 +43,12 @@ CREATE INDEX IF NOT EXISTS responses_by_survey ON responses (survey_id, seq);
 /// Indexes on columns that an old database only has after [`migrate`].
 const INDEXES_AFTER_MIGRATION: &str = "
 CREATE INDEX IF NOT EXISTS responses_by_dealer ON responses (dealer, seq);
+CREATE UNIQUE INDEX IF NOT EXISTS responses_one_per_token
+    ON responses (survey_id, token) WHERE token IS NOT NULL;
 ";
 
 /// Columns added since the first schema, with their definitions for `ALTER TABLE`.
-const ADDED_COLUMNS: [(&str, &str); 7] = [
+const ADDED_COLUMNS: [(&str, &str); 8] = [
     ("score", "TEXT"),
     ("client_score", "TEXT"),
     ("score_mismatch", "INTEGER NOT NULL DEFAULT 0"),
@@ -53,6 +56,7 @@ const ADDED_COLUMNS: [(&str, &str); 7] = [
     ("alerts", "INTEGER NOT NULL DEFAULT 0"),
     ("follow_up_due", "TEXT"),
     ("dealer", "TEXT"),
+    ("token", "TEXT"),
 ];
 
 /// The response store.
@@ -69,6 +73,9 @@ pub enum Insert {
     Duplicate(Receipt),
     /// Stored before with other content under the same id.
     Conflict,
+    /// Another response (another id) to the same survey already used this
+    /// `context.token`: a survey link is answered once. Nothing stored.
+    TokenUsed,
 }
 
 /// What the reply to a stored response tells, as stored the first time.
@@ -168,6 +175,8 @@ struct Derived {
     alerts: i64,
     follow_up_due: Option<String>,
     dealer: Option<String>,
+    /// `context.token`; an empty one is no token.
+    token: Option<String>,
 }
 
 impl Derived {
@@ -185,6 +194,11 @@ impl Derived {
             alerts: server.map_or(0, |c| i64::try_from(c.alerts.len()).unwrap_or(i64::MAX)),
             follow_up_due: server.and_then(|c| c.follow_up_due.clone()),
             dealer: payload.context.get("dealer").cloned(),
+            token: payload
+                .context
+                .get("token")
+                .filter(|t| !t.is_empty())
+                .cloned(),
         })
     }
 }
@@ -220,9 +234,10 @@ impl Store {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Stores a validated payload and its rescoring once per id. Check and insert run in
-    /// one immediate transaction under the lock, so two concurrent retries cannot both be
-    /// "created".
+    /// Stores a validated payload and its rescoring once per id, and once per
+    /// (survey, `context.token`) when it carries a token. Check and insert run in one
+    /// immediate transaction under the lock, so two concurrent retries cannot both be
+    /// "created"; the unique indexes enforce both rules even for other writers.
     pub fn insert(
         &self,
         payload: &ResponsePayload,
@@ -239,9 +254,9 @@ impl Store {
             "INSERT INTO responses
                  (id, received_at, survey_id, survey_version, locale, created_at, context, answers,
                   payload, score, client_score, score_mismatch, score_verified, alerts,
-                  follow_up_due, dealer)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-             ON CONFLICT (id) DO NOTHING",
+                  follow_up_due, dealer, token)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+             ON CONFLICT DO NOTHING",
             params![
                 payload.id.as_str(),
                 received_at,
@@ -259,6 +274,7 @@ impl Store {
                 d.alerts,
                 d.follow_up_due,
                 d.dealer,
+                d.token,
             ],
         )?;
         let outcome = if inserted == 1 {
@@ -285,7 +301,21 @@ impl Store {
                     })
                 }
                 Some(_) => Insert::Conflict,
-                None => return Err(StoreError("row vanished during insert".into())),
+                // Not this id, so the other unique rule: the token was used.
+                None => {
+                    let used: bool = tx.query_row(
+                        "SELECT EXISTS (SELECT 1 FROM responses
+                                        WHERE survey_id = ?1 AND token = ?2)",
+                        params![payload.survey.id.as_str(), d.token],
+                        |r| r.get(0),
+                    )?;
+                    if !used {
+                        return Err(StoreError(
+                            "the insert was refused for no known reason".into(),
+                        ));
+                    }
+                    Insert::TokenUsed
+                }
             }
         };
         tx.commit()?;
@@ -396,7 +426,10 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 /// Fills the derived columns of every stored row. A row that no longer parses is left
-/// as it is (unscored) and named on stderr; its answers stay where they were.
+/// as it is (unscored) and named on stderr; its answers stay where they were. Where
+/// rows stored before tokens were enforced share a (survey, token), the first keeps it
+/// and the later ones are named on stderr and left without one, so the unique index
+/// can be built and nothing is lost.
 fn backfill(tx: &Transaction<'_>) -> Result<(), StoreError> {
     let rows: Vec<(i64, String, String)> = {
         let mut stmt = tx.prepare("SELECT seq, id, payload FROM responses ORDER BY seq")?;
@@ -404,10 +437,11 @@ fn backfill(tx: &Transaction<'_>) -> Result<(), StoreError> {
         rows.collect::<Result<_, _>>()?
     };
     let mut definitions = BTreeMap::new();
+    let mut tokens = BTreeSet::new();
     let mut update = tx.prepare(
         "UPDATE responses
          SET score = ?2, client_score = ?3, score_mismatch = ?4, score_verified = ?5,
-             alerts = ?6, follow_up_due = ?7, dealer = ?8
+             alerts = ?6, follow_up_due = ?7, dealer = ?8, token = ?9
          WHERE seq = ?1",
     )?;
     for (seq, id, text) in rows {
@@ -427,7 +461,17 @@ fn backfill(tx: &Transaction<'_>) -> Result<(), StoreError> {
             })
             .as_ref()
             .filter(|def| def.version == payload.survey.version);
-        let d = Derived::of(&payload, &crate::verify::verify(def, &payload))?;
+        let mut d = Derived::of(&payload, &crate::verify::verify(def, &payload))?;
+        if let Some(token) = d.token.take() {
+            if tokens.insert((payload.survey.id.as_str().to_string(), token.clone())) {
+                d.token = Some(token);
+            } else {
+                eprintln!(
+                    "collector: migrating: stored response {id} reuses the survey link of an \
+                     earlier response; both are kept"
+                );
+            }
+        }
         update.execute(params![
             seq,
             d.score,
@@ -437,6 +481,7 @@ fn backfill(tx: &Transaction<'_>) -> Result<(), StoreError> {
             d.alerts,
             d.follow_up_due,
             d.dealer,
+            d.token,
         ])?;
     }
     Ok(())
@@ -498,6 +543,90 @@ mod tests {
         assert_eq!(rows[0].survey_version, 2);
         assert_eq!(rows[0].dealer.as_deref(), Some("D1"));
         assert_eq!(rows[0].score, None);
+        Ok(())
+    }
+
+    fn with_token(id: &str, survey: &str, token: &str) -> ResponsePayload {
+        let mut p = payload(id, "ok");
+        p.survey.id = survey_core::SurveyId::new(survey);
+        p.context.insert("token".into(), token.into());
+        p
+    }
+
+    #[test]
+    fn a_token_is_answered_once_per_survey() -> Result<(), StoreError> {
+        let store = Store::open_in_memory()?;
+        let none = unscored();
+        let (a, b, c) = (
+            "00000000-0000-4000-8000-00000000000a",
+            "00000000-0000-4000-8000-00000000000b",
+            "00000000-0000-4000-8000-00000000000c",
+        );
+        let first = store.insert(&with_token(a, "custom", "tk-1"), &none, "t1")?;
+        assert_eq!(first, Insert::Created(receipt("t1")));
+        // The same response again is still a retry, not a second answer.
+        assert_eq!(
+            store.insert(&with_token(a, "custom", "tk-1"), &none, "t2")?,
+            Insert::Duplicate(receipt("t1"))
+        );
+        // Another response through the same link is refused; changed content under
+        // the first id stays a conflict of ids.
+        assert_eq!(
+            store.insert(&with_token(b, "custom", "tk-1"), &none, "t3")?,
+            Insert::TokenUsed
+        );
+        let mut changed = with_token(a, "custom", "tk-1");
+        changed.context.insert("dealer".into(), "D2".into());
+        assert_eq!(store.insert(&changed, &none, "t4")?, Insert::Conflict);
+        // Another token, another survey, or no token at all are separate.
+        assert!(matches!(
+            store.insert(&with_token(b, "custom", "tk-2"), &none, "t5")?,
+            Insert::Created(_)
+        ));
+        assert!(matches!(
+            store.insert(&with_token(c, "other", "tk-1"), &none, "t6")?,
+            Insert::Created(_)
+        ));
+        // An empty token is no token.
+        for i in 0..2 {
+            let id = format!("00000000-0000-4000-8000-0000000000e{i}");
+            assert!(matches!(
+                store.insert(&with_token(&id, "custom", ""), &none, "t7")?,
+                Insert::Created(_)
+            ));
+        }
+        for i in 0..2 {
+            let id = format!("00000000-0000-4000-8000-0000000000f{i}");
+            assert!(matches!(
+                store.insert(&payload(&id, "no token"), &none, "t8")?,
+                Insert::Created(_)
+            ));
+        }
+        let conn = store.lock();
+        let tokens: Vec<Option<String>> = conn
+            .prepare("SELECT token FROM responses ORDER BY seq")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        assert_eq!(
+            tokens,
+            [
+                Some("tk-1".to_string()),
+                Some("tk-2".to_string()),
+                Some("tk-1".to_string()),
+                None,
+                None,
+                None,
+                None
+            ]
+        );
+        // The database itself refuses a second row, whoever writes it.
+        let raw = conn.execute(
+            "INSERT INTO responses (id, received_at, survey_id, survey_version, locale,
+                 created_at, context, answers, payload, token)
+             VALUES ('x', 't', 'custom', 2, 'en', 't', '{}', '{}', '{}', 'tk-1')",
+            [],
+        );
+        assert!(raw.is_err(), "{raw:?}");
         Ok(())
     }
 

@@ -1410,6 +1410,7 @@ fn an_old_database_is_migrated_on_start() {
         "alerts",
         "follow_up_due",
         "dealer",
+        "token",
     ] {
         assert!(
             cols.iter().any(|c| c == name),
@@ -1452,4 +1453,405 @@ fn an_old_database_is_migrated_on_start() {
     let c = Collector::start_with(&["--db", &db_arg]);
     assert_eq!(columns(&db), cols);
     assert_eq!(c.get("/v1/summary").json()["summary"]["n"], json!(2));
+}
+
+// ---- A survey link (context.token) is answered once -------------------------------
+
+const LINK_ANSWERED: &str = "this survey link has already been answered";
+
+fn payload_with_token(id: &str, token: &str) -> Value {
+    let mut p = valid_payload(id);
+    p["context"] = json!({
+        "dealer": "D001",
+        "repair_order": "RO-2026-1182",
+        "advisor": "A07",
+        "visit_date": "2026-11-23",
+        "token": token,
+    });
+    p
+}
+
+fn stored_token(c: &Collector, id: &str) -> Option<String> {
+    c.db()
+        .query_row("SELECT token FROM responses WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .expect("stored row")
+}
+
+#[test]
+fn a_survey_link_is_answered_once() {
+    let c = Collector::start();
+    let (first, second) = (new_id(), new_id());
+    let answered = payload_with_token(&first, "tkn.AbC-123_x");
+    let r = c.post(&answered);
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(stored_token(&c, &first).as_deref(), Some("tkn.AbC-123_x"));
+
+    // A second response (a new id) through the same link: refused, nothing stored,
+    // and the refusal still carries CORS so the widget can show the reason.
+    let mut again = payload_with_token(&second, "tkn.AbC-123_x");
+    again["answers"]["nps"] = json!({ "scale": 0 });
+    let r = c.post(&again);
+    assert_eq!(r.status, 409, "{}", r.text());
+    assert_eq!(r.json(), json!({ "error": LINK_ANSWERED }));
+    assert_eq!(r.header("Access-Control-Allow-Origin"), Some("*"));
+    assert_eq!(c.rows(), 1);
+
+    // The first response again is a retry: 200 with the original receipt.
+    let retry = c.post(&answered);
+    assert_eq!(retry.status, 200, "{}", retry.text());
+    assert_eq!(retry.json()["duplicate"], json!(true));
+    // The first id with other content is the id conflict it always was.
+    let mut changed = answered.clone();
+    changed["answers"]["nps"] = json!({ "scale": 1 });
+    let r = c.post(&changed);
+    assert_eq!(r.status, 409);
+    assert_eq!(
+        r.error(),
+        format!("response {first} was already received with different content")
+    );
+    assert_eq!(c.rows(), 1);
+    assert_eq!(c.stored_answers(&first), answered["answers"]);
+}
+
+#[test]
+fn tokens_are_per_survey_and_responses_without_one_are_unlimited() {
+    let c = Collector::start();
+    assert_eq!(c.post(&payload_with_token(&new_id(), "T1")).status, 201);
+    // Tokens are case-sensitive, opaque strings.
+    assert_eq!(c.post(&payload_with_token(&new_id(), "t1")).status, 201);
+    assert_eq!(c.post(&payload_with_token(&new_id(), "T2")).status, 201);
+    // The same token on another survey is another link.
+    let mut other = payload_with_token(&new_id(), "T1");
+    other["survey"] = json!({ "id": "dealer-own", "version": 1 });
+    assert_eq!(c.post(&other).status, 201, "{}", c.log());
+    // No token, or an empty one: no limit (a kiosk, the plain demo page).
+    for _ in 0..2 {
+        assert_eq!(c.post(&valid_payload(&new_id())).status, 201);
+        assert_eq!(c.post(&payload_with_token(&new_id(), "")).status, 201);
+    }
+    assert_eq!(c.rows(), 8);
+    let r = c.post(&payload_with_token(&new_id(), "T2"));
+    assert_eq!((r.status, r.error()), (409, LINK_ANSWERED.to_string()));
+    assert_eq!(c.rows(), 8);
+}
+
+#[test]
+fn concurrent_answers_through_one_link_store_one_row() {
+    let c = Collector::start();
+    let bodies: Vec<String> = (0..8)
+        .map(|_| payload_with_token(&new_id(), "race-token").to_string())
+        .collect();
+    let statuses: Vec<u16> = thread::scope(|s| {
+        let handles: Vec<_> = bodies
+            .iter()
+            .map(|b| s.spawn(|| c.post_raw("application/json", b.as_bytes()).status))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("client thread"))
+            .collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        7,
+        "{statuses:?}"
+    );
+    assert_eq!(c.rows(), 1);
+}
+
+#[test]
+fn the_token_rule_is_in_the_database_schema() {
+    let c = Collector::start();
+    assert_eq!(c.post(&payload_with_token(&new_id(), "T9")).status, 201);
+    let db = c.db();
+    let sql: String = db
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'responses_one_per_token'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the index exists");
+    assert!(sql.contains("UNIQUE"), "{sql}");
+    assert!(sql.contains("WHERE token IS NOT NULL"), "{sql}");
+    // Another tool writing the table directly meets the same rule.
+    let raw = db.execute(
+        "INSERT INTO responses (id, received_at, survey_id, survey_version, locale, created_at,
+             context, answers, payload, token)
+         VALUES ('x', 't', 'post-service', 1, 'en', 't', '{}', '{}', '{}', 'T9')",
+        [],
+    );
+    assert!(raw.is_err(), "{raw:?}");
+}
+
+#[test]
+fn an_old_database_with_a_reused_token_migrates_and_keeps_both_rows() {
+    let dir = TempDir(std::env::temp_dir().join(format!("collector-tok-{:x}", unique())));
+    std::fs::create_dir_all(&dir.0).expect("temp dir");
+    let path = dir.0.join("old.sqlite");
+    let db_arg = path.to_str().expect("UTF-8 path").to_string();
+    let (a, b, n) = (new_id(), new_id(), new_id());
+    {
+        let db = Connection::open(&path).expect("create old db");
+        db.execute_batch(OLD_SCHEMA).expect("old schema");
+        for id in [&a, &b, &n] {
+            let p = if *id == n {
+                valid_payload(id)
+            } else {
+                payload_with_token(id, "shared")
+            };
+            let parsed = ResponsePayload::from_json(&p.to_string()).expect("payload");
+            db.execute(
+                "INSERT INTO responses
+                     (id, received_at, survey_id, survey_version, locale, created_at, context, answers, payload)
+                 VALUES (?1, '2026-11-23T10:00:01.000Z', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                rusqlite::params![
+                    id,
+                    p["survey"]["id"].as_str(),
+                    p["survey"]["version"].as_i64(),
+                    p["locale"].as_str(),
+                    p["created_at"].as_str(),
+                    p["context"].to_string(),
+                    serde_json::to_string(&parsed.answers).expect("answers"),
+                    serde_json::to_string(&parsed).expect("canonical payload"),
+                ],
+            )
+            .expect("old row");
+        }
+    }
+    let c = Collector::start_with(&["--db", &db_arg]);
+    let db = Connection::open(&path).expect("open migrated db");
+    let token = |id: &str| -> Option<String> {
+        db.query_row("SELECT token FROM responses WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .expect("row")
+    };
+    assert_eq!(token(&a).as_deref(), Some("shared"));
+    assert_eq!(token(&b), None);
+    assert_eq!(token(&n), None);
+    c.wait_for_line(&format!(
+        "collector: migrating: stored response {b} reuses the survey link of an earlier response; both are kept"
+    ));
+    let r = c.post(&payload_with_token(&new_id(), "shared"));
+    assert_eq!((r.status, r.error()), (409, LINK_ANSWERED.to_string()));
+    assert_eq!(c.post(&payload_with_token(&a, "shared")).status, 200);
+}
+
+// ---- QR codes ----------------------------------------------------------------------
+
+/// The dark modules of a served QR SVG as a grid of `side` × `side` modules, read from
+/// its path (`M{x} {y}h{w}v{h}H{x}V{y}` rectangles in pixels of `px` per module).
+fn svg_modules(svg: &str, px: usize) -> (usize, Vec<bool>) {
+    let attr = |name: &str| -> usize {
+        let start = svg.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+        svg[start..]
+            .split('"')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("a number")
+    };
+    let (w, h) = (attr("width"), attr("height"));
+    assert_eq!(w, h, "square");
+    assert_eq!(w % px, 0);
+    let side = w / px;
+    let mut grid = vec![false; side * side];
+    let d = svg
+        .split(" d=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a path");
+    for rect in d.split('M').filter(|r| !r.is_empty()) {
+        let nums: Vec<usize> = rect
+            .split(|ch: char| !ch.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .map(|n| n.parse().expect("number"))
+            .collect();
+        let (x, y, rw, rh) = (nums[0] / px, nums[1] / px, nums[2] / px, nums[3] / px);
+        for yy in y..y + rh {
+            for xx in x..x + rw {
+                grid[yy * side + xx] = true;
+            }
+        }
+    }
+    (side, grid)
+}
+
+#[test]
+fn qr_svg_encodes_the_data_at_level_m_with_a_quiet_zone() {
+    use qrcode::{Color, EcLevel, QrCode};
+    let c = Collector::start();
+    let link = "http://127.0.0.1:8080/?survey=post-service&dealer=D001&ro=RO-2026-1182&advisor=A07&visit=2026-11-23&lang=zh-CN&token=tkn.AbC-123_x";
+    let encoded: String = link
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let r = c.get(&format!("/v1/qr.svg?data={encoded}"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("Content-Type"), Some("image/svg+xml"));
+    assert_eq!(r.header("Cache-Control"), Some("no-store"));
+    assert_eq!(r.header("Access-Control-Allow-Origin"), None);
+    assert_eq!(r.header("X-Content-Type-Options"), Some("nosniff"));
+    let svg = r.text();
+    assert!(
+        svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{svg}"
+    );
+    assert!(!svg.contains("dealer") && !svg.contains("<script"));
+
+    let expected = QrCode::with_error_correction_level(link, EcLevel::M).expect("encodes");
+    let n = expected.width();
+    let (side, grid) = svg_modules(&svg, 8);
+    assert_eq!(side, n + 8, "four quiet modules on each side");
+    let colors = expected.to_colors();
+    for y in 0..side {
+        for x in 0..side {
+            let inside = (4..4 + n).contains(&x) && (4..4 + n).contains(&y);
+            let dark = inside && colors[(y - 4) * n + (x - 4)] == Color::Dark;
+            assert_eq!(grid[y * side + x], dark, "module ({x}, {y})");
+        }
+    }
+    // Decoded as a form would send it: `+` is a space.
+    let spaced = c.get("/v1/qr.svg?data=%E6%89%AB%E7%A0%81+scan");
+    let expected = QrCode::with_error_correction_level("扫码 scan", EcLevel::M).expect("encodes");
+    assert_eq!(svg_modules(&spaced.text(), 8).0, expected.width() + 8);
+}
+
+#[test]
+fn qr_svg_refuses_missing_long_and_broken_data() {
+    let c = Collector::start();
+    let long = "a".repeat(1025);
+    for (query, reason) in [
+        ("", "the data parameter is missing"),
+        ("?size=3", "the data parameter is missing"),
+        ("?data=", "the data parameter is empty"),
+        ("?data=%ff%fe", "the data parameter is not UTF-8"),
+        (
+            "?data=%4",
+            "the data parameter is not valid percent-encoding",
+        ),
+        (
+            &format!("?data={long}") as &str,
+            "the data parameter is 1025 bytes, limit is 1024",
+        ),
+    ] {
+        let r = c.get(&format!("/v1/qr.svg{query}"));
+        assert_eq!(r.status, 400, "{query}");
+        assert_eq!(r.json(), json!({ "error": reason }), "{query}");
+        assert_eq!(r.header("Content-Type"), Some("application/json"));
+    }
+    assert_eq!(
+        c.get(&format!("/v1/qr.svg?data={}", "a".repeat(1024)))
+            .status,
+        200
+    );
+    let r = request(&c.addr, "POST", "/v1/qr.svg?data=x", &[], b"");
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("Allow"), Some("GET, HEAD, OPTIONS"));
+    // PNG is not offered (it would need the `image` crate's tree).
+    assert_eq!(c.get("/v1/qr.png?data=x").status, 404);
+}
+
+// ---- Headers on pages and public assets --------------------------------------------
+
+const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'self'";
+
+#[test]
+fn pages_get_a_strict_csp_and_no_referrer() {
+    let c = Collector::start();
+    let dist = c.dir.join("dist");
+    std::fs::create_dir_all(dist.join("static")).expect("static dir");
+    std::fs::write(
+        dist.join("static/qr.html"),
+        "<!doctype html><title>qr</title>",
+    )
+    .expect("page");
+    for path in ["/", "/index.html", "/static/qr.html"] {
+        let r = c.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(
+            r.header("Content-Security-Policy"),
+            Some(PAGE_CSP),
+            "{path}"
+        );
+        assert_eq!(r.header("Referrer-Policy"), Some("no-referrer"), "{path}");
+        assert_eq!(r.header("Access-Control-Allow-Origin"), None, "{path}");
+        assert_eq!(r.header("Cross-Origin-Resource-Policy"), None, "{path}");
+    }
+}
+
+#[test]
+fn public_assets_may_be_loaded_from_any_origin_but_the_api_may_not_be_read() {
+    let c = Collector::start();
+    let dist = c.dir.join("dist");
+    std::fs::create_dir_all(dist.join("static")).expect("static dir");
+    for (name, body) in [
+        ("pkg/survey_widget.js", "export default 1;"),
+        ("static/survey.css", ".sw{}"),
+        ("static/survey-widget.js", "1"),
+        ("static/favicon.svg", "<svg/>"),
+        ("static/post-service.json", "{}"),
+        ("static/notes.txt", "text"),
+        ("secret.js", "1"),
+    ] {
+        std::fs::write(dist.join(name), body).expect("asset");
+    }
+    for path in [
+        "/pkg/app.wasm",
+        "/pkg/survey_widget.js",
+        "/static/survey.css",
+        "/static/survey-widget.js",
+        "/static/favicon.svg",
+        "/static/post-service.json",
+    ] {
+        let r = request(
+            &c.addr,
+            "GET",
+            path,
+            &[("Origin", "https://dealer.example")],
+            b"",
+        );
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("Access-Control-Allow-Origin"), Some("*"), "{path}");
+        assert_eq!(
+            r.header("Cross-Origin-Resource-Policy"),
+            Some("cross-origin"),
+            "{path}"
+        );
+        assert_eq!(r.header("Access-Control-Allow-Credentials"), None, "{path}");
+        assert_eq!(r.header("Content-Security-Policy"), None, "{path}");
+    }
+    // Other files, the API's read endpoints and the QR codes stay same-origin.
+    for path in [
+        "/static/notes.txt",
+        "/secret.js",
+        "/v1/responses",
+        "/v1/responses.csv",
+        "/v1/summary",
+        "/v1/qr.svg?data=x",
+        "/healthz",
+    ] {
+        let r = request(
+            &c.addr,
+            "GET",
+            path,
+            &[("Origin", "https://dealer.example")],
+            b"",
+        );
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("Access-Control-Allow-Origin"), None, "{path}");
+        assert_eq!(r.header("Cross-Origin-Resource-Policy"), None, "{path}");
+    }
 }
