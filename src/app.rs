@@ -5,6 +5,7 @@ use crate::components::survey::Survey;
 use crate::config::{ConfigError, SurveySource, WidgetConfig};
 use crate::hooks::{use_definition, Loaded};
 use crate::services::browser;
+use crate::services::events::{emit, ErrorDetail};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -12,14 +13,19 @@ pub struct AppProps {
     pub config: Result<WidgetConfig, ConfigError>,
     /// Prefix for DOM ids, unique per mounted widget.
     pub prefix: AttrValue,
+    /// Where `survey:*` events are dispatched (the host element of an embed).
+    #[prop_or_default]
+    pub events: Option<web_sys::EventTarget>,
 }
 
 /// Shows the configured survey, or exactly what is wrong with the configuration.
 #[component]
 pub fn App(props: &AppProps) -> Html {
     match &props.config {
-        Err(e) => html! { <Failure message={e.to_string()} /> },
-        Ok(config) => html! { <Loader config={config.clone()} prefix={props.prefix.clone()} /> },
+        Err(e) => html! { <Failure message={e.to_string()} events={props.events.clone()} /> },
+        Ok(config) => html! {
+            <Loader config={config.clone()} prefix={props.prefix.clone()} events={props.events.clone()} />
+        },
     }
 }
 
@@ -27,6 +33,7 @@ pub fn App(props: &AppProps) -> Html {
 struct LoaderProps {
     config: WidgetConfig,
     prefix: AttrValue,
+    events: Option<web_sys::EventTarget>,
 }
 
 /// Loads and validates the questionnaire before showing anything of it.
@@ -36,7 +43,9 @@ fn Loader(props: &LoaderProps) -> Html {
     let loaded = use_definition(config.source.clone());
     match loaded {
         Loaded::Loading => html! { <div class="sw sw-loading" aria-busy="true"></div> },
-        Loaded::Failed(message) => html! { <Failure message={message} /> },
+        Loaded::Failed(message) => {
+            html! { <Failure message={message} events={props.events.clone()} /> }
+        }
         Loaded::Ready(def) => {
             let locale = def.pick_locale(config.locale_preferences.iter().map(String::as_str));
             let storage_key = match &config.source {
@@ -46,7 +55,8 @@ fn Loader(props: &LoaderProps) -> Html {
             html! {
                 <Survey def={def} locale={locale} endpoint={config.endpoint.clone()}
                     context={config.context.clone()} mode={config.mode} prefix={props.prefix.clone()}
-                    storage_key={storage_key} review_url={config.review_url.clone().map(AttrValue::from)} />
+                    storage_key={storage_key} review_url={config.review_url.clone().map(AttrValue::from)}
+                    events={props.events.clone()} />
             }
         }
     }
@@ -55,11 +65,16 @@ fn Loader(props: &LoaderProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct FailureProps {
     message: String,
+    events: Option<web_sys::EventTarget>,
 }
 
-/// The error box, also logged to the console once.
+/// The error box, also logged to the console and reported as `survey:error` once.
 #[component]
 fn Failure(props: &FailureProps) -> Html {
-    use_effect_with(props.message.clone(), |m| browser::console_error(m));
+    let events = props.events.clone();
+    use_effect_with(props.message.clone(), move |m| {
+        browser::console_error(m);
+        emit(events.as_ref(), "survey:error", &ErrorDetail { message: m });
+    });
     html! { <ErrorBox message={props.message.clone()} /> }
 }

@@ -13,6 +13,7 @@ pub const CONTEXT_PARAMS: &[(&str, &str)] = &[
     ("ro", "repair_order"),
     ("advisor", "advisor"),
     ("visit", "visit_date"),
+    ("token", "token"),
 ];
 
 /// Where the questionnaire comes from.
@@ -46,6 +47,8 @@ pub enum ConfigError {
     BadDefinitionUrl(String),
     MissingEndpoint,
     BadEndpoint(String),
+    /// The options object given to `SurveyWidget.mount` could not be read.
+    BadOptions(String),
 }
 
 impl std::fmt::Display for ConfigError {
@@ -72,6 +75,7 @@ impl std::fmt::Display for ConfigError {
             ConfigError::MissingEndpoint => {
                 write!(f, "data-endpoint: missing; give the URL responses are posted to")
             }
+            ConfigError::BadOptions(e) => write!(f, "SurveyWidget.mount options: {e}"),
             ConfigError::BadEndpoint(e) => write!(
                 f,
                 "data-endpoint: {e:?} is not usable; give a path like /v1/responses or an https:// URL"
@@ -92,17 +96,28 @@ pub fn parse(
     let q = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim());
     let attr = |key: &str| attrs.get(key).map(|s| s.trim()).filter(|s| !s.is_empty());
 
-    let source = match (attr("survey"), attr("definition")) {
-        (Some(_), Some(_)) => return (Err(ConfigError::BothSurveyAndDefinition), warnings),
-        (None, None) => return (Err(ConfigError::MissingSurvey), warnings),
-        (None, Some(url)) if !url_is_usable(url) => {
+    let mode = match attr("mode").or(q("mode")) {
+        Some("kiosk") => Mode::Kiosk,
+        Some("embed") => Mode::Embed,
+        _ => Mode::Page,
+    };
+
+    // On the stand-alone survey page (a QR link), `?survey=` picks the questionnaire;
+    // a widget embedded in someone else's page ignores the host page's URL for that.
+    let url_survey =
+        q("survey").filter(|s| mode == Mode::Page && survey_core::templates::json(s).is_some());
+    let source = match (url_survey, attr("survey"), attr("definition")) {
+        (Some(s), _, _) => SurveySource::BuiltIn(s.to_string()),
+        (None, Some(_), Some(_)) => return (Err(ConfigError::BothSurveyAndDefinition), warnings),
+        (None, None, None) => return (Err(ConfigError::MissingSurvey), warnings),
+        (None, None, Some(url)) if !url_is_usable(url) => {
             return (Err(ConfigError::BadDefinitionUrl(url.into())), warnings)
         }
-        (None, Some(url)) => SurveySource::Url(url.to_string()),
-        (Some(s), None) if survey_core::templates::json(s).is_none() => {
+        (None, None, Some(url)) => SurveySource::Url(url.to_string()),
+        (None, Some(s), None) if survey_core::templates::json(s).is_none() => {
             return (Err(ConfigError::UnknownSurvey(s.to_string())), warnings)
         }
-        (Some(s), None) => SurveySource::BuiltIn(s.to_string()),
+        (None, Some(s), None) => SurveySource::BuiltIn(s.to_string()),
     };
     let endpoint = match attr("endpoint") {
         None => return (Err(ConfigError::MissingEndpoint), warnings),
@@ -124,12 +139,6 @@ pub fn parse(
             .filter(|t| Locale::is_well_formed(t))
             .cloned(),
     );
-
-    let mode = match attr("mode").or(q("mode")) {
-        Some("kiosk") => Mode::Kiosk,
-        Some("embed") => Mode::Embed,
-        _ => Mode::Page,
-    };
 
     let mut context = BTreeMap::new();
     for (param, key) in CONTEXT_PARAMS {
@@ -253,6 +262,31 @@ mod tests {
         let (cfg, warnings) = with("javascript:alert(1)");
         assert_eq!(cfg.unwrap().review_url, None);
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn the_qr_link_picks_the_survey_and_carries_the_token_on_the_page_only() {
+        let page = attrs(&[("survey", "post-service"), ("endpoint", "/v1/responses")]);
+        let q = query(&[("survey", "post-call"), ("token", "tkn.AbC-123_x")]);
+        let (cfg, _) = parse(&page, &q, &[]);
+        let cfg = cfg.unwrap();
+        assert_eq!(cfg.source, SurveySource::BuiltIn("post-call".into()));
+        assert_eq!(
+            cfg.context.get("token").map(String::as_str),
+            Some("tkn.AbC-123_x")
+        );
+        let mut embed = page.clone();
+        embed.insert("mode".into(), "embed".into());
+        let (cfg, _) = parse(&embed, &q, &[]);
+        assert_eq!(
+            cfg.unwrap().source,
+            SurveySource::BuiltIn("post-service".into())
+        );
+        let (cfg, _) = parse(&page, &query(&[("survey", "no-such")]), &[]);
+        assert_eq!(
+            cfg.unwrap().source,
+            SurveySource::BuiltIn("post-service".into())
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@
 pub mod app;
 pub mod components;
 pub mod config;
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
 pub mod hooks;
 pub mod i18n;
 pub mod mount;

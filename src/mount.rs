@@ -21,12 +21,7 @@ pub fn mount_all() {
         return;
     };
     let query = page_query(&window);
-    let languages: Vec<String> = window
-        .navigator()
-        .languages()
-        .iter()
-        .filter_map(|v| v.as_string())
-        .collect();
+    let languages = browser_languages(&window);
     for i in 0..nodes.length() {
         let Some(element) = nodes
             .item(i)
@@ -40,6 +35,7 @@ pub fn mount_all() {
             browser::console_warn(&w);
         }
         let props = AppProps {
+            events: None,
             config,
             prefix: format!("sw{i}").into(),
         };
@@ -47,7 +43,18 @@ pub fn mount_all() {
     }
 }
 
-fn page_query(window: &web_sys::Window) -> Vec<(String, String)> {
+/// `navigator.languages`, most preferred first.
+pub fn browser_languages(window: &web_sys::Window) -> Vec<String> {
+    window
+        .navigator()
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect()
+}
+
+/// The page URL's parameters the widget reads (visit context, `lang`, `mode`).
+pub fn page_query(window: &web_sys::Window) -> Vec<(String, String)> {
     let search = window.location().search().unwrap_or_default();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
         return Vec::new();
@@ -56,7 +63,7 @@ fn page_query(window: &web_sys::Window) -> Vec<(String, String)> {
     for key in crate::config::CONTEXT_PARAMS
         .iter()
         .map(|(k, _)| *k)
-        .chain(["lang", "mode"])
+        .chain(["lang", "mode", "survey"])
     {
         if let Some(v) = params.get(key) {
             out.push((key.to_string(), v));

@@ -2,7 +2,7 @@ use crate::components::language_switch::LanguageSwitch;
 use crate::components::progress::Progress;
 use crate::components::question::QuestionView;
 use crate::components::thank_you::ThankYou;
-use crate::hooks::{load_saved, use_delivery, use_focus, use_persistence};
+use crate::hooks::{load_saved, use_delivery, use_focus, use_page_events, use_persistence};
 use crate::i18n::{self, Msg};
 use crate::services::browser;
 use crate::state::{Action, Phase, SurveyState};
@@ -26,6 +26,9 @@ pub struct SurveyProps {
     /// Where a delighted customer may leave a public review.
     #[prop_or_default]
     pub review_url: Option<AttrValue>,
+    /// Where `survey:*` events are dispatched (the host element of an embed).
+    #[prop_or_default]
+    pub events: Option<web_sys::EventTarget>,
 }
 
 /// A running survey: one page at a time, progress, back/next/submit, thank-you.
@@ -44,8 +47,10 @@ pub fn Survey(props: &SurveyProps) -> Html {
             None => SurveyState::new(def, locale, context, mode),
         })
     };
-    use_delivery(state.clone(), props.endpoint.clone());
-    use_focus(state.focus.clone(), props.prefix.clone());
+    use_delivery(state.clone(), props.endpoint.clone(), props.events.clone());
+    use_page_events(props.events.clone(), state.clone());
+    let root = use_node_ref();
+    use_focus(state.focus.clone(), props.prefix.clone(), root.clone());
     use_persistence(props.storage_key.clone(), state.clone());
 
     let def = &state.def;
@@ -65,7 +70,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
 
     if let Phase::Done(thanks) = state.phase {
         return html! {
-            <div class="sw" lang={l.to_string()}>
+            <div class="sw" lang={l.to_string()} ref={root}>
                 { header }
                 <ThankYou locale={l.clone()} heading_id={heading_id} thanks={thanks}
                     review_url={props.review_url.clone()} />
@@ -123,7 +128,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
     };
 
     html! {
-        <div class="sw" lang={l.to_string()}>
+        <div class="sw" lang={l.to_string()} ref={root}>
             { header }
             <Progress current={progress.current} total={progress.total}
                 label={i18n::progress(l, progress.current, progress.total)} id={format!("{prefix}-progress")} />

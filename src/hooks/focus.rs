@@ -3,12 +3,13 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Moves keyboard focus after a render: to the new page's heading, or to the first
-/// field with a problem. `prefix` keeps two widgets on one page apart.
+/// field with a problem. Searches inside the widget's own root, which may sit in a
+/// shadow root where `document.querySelector` cannot see.
 #[hook]
-pub fn use_focus(focus: Option<Focus>, prefix: AttrValue) {
+pub fn use_focus(focus: Option<Focus>, prefix: AttrValue, root: NodeRef) {
     use_effect_with(focus, move |focus| {
         let Some(focus) = focus else { return };
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        let Some(root) = root.cast::<web_sys::Element>() else {
             return;
         };
         let selector = match &focus.target {
@@ -17,7 +18,7 @@ pub fn use_focus(focus: Option<Focus>, prefix: AttrValue) {
                 format!("#{prefix}-q-{id} input, #{prefix}-q-{id} textarea")
             }
         };
-        if let Some(el) = document
+        if let Some(el) = root
             .query_selector(&selector)
             .ok()
             .flatten()

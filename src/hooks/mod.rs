@@ -2,10 +2,12 @@
 
 mod definition;
 mod delivery;
+mod events;
 mod focus;
 mod persistence;
 
 pub use definition::{use_definition, Loaded};
 pub use delivery::use_delivery;
+pub use events::use_page_events;
 pub use focus::use_focus;
 pub use persistence::{load_saved, use_persistence};

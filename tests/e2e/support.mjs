@@ -139,7 +139,9 @@ export async function answerPageWithFirstOptions(page, texts = {}, { pick = 'fir
     if (!changed) break;
   }
   const label = scope.locator('.sw-progress-label');
-  const before = await label.innerText();
+  // The survey may have finished meanwhile (a click landed while it was sending).
+  const before = await label.innerText({ timeout: 2000 }).catch(() => null);
+  if (before === null) return !(await scope.locator('.sw-done').count());
   await scope.locator('.sw-btn-primary').click();
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {

@@ -1,0 +1,102 @@
+//! The JavaScript API for sites that want control: `mountWidget(element, options,
+//! eventTarget)` (wrapped as `SurveyWidget.mount` by `static/survey-widget.js`).
+
+use crate::app::{App, AppProps};
+use crate::config::{self, ConfigError};
+use crate::mount::{browser_languages, page_query};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use wasm_bindgen::prelude::*;
+use yew::AppHandle;
+
+/// The options a site passes, the same as the script tag's `data-*` attributes.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+struct MountOptions {
+    survey: Option<String>,
+    definition: Option<String>,
+    endpoint: Option<String>,
+    locale: Option<String>,
+    mode: Option<String>,
+    review_url: Option<String>,
+}
+
+impl MountOptions {
+    fn into_attrs(self) -> BTreeMap<String, String> {
+        [
+            ("survey", self.survey),
+            ("definition", self.definition),
+            ("endpoint", self.endpoint),
+            ("locale", self.locale),
+            ("mode", self.mode),
+            ("review-url", self.review_url),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+        .collect()
+    }
+}
+
+/// A mounted widget; `destroy()` removes it and everything it rendered.
+#[wasm_bindgen]
+pub struct WidgetHandle {
+    app: Option<AppHandle<App>>,
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+    }
+}
+
+/// Every mounted widget gets its own DOM id prefix, so two on one page never clash.
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+/// Mounts a widget into `root`; `survey:*` events are dispatched on `events`.
+/// Bad options do not throw: the widget shows what is wrong, as a bad attribute would.
+#[wasm_bindgen(js_name = mountWidget)]
+pub fn mount_widget(
+    root: web_sys::Element,
+    options: JsValue,
+    events: web_sys::EventTarget,
+) -> WidgetHandle {
+    // Through a JSON value: serde-wasm-bindgen reads only the fields a struct names,
+    // so `deny_unknown_fields` would never see a misspelt option.
+    let parsed: Result<MountOptions, String> = if options.is_undefined() || options.is_null() {
+        Ok(MountOptions::default())
+    } else {
+        serde_wasm_bindgen::from_value::<serde_json::Value>(options)
+            .map_err(|e| e.to_string())
+            .and_then(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
+    };
+    let config = match parsed {
+        Ok(options) => {
+            let (config, warnings) = match web_sys::window() {
+                Some(window) => config::parse(
+                    &options.into_attrs(),
+                    &page_query(&window),
+                    &browser_languages(&window),
+                ),
+                None => config::parse(&options.into_attrs(), &[], &[]),
+            };
+            for w in warnings {
+                crate::services::browser::console_warn(&w);
+            }
+            config
+        }
+        Err(e) => Err(ConfigError::BadOptions(e)),
+    };
+    let prefix = format!("swe{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    let props = AppProps {
+        config,
+        prefix: prefix.into(),
+        events: Some(events),
+    };
+    WidgetHandle {
+        app: Some(yew::Renderer::<App>::with_root_and_props(root, props).render()),
+    }
+}

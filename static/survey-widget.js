@@ -1,0 +1,121 @@
+/*
+ * Survey widget loader: the one <script> tag a dealer pastes, and the JavaScript API.
+ *
+ *   <script src="https://…/static/survey-widget.js" data-survey="post-service"
+ *           data-endpoint="https://…/v1/responses" data-locale="en" async></script>
+ *
+ * Mounts in place (or into data-target) inside a Shadow DOM, so the host page's CSS
+ * cannot reach it; data-display="button" shows a floating button that opens it in a
+ * dialog instead. window.SurveyWidget.mount(element, options) returns { destroy() }.
+ * The .wasm and the CSS are found next to this file; no inline script, no eval.
+ */
+(() => {
+  'use strict';
+  const script = document.currentScript;
+  // dist/static/survey-widget.js → dist/
+  const root = new URL('../', script ? script.src : document.baseURI);
+  const asset = (path) => new URL(path, root).href;
+  let module = null;
+
+  function load() {
+    module ??= import(asset('pkg/survey_widget.js')).then(async (m) => {
+      await m.default({ module_or_path: asset('pkg/survey_widget_bg.wasm') });
+      return m;
+    });
+    return module;
+  }
+
+  function fail(host, shadow, error) {
+    const message = `survey widget could not start: ${error}`;
+    console.error(`[survey-widget] ${message}`);
+    const box = document.createElement('p');
+    box.className = 'sw-error-box';
+    box.setAttribute('role', 'alert');
+    box.textContent = '问卷加载失败，请刷新页面。 The survey could not load; please reload the page.';
+    shadow.append(box);
+    host.dispatchEvent(new CustomEvent('survey:error', { bubbles: true, composed: true, detail: { message } }));
+  }
+
+  function stylesheet() {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = asset('static/survey.css');
+    const loaded = new Promise((resolve) => { link.onload = resolve; link.onerror = resolve; });
+    return [link, loaded];
+  }
+
+  /** Mounts a widget inside `host`'s shadow root. */
+  function mount(host, options = {}) {
+    if (!(host instanceof Element)) throw new TypeError('SurveyWidget.mount: the first argument must be an element');
+    const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
+    const [link, styled] = stylesheet();
+    const container = document.createElement('div');
+    shadow.replaceChildren(link, container);
+    let handle = null;
+    let destroyed = false;
+    Promise.all([load(), styled])
+      .then(([m]) => { if (!destroyed) handle = m.mountWidget(container, options, host); })
+      .catch((error) => fail(host, shadow, error));
+    return {
+      destroy() {
+        destroyed = true;
+        handle?.destroy();
+        handle = null;
+        shadow.replaceChildren();
+      },
+    };
+  }
+
+  /** A floating button that opens the survey in a modal dialog; the wasm loads on first open. */
+  function mountButton(options, label) {
+    const host = document.createElement('div');
+    document.body.append(host);
+    const shadow = host.attachShadow({ mode: 'open' });
+    const [link] = stylesheet();
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sw-launcher';
+    button.textContent = label || '评价本次服务 · Rate our service';
+    const dialog = document.createElement('dialog');
+    dialog.className = 'sw-dialog';
+    dialog.setAttribute('aria-label', button.textContent);
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'sw-dialog-close';
+    close.textContent = '关闭 · Close';
+    const body = document.createElement('div');
+    dialog.append(close, body);
+    shadow.replaceChildren(link, button, dialog);
+    let widget = null;
+    button.addEventListener('click', () => {
+      widget ??= mount(body, options);
+      dialog.showModal();
+    });
+    close.addEventListener('click', () => dialog.close());
+    return { destroy() { widget?.destroy(); host.remove(); } };
+  }
+
+  window.SurveyWidget = Object.freeze({ mount });
+
+  if (!script) return;
+  const d = script.dataset;
+  if (d.survey === undefined && d.definition === undefined) return;
+  const options = { mode: 'embed' };
+  for (const key of ['survey', 'definition', 'endpoint', 'locale', 'reviewUrl']) {
+    if (d[key] !== undefined) options[key] = d[key];
+  }
+  const start = () => {
+    if (d.display === 'button') { mountButton(options, d.label); return; }
+    let host;
+    if (d.target) {
+      host = document.querySelector(d.target);
+      if (!host) { console.error(`[survey-widget] data-target: no element matches ${JSON.stringify(d.target)}`); return; }
+    } else {
+      host = document.createElement('div');
+      script.after(host);
+    }
+    mount(host, options);
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+  else start();
+})();
