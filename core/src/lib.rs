@@ -5,6 +5,7 @@
 //! collector can re-check exactly what the widget checked.
 
 pub mod answers;
+pub mod delivery;
 pub mod ids;
 pub mod payload;
 pub mod questionnaire;
