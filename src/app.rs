@@ -1,6 +1,7 @@
 //! The root component: turns configuration into a running survey or a readable error.
 
 use crate::components::error_box::ErrorBox;
+use crate::components::kiosk::KioskShell;
 use crate::components::survey::Survey;
 use crate::config::{ConfigError, SurveySource, WidgetConfig};
 use crate::hooks::{use_definition, Loaded};
@@ -52,10 +53,16 @@ fn Loader(props: &LoaderProps) -> Html {
                 SurveySource::BuiltIn(id) => format!("survey-widget:{id}:{}", props.prefix),
                 SurveySource::Url(url) => format!("survey-widget:{url}:{}", props.prefix),
             };
+            if config.mode == survey_core::payload::Mode::Kiosk {
+                return html! {
+                    <KioskShell def={def} config={config.clone()} locale={locale}
+                        prefix={props.prefix.clone()} events={props.events.clone()} />
+                };
+            }
             html! {
                 <Survey def={def} locale={locale} endpoint={config.endpoint.clone()}
                     context={config.context.clone()} mode={config.mode} prefix={props.prefix.clone()}
-                    storage_key={storage_key} review_url={config.review_url.clone().map(AttrValue::from)}
+                    storage_key={Some(AttrValue::from(storage_key))} review_url={config.review_url.clone().map(AttrValue::from)}
                     events={props.events.clone()} />
             }
         }

@@ -36,6 +36,9 @@ pub struct WidgetConfig {
     pub context: BTreeMap<String, String>,
     /// A public review page offered to delighted customers (`data-review-url`).
     pub review_url: Option<String>,
+    /// Kiosk mode: the staff PIN (`data-kiosk-pin`) and timings (`data-idle-seconds`).
+    pub kiosk_pin: Option<String>,
+    pub kiosk_times: crate::kiosk::KioskTimes,
 }
 
 /// A configuration problem a dealer can fix, shown in the widget and the console.
@@ -165,6 +168,16 @@ pub fn parse(
         None => None,
     };
 
+    // A PIN keeps customers out of the staff menu; it is not a secret from anyone
+    // who reads the page source, and the widget holds no secrets.
+    let kiosk_pin = attr("kiosk-pin").map(str::to_string);
+    let mut kiosk_times = crate::kiosk::KioskTimes::default();
+    match attr("idle-seconds").map(str::parse::<u64>) {
+        Some(Ok(s)) if (30..=3600).contains(&s) => kiosk_times.idle_ms = s * 1000,
+        Some(_) => warnings.push("data-idle-seconds: expected 30 to 3600; using 90".into()),
+        None => {}
+    }
+
     let config = WidgetConfig {
         source,
         endpoint,
@@ -172,6 +185,8 @@ pub fn parse(
         mode,
         context,
         review_url,
+        kiosk_pin,
+        kiosk_times,
     };
     (Ok(config), warnings)
 }

@@ -30,6 +30,10 @@ pub enum Msg {
     SorryBody,
     DelightedBody,
     LeaveReview,
+    KioskWelcome,
+    KioskStart,
+    StillThere,
+    KeepGoing,
 }
 
 /// Languages the widget's own texts exist in.
@@ -79,6 +83,10 @@ fn zh_cn(msg: Msg) -> &'static str {
         }
         Msg::DelightedBody => "很高兴这次服务让您满意！感谢您的支持。",
         Msg::LeaveReview => "在网上分享您的评价",
+        Msg::KioskWelcome => "在等候的时间里，请花两分钟告诉我们这次服务的感受。",
+        Msg::KioskStart => "开始评价",
+        Msg::StillThere => "您还在吗？",
+        Msg::KeepGoing => "继续填写",
     }
 }
 
@@ -107,6 +115,10 @@ fn zh_tw(msg: Msg) -> &'static str {
         }
         Msg::DelightedBody => "很高興這次服務讓您滿意！感謝您的支持。",
         Msg::LeaveReview => "在網上分享您的評價",
+        Msg::KioskWelcome => "在等候的時間裡，請花兩分鐘告訴我們這次服務的感受。",
+        Msg::KioskStart => "開始評價",
+        Msg::StillThere => "您還在嗎？",
+        Msg::KeepGoing => "繼續填寫",
     }
 }
 
@@ -135,6 +147,10 @@ fn en(msg: Msg) -> &'static str {
         Msg::SorryBody => "Thank you for telling us. Our service manager will contact you within two days to put things right.",
         Msg::DelightedBody => "We are glad you were happy with our service. Thank you!",
         Msg::LeaveReview => "Share your experience in a review",
+        Msg::KioskWelcome => "While you wait, tell us in two minutes how your visit went.",
+        Msg::KioskStart => "Start",
+        Msg::StillThere => "Are you still there?",
+        Msg::KeepGoing => "Keep going",
     }
 }
 
@@ -145,6 +161,24 @@ pub fn characters_left(locale: &Locale, n: usize) -> String {
         "zh-TW" => format!("還可輸入 {n} 字"),
         _ if n == 1 => "1 character left".to_string(),
         _ => format!("{n} characters left"),
+    }
+}
+
+/// "Starting over in 12 s": the idle countdown.
+pub fn starting_over_in(locale: &Locale, seconds: u64) -> String {
+    match locale.as_str() {
+        "zh-CN" => format!("{seconds} 秒后将重新开始，您的回答不会保存。"),
+        "zh-TW" => format!("{seconds} 秒後將重新開始，您的回答不會保存。"),
+        _ => format!("Starting over in {seconds} s; your answers will not be kept."),
+    }
+}
+
+/// "Back to the start in 5 s": after the thank-you on a kiosk.
+pub fn back_to_start_in(locale: &Locale, seconds: u64) -> String {
+    match locale.as_str() {
+        "zh-CN" => format!("{seconds} 秒后返回首页"),
+        "zh-TW" => format!("{seconds} 秒後返回首頁"),
+        _ => format!("Back to the start in {seconds} s"),
     }
 }
 

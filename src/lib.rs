@@ -11,6 +11,7 @@ pub mod config;
 pub mod embed;
 pub mod hooks;
 pub mod i18n;
+pub mod kiosk;
 pub mod mount;
 pub mod services;
 pub mod state;

@@ -80,6 +80,8 @@ fn data_attributes(element: &web_sys::Element) -> BTreeMap<String, String> {
         "locale",
         "mode",
         "review-url",
+        "kiosk-pin",
+        "idle-seconds",
     ]
     .into_iter()
     .filter_map(|k| {

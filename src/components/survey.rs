@@ -21,8 +21,13 @@ pub struct SurveyProps {
     pub mode: Mode,
     /// Prefix for DOM ids, unique per mounted widget.
     pub prefix: AttrValue,
-    /// Where the answers are kept across a reload (session storage).
-    pub storage_key: AttrValue,
+    /// Where the answers are kept across a reload (session storage); `None` on a
+    /// kiosk, where the next customer must never see the previous one's answers.
+    #[prop_or_default]
+    pub storage_key: Option<AttrValue>,
+    /// Called once the response is submitted (the kiosk starts its reset countdown).
+    #[prop_or_default]
+    pub on_finished: Option<Callback<()>>,
     /// Where a delighted customer may leave a public review.
     #[prop_or_default]
     pub review_url: Option<AttrValue>,
@@ -42,7 +47,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
             props.mode,
         );
         let key = props.storage_key.clone();
-        use_reducer(move || match load_saved(&key, &def) {
+        use_reducer(move || match key.and_then(|k| load_saved(&k, &def)) {
             Some(saved) => SurveyState::restored(def, context, mode, saved),
             None => SurveyState::new(def, locale, context, mode),
         })
@@ -52,6 +57,15 @@ pub fn Survey(props: &SurveyProps) -> Html {
     let root = use_node_ref();
     use_focus(state.focus.clone(), props.prefix.clone(), root.clone());
     use_persistence(props.storage_key.clone(), state.clone());
+    {
+        let on_finished = props.on_finished.clone();
+        let done = matches!(state.phase, Phase::Done(_));
+        use_effect_with(done, move |done| {
+            if let (true, Some(cb)) = (*done, on_finished) {
+                cb.emit(());
+            }
+        });
+    }
 
     let def = &state.def;
     let l = &state.locale;

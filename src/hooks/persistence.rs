@@ -13,10 +13,11 @@ pub fn load_saved(key: &str, def: &Definition) -> Option<Snapshot> {
 /// Keeps the answers in session storage while the survey runs, and removes them once
 /// the response is submitted, so nothing of it stays behind on the device.
 #[hook]
-pub fn use_persistence(key: AttrValue, state: UseReducerHandle<SurveyState>) {
+pub fn use_persistence(key: Option<AttrValue>, state: UseReducerHandle<SurveyState>) {
     let snapshot = state.snapshot();
     let done = matches!(state.phase, Phase::Done(_));
     use_effect_with((snapshot, done), move |(snapshot, done)| {
+        let Some(key) = key else { return };
         if *done || snapshot.answers.is_empty() {
             SessionStorage::delete(key.as_str());
         } else if SessionStorage::set(key.as_str(), snapshot).is_err() {

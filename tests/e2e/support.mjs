@@ -104,8 +104,8 @@ export function hostPage(attrs) {
  * the last) option of every group, repeating while new follow-up questions appear,
  * then presses the primary button. Returns false when the thank-you screen is showing.
  */
-export async function completeSurvey(page, pick = 'first', scope = page) {
-  for (let i = 0; i < 30 && (await answerPageWithFirstOptions(page, {}, { pick, scope })); i++) {
+export async function completeSurvey(page, pick = 'first', scope = page, texts = {}) {
+  for (let i = 0; i < 30 && (await answerPageWithFirstOptions(page, texts, { pick, scope })); i++) {
     await scope.locator('.sw-page-title, .sw-done').first().waitFor();
   }
 }

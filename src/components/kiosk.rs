@@ -1,0 +1,230 @@
+use crate::components::language_switch::LanguageSwitch;
+use crate::components::survey::Survey;
+use crate::config::WidgetConfig;
+use crate::i18n::{self, Msg};
+use crate::kiosk::{pin_matches, Kiosk, KioskAction, Screen};
+use gloo::timers::callback::Interval;
+use std::rc::Rc;
+use survey_core::{Definition, Locale};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct KioskShellProps {
+    pub def: Rc<Definition>,
+    pub config: WidgetConfig,
+    pub locale: Locale,
+    pub prefix: AttrValue,
+    #[prop_or_default]
+    pub events: Option<web_sys::EventTarget>,
+}
+
+fn now() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// A tablet in the waiting lounge: a welcome screen, one survey per customer, a reset
+/// a few seconds after the thank-you or after idling (with a countdown), and a staff
+/// menu behind a PIN. Each customer gets a new survey component (keyed by the
+/// generation) and nothing is kept in session storage.
+#[component]
+pub fn KioskShell(props: &KioskShellProps) -> Html {
+    let kiosk = {
+        let times = props.config.kiosk_times;
+        use_reducer(move || Kiosk::new(times))
+    };
+    let clock = use_state(now);
+    let locale = use_state(|| props.locale.clone());
+    let staff = use_state(|| StaffPanel::Closed);
+    {
+        let (kiosk, clock) = (kiosk.clone(), clock.clone());
+        use_effect_with((), move |_| {
+            let interval = Interval::new(1000, move || {
+                let t = now();
+                kiosk.dispatch(KioskAction::Tick { now: t });
+                clock.set(t);
+            });
+            move || drop(interval)
+        });
+    }
+    {
+        // A new customer starts in the default language.
+        let (locale, initial) = (locale.clone(), props.locale.clone());
+        use_effect_with(kiosk.generation, move |_| locale.set(initial));
+    }
+
+    let activity = {
+        let kiosk = kiosk.dispatcher();
+        Callback::from(move |_: Event| kiosk.dispatch(KioskAction::Activity { now: now() }))
+    };
+    let on_finished = {
+        let kiosk = kiosk.dispatcher();
+        use_callback((), move |_: (), _| {
+            kiosk.dispatch(KioskAction::Finished { now: now() })
+        })
+    };
+    let l = &*locale;
+    let countdown = kiosk.countdown(*clock);
+
+    let body = match kiosk.screen {
+        Screen::Welcome => {
+            let on_start = {
+                let kiosk = kiosk.dispatcher();
+                Callback::from(move |_: MouseEvent| {
+                    kiosk.dispatch(KioskAction::Start { now: now() })
+                })
+            };
+            let on_locale = {
+                let locale = locale.clone();
+                Callback::from(move |l: Locale| locale.set(l))
+            };
+            html! {
+                <section class="sw sw-kiosk-welcome" lang={l.to_string()} aria-labelledby={format!("{}-welcome", props.prefix)}>
+                    <LanguageSwitch locales={props.def.locales.clone()} current={l.clone()} on_change={on_locale} />
+                    <h1 id={format!("{}-welcome", props.prefix)}>{ props.def.title.get(l, &props.def.default_locale) }</h1>
+                    <p class="sw-kiosk-lead">{ i18n::t(l, Msg::KioskWelcome) }</p>
+                    <button type="button" class="sw-btn sw-btn-primary sw-kiosk-start" onclick={on_start}>
+                        { i18n::t(l, Msg::KioskStart) }
+                    </button>
+                </section>
+            }
+        }
+        Screen::Survey | Screen::Thanks { .. } => {
+            let config = &props.config;
+            let banner = match (kiosk.screen, countdown) {
+                (Screen::Thanks { .. }, Some(s)) => html! {
+                    <p class="sw-kiosk-countdown" role="status">{ i18n::back_to_start_in(l, s) }</p>
+                },
+                (Screen::Survey, Some(s)) => {
+                    let keep = {
+                        let kiosk = kiosk.dispatcher();
+                        Callback::from(move |_: MouseEvent| {
+                            kiosk.dispatch(KioskAction::Activity { now: now() })
+                        })
+                    };
+                    html! {
+                        <div class="sw-kiosk-idle" role="alertdialog" aria-modal="false"
+                            aria-labelledby={format!("{}-idle-title", props.prefix)}>
+                            <p class="sw-kiosk-idle-title" id={format!("{}-idle-title", props.prefix)}>{ i18n::t(l, Msg::StillThere) }</p>
+                            <p role="timer" aria-live="off">{ i18n::starting_over_in(l, s) }</p>
+                            <button type="button" class="sw-btn sw-btn-primary" onclick={keep}>{ i18n::t(l, Msg::KeepGoing) }</button>
+                        </div>
+                    }
+                }
+                _ => html! {},
+            };
+            html! {
+                <>
+                    <Survey key={kiosk.generation} def={props.def.clone()} locale={l.clone()}
+                        endpoint={config.endpoint.clone()} context={config.context.clone()} mode={config.mode}
+                        prefix={format!("{}-{}", props.prefix, kiosk.generation)} storage_key={None::<AttrValue>}
+                        on_finished={on_finished} events={props.events.clone()} />
+                    { banner }
+                </>
+            }
+        }
+    };
+
+    html! {
+        <div class="sw-kiosk" onpointerdown={activity.reform(Event::from)} onkeydown={activity.reform(Event::from)}
+            oninput={activity.reform(Event::from)}>
+            { body }
+            if let Some(pin) = props.config.kiosk_pin.clone() {
+                <StaffMenu pin={pin} state={staff.clone()} kiosk={kiosk.dispatcher()} />
+            }
+        </div>
+    }
+}
+
+/// The staff corner: closed, asking for the PIN, or open.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StaffPanel {
+    Closed,
+    AskPin { wrong: bool },
+    Open,
+}
+
+#[derive(Properties, PartialEq)]
+struct StaffMenuProps {
+    pin: String,
+    state: UseStateHandle<StaffPanel>,
+    kiosk: UseReducerDispatcher<Kiosk>,
+}
+
+/// Staff-only: reset the kiosk now or leave kiosk mode, behind the configured PIN.
+#[component]
+fn StaffMenu(props: &StaffMenuProps) -> Html {
+    let state = props.state.clone();
+    let input = use_node_ref();
+    match (*state).clone() {
+        StaffPanel::Closed => {
+            let open =
+                Callback::from(move |_: MouseEvent| state.set(StaffPanel::AskPin { wrong: false }));
+            html! { <button type="button" class="sw-staff-btn" onclick={open}>{ "工作人员 · Staff" }</button> }
+        }
+        StaffPanel::AskPin { wrong } => {
+            let (pin, st, field) = (props.pin.clone(), state.clone(), input.clone());
+            let submit = Callback::from(move |e: SubmitEvent| {
+                e.prevent_default();
+                let entered = field
+                    .cast::<web_sys::HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default();
+                st.set(if pin_matches(&pin, &entered) {
+                    StaffPanel::Open
+                } else {
+                    StaffPanel::AskPin { wrong: true }
+                });
+            });
+            let cancel = {
+                let st = state.clone();
+                Callback::from(move |_: MouseEvent| st.set(StaffPanel::Closed))
+            };
+            html! {
+                <form class="sw-staff" onsubmit={submit} aria-label="工作人员 · Staff">
+                    <label for="sw-staff-pin">{ "PIN" }</label>
+                    <input id="sw-staff-pin" ref={input} class="sw-text" type="password" inputmode="numeric"
+                        autocomplete="off" aria-describedby="sw-staff-err" />
+                    <p id="sw-staff-err" class="sw-field-error" role="alert">{ if wrong { "PIN 不正确 · Wrong PIN" } else { "" } }</p>
+                    <button type="submit" class="sw-btn sw-btn-primary">{ "OK" }</button>
+                    <button type="button" class="sw-btn sw-btn-secondary" onclick={cancel}>{ "取消 · Cancel" }</button>
+                </form>
+            }
+        }
+        StaffPanel::Open => {
+            let reset = {
+                let (st, kiosk) = (state.clone(), props.kiosk.clone());
+                Callback::from(move |_: MouseEvent| {
+                    kiosk.dispatch(KioskAction::Reset);
+                    st.set(StaffPanel::Closed);
+                })
+            };
+            let exit = Callback::from(move |_: MouseEvent| leave_kiosk_mode());
+            let close = {
+                let st = state.clone();
+                Callback::from(move |_: MouseEvent| st.set(StaffPanel::Closed))
+            };
+            html! {
+                <div class="sw-staff" role="group" aria-label="工作人员 · Staff">
+                    <button type="button" class="sw-btn sw-btn-secondary" onclick={reset}>{ "立即重置 · Reset now" }</button>
+                    <button type="button" class="sw-btn sw-btn-secondary" onclick={exit}>{ "退出自助模式 · Exit kiosk mode" }</button>
+                    <button type="button" class="sw-btn sw-btn-secondary" onclick={close}>{ "关闭 · Close" }</button>
+                </div>
+            }
+        }
+    }
+}
+
+/// Reloads the page without `mode=kiosk`.
+fn leave_kiosk_mode() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(href) = window.location().href() else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::new(&href) else {
+        return;
+    };
+    url.search_params().delete("mode");
+    let _ = window.location().set_href(&url.href());
+}

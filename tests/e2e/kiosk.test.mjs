@@ -1,0 +1,96 @@
+// Kiosk mode on a 1280x800 tablet: welcome, one customer after another, reset after
+// the thank-you and after idling (with a countdown), nothing of the previous customer
+// left in the DOM or in storage, and a staff menu behind the PIN.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ROOT, startCollector, launchBrowser, newPage, completeSurvey } from './support.mjs';
+
+const KIOSK = { width: 1280, height: 800 };
+const SECRET = 'kiosk-customer-remark-7731';
+let collector;
+let browser;
+before(async () => { collector = await startCollector(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await collector?.stop(); });
+
+async function kioskPage() {
+  const page = await newPage(browser, KIOSK, { locale: 'zh-CN' });
+  await page.clock.install();
+  await page.goto(`${collector.url}/static/kiosk.html`);
+  await page.getByRole('button', { name: '开始评价' }).waitFor();
+  return page;
+}
+
+/** Everything a next customer could find: the DOM text and values, and both storages. */
+async function traces(page) {
+  return page.evaluate(() => {
+    const values = [...document.querySelectorAll('input, textarea')].map((e) => `${e.value}|${e.checked}`);
+    return [document.body.innerText, values.join(','), JSON.stringify({ ...sessionStorage }), JSON.stringify({ ...localStorage })].join('\n');
+  });
+}
+
+test('after the thank-you the kiosk returns to the welcome screen with no trace of the customer', async () => {
+  const page = await kioskPage();
+  await page.screenshot({ path: join(ROOT, 'tests/e2e/artifacts/kiosk-welcome.png') });
+  await page.getByRole('button', { name: '开始评价' }).click();
+  await page.locator('.sw-page-title').waitFor();
+  await page.screenshot({ path: join(ROOT, 'tests/e2e/artifacts/kiosk-survey.png') });
+  const before = collector.rows().length;
+  await completeSurvey(page, 'last', page, { comment: SECRET });
+  await page.locator('.sw-done').waitFor();
+  await page.getByText(/秒后返回首页/).waitFor();
+  await page.screenshot({ path: join(ROOT, 'tests/e2e/artifacts/kiosk-thanks.png') });
+  assert.equal(collector.rows().length, before + 1);
+  assert.ok(collector.rows().at(-1).answers.includes(SECRET));
+  await page.clock.runFor(9_000);
+  await page.getByRole('button', { name: '开始评价' }).waitFor();
+  assert.equal(await page.locator('.sw-done, .sw-q').count(), 0);
+  const left = await traces(page);
+  assert.ok(!left.includes(SECRET), 'the remark is gone from the DOM and storage');
+  assert.ok(!left.includes('|true'), 'nothing is ticked');
+  // The next customer starts from page 1 with nothing answered.
+  await page.getByRole('button', { name: '开始评价' }).click();
+  await page.locator('.sw-page-title').waitFor();
+  assert.equal(await page.locator('.sw-progress-label').innerText(), '第 1 页，共 10 页');
+  assert.equal(await page.locator('input:checked').count(), 0);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
+});
+
+test('an idle kiosk counts down, can be kept, then resets and forgets the answers', async () => {
+  const page = await kioskPage();
+  await page.getByRole('button', { name: '开始评价' }).click();
+  await page.locator('.sw-page-title').waitFor();
+  await page.locator('label.sw-choice').first().click();
+  await page.clock.runFor(75_000);
+  const idle = page.getByRole('alertdialog');
+  await idle.getByText('您还在吗？').waitFor();
+  const left = Number((await idle.innerText()).match(/(\d+) 秒后将重新开始/)?.[1]);
+  assert.ok(left > 0 && left <= 20, `a countdown within the last 20 s, saw ${left}`);
+  await page.screenshot({ path: join(ROOT, 'tests/e2e/artifacts/kiosk-idle.png') });
+  await idle.getByRole('button', { name: '继续填写' }).click();
+  assert.equal(await idle.count(), 0, 'keeping on hides the countdown');
+  assert.equal(await page.locator('input:checked').count(), 1, 'the answer is still there');
+  await page.clock.runFor(91_000);
+  await page.getByRole('button', { name: '开始评价' }).waitFor();
+  await page.getByRole('button', { name: '开始评价' }).click();
+  await page.locator('.sw-page-title').waitFor();
+  assert.equal(await page.locator('input:checked').count(), 0, 'the abandoned answer is gone');
+  await page.context().close();
+});
+
+test('the staff menu needs the PIN and can reset the kiosk', async () => {
+  const page = await kioskPage();
+  await page.getByRole('button', { name: '开始评价' }).click();
+  await page.locator('.sw-page-title').waitFor();
+  await page.getByRole('button', { name: '工作人员 · Staff' }).click();
+  await page.getByLabel('PIN').fill('1111');
+  await page.getByRole('button', { name: 'OK' }).click();
+  await page.getByText('PIN 不正确 · Wrong PIN').waitFor();
+  assert.equal(await page.getByRole('button', { name: '立即重置 · Reset now' }).count(), 0);
+  await page.getByLabel('PIN').fill('2468');
+  await page.getByRole('button', { name: 'OK' }).click();
+  await page.getByRole('button', { name: '立即重置 · Reset now' }).click();
+  await page.getByRole('button', { name: '开始评价' }).waitFor();
+  await page.context().close();
+});
