@@ -39,6 +39,10 @@ pub struct ChoiceGroupProps {
     pub class: AttrValue,
     #[prop_or_default]
     pub described_by: Option<AttrValue>,
+    /// Numbering of the inputs' ids starts here, so a second group sharing the same
+    /// `name` (the "not applicable" of a scale) never repeats an id.
+    #[prop_or_default]
+    pub first_index: usize,
 }
 
 /// Native inputs styled as large buttons: arrow keys move within a radio group, Space
@@ -52,7 +56,7 @@ pub fn ChoiceGroup(props: &ChoiceGroupProps) -> Html {
     html! {
         <div class={classes!("sw-choices", props.class.to_string())}>
             { for props.options.iter().enumerate().map(|(i, opt)| {
-                let id = format!("{}-{i}", props.name);
+                let id = format!("{}-{}", props.name, props.first_index + i);
                 let checked = match props.kind {
                     Kind::Radio => props.selected.as_ref() == Some(&opt.value),
                     Kind::Checkbox => props.checked.contains(&opt.value),

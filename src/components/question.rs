@@ -101,7 +101,8 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
                 </div>
                 if let Some(na) = na {
                     <ChoiceGroup name={format!("{}-q-{id}-r", props.prefix)} options={vec![na]} selected={answer_of(id)}
-                        on_select={pick(id.clone())} class="sw-buttons sw-na" described_by={described(id)} />
+                        on_select={pick(id.clone())} class="sw-buttons sw-na" described_by={described(id)}
+                        first_index={usize::from(points) + 1} />
                 }
             </>
         }

@@ -77,7 +77,13 @@ pub fn Survey(props: &SurveyProps) -> Html {
     };
     let header = html! {
         <header class="sw-header">
-            <p class="sw-title">{ def.title.get(l, &def.default_locale) }</p>
+            // The survey is the page's main heading on its own page and on a kiosk; in
+            // someone else's page it is not, so it stays a paragraph there.
+            if props.mode == Mode::Embed {
+                <p class="sw-title">{ def.title.get(l, &def.default_locale) }</p>
+            } else {
+                <h1 class="sw-title">{ def.title.get(l, &def.default_locale) }</h1>
+            }
             <LanguageSwitch locales={def.locales.clone()} current={l.clone()} on_change={on_locale} />
         </header>
     };

@@ -92,7 +92,7 @@ export function makeSite(extra) {
 /** A page like the demo's index.html, mounting one widget with the given data-* attributes. */
 export function hostPage(attrs) {
   const data = Object.entries(attrs).map(([k, v]) => ` data-${k}="${v}"`).join('');
-  return `<!doctype html><html><head><meta charset="utf-8">
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Survey</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="static/favicon.svg"><link rel="stylesheet" href="static/survey.css">
 <script type="module" src="static/boot.js"></script></head>
