@@ -34,6 +34,7 @@ pub enum Msg {
     KioskStart,
     StillThere,
     KeepGoing,
+    QueuedOffline,
 }
 
 /// Languages the widget's own texts exist in.
@@ -87,6 +88,7 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::KioskStart => "开始评价",
         Msg::StillThere => "您还在吗？",
         Msg::KeepGoing => "继续填写",
+        Msg::QueuedOffline => "您的反馈已保存在本设备上，网络恢复后将自动发送。",
     }
 }
 
@@ -119,6 +121,7 @@ fn zh_tw(msg: Msg) -> &'static str {
         Msg::KioskStart => "開始評價",
         Msg::StillThere => "您還在嗎？",
         Msg::KeepGoing => "繼續填寫",
+        Msg::QueuedOffline => "您的回饋已儲存在本裝置上，網路恢復後將自動送出。",
     }
 }
 
@@ -151,6 +154,7 @@ fn en(msg: Msg) -> &'static str {
         Msg::KioskStart => "Start",
         Msg::StillThere => "Are you still there?",
         Msg::KeepGoing => "Keep going",
+        Msg::QueuedOffline => "Your answers are saved on this device and will be sent when you are back online.",
     }
 }
 

@@ -81,6 +81,8 @@ pub struct SurveyState {
     /// Visit context and mode, copied into the payload.
     pub context: BTreeMap<String, String>,
     pub mode: Mode,
+    /// The last response was stored on the device, not yet delivered.
+    pub sent_offline: bool,
 }
 
 /// What is kept across a reload: enough to put the customer back where they were.
@@ -104,7 +106,11 @@ pub enum Action {
         id: ResponseId,
         created_at: String,
     },
-    Sent,
+    /// The response is safe: delivered, or stored on the device to be sent when the
+    /// network is back (`offline`).
+    Sent {
+        offline: bool,
+    },
     SendFailed,
     Retry,
     SetLocale(Locale),
@@ -126,6 +132,7 @@ impl SurveyState {
             focus: None,
             context,
             mode,
+            sent_offline: false,
         }
     }
 
@@ -153,6 +160,7 @@ impl SurveyState {
             focus: None,
             context,
             mode,
+            sent_offline: false,
         }
     }
 
@@ -233,7 +241,8 @@ impl SurveyState {
                     Err(e) => self.focus_problem(e),
                 }
             }
-            (Action::Sent, Phase::Sending(p)) => {
+            (Action::Sent { offline }, Phase::Sending(p)) => {
+                self.sent_offline = offline;
                 self.phase =
                     Phase::Done(p.score.as_ref().map(Thanks::for_card).unwrap_or_default());
                 self.session = fresh_session(&self.def, &self.context, Session::new());
@@ -372,7 +381,8 @@ mod tests {
             panic!("retry did not send")
         };
         assert_eq!(again.id, p.id);
-        s = s.reduce(Action::Sent);
+        s = s.reduce(Action::Sent { offline: true });
+        assert!(s.sent_offline);
         assert!(matches!(s.phase, Phase::Done(_)));
         assert!(
             s.session.answers().is_empty(),

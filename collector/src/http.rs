@@ -142,8 +142,10 @@ const COMMON_HEADERS: [(&str, &str); 1] = [("X-Content-Type-Options", "nosniff")
 /// secrets, so any origin may post (no cookies or credentials are accepted). Reading
 /// responses back gets no CORS headers, so no other website can read what customers
 /// wrote through a visitor's browser.
-const CORS_HEADERS: [(&str, &str); 4] = [
+const CORS_HEADERS: [(&str, &str); 5] = [
     ("Access-Control-Allow-Origin", "*"),
+    // A widget on another origin must see when to retry after a 429 or 503.
+    ("Access-Control-Expose-Headers", "Retry-After"),
     ("Access-Control-Allow-Methods", "POST, OPTIONS"),
     (
         "Access-Control-Allow-Headers",

@@ -770,6 +770,10 @@ fn cors_lets_any_origin_post_but_not_read() {
         Some("Content-Type, Idempotency-Key")
     );
     assert_eq!(r.header("Access-Control-Max-Age"), Some("600"));
+    assert_eq!(
+        r.header("Access-Control-Expose-Headers"),
+        Some("Retry-After")
+    );
     assert_eq!(r.header("Access-Control-Allow-Credentials"), None);
     assert!(r.body.is_empty());
 

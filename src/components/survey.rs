@@ -93,7 +93,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
             <div class="sw" lang={l.to_string()} ref={root}>
                 { header }
                 <ThankYou locale={l.clone()} heading_id={heading_id} thanks={thanks}
-                    review_url={props.review_url.clone()} />
+                    review_url={props.review_url.clone()} offline={state.sent_offline} />
             </div>
         };
     }

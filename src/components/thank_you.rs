@@ -11,6 +11,9 @@ pub struct ThankYouProps {
     /// A public review page, offered only to a delighted customer.
     #[prop_or_default]
     pub review_url: Option<AttrValue>,
+    /// The response waits on the device for the network.
+    #[prop_or_default]
+    pub offline: bool,
 }
 
 /// The end of the survey, fitted to what the customer said: an apology and a promise
@@ -41,6 +44,9 @@ pub fn ThankYou(props: &ThankYouProps) -> Html {
             <div class={mark} aria-hidden="true">{ if props.thanks == Thanks::WillCall { "☎" } else { "✓" } }</div>
             <h2 id={props.heading_id.clone()} tabindex="-1">{ i18n::t(l, title) }</h2>
             <p>{ i18n::t(l, body) }</p>
+            if props.offline {
+                <p class="sw-done-note" role="status">{ i18n::t(l, Msg::QueuedOffline) }</p>
+            }
             { review }
         </section>
     }

@@ -3,3 +3,4 @@
 pub mod browser;
 pub mod delivery;
 pub mod events;
+pub mod outbox;

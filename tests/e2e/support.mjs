@@ -146,7 +146,8 @@ export async function answerPageWithFirstOptions(page, texts = {}, { pick = 'fir
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     if (await scope.locator('.sw-done').count()) break;
-    if ((await label.count()) && (await label.innerText()) !== before) break;
+    // The label may vanish between count() and innerText() (the thank-you replaced it).
+    if ((await label.count()) && (await label.innerText({ timeout: 200 }).catch(() => before)) !== before) break;
     await page.waitForTimeout(25);
   }
   return true;
