@@ -24,7 +24,15 @@ wasm_cargo() {
   local sub="$1"; shift
   case "$mode" in
     rustup)
-      CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo "$sub" --target "$WASM_TARGET" "$@" ;;
+      if [ -n "${WASM_IMMEDIATE_ABORT:-}" ] && rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+        # Same as the Debian path: std from source (rust-src), so panics can abort
+        # without their formatting code.
+        RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
+        RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+          cargo "$sub" --target "$WASM_TARGET" -Z build-std=std,panic_abort "$@"
+      else
+        CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo "$sub" --target "$WASM_TARGET" "$@"
+      fi ;;
     debian)
       # With std built from source, release builds can also drop all panic
       # formatting: rustc 1.96 made that the `immediate-abort` panic strategy (the old
