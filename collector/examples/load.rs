@@ -151,7 +151,7 @@ fn payload(n: u64) -> String {
                 Answer::Scale(1 + v % points)
             }
             Input::Nps { .. } => Answer::Scale(v % 11),
-            Input::YesNo { .. } => Answer::YesNo(v % 4 != 0),
+            Input::YesNo { .. } => Answer::YesNo(!v.is_multiple_of(4)),
             Input::Text { .. } => Answer::Text(format!("第 {n} 位客户：服务很好，谢谢。")),
             _ => continue,
         };
