@@ -6,6 +6,7 @@
 //! `bench/load.sh` starts a collector, runs this, and counts the stored rows.
 //!
 //! Usage: load ADDR [CLIENTS,CLIENTS,...] [REQUESTS_PER_LEVEL]
+//!        load --print N   (N payloads as JSON lines, for the browser soak)
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -17,6 +18,13 @@ use survey_core::{scoring, templates, Answer, Answers, ResponseId};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--print") {
+        let n: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(500);
+        for i in 1..=n {
+            println!("{}", payload(1_000_000 + i));
+        }
+        return;
+    }
     let Some(addr) = args.get(1).cloned() else {
         eprintln!("usage: load ADDR [CLIENTS,...] [REQUESTS_PER_LEVEL]");
         std::process::exit(2);
