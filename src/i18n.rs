@@ -37,11 +37,77 @@ pub enum Msg {
     QueuedOffline,
 }
 
+impl Msg {
+    /// The key a definition's `widget_texts` uses for this text.
+    pub fn key(self) -> &'static str {
+        match self {
+            Msg::Next => "next",
+            Msg::Back => "back",
+            Msg::Submit => "submit",
+            Msg::Sending => "sending",
+            Msg::Yes => "yes",
+            Msg::No => "no",
+            Msg::NotApplicable => "not_applicable",
+            Msg::Language => "language",
+            Msg::ThanksTitle => "thanks_title",
+            Msg::ThanksBody => "thanks_body",
+            Msg::SendFailed => "send_failed",
+            Msg::TryAgain => "try_again",
+            Msg::ErrorTitle => "error_title",
+            Msg::FixProblems => "fix_problems",
+            Msg::ContactConsent => "contact_consent",
+            Msg::Phone => "phone",
+            Msg::Email => "email",
+            Msg::SorryTitle => "sorry_title",
+            Msg::SorryBody => "sorry_body",
+            Msg::DelightedBody => "delighted_body",
+            Msg::LeaveReview => "leave_review",
+            Msg::KioskWelcome => "kiosk_welcome",
+            Msg::KioskStart => "kiosk_start",
+            Msg::StillThere => "still_there",
+            Msg::KeepGoing => "keep_going",
+            Msg::QueuedOffline => "queued_offline",
+        }
+    }
+}
+
+thread_local! {
+    /// Texts a definition supplied (`widget_texts`), by (locale, key). Leaked once per
+    /// loaded definition so `t` can keep returning `&'static str`; a page loads a few.
+    static OVERRIDES: std::cell::RefCell<std::collections::BTreeMap<(String, String), &'static str>> =
+        Default::default();
+}
+
+/// Makes a definition's own widget texts (a dealer's added language, or rewording)
+/// take precedence over the built-in ones.
+pub fn register(def: &survey_core::Definition) {
+    OVERRIDES.with(|o| {
+        let mut o = o.borrow_mut();
+        for (locale, texts) in &def.widget_texts {
+            for (key, text) in texts {
+                let text: &'static str = Box::leak(text.clone().into_boxed_str());
+                o.insert((locale.clone(), key.clone()), text);
+            }
+        }
+    });
+}
+
+fn lookup(locale: &Locale, key: &str) -> Option<&'static str> {
+    OVERRIDES.with(|o| {
+        o.borrow()
+            .get(&(locale.as_str().to_string(), key.to_string()))
+            .copied()
+    })
+}
+
 /// Languages the widget's own texts exist in.
 pub const UI_LOCALES: &[&str] = &["zh-CN", "zh-TW", "en"];
 
 /// The name of a language in itself, for the language switch.
 pub fn language_name(tag: &str) -> &str {
+    if let Some(name) = lookup(&Locale::new(tag), "language_name") {
+        return name;
+    }
     match tag {
         "zh-CN" => "简体中文",
         "zh-TW" => "繁體中文",
@@ -52,6 +118,9 @@ pub fn language_name(tag: &str) -> &str {
 
 /// The text for `msg` in `locale` (English where the widget has no such language).
 pub fn t(locale: &Locale, msg: Msg) -> &'static str {
+    if let Some(text) = lookup(locale, msg.key()) {
+        return text;
+    }
     match locale.as_str() {
         "zh-CN" => zh_cn(msg),
         "zh-TW" => zh_tw(msg),
@@ -188,6 +257,11 @@ pub fn back_to_start_in(locale: &Locale, seconds: u64) -> String {
 
 /// "Page 3 of 8" in `locale`.
 pub fn progress(locale: &Locale, current: usize, total: usize) -> String {
+    if let Some(pattern) = lookup(locale, "page_of") {
+        return pattern
+            .replace("{current}", &current.to_string())
+            .replace("{total}", &total.to_string());
+    }
     match locale.as_str() {
         "zh-CN" => format!("第 {current} 页，共 {total} 页"),
         "zh-TW" => format!("第 {current} 頁，共 {total} 頁"),
@@ -197,6 +271,16 @@ pub fn progress(locale: &Locale, current: usize, total: usize) -> String {
 
 /// The message shown next to a field that is not answered right.
 pub fn answer_error(locale: &Locale, e: &AnswerError) -> String {
+    if let Some(text) = lookup(
+        locale,
+        if *e == AnswerError::Required {
+            "required"
+        } else {
+            "invalid"
+        },
+    ) {
+        return text.to_string();
+    }
     match locale.as_str() {
         "zh-CN" => zh_cn_error(e),
         "zh-TW" => zh_tw_error(e),
@@ -248,5 +332,30 @@ fn en_error(e: &AnswerError) -> String {
         AnswerError::InvalidPhone => "Please enter a valid phone number.".into(),
         AnswerError::InvalidEmail => "Please enter a valid e-mail address.".into(),
         _ => "This answer is not valid; please choose again.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_definition_can_add_the_widget_texts_of_a_new_language() {
+        let json = survey_core::templates::json("post-call").unwrap_or_default();
+        let mut v: serde_json::Value = serde_json::from_str(json).expect("template");
+        v["widget_texts"] = serde_json::json!({"en": {"next": "Onward", "page_of": "{current}/{total}", "required": "Needed."}});
+        let def = survey_core::Definition::from_json(&v.to_string()).expect("valid");
+        let en = Locale::new("en");
+        assert_eq!(t(&en, Msg::Next), "Next");
+        register(&def);
+        assert_eq!(t(&en, Msg::Next), "Onward");
+        assert_eq!(
+            t(&en, Msg::Back),
+            "Back",
+            "what is not given stays built in"
+        );
+        assert_eq!(progress(&en, 2, 3), "2/3");
+        assert_eq!(answer_error(&en, &AnswerError::Required), "Needed.");
+        assert_eq!(t(&Locale::new("zh-CN"), Msg::Next), "下一页");
     }
 }

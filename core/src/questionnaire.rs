@@ -32,6 +32,10 @@ pub struct Definition {
     /// when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scoring: Option<crate::scoring::ScoringConfig>,
+    /// The widget's own words (buttons, messages) for a language the widget does not
+    /// ship, or to reword one it does: locale → key (`next`, `submit`, …) → text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub widget_texts: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// One screen of the survey: a question or a small group of questions.
@@ -495,6 +499,25 @@ impl Definition {
                 "format",
                 format!("expected \"{DEFINITION_FORMAT}\", found {:?}", self.format),
             );
+        }
+        for (locale, texts) in &self.widget_texts {
+            if !self.locales.iter().any(|l| l.as_str() == locale) {
+                return fail(
+                    &format!("widget_texts.{locale}"),
+                    format!("\"{locale}\" is not one of locales"),
+                );
+            }
+            for (key, text) in texts {
+                if !is_valid_id(key) {
+                    return fail(&format!("widget_texts.{locale}"), id_problem(key));
+                }
+                if text.trim().is_empty() || text.chars().count() > 300 {
+                    return fail(
+                        &format!("widget_texts.{locale}.{key}"),
+                        "must be 1 to 300 characters",
+                    );
+                }
+            }
         }
         if let Some(scoring) = &self.scoring {
             scoring.validate().map_err(|e| DefinitionError {

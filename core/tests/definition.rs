@@ -961,3 +961,24 @@ fn scoring_settings_are_checked_at_load_and_described_by_the_schema() {
         "the schema refuses the typo too"
     );
 }
+
+#[test]
+fn widget_texts_must_name_an_offered_locale_and_be_usable() {
+    let mut v = template();
+    v["widget_texts"] = json!({"ja": {"next": "次へ"}});
+    assert_eq!(
+        error_of(v.clone()),
+        "widget_texts.ja: \"ja\" is not one of locales"
+    );
+    v["widget_texts"] = json!({"en": {"next": "  "}});
+    assert_eq!(
+        error_of(v.clone()),
+        "widget_texts.en.next: must be 1 to 300 characters"
+    );
+    v["widget_texts"] = json!({"en": {"next page": "On"}});
+    assert!(error_of(v.clone()).starts_with("widget_texts.en: \"next page\" is not a valid id"));
+    v["widget_texts"] = json!({"en": {"next": "Onward"}});
+    let def = Definition::from_json(&v.to_string()).expect("loads");
+    assert_eq!(def.widget_texts["en"]["next"], "Onward");
+    assert!(schema_errors(&v).is_empty(), "{:?}", schema_errors(&v));
+}

@@ -38,7 +38,10 @@ pub fn use_definition(source: SurveySource) -> Loaded {
 
 fn from_template(id: &str) -> Loaded {
     match templates::load(id) {
-        Some(Ok(def)) => Loaded::Ready(Rc::new(def)),
+        Some(Ok(def)) => {
+            crate::i18n::register(&def);
+            Loaded::Ready(Rc::new(def))
+        }
         Some(Err(e)) => Loaded::Failed(format!("questionnaire \"{id}\": {e}")),
         None => Loaded::Failed(format!("data-survey: no questionnaire called {id:?}")),
     }
@@ -57,7 +60,10 @@ async fn fetch(url: &str) -> Loaded {
     }
     match response.text().await {
         Ok(text) => match Definition::from_json(&text) {
-            Ok(def) => Loaded::Ready(Rc::new(def)),
+            Ok(def) => {
+                crate::i18n::register(&def);
+                Loaded::Ready(Rc::new(def))
+            }
             Err(e) => Loaded::Failed(format!("definition {url:?}: {e}")),
         },
         Err(e) => Loaded::Failed(format!("data-definition: could not read {url:?}: {e}")),

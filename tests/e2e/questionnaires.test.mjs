@@ -10,6 +10,23 @@ import {
 } from './support.mjs';
 
 const fixture = (name) => readFileSync(join(ROOT, 'tests/e2e/fixtures', name), 'utf8');
+
+/** The fixture with a language the widget does not ship (ja), added as a dealer would. */
+function withJapanese() {
+  const def = JSON.parse(fixture('dealer-express.json'));
+  const addJa = (v) => {
+    if (Array.isArray(v)) { v.forEach(addJa); return; }
+    if (v && typeof v === 'object') {
+      if (typeof v.en === 'string' && typeof v['zh-CN'] === 'string') v.ja = `${v.en}（日本語）`;
+      Object.values(v).forEach(addJa);
+    }
+  };
+  addJa(def.pages);
+  def.title.ja = '急速サービスのご感想';
+  def.locales.push('ja');
+  def.widget_texts = { ja: { language_name: '日本語', next: '次へ', back: '戻る', submit: '送信', page_of: '{current} / {total} ページ' } };
+  return JSON.stringify(def);
+}
 const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -20,6 +37,8 @@ before(async () => {
   site = makeSite({
     'surveys/express-lane.json': fixture('dealer-express.json'),
     'surveys/broken.json': fixture('broken-definition.json'),
+    'surveys/express-ja.json': withJapanese(),
+    'express-ja.html': hostPage({ definition: 'surveys/express-ja.json', endpoint: '/v1/responses' }),
     'express.html': hostPage({ definition: 'surveys/express-lane.json', endpoint: '/v1/responses' }),
     'broken.html': hostPage({ definition: 'surveys/broken.json', endpoint: '/v1/responses' }),
     'post-call.html': hostPage({ survey: 'post-call', endpoint: '/v1/responses' }),
@@ -83,6 +102,17 @@ test("a dealer's own questionnaire (JSON fixture) renders and submits end to end
     x_note: { text: 'quick & friendly <3' },
   });
   assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
+});
+
+test('a dealer adds a language in the definition, widget texts included', async () => {
+  const page = await newPage(browser, PHONE, { locale: 'ja-JP' });
+  await page.goto(`${collector.url}/express-ja.html`);
+  await page.getByRole('heading', { name: 'Your visit（日本語）' }).waitFor();
+  assert.equal(await page.locator('.sw').getAttribute('lang'), 'ja', 'chosen from the browser language');
+  assert.equal(await page.locator('.sw-progress-label').innerText(), '1 / 3 ページ');
+  assert.ok(await page.getByRole('button', { name: '次へ' }).isVisible());
+  assert.ok(await page.getByRole('button', { name: '日本語' }).isVisible(), 'named in its own language in the switch');
   await page.context().close();
 });
 
