@@ -503,17 +503,17 @@ impl Definition {
         for (locale, texts) in &self.widget_texts {
             if !self.locales.iter().any(|l| l.as_str() == locale) {
                 return fail(
-                    &format!("widget_texts.{locale}"),
+                    format!("widget_texts.{locale}"),
                     format!("\"{locale}\" is not one of locales"),
                 );
             }
             for (key, text) in texts {
                 if !is_valid_id(key) {
-                    return fail(&format!("widget_texts.{locale}"), id_problem(key));
+                    return fail(format!("widget_texts.{locale}"), id_problem(key));
                 }
                 if text.trim().is_empty() || text.chars().count() > 300 {
                     return fail(
-                        &format!("widget_texts.{locale}.{key}"),
+                        format!("widget_texts.{locale}.{key}"),
                         "must be 1 to 300 characters",
                     );
                 }
