@@ -33,6 +33,7 @@ fn mount(attrs: &[(&str, &str)], query: &[(&str, &str)]) -> web_sys::Element {
         AppProps {
             config,
             prefix: "t".into(),
+            events: None,
         },
     )
     .render();
