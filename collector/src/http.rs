@@ -8,7 +8,7 @@ use crate::csv;
 use crate::filter;
 use crate::qr;
 use crate::static_files::{self, Refusal};
-use crate::store::{Insert, Receipt, Store};
+use crate::store::{self, Insert, Receipt, Store};
 use crate::time;
 use crate::verify;
 use serde_json::json;
@@ -422,17 +422,19 @@ fn survey_filter(query: &str) -> Result<Option<String>, Reply> {
     Ok(None)
 }
 
+/// The stored rows the list endpoints return, filtered by `?survey=`.
+fn listed_rows(app: &App, query: &str) -> Result<Vec<store::Row>, Reply> {
+    let survey = survey_filter(query)?;
+    app.store.list(survey.as_deref()).map_err(|e| {
+        eprintln!("collector: listing responses: {e}");
+        Reply::error(500, "could not read the responses")
+    })
+}
+
 fn list_json(app: &App, query: &str) -> Reply {
-    let survey = match survey_filter(query) {
-        Ok(s) => s,
-        Err(reply) => return reply,
-    };
-    let rows = match app.store.list(survey.as_deref()) {
+    let rows = match listed_rows(app, query) {
         Ok(rows) => rows,
-        Err(e) => {
-            eprintln!("collector: listing responses: {e}");
-            return Reply::error(500, "could not read the responses");
-        }
+        Err(reply) => return reply,
     };
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
@@ -494,16 +496,9 @@ fn summary(app: &App, query: &str) -> Reply {
 }
 
 fn list_csv(app: &App, query: &str) -> Reply {
-    let survey = match survey_filter(query) {
-        Ok(s) => s,
-        Err(reply) => return reply,
-    };
-    let rows = match app.store.list(survey.as_deref()) {
+    let rows = match listed_rows(app, query) {
         Ok(rows) => rows,
-        Err(e) => {
-            eprintln!("collector: listing responses: {e}");
-            return Reply::error(500, "could not read the responses");
-        }
+        Err(reply) => return reply,
     };
     match csv::export(&rows) {
         Ok(text) => Reply::new(200, "text/csv; charset=utf-8", text.into_bytes())

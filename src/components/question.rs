@@ -50,6 +50,18 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
         let cb = props.on_answer.clone();
         Callback::from(move |a: Option<Answer>| cb.emit((id.clone(), a)))
     };
+    // A choice question's options as buttons, each answering with its value.
+    let choice_options =
+        |options: &[survey_core::questionnaire::ChoiceOption]| -> Vec<ChoiceOption> {
+            options
+                .iter()
+                .map(|o| ChoiceOption {
+                    value: Answer::Choice(o.value.clone()),
+                    label: html! { txt(&o.label) },
+                    hint: None,
+                })
+                .collect()
+        };
     let pick = |id: QuestionId| {
         let cb = props.on_answer.clone();
         Callback::from(move |a: Answer| cb.emit((id.clone(), Some(a))))
@@ -144,14 +156,7 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
             }
         }
         Input::SingleChoice { options } => {
-            let options = options
-                .iter()
-                .map(|o| ChoiceOption {
-                    value: Answer::Choice(o.value.clone()),
-                    label: html! { txt(&o.label) },
-                    hint: None,
-                })
-                .collect::<Vec<_>>();
+            let options = choice_options(options);
             html! {
                 <ChoiceGroup name={format!("{base}-r")} options={options} selected={answer_of(&q.id)}
                     on_select={pick(q.id.clone())} class="sw-list" described_by={described(&q.id)} />
@@ -177,14 +182,7 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
                     cb.emit((!next.is_empty()).then_some(Answer::Choices(next)));
                 })
             };
-            let opts = options
-                .iter()
-                .map(|o| ChoiceOption {
-                    value: Answer::Choice(o.value.clone()),
-                    label: html! { txt(&o.label) },
-                    hint: None,
-                })
-                .collect::<Vec<_>>();
+            let opts = choice_options(options);
             html! {
                 <ChoiceGroup name={format!("{base}-c")} options={opts} kind={Kind::Checkbox}
                     checked={chosen.into_iter().map(Answer::Choice).collect::<Vec<_>>()}
