@@ -45,7 +45,7 @@ async function open(viewport, url) {
   // axe is injected as a script; the CSP itself is tested in embed.test.mjs.
   const context = await browser.newContext({ viewport, bypassCSP: true, locale: 'zh-CN' });
   const page = await context.newPage();
-  await page.goto(url);
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
   await page.locator('.sw-page-title, .sw-error-box, .sw-kiosk-start, form').first().waitFor();
   return page;
 }
