@@ -123,17 +123,7 @@ impl SurveyState {
         context: BTreeMap<String, String>,
         mode: Mode,
     ) -> Self {
-        let session = fresh_session(&def, &context, Session::new());
-        Self {
-            def,
-            session,
-            locale,
-            phase: Phase::Answering,
-            focus: None,
-            context,
-            mode,
-            sent_offline: false,
-        }
+        Self::with_session(def, locale, context, mode, Session::new())
     }
 
     /// Puts a customer back where a reload interrupted them. Answers that no longer fit
@@ -144,14 +134,25 @@ impl SurveyState {
         mode: Mode,
         snapshot: Snapshot,
     ) -> Self {
-        let session = Session::restore(&def, snapshot.page, snapshot.answers);
-        let session = fresh_session(&def, &context, session);
-        let locale = snapshot.locale;
-        let locale = if def.locales.contains(&locale) {
-            locale
+        let locale = if def.locales.contains(&snapshot.locale) {
+            snapshot.locale
         } else {
             def.default_locale.clone()
         };
+        let session = Session::restore(&def, snapshot.page, snapshot.answers);
+        Self::with_session(def, locale, context, mode, session)
+    }
+
+    /// A survey about to be answered from `session`, its hidden fields filled from the
+    /// visit context.
+    fn with_session(
+        def: Rc<Definition>,
+        locale: Locale,
+        context: BTreeMap<String, String>,
+        mode: Mode,
+        session: Session,
+    ) -> Self {
+        let session = fresh_session(&def, &context, session);
         Self {
             def,
             session,
