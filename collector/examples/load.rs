@@ -14,14 +14,22 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use survey_core::questionnaire::Input;
-use survey_core::{scoring, templates, Answer, Answers, ResponseId};
+use survey_core::{scoring, templates, Answer, Answers, Definition, ResponseId};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    // Parsed once: the generator shares the cores with the collector it measures.
+    let def = match templates::load("post-service") {
+        Some(Ok(def)) => Arc::new(def),
+        _ => {
+            eprintln!("load: the post-service template does not load");
+            std::process::exit(1);
+        }
+    };
     if args.get(1).map(String::as_str) == Some("--print") {
         let n: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(500);
         for i in 1..=n {
-            println!("{}", payload(1_000_000 + i));
+            println!("{}", payload(&def, 1_000_000 + i));
         }
         return;
     }
@@ -41,10 +49,10 @@ fn main() {
         let start = Instant::now();
         let handles: Vec<_> = (0..clients)
             .map(|c| {
-                let (addr, next_id) = (addr.clone(), next_id.clone());
+                let (addr, next_id, def) = (addr.clone(), next_id.clone(), def.clone());
                 let share =
                     per_level / clients as u64 + u64::from((c as u64) < per_level % clients as u64);
-                std::thread::spawn(move || client(&addr, share, &next_id))
+                std::thread::spawn(move || client(&addr, &def, share, &next_id))
             })
             .collect();
         let mut latencies = Vec::new();
@@ -79,13 +87,13 @@ fn main() {
 }
 
 /// One client: a keep-alive connection posting `count` responses, reconnecting on error.
-fn client(addr: &str, count: u64, next_id: &AtomicU64) -> (Vec<Duration>, u64) {
+fn client(addr: &str, def: &Definition, count: u64, next_id: &AtomicU64) -> (Vec<Duration>, u64) {
     let mut latencies = Vec::with_capacity(count as usize);
     let mut errors = 0;
     let mut conn: Option<(TcpStream, BufReader<TcpStream>)> = None;
     for _ in 0..count {
         let n = next_id.fetch_add(1, Ordering::Relaxed);
-        let body = payload(n);
+        let body = payload(def, n);
         let request = format!(
             "POST /v1/responses HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
@@ -146,10 +154,7 @@ fn read_response(r: &mut BufReader<TcpStream>) -> std::io::Result<u16> {
 
 /// A realistic response: every question of post-service answered, values varied by
 /// `n`, with the device's score card as the widget sends it.
-fn payload(n: u64) -> String {
-    let Some(Ok(def)) = templates::load("post-service") else {
-        return String::new();
-    };
+fn payload(def: &Definition, n: u64) -> String {
     let mut answers = Answers::new();
     for target in def.targets() {
         let q = target.question();
@@ -172,7 +177,7 @@ fn payload(n: u64) -> String {
     let mut bytes = [0x5e_u8; 16];
     bytes[10..].copy_from_slice(&n.to_be_bytes()[2..]);
     let created_at = "2026-11-23T10:00:00.000Z";
-    let score = scoring::score_at(&def, &answers, &def.scoring_config(), created_at);
+    let score = scoring::score_at(def, &answers, &def.scoring_config(), created_at);
     serde_json::json!({
         "format": "survey-response/1",
         "id": ResponseId::from_random_bytes(bytes),
