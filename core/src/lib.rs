@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod delivery;
+pub mod endpoint;
 pub mod ids;
 pub mod payload;
 pub mod questionnaire;
