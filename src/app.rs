@@ -48,6 +48,11 @@ fn Loader(props: &LoaderProps) -> Html {
             html! { <Failure message={message} events={props.events.clone()} /> }
         }
         Loaded::Ready(def) => {
+            // A field map naming a question this questionnaire lacks would send empty
+            // fields forever: say so now, like any other configuration error.
+            if let Err(e) = config.endpoint.check_against(&def) {
+                return html! { <Failure message={e.to_string()} events={props.events.clone()} /> };
+            }
             let locale = def.pick_locale(config.locale_preferences.iter().map(String::as_str));
             let storage_key = match &config.source {
                 SurveySource::BuiltIn(id) => format!("survey-widget:{id}:{}", props.prefix),

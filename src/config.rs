@@ -4,6 +4,8 @@
 //! natively; `mount` feeds it the element's `data-*` attributes and the page URL.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
+use survey_core::endpoint::{url_kind, Endpoint, EndpointError, EndpointSpec, UrlKind};
 use survey_core::payload::{Mode, MAX_CONTEXT_VALUE};
 use survey_core::Locale;
 
@@ -29,7 +31,8 @@ pub enum SurveySource {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WidgetConfig {
     pub source: SurveySource,
-    pub endpoint: String,
+    /// Where responses go, with what headers, timeout and body shape.
+    pub endpoint: Rc<Endpoint>,
     /// Locale preferences, most preferred first: configuration, URL, browser.
     pub locale_preferences: Vec<String>,
     pub mode: Mode,
@@ -48,8 +51,7 @@ pub enum ConfigError {
     BothSurveyAndDefinition,
     UnknownSurvey(String),
     BadDefinitionUrl(String),
-    MissingEndpoint,
-    BadEndpoint(String),
+    Endpoint(EndpointError),
     /// The options object given to `SurveyWidget.mount` could not be read.
     BadOptions(String),
 }
@@ -75,14 +77,8 @@ impl std::fmt::Display for ConfigError {
                 f,
                 "data-definition: {u:?} is not usable; give a path like /surveys/mine.json or an https:// URL"
             ),
-            ConfigError::MissingEndpoint => {
-                write!(f, "data-endpoint: missing; give the URL responses are posted to")
-            }
+            ConfigError::Endpoint(e) => write!(f, "{e}"),
             ConfigError::BadOptions(e) => write!(f, "SurveyWidget.mount options: {e}"),
-            ConfigError::BadEndpoint(e) => write!(
-                f,
-                "data-endpoint: {e:?} is not usable; give a path like /v1/responses or an https:// URL"
-            ),
         }
     }
 }
@@ -122,10 +118,16 @@ pub fn parse(
         }
         (None, Some(s), None) => SurveySource::BuiltIn(s.to_string()),
     };
-    let endpoint = match attr("endpoint") {
-        None => return (Err(ConfigError::MissingEndpoint), warnings),
-        Some(e) if !url_is_usable(e) => return (Err(ConfigError::BadEndpoint(e.into())), warnings),
-        Some(e) => e.to_string(),
+    let endpoint = match Endpoint::parse(EndpointSpec {
+        url: attr("endpoint"),
+        headers: attr("endpoint-headers"),
+        timeout_seconds: attr("timeout-seconds"),
+        payload: attr("payload"),
+        fields: attr("payload-fields"),
+        allow_http: attrs.get("allow-http").map(|s| s.trim()),
+    }) {
+        Ok(e) => Rc::new(e),
+        Err(e) => return (Err(ConfigError::Endpoint(e)), warnings),
     };
 
     let mut locale_preferences = Vec::new();
@@ -192,20 +194,13 @@ pub fn parse(
 }
 
 /// Same-origin paths (absolute or relative), https anywhere, and plain http only to
-/// the local machine (the demo collector); anything else would send answers in clear
-/// text or follow a `javascript:` URL.
+/// the local machine (the demo collector); anything else would fetch in clear text
+/// or follow a `javascript:` URL.
 pub fn url_is_usable(url: &str) -> bool {
-    let local = ["http://localhost", "http://127.0.0.1", "http://[::1]"];
-    let clean = !url
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'));
-    let relative =
-        !url.starts_with("//") && !url.split('/').next().unwrap_or_default().contains(':');
-    let local_http = local.iter().any(|l| {
-        url.strip_prefix(l)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with(':'))
-    });
-    clean && !url.is_empty() && (relative || url.starts_with("https://") || local_http)
+    matches!(
+        url_kind(url),
+        UrlKind::SameOrigin | UrlKind::Https | UrlKind::LocalHttp
+    )
 }
 
 fn is_context_value(v: &str) -> bool {
@@ -333,7 +328,10 @@ mod tests {
             .to_string()
             .starts_with("data-survey: no questionnaire called \"nope\""));
         let (r, _) = parse(&attrs(&[("survey", "post-service")]), &[], &[]);
-        assert_eq!(r.unwrap_err(), ConfigError::MissingEndpoint);
+        assert_eq!(
+            r.unwrap_err(),
+            ConfigError::Endpoint(EndpointError::Missing)
+        );
         let (r, _) = parse(
             &attrs(&[
                 ("survey", "post-service"),
@@ -342,7 +340,10 @@ mod tests {
             &[],
             &[],
         );
-        assert!(matches!(r.unwrap_err(), ConfigError::BadEndpoint(_)));
+        assert!(matches!(
+            r.unwrap_err(),
+            ConfigError::Endpoint(EndpointError::PlainHttp(_))
+        ));
     }
 
     #[test]
@@ -375,6 +376,44 @@ mod tests {
             &[],
         );
         assert!(matches!(r.unwrap_err(), ConfigError::BadDefinitionUrl(_)));
+    }
+
+    #[test]
+    fn endpoint_settings_come_from_their_attributes() {
+        let (cfg, _) = parse(
+            &attrs(&[
+                ("survey", "post-call"),
+                ("endpoint", "http://192.168.1.20:9000/hook"),
+                ("allow-http", "true"),
+                ("endpoint-headers", r#"{"X-Dealer-Route":"north-7"}"#),
+                ("timeout-seconds", "4"),
+                ("payload", "flat"),
+                ("payload-fields", r#"{"ResponseId":"id","NPS":"score.nps"}"#),
+            ]),
+            &[],
+            &[],
+        );
+        let e = cfg.unwrap().endpoint;
+        assert_eq!(e.url, "http://192.168.1.20:9000/hook");
+        assert_eq!(e.headers, [("X-Dealer-Route".into(), "north-7".into())]);
+        assert_eq!(e.timeout_ms, 4000);
+        assert!(matches!(
+            e.body,
+            survey_core::endpoint::BodyFormat::Flat(Some(_))
+        ));
+        let (r, _) = parse(
+            &attrs(&[
+                ("survey", "post-call"),
+                ("endpoint", "/v1/responses"),
+                ("endpoint-headers", r#"{"Authorization":"Bearer x"}"#),
+            ]),
+            &[],
+            &[],
+        );
+        assert!(r
+            .unwrap_err()
+            .to_string()
+            .starts_with("data-endpoint-headers: \"Authorization\" cannot be configured"));
     }
 
     #[test]

@@ -17,20 +17,44 @@ struct MountOptions {
     survey: Option<String>,
     definition: Option<String>,
     endpoint: Option<String>,
+    /// `{"X-Dealer-Route": "north-7"}`: public routing keys, never secrets.
+    endpoint_headers: Option<serde_json::Value>,
+    timeout_seconds: Option<serde_json::Value>,
+    payload: Option<String>,
+    /// `{"ResponseId": "id", "NPS": "score.nps"}` with `payload: "flat"`.
+    payload_fields: Option<serde_json::Value>,
+    allow_http: Option<bool>,
     locale: Option<String>,
     mode: Option<String>,
     review_url: Option<String>,
+    kiosk_pin: Option<String>,
+    idle_seconds: Option<serde_json::Value>,
 }
 
 impl MountOptions {
+    /// The same texts the `data-*` attributes would give (JSON values as JSON text,
+    /// numbers as digits), so both ways in are checked by one parser.
     fn into_attrs(self) -> BTreeMap<String, String> {
+        let text = |v: Option<serde_json::Value>| {
+            v.map(|v| match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            })
+        };
         [
             ("survey", self.survey),
             ("definition", self.definition),
             ("endpoint", self.endpoint),
+            ("endpoint-headers", text(self.endpoint_headers)),
+            ("timeout-seconds", text(self.timeout_seconds)),
+            ("payload", self.payload),
+            ("payload-fields", text(self.payload_fields)),
+            ("allow-http", self.allow_http.map(|b| b.to_string())),
             ("locale", self.locale),
             ("mode", self.mode),
             ("review-url", self.review_url),
+            ("kiosk-pin", self.kiosk_pin),
+            ("idle-seconds", text(self.idle_seconds)),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))

@@ -35,6 +35,7 @@ pub enum Msg {
     StillThere,
     KeepGoing,
     QueuedOffline,
+    NotStorable,
 }
 
 impl Msg {
@@ -67,6 +68,7 @@ impl Msg {
             Msg::StillThere => "still_there",
             Msg::KeepGoing => "keep_going",
             Msg::QueuedOffline => "queued_offline",
+            Msg::NotStorable => "not_storable",
         }
     }
 }
@@ -158,6 +160,7 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::StillThere => "您还在吗？",
         Msg::KeepGoing => "继续填写",
         Msg::QueuedOffline => "您的反馈已保存在本设备上，网络恢复后将自动发送。",
+        Msg::NotStorable => "此浏览器不允许在本设备上保存您的回答（可能是无痕模式或存储已满），因此回答已直接发送，无法稍后补发。",
     }
 }
 
@@ -191,6 +194,7 @@ fn zh_tw(msg: Msg) -> &'static str {
         Msg::StillThere => "您還在嗎？",
         Msg::KeepGoing => "繼續填寫",
         Msg::QueuedOffline => "您的回饋已儲存在本裝置上，網路恢復後將自動送出。",
+        Msg::NotStorable => "此瀏覽器不允許在本裝置上儲存您的回答（可能是無痕模式或儲存空間已滿），因此回答已直接送出，無法稍後補送。",
     }
 }
 
@@ -224,6 +228,7 @@ fn en(msg: Msg) -> &'static str {
         Msg::StillThere => "Are you still there?",
         Msg::KeepGoing => "Keep going",
         Msg::QueuedOffline => "Your answers are saved on this device and will be sent when you are back online.",
+        Msg::NotStorable => "This browser does not let us save your answers on this device (private browsing, or storage is full), so they are sent directly and cannot be sent later.",
     }
 }
 

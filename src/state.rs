@@ -81,8 +81,22 @@ pub struct SurveyState {
     /// Visit context and mode, copied into the payload.
     pub context: BTreeMap<String, String>,
     pub mode: Mode,
-    /// The last response was stored on the device, not yet delivered.
-    pub sent_offline: bool,
+    /// How the last response left: what the thank-you (or the retry screen) tells
+    /// the customer about it.
+    pub delivery: Delivery,
+}
+
+/// How a response is on its way, as the customer is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Delivery {
+    /// Delivered, or stored on the device and being sent: nothing to say.
+    #[default]
+    Normal,
+    /// Stored on the device; it will be sent when the network is back.
+    QueuedOffline,
+    /// This browser cannot store it (private mode, storage full or blocked): it is
+    /// sent directly, and only while the page stays open.
+    NotStorable,
 }
 
 /// What is kept across a reload: enough to put the customer back where they were.
@@ -107,11 +121,15 @@ pub enum Action {
         created_at: String,
     },
     /// The response is safe: delivered, or stored on the device to be sent when the
-    /// network is back (`offline`).
+    /// network is back. `how` is what the customer is told about it.
     Sent {
-        offline: bool,
+        how: Delivery,
     },
-    SendFailed,
+    /// Not delivered and not stored: the retry screen. `how` says why it could not
+    /// wait on the device.
+    SendFailed {
+        how: Delivery,
+    },
     Retry,
     SetLocale(Locale),
 }
@@ -161,7 +179,7 @@ impl SurveyState {
             focus: None,
             context,
             mode,
-            sent_offline: false,
+            delivery: Delivery::Normal,
         }
     }
 
@@ -242,14 +260,17 @@ impl SurveyState {
                     Err(e) => self.focus_problem(e),
                 }
             }
-            (Action::Sent { offline }, Phase::Sending(p)) => {
-                self.sent_offline = offline;
+            (Action::Sent { how }, Phase::Sending(p)) => {
+                self.delivery = how;
                 self.phase =
                     Phase::Done(p.score.as_ref().map(Thanks::for_card).unwrap_or_default());
                 self.session = fresh_session(&self.def, &self.context, Session::new());
                 self.move_focus(FocusTarget::Heading);
             }
-            (Action::SendFailed, Phase::Sending(p)) => self.phase = Phase::Failed(p.clone()),
+            (Action::SendFailed { how }, Phase::Sending(p)) => {
+                self.delivery = how;
+                self.phase = Phase::Failed(p.clone());
+            }
             (Action::Retry, Phase::Failed(p)) => self.phase = Phase::Sending(p.clone()),
             _ => {}
         }
@@ -377,13 +398,19 @@ mod tests {
         // 8 + 1 process, 9 + 1 ratings, NPS, contact, comment; no follow-up for 3/5 and NPS 10.
         assert_eq!(p.answers.len(), 22);
         assert_eq!(p.locale.as_str(), "en");
-        s = s.reduce(Action::SendFailed).reduce(Action::Retry);
+        s = s
+            .reduce(Action::SendFailed {
+                how: Delivery::NotStorable,
+            })
+            .reduce(Action::Retry);
         let Phase::Sending(again) = s.phase.clone() else {
             panic!("retry did not send")
         };
         assert_eq!(again.id, p.id);
-        s = s.reduce(Action::Sent { offline: true });
-        assert!(s.sent_offline);
+        s = s.reduce(Action::Sent {
+            how: Delivery::QueuedOffline,
+        });
+        assert_eq!(s.delivery, Delivery::QueuedOffline);
         assert!(matches!(s.phase, Phase::Done(_)));
         assert!(
             s.session.answers().is_empty(),

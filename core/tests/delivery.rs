@@ -24,6 +24,8 @@ fn new_entry(n: u32) -> NewEntry {
         id: rid(n),
         endpoint: "/v1/responses".into(),
         body: format!(r#"{{"format":"survey-response/1","n":{n}}}"#),
+        headers: Vec::new(),
+        timeout_ms: None,
     }
 }
 
@@ -1190,4 +1192,38 @@ impl Collector {
             (now + latency, outcome)
         }
     }
+}
+
+// ---------------------------------------------------------------- endpoint settings
+
+#[test]
+fn headers_and_timeout_travel_with_the_entry_and_older_entries_still_read() {
+    let mut o = Outbox::new();
+    o.enqueue(
+        NewEntry {
+            headers: vec![("X-Dealer-Route".into(), "north-7".into())],
+            timeout_ms: Some(3000),
+            ..new_entry(1)
+        },
+        10,
+    )
+    .unwrap();
+    o.enqueue(new_entry(2), 10).unwrap();
+    let json = o.to_json();
+    assert!(
+        json.contains(r#""headers":[["X-Dealer-Route","north-7"]],"timeout_ms":3000"#),
+        "{json}"
+    );
+    let back = Outbox::from_json(&json).unwrap();
+    assert!(back.skipped.is_empty());
+    let e = back.outbox.get(&rid(1)).unwrap();
+    assert_eq!(
+        e.headers,
+        [("X-Dealer-Route".to_string(), "north-7".to_string())]
+    );
+    assert_eq!(e.timeout_ms, Some(3000));
+    // An entry stored before these settings existed has neither, and is read as is.
+    let e2 = back.outbox.get(&rid(2)).unwrap();
+    assert!(e2.headers.is_empty() && e2.timeout_ms.is_none());
+    assert!(!json.contains(&format!(r#""id":"{}","endpoint":"/v1/responses","body":"{{\"format\":\"survey-response/1\",\"n\":2}}","headers""#, rid(2))));
 }

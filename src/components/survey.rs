@@ -5,7 +5,7 @@ use crate::components::thank_you::ThankYou;
 use crate::hooks::{load_saved, use_delivery, use_focus, use_page_events, use_persistence};
 use crate::i18n::{self, Msg};
 use crate::services::browser;
-use crate::state::{Action, Phase, SurveyState};
+use crate::state::{Action, Delivery, Phase, SurveyState};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use survey_core::payload::Mode;
@@ -16,7 +16,7 @@ use yew::prelude::*;
 pub struct SurveyProps {
     pub def: Rc<Definition>,
     pub locale: Locale,
-    pub endpoint: AttrValue,
+    pub endpoint: Rc<survey_core::endpoint::Endpoint>,
     pub context: BTreeMap<String, String>,
     pub mode: Mode,
     /// Prefix for DOM ids, unique per mounted widget.
@@ -93,7 +93,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
             <div class="sw" lang={l.to_string()} ref={root}>
                 { header }
                 <ThankYou locale={l.clone()} heading_id={heading_id} thanks={thanks}
-                    review_url={props.review_url.clone()} offline={state.sent_offline} />
+                    review_url={props.review_url.clone()} delivery={state.delivery} />
             </div>
         };
     }
@@ -169,6 +169,9 @@ pub fn Survey(props: &SurveyProps) -> Html {
                 if failed {
                     <div class="sw-send-failed" role="alert">
                         <p>{ i18n::t(l, Msg::SendFailed) }</p>
+                        if state.delivery == Delivery::NotStorable {
+                            <p class="sw-not-storable">{ i18n::t(l, Msg::NotStorable) }</p>
+                        }
                         <button type="button" class="sw-btn sw-btn-primary" onclick={on_retry}>{ i18n::t(l, Msg::TryAgain) }</button>
                     </div>
                 }

@@ -1,5 +1,5 @@
 use crate::i18n::{self, Msg};
-use crate::state::Thanks;
+use crate::state::{Delivery, Thanks};
 use survey_core::Locale;
 use yew::prelude::*;
 
@@ -11,9 +11,9 @@ pub struct ThankYouProps {
     /// A public review page, offered only to a delighted customer.
     #[prop_or_default]
     pub review_url: Option<AttrValue>,
-    /// The response waits on the device for the network.
+    /// How the response left: queued for the network, or sent without a copy.
     #[prop_or_default]
-    pub offline: bool,
+    pub delivery: Delivery,
 }
 
 /// The end of the survey, fitted to what the customer said: an apology and a promise
@@ -44,10 +44,19 @@ pub fn ThankYou(props: &ThankYouProps) -> Html {
             <div class={mark} aria-hidden="true">{ if props.thanks == Thanks::WillCall { "☎" } else { "✓" } }</div>
             <h2 id={props.heading_id.clone()} tabindex="-1">{ i18n::t(l, title) }</h2>
             <p>{ i18n::t(l, body) }</p>
-            if props.offline {
-                <p class="sw-done-note" role="status">{ i18n::t(l, Msg::QueuedOffline) }</p>
+            if let Some(note) = delivery_note(props.delivery) {
+                <p class="sw-done-note" role="status">{ i18n::t(l, note) }</p>
             }
             { review }
         </section>
+    }
+}
+
+/// The quiet line under the thanks, when there is something to say about delivery.
+fn delivery_note(delivery: Delivery) -> Option<Msg> {
+    match delivery {
+        Delivery::Normal => None,
+        Delivery::QueuedOffline => Some(Msg::QueuedOffline),
+        Delivery::NotStorable => Some(Msg::NotStorable),
     }
 }

@@ -1,10 +1,13 @@
+use crate::services::browser;
+use crate::services::delivery::{self, Request};
 use crate::services::events::{emit, Completed, ErrorDetail};
 use crate::services::outbox::{self, Stored};
-use crate::services::{browser, delivery};
-use crate::state::{Action, Phase, SurveyState};
+use crate::state::{Action, Delivery, Phase, SurveyState};
 use gloo::timers::callback::Timeout;
 use std::cell::Cell;
 use std::rc::Rc;
+use survey_core::delivery::Verdict;
+use survey_core::endpoint::Endpoint;
 use survey_core::ResponsePayload;
 use yew::prelude::*;
 
@@ -20,11 +23,12 @@ const GRACE_MS: u32 = 2_000;
 /// so the customer is thanked without waiting for the network: at once when the
 /// device is offline, else as soon as the first attempt ends (delivered or not), or
 /// after [`GRACE_MS`] at most. Where the outbox cannot be stored (private mode, full
-/// storage), the response is posted directly and a failure shows the retry button.
+/// or blocked storage), the response is posted directly, the customer is told that
+/// it could not be kept on the device, and a failure shows the retry button.
 #[hook]
 pub fn use_delivery(
     state: UseReducerHandle<SurveyState>,
-    endpoint: AttrValue,
+    endpoint: Rc<Endpoint>,
     events: Option<web_sys::EventTarget>,
 ) {
     // Sends whatever an earlier page load left in the outbox (once per page).
@@ -52,7 +56,11 @@ pub fn use_delivery(
                     }
                     completed(events.as_ref(), &payload);
                     dispatcher.dispatch(Action::Sent {
-                        offline: queued_offline,
+                        how: if queued_offline {
+                            Delivery::QueuedOffline
+                        } else {
+                            Delivery::Normal
+                        },
                     });
                 }
             };
@@ -70,7 +78,7 @@ pub fn use_delivery(
                 }
                 Err(e) => {
                     browser::console_warn(&format!("{e}; posting directly"));
-                    post_directly(endpoint.to_string(), payload, dispatcher, events.clone());
+                    post_directly(endpoint.clone(), payload, dispatcher, events.clone());
                 }
             }
         }
@@ -86,28 +94,41 @@ fn completed(events: Option<&web_sys::EventTarget>, payload: &ResponsePayload) {
     emit(events, "survey:complete", &detail);
 }
 
-/// Without an outbox: one POST, and the retry screen if it fails.
+/// Without an outbox: one POST (same headers, body and timeout as the outbox would
+/// send), and the retry screen if it fails; the answers stay in the page meanwhile.
 fn post_directly(
-    endpoint: String,
+    endpoint: Rc<Endpoint>,
     payload: Rc<ResponsePayload>,
     dispatcher: UseReducerDispatcher<SurveyState>,
     events: Option<web_sys::EventTarget>,
 ) {
     wasm_bindgen_futures::spawn_local(async move {
-        match delivery::post(&endpoint, &payload).await {
-            Ok(()) => {
+        let body = endpoint.body(&payload);
+        let request = Request {
+            url: &endpoint.url,
+            id: payload.id.as_str(),
+            body: &body,
+            headers: &endpoint.headers,
+            timeout_ms: endpoint.timeout_ms,
+        };
+        let how = Delivery::NotStorable;
+        match delivery::send(&request).await.verdict() {
+            Verdict::Delivered => {
                 completed(events.as_ref(), &payload);
-                dispatcher.dispatch(Action::Sent { offline: false });
+                dispatcher.dispatch(Action::Sent { how });
             }
-            Err(e) => {
-                let message = format!("response {} not delivered: {e}", payload.id);
+            Verdict::Retry { error, .. } | Verdict::Permanent { error, .. } => {
+                let message = format!(
+                    "response {} not delivered (not stored on this device): {error}",
+                    payload.id
+                );
                 browser::console_error(&message);
                 emit(
                     events.as_ref(),
                     "survey:error",
                     &ErrorDetail { message: &message },
                 );
-                dispatcher.dispatch(Action::SendFailed);
+                dispatcher.dispatch(Action::SendFailed { how });
             }
         }
     });

@@ -16,14 +16,15 @@
 //! `fetch(…, {keepalive: true})`.
 
 use crate::services::browser;
+use crate::services::delivery::{self, js_message, Request};
 use gloo::timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 use survey_core::delivery::{
     jitter_from_u32, Entry, EntryState, IdStatus, LoadError, NewEntry, Outbox, Outcome, Recorded,
-    RetryAfter,
 };
+use survey_core::endpoint::{Endpoint, DEFAULT_TIMEOUT_MS};
 use survey_core::{ResponseId, ResponsePayload};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -31,10 +32,9 @@ use wasm_bindgen_futures::JsFuture;
 
 /// The localStorage key holding the outbox (JSON, [`Outbox::to_json`]).
 pub const KEY: &str = "survey-widget:outbox";
-/// How long a claim on an entry lasts; well above the request timeout.
-const LEASE_MS: u64 = 30_000;
-/// A POST that has not answered by then is abandoned (and retried later).
-const TIMEOUT_MS: u32 = 15_000;
+/// How much longer a claim on an entry lasts than the longest request timeout of
+/// the outbox's entries (the default timeout is 15 s: a 30 s lease).
+const LEASE_MARGIN_MS: u64 = 15_000;
 /// The longest the driver sleeps: a heartbeat even when nothing seems due.
 const MAX_WAKE_MS: u64 = 60_000;
 /// The shortest timer, so an entry that is due but cannot be claimed is no busy loop.
@@ -145,13 +145,17 @@ pub fn start() {
 
 /// Writes a response to the outbox, before any network attempt. Idempotent on the
 /// response id. Call [`flush`] afterwards.
-pub fn enqueue(endpoint: &str, payload: &ResponsePayload) -> Result<Stored, StorageUnavailable> {
+pub fn enqueue(
+    endpoint: &Endpoint,
+    payload: &ResponsePayload,
+) -> Result<Stored, StorageUnavailable> {
     let d = driver()?;
-    let body = serde_json::to_string(payload).map_err(|e| StorageUnavailable(e.to_string()))?;
     let new = NewEntry {
         id: payload.id.clone(),
-        endpoint: endpoint.to_string(),
-        body,
+        endpoint: endpoint.url.clone(),
+        body: endpoint.body(payload),
+        headers: endpoint.headers.clone(),
+        timeout_ms: (endpoint.timeout_ms != DEFAULT_TIMEOUT_MS).then_some(endpoint.timeout_ms),
     };
     let now = now_ms();
     let result = d.modify(|ob| match ob.enqueue(new.clone(), now) {
@@ -269,7 +273,7 @@ impl Driver {
         let now = now_ms();
         let claimed = self.modify(|ob| {
             let restored = self.restore_lost(ob, now);
-            let ids = ob.due(now, &self.owner, LEASE_MS);
+            let ids = ob.due(now, &self.owner, lease_ms(ob));
             let changed = restored || !ids.is_empty();
             (ids, changed)
         });
@@ -294,7 +298,7 @@ impl Driver {
     }
 
     async fn send(self: Rc<Self>, entry: Entry) {
-        let outcome = post(&entry).await;
+        let outcome = delivery::send(&Request::from(&entry)).await;
         let now = now_ms();
         let jitter = jitter_from_u32(random_u32());
         let recorded = self.modify(|ob| {
@@ -416,7 +420,7 @@ fn pagehide() {
             continue;
         }
         budget -= entry.body.len();
-        let Some(promise) = fetch(&entry, None, true) else {
+        let Some(promise) = delivery::start(&Request::from(&entry), None, true) else {
             continue;
         };
         // If the page lives on (back-forward cache), a confirmation is recorded.
@@ -434,80 +438,15 @@ fn pagehide() {
     }
 }
 
-/// Starts `POST endpoint` with the stored body, the id as `Idempotency-Key`.
-fn fetch(
-    entry: &Entry,
-    signal: Option<&web_sys::AbortSignal>,
-    keepalive: bool,
-) -> Option<js_sys::Promise> {
-    let window = web_sys::window()?;
-    let headers = web_sys::Headers::new().ok()?;
-    headers.set("Content-Type", "application/json").ok()?;
-    headers.set("Idempotency-Key", entry.id.as_str()).ok()?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&entry.body));
-    init.set_signal(signal);
-    if keepalive {
-        let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
-    }
-    Some(window.fetch_with_str_and_init(&entry.endpoint, &init))
-}
-
-/// One attempt, with a timeout, turned into an [`Outcome`].
-async fn post(entry: &Entry) -> Outcome {
-    let controller = web_sys::AbortController::new().ok();
-    let timed_out = Rc::new(Cell::new(false));
-    let _timer = controller.clone().map(|c| {
-        let timed_out = timed_out.clone();
-        Timeout::new(TIMEOUT_MS, move || {
-            timed_out.set(true);
-            c.abort();
-        })
-    });
-    let signal = controller.as_ref().map(|c| c.signal());
-    let Some(promise) = fetch(entry, signal.as_ref(), false) else {
-        return Outcome::Network("fetch is not available".into());
-    };
-    let response = match JsFuture::from(promise).await {
-        Ok(r) => r,
-        Err(_) if timed_out.get() => return Outcome::Timeout,
-        Err(e) => return Outcome::Network(js_message(&e)),
-    };
-    let Ok(response) = response.dyn_into::<web_sys::Response>() else {
-        return Outcome::Network("fetch did not give a response".into());
-    };
-    if response.ok() {
-        return Outcome::Delivered;
-    }
-    let retry_after = response
-        .headers()
-        .get("Retry-After")
-        .ok()
-        .flatten()
-        .and_then(|h| RetryAfter::parse(&h, now_ms()));
-    let text = match response.text() {
-        Ok(p) => JsFuture::from(p).await.ok().and_then(|v| v.as_string()),
-        Err(_) => None,
-    }
-    .unwrap_or_default();
-    let reason = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
-        .unwrap_or_else(|| {
-            let t: String = text.chars().take(300).collect();
-            if t.is_empty() {
-                response.status_text()
-            } else {
-                t
-            }
-        });
-    Outcome::Status {
-        code: response.status(),
-        retry_after,
-        reason,
-    }
+/// A lease outlasts the longest request timeout of the outbox's entries.
+fn lease_ms(outbox: &Outbox) -> u64 {
+    let longest = outbox
+        .entries()
+        .iter()
+        .map(|e| e.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS))
+        .max()
+        .unwrap_or(DEFAULT_TIMEOUT_MS);
+    u64::from(longest) + LEASE_MARGIN_MS
 }
 
 fn sleep(ms: i32) -> JsFuture {
@@ -546,11 +485,4 @@ fn random_hex() -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-fn js_message(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| format!("{e:?}"))
 }

@@ -65,6 +65,12 @@ pub struct Entry {
     /// The JSON to POST, exactly as first built: every attempt sends the same bytes,
     /// which is what lets the endpoint recognise a repeat (same id, same content).
     pub body: String,
+    /// Extra request headers from the endpoint's configuration (public routing keys).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
+    /// The request timeout configured for this endpoint; `None`: the driver's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u32>,
     pub created_ms: u64,
     /// Attempts started (counted when [`Outbox::due`] hands the entry out).
     pub attempts: u32,
@@ -103,6 +109,8 @@ pub struct NewEntry {
     pub id: ResponseId,
     pub endpoint: String,
     pub body: String,
+    pub headers: Vec<(String, String)>,
+    pub timeout_ms: Option<u32>,
 }
 
 /// What [`Outbox::enqueue`] did.
@@ -462,6 +470,8 @@ impl Outbox {
             id: new.id,
             endpoint: new.endpoint,
             body: new.body,
+            headers: new.headers,
+            timeout_ms: new.timeout_ms,
             created_ms: now_ms,
             attempts: 0,
             next_attempt_ms: now_ms,
