@@ -50,7 +50,7 @@ const RESERVED_HEADERS: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     pub url: String,
-    /// Extra request headers (a public routing key, never a secret), in given order.
+    /// Extra request headers (a public routing key, never a secret).
     pub headers: Vec<(String, String)>,
     pub timeout_ms: u32,
     pub body: BodyFormat,
@@ -66,7 +66,7 @@ pub enum BodyFormat {
     Flat(Option<FieldMap>),
 }
 
-/// Output field name → where its value comes from, in the dealer's order.
+/// Output field name → where its value comes from (sent in name order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldMap(pub Vec<(String, Source)>);
 

@@ -1227,3 +1227,50 @@ fn headers_and_timeout_travel_with_the_entry_and_older_entries_still_read() {
     assert!(e2.headers.is_empty() && e2.timeout_ms.is_none());
     assert!(!json.contains(&format!(r#""id":"{}","endpoint":"/v1/responses","body":"{{\"format\":\"survey-response/1\",\"n\":2}}","headers""#, rid(2))));
 }
+
+#[test]
+fn reconnecting_expedites_network_failures_but_not_what_the_endpoint_asked_to_wait() {
+    let mut o = Outbox::new();
+    for n in 1..=3 {
+        o.enqueue(new_entry(n), 0).unwrap();
+    }
+    let ids = o.due(0, "tab-a", 30_000);
+    assert_eq!(ids.len(), 3);
+    o.record(
+        &rid(1),
+        "tab-a",
+        &Outcome::Network("Failed to fetch".into()),
+        10,
+        1.0,
+    );
+    o.record(&rid(2), "tab-a", &Outcome::Timeout, 10, 1.0);
+    o.record(
+        &rid(3),
+        "tab-a",
+        &Outcome::Status {
+            code: 503,
+            retry_after: RetryAfter::parse("120", 10),
+            reason: "busy".into(),
+        },
+        10,
+        1.0,
+    );
+    let waits: Vec<u64> = (1..=3)
+        .map(|n| o.get(&rid(n)).unwrap().next_attempt_ms)
+        .collect();
+    assert!(waits.iter().all(|&w| w > 100), "{waits:?}");
+    assert_eq!(o.expedite_network_failures(100), 2);
+    assert_eq!(o.get(&rid(1)).unwrap().next_attempt_ms, 100);
+    assert_eq!(o.get(&rid(2)).unwrap().next_attempt_ms, 100);
+    assert_eq!(
+        o.get(&rid(3)).unwrap().next_attempt_ms,
+        waits[2],
+        "Retry-After is honoured"
+    );
+    assert_eq!(o.due(100, "tab-b", 30_000).len(), 2);
+    assert_eq!(
+        o.expedite_network_failures(100),
+        0,
+        "sending entries are left alone"
+    );
+}

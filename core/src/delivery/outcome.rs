@@ -2,6 +2,11 @@
 
 use super::retry_after::RetryAfter;
 
+/// How a retry after a network error is worded (then the browser's message).
+pub(crate) const NETWORK_ERROR_PREFIX: &str = "network error: ";
+/// How a retry after a timeout is worded.
+pub(crate) const TIMEOUT_ERROR: &str = "timed out";
+
 /// The result of one POST, as the browser layer observed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -61,11 +66,11 @@ impl Outcome {
         match self {
             Outcome::Delivered => Verdict::Delivered,
             Outcome::Network(e) => Verdict::Retry {
-                error: format!("network error: {e}"),
+                error: format!("{NETWORK_ERROR_PREFIX}{e}"),
                 retry_after: None,
             },
             Outcome::Timeout => Verdict::Retry {
-                error: "timed out".into(),
+                error: TIMEOUT_ERROR.into(),
                 retry_after: None,
             },
             Outcome::Status {

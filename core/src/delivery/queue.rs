@@ -2,7 +2,7 @@
 
 use super::backoff::RetryPolicy;
 use super::lease::Lease;
-use super::outcome::{Outcome, Verdict};
+use super::outcome::{Outcome, Verdict, NETWORK_ERROR_PREFIX, TIMEOUT_ERROR};
 use crate::ids::ResponseId;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -103,13 +103,17 @@ pub struct DeliveredMark {
     pub at_ms: u64,
 }
 
-/// What [`Outbox::enqueue`] needs; the rest is derived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What [`Outbox::enqueue`] needs; the rest is derived. Also what the browser's
+/// second, durable copy (the journal) keeps of each response until it is delivered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewEntry {
     pub id: ResponseId,
     pub endpoint: String,
     pub body: String,
+    #[serde(default)]
     pub headers: Vec<(String, String)>,
+    #[serde(default)]
     pub timeout_ms: Option<u32>,
 }
 
@@ -703,6 +707,27 @@ impl Outbox {
             .map(|at| if at > horizon { now_ms } else { at })
             .min()
             .map(|at| at.saturating_sub(now_ms))
+    }
+
+    /// Makes pending entries whose last attempt found no network (a network error or a
+    /// timeout, as [`Outcome::verdict`] words them) due now; returns how many. Call it
+    /// when connectivity may have come back: the `online` event, a new page load
+    /// (a kiosk powered up again). Their backoff measured our own connection, which
+    /// has changed; entries the endpoint asked to wait (429/503 `Retry-After`, 5xx)
+    /// keep their time.
+    pub fn expedite_network_failures(&mut self, now_ms: u64) -> usize {
+        let mut n = 0;
+        for e in &mut self.entries {
+            let offline = e
+                .last_error
+                .as_deref()
+                .is_some_and(|err| err.starts_with(NETWORK_ERROR_PREFIX) || err == TIMEOUT_ERROR);
+            if e.state == EntryState::Pending && offline && e.next_attempt_ms > now_ms {
+                e.next_attempt_ms = now_ms;
+                n += 1;
+            }
+        }
+        n
     }
 
     /// Puts a failed entry back in the queue, due at once with a fresh attempt count
