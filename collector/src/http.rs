@@ -147,9 +147,11 @@ const CORS_HEADERS: [(&str, &str); 5] = [
     // A widget on another origin must see when to retry after a 429 or 503.
     ("Access-Control-Expose-Headers", "Retry-After"),
     ("Access-Control-Allow-Methods", "POST, OPTIONS"),
+    // A dealer may route with extra headers of their own (`data-endpoint-headers`);
+    // `*` admits any but `Authorization`, which the widget never sends.
     (
         "Access-Control-Allow-Headers",
-        "Content-Type, Idempotency-Key",
+        "Content-Type, Idempotency-Key, *",
     ),
     ("Access-Control-Max-Age", "600"),
 ];
