@@ -22,6 +22,9 @@ pub struct AppProps {
 /// Shows the configured survey, or exactly what is wrong with the configuration.
 #[component]
 pub fn App(props: &AppProps) -> Html {
+    // Sends whatever an earlier page load left in the outbox (once per page), even
+    // while a kiosk shows its welcome screen and no survey is running.
+    use_effect_with((), |_| crate::services::outbox::start());
     match &props.config {
         Err(e) => html! { <Failure message={e.to_string()} events={props.events.clone()} /> },
         Ok(config) => html! {

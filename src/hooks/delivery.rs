@@ -31,9 +31,6 @@ pub fn use_delivery(
     endpoint: Rc<Endpoint>,
     events: Option<web_sys::EventTarget>,
 ) {
-    // Sends whatever an earlier page load left in the outbox (once per page).
-    use_effect_with((), |_| outbox::start());
-
     let phase = state.phase.clone();
     use_effect_with(phase, move |phase| {
         if let Phase::Sending(payload) = phase {
@@ -64,23 +61,27 @@ pub fn use_delivery(
                     });
                 }
             };
-            match outbox::enqueue(&endpoint, &payload) {
-                Ok(Stored::AlreadyDelivered) => thank(false),
-                Ok(Stored::Queued) if !outbox::is_online() => {
-                    thank(true);
-                    outbox::flush();
+            let endpoint = endpoint.clone();
+            let events = events.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match outbox::enqueue(&endpoint, &payload).await {
+                    Ok(Stored::AlreadyDelivered) => thank(false),
+                    Ok(Stored::Queued) if !outbox::is_online() => {
+                        thank(true);
+                        outbox::flush();
+                    }
+                    Ok(Stored::Queued) => {
+                        let on_first = thank.clone();
+                        outbox::watch(&payload.id, move |delivered| on_first(!delivered));
+                        Timeout::new(GRACE_MS, move || thank(true)).forget();
+                        outbox::flush();
+                    }
+                    Err(e) => {
+                        browser::console_warn(&format!("{e}; posting directly"));
+                        post_directly(endpoint, payload, dispatcher, events);
+                    }
                 }
-                Ok(Stored::Queued) => {
-                    let on_first = thank.clone();
-                    outbox::watch(&payload.id, move |delivered| on_first(!delivered));
-                    Timeout::new(GRACE_MS, move || thank(true)).forget();
-                    outbox::flush();
-                }
-                Err(e) => {
-                    browser::console_warn(&format!("{e}; posting directly"));
-                    post_directly(endpoint.clone(), payload, dispatcher, events.clone());
-                }
-            }
+            });
         }
     });
 }

@@ -3,4 +3,5 @@
 pub mod browser;
 pub mod delivery;
 pub mod events;
+pub mod journal;
 pub mod outbox;

@@ -17,6 +17,7 @@
 
 use crate::services::browser;
 use crate::services::delivery::{self, js_message, Request};
+use crate::services::journal;
 use gloo::timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::fmt;
@@ -120,7 +121,7 @@ pub fn start() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let on_online = Closure::<dyn FnMut()>::new(flush);
+    let on_online = Closure::<dyn FnMut()>::new(reconnected);
     let on_storage =
         Closure::<dyn FnMut(web_sys::StorageEvent)>::new(|e: web_sys::StorageEvent| {
             // `key` is null when another tab cleared the whole storage.
@@ -140,16 +141,19 @@ pub fn start() {
     on_online.forget();
     on_storage.forget();
     on_pagehide.forget();
-    flush();
+    wasm_bindgen_futures::spawn_local(async {
+        restore_from_journal().await;
+        reconnected();
+    });
 }
 
-/// Writes a response to the outbox, before any network attempt. Idempotent on the
-/// response id. Call [`flush`] afterwards.
-pub fn enqueue(
+/// Writes a response to the outbox, then to the durable journal, before any network
+/// attempt; resolves once both are written. Idempotent on the response id. Call
+/// [`flush`] afterwards.
+pub async fn enqueue(
     endpoint: &Endpoint,
     payload: &ResponsePayload,
 ) -> Result<Stored, StorageUnavailable> {
-    let d = driver()?;
     let new = NewEntry {
         id: payload.id.clone(),
         endpoint: endpoint.url.clone(),
@@ -157,6 +161,20 @@ pub fn enqueue(
         headers: endpoint.headers.clone(),
         timeout_ms: (endpoint.timeout_ms != DEFAULT_TIMEOUT_MS).then_some(endpoint.timeout_ms),
     };
+    let stored = enqueue_entry(new.clone())?;
+    if stored == Stored::Queued {
+        if let Err(e) = journal::put(&new).await {
+            browser::console_warn(&format!(
+                "response {}: no durable copy in IndexedDB ({e}); it is in localStorage only",
+                new.id
+            ));
+        }
+    }
+    Ok(stored)
+}
+
+fn enqueue_entry(new: NewEntry) -> Result<Stored, StorageUnavailable> {
+    let d = driver()?;
     let now = now_ms();
     let result = d.modify(|ob| match ob.enqueue(new.clone(), now) {
         Ok(survey_core::delivery::Enqueued::Added) => (Ok(Stored::Queued), true),
@@ -173,6 +191,44 @@ pub fn enqueue(
         }
     }
     Ok(result)
+}
+
+/// Puts back what the outbox lost (a power cut before localStorage reached the disk)
+/// from the journal, and forgets journal records of delivered responses.
+async fn restore_from_journal() {
+    let entries = match journal::all().await {
+        Ok(e) => e,
+        Err(e) => return browser::console_warn(&format!("journal not readable: {e}")),
+    };
+    let Ok(d) = driver() else { return };
+    let Ok(outbox) = d.load() else { return };
+    for entry in entries {
+        match outbox.status(&entry.id) {
+            IdStatus::Queued(_) => {}
+            IdStatus::Delivered { .. } => {
+                let _ = journal::remove(&entry.id).await;
+            }
+            IdStatus::Unknown => {
+                browser::console_warn(&format!(
+                    "response {} was missing from the outbox; restored from the journal",
+                    entry.id
+                ));
+                if let Err(e) = enqueue_entry(entry) {
+                    browser::console_error(&e.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Connectivity may be back (a new page load, the `online` event): what failed for
+/// want of a network is due now, then everything due is sent.
+fn reconnected() {
+    if let Ok(d) = driver() {
+        let now = now_ms();
+        let _ = d.modify(|ob| ((), ob.expedite_network_failures(now) > 0));
+    }
+    flush();
 }
 
 /// Calls `f` once with whether this page's first attempt at sending `id` delivered it.
@@ -309,6 +365,9 @@ impl Driver {
         let delivered = match recorded {
             Ok(Recorded::Delivered { .. }) => {
                 self.mine.borrow_mut().retain(|m| m.id != entry.id);
+                if let Err(e) = journal::remove(&entry.id).await {
+                    browser::console_warn(&format!("journal: {e}"));
+                }
                 true
             }
             Ok(Recorded::Retry {
