@@ -1,6 +1,6 @@
 //! Posting a response to the configured endpoint.
 
-use gloo::net::http::Request;
+use crate::services::http;
 use std::fmt;
 use survey_core::ResponsePayload;
 
@@ -30,18 +30,18 @@ impl fmt::Display for DeliveryError {
 /// Posts one response. The response id doubles as the idempotency key, so sending
 /// the same response twice is stored once.
 pub async fn post(endpoint: &str, payload: &ResponsePayload) -> Result<(), DeliveryError> {
-    let request = Request::post(endpoint)
-        .header("Idempotency-Key", payload.id.as_str())
-        .json(payload)
-        .map_err(|e| DeliveryError::Encode(e.to_string()))?;
-    let response = request
-        .send()
+    let body = serde_json::to_string(payload).map_err(|e| DeliveryError::Encode(e.to_string()))?;
+    let headers = [
+        ("Idempotency-Key", payload.id.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let response = http::send("POST", endpoint, &headers, Some(&body))
         .await
-        .map_err(|e| DeliveryError::Network(e.to_string()))?;
+        .map_err(DeliveryError::Network)?;
     if response.ok() {
         Ok(())
     } else {
-        let reason = response.text().await.unwrap_or_default();
+        let reason = http::text(&response).await.unwrap_or_default();
         Err(DeliveryError::Status {
             status: response.status(),
             reason: reason.chars().take(300).collect(),

@@ -3,4 +3,5 @@
 pub mod browser;
 pub mod delivery;
 pub mod events;
+pub mod http;
 pub mod outbox;
