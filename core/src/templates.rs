@@ -1,14 +1,15 @@
-//! The built-in questionnaires, shipped as JSON definitions like any dealer's own.
+//! The built-in questionnaires, shipped as JSON definitions like any dealer's own
+//! (`src/templates/*.json`, compiled in without their indentation by `build.rs`).
 
 use crate::questionnaire::{Definition, DefinitionError};
 
 /// Post-service CSI survey (from the carmaker's phone survey in the domain notes), with
 /// fixed-first-time, return intent, a "what went wrong?" follow-up and a contact request.
-pub const POST_SERVICE: &str = include_str!("templates/post-service.json");
+pub const POST_SERVICE: &str = include_str!(concat!(env!("OUT_DIR"), "/post-service.json"));
 
 /// After a hotline or follow-up call: CSAT, FCR (with a follow-up when not resolved),
 /// CES 2.0, the agent's courtesy and knowledge, NPS, a comment and a contact request.
-pub const POST_CALL: &str = include_str!("templates/post-call.json");
+pub const POST_CALL: &str = include_str!(concat!(env!("OUT_DIR"), "/post-call.json"));
 
 /// Ids of the built-in templates, in the order they are offered.
 pub const BUILT_IN: &[&str] = &["post-service", "post-call"];

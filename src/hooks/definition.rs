@@ -1,5 +1,5 @@
 use crate::config::SurveySource;
-use gloo::net::http::Request;
+use crate::services::http;
 use std::rc::Rc;
 use survey_core::{templates, Definition};
 use yew::prelude::*;
@@ -48,7 +48,7 @@ fn from_template(id: &str) -> Loaded {
 }
 
 async fn fetch(url: &str) -> Loaded {
-    let response = match Request::get(url).send().await {
+    let response = match http::send("GET", url, &[], None).await {
         Ok(r) => r,
         Err(e) => return Loaded::Failed(format!("data-definition: could not load {url:?}: {e}")),
     };
@@ -58,7 +58,7 @@ async fn fetch(url: &str) -> Loaded {
             response.status()
         ));
     }
-    match response.text().await {
+    match http::text(&response).await {
         Ok(text) => match Definition::from_json(&text) {
             Ok(def) => {
                 crate::i18n::register(&def);

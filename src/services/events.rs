@@ -8,8 +8,13 @@ use wasm_bindgen::JsValue;
 /// outside the widget's shadow root hears it.
 pub fn emit<T: Serialize>(target: Option<&web_sys::EventTarget>, name: &str, detail: &T) {
     let Some(target) = target else { return };
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let detail = detail.serialize(&serializer).unwrap_or(JsValue::NULL);
+    // Through JSON text rather than serde-wasm-bindgen: the details are plain JSON
+    // values (strings, numbers, null, objects), and serde_json's serializer is in the
+    // widget already, so this costs no code of its own.
+    let detail = serde_json::to_string(detail)
+        .ok()
+        .and_then(|json| js_sys::JSON::parse(&json).ok())
+        .unwrap_or(JsValue::NULL);
     let init = web_sys::CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);

@@ -3,5 +3,6 @@
 pub mod browser;
 pub mod delivery;
 pub mod events;
+pub mod http;
 pub mod journal;
 pub mod outbox;
