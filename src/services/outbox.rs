@@ -337,31 +337,36 @@ impl Driver {
             Ok(ids) => ids,
             Err(e) => return browser::console_error(&e.to_string()),
         };
-        if !ids.is_empty() {
-            // Let a concurrent writer's claim land, then send only what is still ours.
-            let _ = sleep(CONFIRM_DELAY_MS).await;
-            let Ok(fresh) = self.load() else { return };
-            let now = now_ms();
-            for id in ids {
-                if fresh.confirm_lease(&id, &self.owner, now) {
-                    if let Some(entry) = fresh.get(&id).cloned() {
-                        wasm_bindgen_futures::spawn_local(self.clone().send(entry));
-                    }
+        if ids.is_empty() {
+            return self.reschedule();
+        }
+        // Let a concurrent writer's claim land, then send only what is still ours.
+        let _ = sleep(CONFIRM_DELAY_MS).await;
+        let Ok(fresh) = self.load() else { return };
+        let now = now_ms();
+        for id in ids {
+            if fresh.confirm_lease(&id, &self.owner, now) {
+                if let Some(entry) = fresh.get(&id).cloned() {
+                    wasm_bindgen_futures::spawn_local(self.clone().send(entry));
                 }
             }
         }
-        self.reschedule();
+        // Each load parses the whole outbox: wake from this copy, not another read.
+        self.wake_in(fresh.next_wake(now));
     }
 
     async fn send(self: Rc<Self>, entry: Entry) {
         let outcome = delivery::send(&Request::from(&entry)).await;
         let now = now_ms();
         let jitter = jitter_from_u32(random_u32());
+        let mut next_wake = None;
         let recorded = self.modify(|ob| {
             let r = ob.record(&entry.id, &self.owner, &outcome, now, jitter);
             let changed = !matches!(r, Recorded::Stale { .. } | Recorded::Unknown { .. });
+            next_wake = ob.next_wake(now);
             (r, changed)
         });
+        let recorded_ok = recorded.is_ok();
         let delivered = match recorded {
             Ok(Recorded::Delivered { .. }) => {
                 self.mine.borrow_mut().retain(|m| m.id != entry.id);
@@ -404,7 +409,11 @@ impl Driver {
             }
         };
         self.notify(&entry.id, delivered);
-        self.reschedule();
+        if recorded_ok {
+            self.wake_in(next_wake);
+        } else {
+            self.reschedule();
+        }
     }
 
     fn notify(&self, id: &ResponseId, delivered: bool) {
@@ -422,7 +431,12 @@ impl Driver {
     /// Sets the timer from the stored outbox's next wake.
     fn reschedule(self: &Rc<Self>) {
         let Ok(outbox) = self.load() else { return };
-        match outbox.next_wake(now_ms()) {
+        self.wake_in(outbox.next_wake(now_ms()));
+    }
+
+    /// Sets the timer to `next_wake` ([`Outbox::next_wake`]), or clears it for `None`.
+    fn wake_in(self: &Rc<Self>, next_wake: Option<u64>) {
+        match next_wake {
             Some(ms) => self.arm(ms.clamp(MIN_WAKE_MS, MAX_WAKE_MS)),
             None => {
                 self.timer.borrow_mut().take();
