@@ -24,7 +24,9 @@ pub struct AppProps {
 pub fn App(props: &AppProps) -> Html {
     // Sends whatever an earlier page load left in the outbox (once per page), even
     // while a kiosk shows its welcome screen and no survey is running.
-    use_effect_with((), |_| crate::services::outbox::start());
+    // Its permanent failures are reported as `survey:error` on every widget's element.
+    let events = props.events.clone();
+    use_effect_with((), move |_| crate::services::outbox::start(events));
     match &props.config {
         Err(e) => html! { <Failure message={e.to_string()} events={props.events.clone()} /> },
         Ok(config) => html! {
@@ -89,7 +91,14 @@ fn Failure(props: &FailureProps) -> Html {
     let events = props.events.clone();
     use_effect_with(props.message.clone(), move |m| {
         browser::console_error(m);
-        emit(events.as_ref(), "survey:error", &ErrorDetail { message: m });
+        emit(
+            events.as_ref(),
+            "survey:error",
+            &ErrorDetail {
+                message: m,
+                response: None,
+            },
+        );
     });
     html! { <ErrorBox message={props.message.clone()} /> }
 }

@@ -34,8 +34,9 @@ pub fn mount_all() {
         for w in warnings {
             browser::console_warn(&w);
         }
+        // `survey:*` events bubble from the element the widget was mounted in.
         let props = AppProps {
-            events: None,
+            events: Some(element.clone().into()),
             config,
             prefix: format!("sw{i}").into(),
         };

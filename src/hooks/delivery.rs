@@ -127,7 +127,10 @@ fn post_directly(
                 emit(
                     events.as_ref(),
                     "survey:error",
-                    &ErrorDetail { message: &message },
+                    &ErrorDetail {
+                        message: &message,
+                        response: Some(payload.id.as_str()),
+                    },
                 );
                 dispatcher.dispatch(Action::SendFailed { how });
             }

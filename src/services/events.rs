@@ -40,8 +40,10 @@ pub struct Completed<'a> {
     pub score: Option<&'a survey_core::scoring::ScoreCard>,
 }
 
-/// `survey:error` detail.
+/// `survey:error` detail. `response` names the response a delivery error is about.
 #[derive(Serialize)]
 pub struct ErrorDetail<'a> {
     pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<&'a str>,
 }

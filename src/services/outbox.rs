@@ -17,6 +17,7 @@
 
 use crate::services::browser;
 use crate::services::delivery::{self, js_message, Request};
+use crate::services::events::{emit, ErrorDetail};
 use crate::services::journal;
 use gloo::timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
@@ -77,6 +78,8 @@ struct Driver {
     watchers: RefCell<Vec<(ResponseId, Watcher)>>,
     timer: RefCell<Option<Timeout>>,
     started: Cell<bool>,
+    /// Where the widgets of this page want `survey:error` for a refused response.
+    reporters: RefCell<Vec<web_sys::EventTarget>>,
 }
 
 thread_local! {
@@ -106,15 +109,20 @@ fn driver() -> Result<Rc<Driver>, StorageUnavailable> {
         watchers: RefCell::new(Vec::new()),
         timer: RefCell::new(None),
         started: Cell::new(false),
+        reporters: RefCell::new(Vec::new()),
     });
     DRIVER.with(|slot| *slot.borrow_mut() = Some(d.clone()));
     Ok(d)
 }
 
 /// Starts the page's driver once (listeners, and a first flush for whatever an
-/// earlier page load left in the outbox). Called by every widget; cheap after the first.
-pub fn start() {
+/// earlier page load left in the outbox). Called by every widget, with where it wants
+/// refusals reported; cheap after the first.
+pub fn start(events: Option<web_sys::EventTarget>) {
     let Ok(d) = driver() else { return };
+    if let Some(target) = events {
+        d.reporters.borrow_mut().push(target);
+    }
     if d.started.replace(true) {
         return;
     }
@@ -388,10 +396,12 @@ impl Driver {
                 false
             }
             Ok(Recorded::Failed { error, evicted, .. }) => {
-                browser::console_error(&format!(
+                let message = format!(
                     "response {} refused by {} ({error}); kept aside in localStorage[\"{KEY}\"], not retried",
                     entry.id, entry.endpoint
-                ));
+                );
+                browser::console_error(&message);
+                self.report(&message, &entry.id);
                 for e in evicted {
                     browser::console_error(&format!(
                         "outbox full of refused responses: dropped {} ({}): {}",
@@ -413,6 +423,22 @@ impl Driver {
             self.wake_in(next_wake);
         } else {
             self.reschedule();
+        }
+    }
+
+    /// `survey:error` on every widget of the page (on `window` when none asked).
+    fn report(&self, message: &str, id: &ResponseId) {
+        let detail = ErrorDetail {
+            message,
+            response: Some(id.as_str()),
+        };
+        let reporters = self.reporters.borrow().clone();
+        if reporters.is_empty() {
+            let window = web_sys::window().map(web_sys::EventTarget::from);
+            emit(window.as_ref(), "survey:error", &detail);
+        }
+        for target in &reporters {
+            emit(Some(target), "survey:error", &detail);
         }
     }
 

@@ -137,10 +137,17 @@ test('a 400 is kept aside and reported, not retried', async () => {
   const page = await newPage(browser, PHONE, { locale: 'en-US' });
   const posts = await recordPosts(page, () => ({ status: 400, contentType: 'application/json', body: '{"error":"answers.q1: unknown option"}' }));
   await open(page);
+  await page.evaluate(() => {
+    window.surveyErrors = [];
+    document.addEventListener('survey:error', (e) => window.surveyErrors.push(e.detail));
+  });
   await submit(page);
   const id = await until(() => posts[0]?.id, 'the first POST');
   const error = await until(() => widgetErrors(page).find((e) => e.includes(id)), 'the console error');
   assert.match(error, /refused .*answers\.q1: unknown option.*not retried/);
+  const [event] = await until(() => page.evaluate(() => window.surveyErrors.length && window.surveyErrors), 'the survey:error event');
+  assert.equal(event.response, id, 'survey:error names the response');
+  assert.match(event.message, /refused .*unknown option/);
   await new Promise((r) => setTimeout(r, 3000)); // long enough for two retries, were there any
   assert.equal(posts.length, 1, 'exactly one attempt');
   const { entries } = await outbox(page);
