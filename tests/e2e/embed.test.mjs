@@ -50,7 +50,9 @@ async function cspPage() {
 /** Boxes of the widget's parts relative to its host element. */
 async function layout(p) {
   const host = p.locator('#one');
-  await host.locator('.sw-page-title').waitFor();
+  await host.locator('.sw-page-title').waitFor().catch((e) => {
+    throw new Error(`${e.message.split('\n')[0]}; ${p.diagnose()}; collector log: ${collector.log.join('').slice(-600)}`);
+  });
   const origin = await host.boundingBox();
   const boxes = {};
   for (const sel of ['.sw', '.sw-title', '.sw-lang-btn', '.sw-progress', '.sw-page-title', 'fieldset.sw-q', '.sw-choice-face', '.sw-btn-primary']) {

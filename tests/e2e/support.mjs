@@ -76,6 +76,12 @@ export async function newPage(browser, viewport = PHONE, options = {}) {
   page.consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
+  // For a test that times out: which requests never finished.
+  page.pending = new Set();
+  page.on('request', (r) => page.pending.add(r));
+  page.on('requestfinished', (r) => page.pending.delete(r));
+  page.on('requestfailed', (r) => page.pending.delete(r));
+  page.diagnose = () => `pending: ${[...page.pending].map((r) => r.url()).join(', ') || 'none'}; console errors: ${page.consoleErrors.join(' | ') || 'none'}`;
   return page;
 }
 
