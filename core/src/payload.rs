@@ -218,14 +218,22 @@ pub fn is_rfc3339_utc(s: &str) -> bool {
         digits(14..16),
         digits(17..19),
     ) {
-        (Some(_), Some(mo), Some(d), Some(h), Some(mi), Some(sec)) => {
+        (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(sec)) => {
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            let days = match mo {
+                2 if leap => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            // No leap second: device clocks (JavaScript's Date) never give one.
             shape
                 && fraction_ok
                 && (1..=12).contains(&mo)
-                && (1..=31).contains(&d)
+                && (1..=days).contains(&d)
                 && h < 24
                 && mi < 60
-                && sec < 61
+                && sec < 60
         }
         _ => false,
     }

@@ -105,6 +105,15 @@ fn timestamps() {
     assert!(is_rfc3339_utc("2026-11-23T10:00:00Z"));
     assert!(is_rfc3339_utc("2026-11-23T10:00:00.123Z"));
     assert!(!is_rfc3339_utc("2026-13-23T10:00:00Z"));
+    // Days that do not exist, and a leap second no device clock gives.
+    assert!(!is_rfc3339_utc("2026-02-30T10:00:00Z"));
+    assert!(!is_rfc3339_utc("2026-02-29T10:00:00Z"));
+    assert!(is_rfc3339_utc("2028-02-29T10:00:00Z"));
+    assert!(!is_rfc3339_utc("2100-02-29T10:00:00Z"));
+    assert!(is_rfc3339_utc("2000-02-29T10:00:00Z"));
+    assert!(!is_rfc3339_utc("2026-04-31T10:00:00Z"));
+    assert!(is_rfc3339_utc("2026-12-31T23:59:59.999Z"));
+    assert!(!is_rfc3339_utc("2026-06-30T23:59:60Z"));
     assert!(!is_rfc3339_utc("2026-11-23 10:00:00Z"));
     assert!(!is_rfc3339_utc("2026-11-23T10:00:00+08:00"));
     assert!(!is_rfc3339_utc("2026-11-23T10:00:00.Z"));
