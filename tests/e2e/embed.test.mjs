@@ -50,7 +50,10 @@ async function cspPage() {
 /** Boxes of the widget's parts relative to its host element. */
 async function layout(p) {
   const host = p.locator('#one');
-  await host.locator('.sw-page-title').waitFor().catch((e) => {
+  await host.locator('.sw-page-title').waitFor().catch(async (e) => {
+    const t0 = Date.now();
+    const probe = await fetch(`${collector.url}/static/survey-widget.js`).then((r) => r.status, (err) => String(err));
+    console.log(`DIAG node fetch ${probe} in ${Date.now() - t0} ms`);
     throw new Error(`${e.message.split('\n')[0]}; ${p.diagnose()}; collector log: ${collector.log.join('').slice(-600)}`);
   });
   const origin = await host.boundingBox();
