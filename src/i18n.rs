@@ -36,6 +36,7 @@ pub enum Msg {
     KeepGoing,
     QueuedOffline,
     NotStorable,
+    NotStorableRetry,
 }
 
 impl Msg {
@@ -69,6 +70,7 @@ impl Msg {
             Msg::KeepGoing => "keep_going",
             Msg::QueuedOffline => "queued_offline",
             Msg::NotStorable => "not_storable",
+            Msg::NotStorableRetry => "not_storable_retry",
         }
     }
 }
@@ -160,7 +162,8 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::StillThere => "您还在吗？",
         Msg::KeepGoing => "继续填写",
         Msg::QueuedOffline => "您的反馈已保存在本设备上，网络恢复后将自动发送。",
-        Msg::NotStorable => "此浏览器不允许在本设备上保存您的回答（可能是无痕模式或存储已满），因此回答已直接发送，无法稍后补发。",
+        Msg::NotStorable => "此浏览器不允许在本设备上保存您的回答（可能是无痕模式或存储已满），因此回答已直接发送。",
+        Msg::NotStorableRetry => "此浏览器不允许在本设备上保存您的回答（可能是无痕模式或存储已满），因此无法稍后自动补发：请保持本页打开并重试。",
     }
 }
 
@@ -194,7 +197,8 @@ fn zh_tw(msg: Msg) -> &'static str {
         Msg::StillThere => "您還在嗎？",
         Msg::KeepGoing => "繼續填寫",
         Msg::QueuedOffline => "您的回饋已儲存在本裝置上，網路恢復後將自動送出。",
-        Msg::NotStorable => "此瀏覽器不允許在本裝置上儲存您的回答（可能是無痕模式或儲存空間已滿），因此回答已直接送出，無法稍後補送。",
+        Msg::NotStorable => "此瀏覽器不允許在本裝置上儲存您的回答（可能是無痕模式或儲存空間已滿），因此回答已直接送出。",
+        Msg::NotStorableRetry => "此瀏覽器不允許在本裝置上儲存您的回答（可能是無痕模式或儲存空間已滿），因此無法稍後自動補送：請保持本頁開啟並重試。",
     }
 }
 
@@ -228,7 +232,8 @@ fn en(msg: Msg) -> &'static str {
         Msg::StillThere => "Are you still there?",
         Msg::KeepGoing => "Keep going",
         Msg::QueuedOffline => "Your answers are saved on this device and will be sent when you are back online.",
-        Msg::NotStorable => "This browser does not let us save your answers on this device (private browsing, or storage is full), so they are sent directly and cannot be sent later.",
+        Msg::NotStorable => "This browser does not let us save your answers on this device (private browsing, or storage is full), so they were sent straight away.",
+        Msg::NotStorableRetry => "This browser does not let us save your answers on this device (private browsing, or storage is full), so they cannot be sent later by themselves: please keep this page open and try again.",
     }
 }
 

@@ -170,7 +170,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
                     <div class="sw-send-failed" role="alert">
                         <p>{ i18n::t(l, Msg::SendFailed) }</p>
                         if state.delivery == Delivery::NotStorable {
-                            <p class="sw-not-storable">{ i18n::t(l, Msg::NotStorable) }</p>
+                            <p class="sw-not-storable">{ i18n::t(l, Msg::NotStorableRetry) }</p>
                         }
                         <button type="button" class="sw-btn sw-btn-primary" onclick={on_retry}>{ i18n::t(l, Msg::TryAgain) }</button>
                     </div>

@@ -13,7 +13,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey } from './support.mjs';
+import { ROOT, PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey } from './support.mjs';
 import { startFaultProxy } from './fault_proxy.mjs';
 
 let site;
@@ -322,6 +322,7 @@ test('storage full: sent directly, and the customer is told', async () => {
   assert.ok(stored > 0);
   await submit(p);
   assert.match(await p.locator('.sw-done-note').innerText(), /does not let us save your answers on this device/);
+  await p.screenshot({ path: join(ROOT, 'tests/e2e/artifacts/storage-full-thanks-phone.png'), fullPage: true });
   const [id] = await until(() => { const ids = newIds(known); return ids.length ? ids : null; }, 'the row');
   assert.equal(rowsFor(id).length, 1);
   await p.context().close();
