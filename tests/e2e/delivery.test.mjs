@@ -5,7 +5,7 @@
 // A response the endpoint refuses (400) is kept aside and reported, not retried.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey } from './support.mjs';
+import { PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey, until } from './support.mjs';
 
 const KEY = 'survey-widget:outbox';
 const URL_PATH = '/call.html?lang=en';
@@ -24,17 +24,6 @@ after(async () => { await browser?.close(); await collector?.stop(); site?.clean
 async function outbox(page) {
   const raw = await page.evaluate((key) => localStorage.getItem(key), KEY);
   return raw ? JSON.parse(raw) : { entries: [], delivered: [] };
-}
-
-/** Polls `fn` every 25 ms until it returns a truthy value; returns it. */
-async function until(fn, what, timeout = 30000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Rows stored for these response ids (in the order of the table). */

@@ -13,7 +13,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey } from './support.mjs';
+import { ROOT, PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey, until } from './support.mjs';
 import { startFaultProxy } from './fault_proxy.mjs';
 
 let site;
@@ -30,16 +30,6 @@ after(async () => { await browser?.close(); await collector?.stop(); site?.clean
 function page(name, attrs, base = collector.url) {
   writeFileSync(join(site.dir, name), hostPage(attrs));
   return `${base}/${name}?lang=en`;
-}
-
-async function until(fn, what, timeout = 30000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const rowsFor = (id) => collector.rows().filter((r) => r.id === id);

@@ -162,3 +162,14 @@ export async function answerPageWithFirstOptions(page, texts = {}, { pick = 'fir
   }
   return true;
 }
+
+/** Polls `fn` every 25 ms until it returns a truthy value; returns it. */
+export async function until(fn, what, timeout = 30000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
