@@ -7,6 +7,7 @@
 //! and says what to write instead.
 
 use crate::answers::Answer;
+use crate::delivery::NewEntry;
 use crate::ids::QuestionId;
 use crate::payload::ResponsePayload;
 use crate::questionnaire::Definition;
@@ -271,16 +272,6 @@ pub struct EndpointSpec<'a> {
 }
 
 impl Endpoint {
-    /// The demo's and tests' default: the collector next to the page.
-    pub fn at(url: &str) -> Self {
-        Self {
-            url: url.to_string(),
-            headers: Vec::new(),
-            timeout_ms: DEFAULT_TIMEOUT_MS,
-            body: BodyFormat::Response,
-        }
-    }
-
     /// Checks a dealer's settings. Question ids in a field map are checked later,
     /// against the loaded questionnaire ([`Endpoint::check_against`]).
     pub fn parse(spec: EndpointSpec<'_>) -> Result<Self, EndpointError> {
@@ -339,6 +330,18 @@ impl Endpoint {
             }
         }
         Ok(())
+    }
+
+    /// What is stored and sent for `payload`: the body in this endpoint's shape, its
+    /// headers, and its timeout (`None` for the default, so entries stay as before).
+    pub fn entry(&self, payload: &ResponsePayload) -> NewEntry {
+        NewEntry {
+            id: payload.id.clone(),
+            endpoint: self.url.clone(),
+            body: self.body(payload),
+            headers: self.headers.clone(),
+            timeout_ms: (self.timeout_ms != DEFAULT_TIMEOUT_MS).then_some(self.timeout_ms),
+        }
     }
 
     /// The body to post for `payload`, as JSON text.

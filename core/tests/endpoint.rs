@@ -129,12 +129,26 @@ fn plain_http_to_another_machine_needs_an_explicit_opt_in() {
 #[test]
 fn defaults_are_the_documented_body_and_fifteen_seconds() {
     let e = Endpoint::parse(spec("/v1/responses")).unwrap();
-    assert_eq!(e, Endpoint::at("/v1/responses"));
+    assert_eq!(e.url, "/v1/responses");
+    assert!(e.headers.is_empty());
     assert_eq!(e.timeout_ms, DEFAULT_TIMEOUT_MS);
     assert_eq!(e.body, BodyFormat::Response);
     let p = payload();
     let body: Value = serde_json::from_str(&e.body(&p)).unwrap();
     assert_eq!(body, serde_json::to_value(&p).unwrap());
+    let entry = e.entry(&p);
+    assert_eq!(entry.id, p.id);
+    assert_eq!(entry.endpoint, "/v1/responses");
+    assert_eq!(entry.timeout_ms, None, "the default timeout is not stored");
+    let slow = Endpoint::parse(EndpointSpec {
+        timeout_seconds: Some("40"),
+        headers: Some(r#"{"X-Route":"a"}"#),
+        ..spec("/v1/responses")
+    })
+    .unwrap()
+    .entry(&p);
+    assert_eq!(slow.timeout_ms, Some(40_000));
+    assert_eq!(slow.headers, [("X-Route".to_string(), "a".to_string())]);
     assert_eq!(
         Endpoint::parse(EndpointSpec::default()),
         Err(EndpointError::Missing)

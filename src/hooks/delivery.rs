@@ -104,16 +104,9 @@ fn post_directly(
     events: Option<web_sys::EventTarget>,
 ) {
     wasm_bindgen_futures::spawn_local(async move {
-        let body = endpoint.body(&payload);
-        let request = Request {
-            url: &endpoint.url,
-            id: payload.id.as_str(),
-            body: &body,
-            headers: &endpoint.headers,
-            timeout_ms: endpoint.timeout_ms,
-        };
+        let entry = endpoint.entry(&payload);
         let how = Delivery::NotStorable;
-        match delivery::send(&request).await.verdict() {
+        match delivery::send(&Request::from(&entry)).await.verdict() {
             Verdict::Delivered => {
                 completed(events.as_ref(), &payload);
                 dispatcher.dispatch(Action::Sent { how });

@@ -5,7 +5,7 @@
 use gloo::timers::callback::Timeout;
 use std::cell::Cell;
 use std::rc::Rc;
-use survey_core::delivery::{Entry, Outcome, RetryAfter};
+use survey_core::delivery::{Entry, NewEntry, Outcome, RetryAfter};
 use survey_core::endpoint::DEFAULT_TIMEOUT_MS;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,6 +23,18 @@ pub struct Request<'a> {
 
 impl<'a> From<&'a Entry> for Request<'a> {
     fn from(e: &'a Entry) -> Self {
+        Self {
+            url: &e.endpoint,
+            id: e.id.as_str(),
+            body: &e.body,
+            headers: &e.headers,
+            timeout_ms: e.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+        }
+    }
+}
+
+impl<'a> From<&'a NewEntry> for Request<'a> {
+    fn from(e: &'a NewEntry) -> Self {
         Self {
             url: &e.endpoint,
             id: e.id.as_str(),

@@ -162,13 +162,7 @@ pub async fn enqueue(
     endpoint: &Endpoint,
     payload: &ResponsePayload,
 ) -> Result<Stored, StorageUnavailable> {
-    let new = NewEntry {
-        id: payload.id.clone(),
-        endpoint: endpoint.url.clone(),
-        body: endpoint.body(payload),
-        headers: endpoint.headers.clone(),
-        timeout_ms: (endpoint.timeout_ms != DEFAULT_TIMEOUT_MS).then_some(endpoint.timeout_ms),
-    };
+    let new = endpoint.entry(payload);
     let stored = enqueue_entry(new.clone())?;
     if stored == Stored::Queued {
         if let Err(e) = journal::put(&new).await {
