@@ -48,7 +48,7 @@ fn from_template(id: &str) -> Loaded {
 }
 
 async fn fetch(url: &str) -> Loaded {
-    let response = match http::send("GET", url, &[], None).await {
+    let response = match http::get(url).await {
         Ok(r) => r,
         Err(e) => return Loaded::Failed(format!("data-definition: could not load {url:?}: {e}")),
     };

@@ -5,14 +5,9 @@
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// Sends a request and waits for the response headers. The error is the JavaScript
-/// error's `toString()`, e.g. `TypeError: Failed to fetch`, as gloo-net showed it.
-pub async fn send(
-    method: &str,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> Result<web_sys::Response, String> {
+/// `GET url` and waits for the response headers. The error is the JavaScript error's
+/// `toString()`, e.g. `TypeError: Failed to fetch`, as gloo-net showed it.
+pub async fn get(url: &str) -> Result<web_sys::Response, String> {
     // The URL exactly as gloo-net made it: resolved through a Request, then its query
     // string extended by gloo's (empty) query parameters.
     let resolved = web_sys::Request::new_with_str(url).map_err(js_error)?;
@@ -24,15 +19,7 @@ pub async fn send(
         format!("{search}&")
     });
     let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    let h = web_sys::Headers::new().map_err(js_error)?;
-    for (k, v) in headers {
-        h.set(k, v).map_err(js_error)?;
-    }
-    init.set_headers(&h);
-    if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
-    }
+    init.set_method("GET");
     let request = web_sys::Request::new_with_str_and_init(&String::from(parsed.to_string()), &init)
         .map_err(js_error)?;
     let window = web_sys::window().ok_or_else(|| "no window".to_string())?;
