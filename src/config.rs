@@ -18,6 +18,32 @@ pub const CONTEXT_PARAMS: &[(&str, &str)] = &[
     ("token", "token"),
 ];
 
+/// The mount point's `data-*` attributes the widget reads (named without `data-`).
+pub const ATTRIBUTES: &[&str] = &[
+    "survey",
+    "definition",
+    "endpoint",
+    "endpoint-headers",
+    "timeout-seconds",
+    "payload",
+    "payload-fields",
+    "allow-http",
+    "locale",
+    "mode",
+    "review-url",
+    "kiosk-pin",
+    "idle-seconds",
+];
+
+/// The page URL's parameters the widget reads: the visit, `lang`, `mode`, `survey`.
+/// The browser and a server prerendering the page both take exactly these.
+pub fn page_params() -> impl Iterator<Item = &'static str> {
+    CONTEXT_PARAMS
+        .iter()
+        .map(|(k, _)| *k)
+        .chain(["lang", "mode", "survey"])
+}
+
 /// Where the questionnaire comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SurveySource {

@@ -89,8 +89,14 @@ pub fn register(def: &survey_core::Definition) {
         let mut o = o.borrow_mut();
         for (locale, texts) in &def.widget_texts {
             for (key, text) in texts {
+                let slot = (locale.clone(), key.clone());
+                // The same text again (a server rendering the same survey per request)
+                // must not leak another copy.
+                if o.get(&slot).is_some_and(|t| *t == text.as_str()) {
+                    continue;
+                }
                 let text: &'static str = Box::leak(text.clone().into_boxed_str());
-                o.insert((locale.clone(), key.clone()), text);
+                o.insert(slot, text);
             }
         }
     });

@@ -13,8 +13,12 @@ pub mod hooks;
 pub mod i18n;
 pub mod kiosk;
 pub mod mount;
+#[cfg(all(feature = "ssr", not(target_arch = "wasm32")))]
+pub mod prerender;
 pub mod services;
 pub mod state;
+#[cfg(target_arch = "wasm32")]
+pub mod takeover;
 
 /// Shipped in every payload so the collector can tell which widget build answered.
 pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");

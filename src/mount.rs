@@ -40,7 +40,14 @@ pub fn mount_all() {
             config,
             prefix: format!("sw{i}").into(),
         };
-        yew::Renderer::<App>::with_root_and_props(element, props).render();
+        #[cfg(target_arch = "wasm32")]
+        let takeover = crate::takeover::Takeover::take(&element);
+        yew::Renderer::<App>::with_root_and_props(element.clone(), props).render();
+        // Yew renders in a microtask queued just now; this one runs right after it.
+        #[cfg(target_arch = "wasm32")]
+        if let Some(takeover) = takeover {
+            wasm_bindgen_futures::spawn_local(async move { takeover.apply(&element) });
+        }
     }
 }
 
@@ -61,11 +68,7 @@ pub fn page_query(window: &web_sys::Window) -> Vec<(String, String)> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for key in crate::config::CONTEXT_PARAMS
-        .iter()
-        .map(|(k, _)| *k)
-        .chain(["lang", "mode", "survey"])
-    {
+    for key in crate::config::page_params() {
         if let Some(v) = params.get(key) {
             out.push((key.to_string(), v));
         }
@@ -74,26 +77,12 @@ pub fn page_query(window: &web_sys::Window) -> Vec<(String, String)> {
 }
 
 fn data_attributes(element: &web_sys::Element) -> BTreeMap<String, String> {
-    [
-        "survey",
-        "definition",
-        "endpoint",
-        "endpoint-headers",
-        "timeout-seconds",
-        "payload",
-        "payload-fields",
-        "allow-http",
-        "locale",
-        "mode",
-        "review-url",
-        "kiosk-pin",
-        "idle-seconds",
-    ]
-    .into_iter()
-    .filter_map(|k| {
-        element
-            .get_attribute(&format!("data-{k}"))
-            .map(|v| (k.to_string(), v))
-    })
-    .collect()
+    crate::config::ATTRIBUTES
+        .iter()
+        .filter_map(|k| {
+            element
+                .get_attribute(&format!("data-{k}"))
+                .map(|v| (k.to_string(), v))
+        })
+        .collect()
 }

@@ -6,6 +6,7 @@
 
 use crate::csv;
 use crate::filter;
+use crate::prerender;
 use crate::qr;
 use crate::static_files::{self, Refusal};
 use crate::store::{self, Insert, Receipt, Store};
@@ -523,6 +524,11 @@ fn static_file(app: &App, request: &Request, path: &str) -> Reply {
         Err(Refusal::BadPath) => return Reply::error(400, "bad path"),
         Err(Refusal::NotFound) => return Reply::error(404, "not found"),
     };
+    if file.content_type.starts_with("text/html") {
+        if let Some(reply) = prerendered_page(app, request, path) {
+            return reply;
+        }
+    }
     let opened = File::open(&file.path).and_then(|f| f.metadata().map(|m| (f, m.len())));
     let (handle, len) = match opened {
         Ok(x) => x,
@@ -550,6 +556,26 @@ fn static_file(app: &App, request: &Request, path: &str) -> Reply {
             .header("Cross-Origin-Resource-Policy", "cross-origin");
     }
     reply
+}
+
+/// A survey page with its first page rendered in (see `prerender`); `None` serves the
+/// file as it is.
+fn prerendered_page(app: &App, request: &Request, path: &str) -> Option<Reply> {
+    let file = static_files::resolve(&app.dist, path, false).ok()?;
+    let html = std::fs::read_to_string(&file.path).ok()?;
+    let query = request.url().split_once('?').map_or("", |(_, q)| q);
+    let page = prerender::page(
+        &html,
+        query,
+        header(request, "Accept-Language").unwrap_or(""),
+    )?;
+    Some(
+        Reply::new(200, file.content_type, page.into_bytes())
+            .header("Vary", "Accept-Language")
+            .header("Cache-Control", "no-cache")
+            .header("Content-Security-Policy", PAGE_CSP)
+            .header("Referrer-Policy", "no-referrer"),
+    )
 }
 
 /// `GET /v1/qr.svg?data=<text>`: the QR code of the text, for the dealer page. Never

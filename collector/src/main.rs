@@ -11,6 +11,7 @@ mod config;
 mod csv;
 mod filter;
 mod http;
+mod prerender;
 mod qr;
 mod static_files;
 mod store;

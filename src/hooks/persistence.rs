@@ -6,7 +6,11 @@ use yew::prelude::*;
 /// blocked, some private modes), which must cost the customer nothing but the
 /// reload-survival of their answers.
 fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
+    #[cfg(target_arch = "wasm32")]
+    return web_sys::window()?.session_storage().ok().flatten();
+    // Rendered on a server (`prerender`), there is no tab and nothing saved.
+    #[cfg(not(target_arch = "wasm32"))]
+    None
 }
 
 /// The answers kept for this tab, if they belong to this very questionnaire version.

@@ -1,0 +1,162 @@
+//! The first page rendered on a server, so a customer on a slow phone can read and
+//! answer it while the wasm is still downloading.
+//!
+//! The same components render it as in the browser (Yew's server renderer), with the
+//! same configuration parsing, so the markup cannot drift from what the widget shows.
+//! Nothing here is hydrated: once the wasm starts, [`crate::mount`] renders the widget
+//! afresh, carries over what the customer already chose in the server's markup, and
+//! removes it. Only built-in questionnaires are prerendered; a dealer's definition is
+//! fetched and validated in the browser, as before.
+
+use crate::app::{App, AppProps};
+use crate::config::{self, SurveySource};
+use std::collections::BTreeMap;
+use survey_core::payload::Mode;
+
+/// Marks the server's markup inside a mount point, for the browser to take over.
+pub const PRERENDERED_ATTR: &str = "data-sw-prerendered";
+
+/// The HTML to put inside the one mount point of a page, or `None` when the browser
+/// must do it alone (a configuration error, which it reports, a fetched definition,
+/// or a kiosk).
+///
+/// It must never panic: the collector aborts on panic. Every built-in survey, language
+/// and mode is rendered by the tests below, so a browser-only call in a render path
+/// fails `cargo test` rather than a server.
+///
+/// `attrs` are the mount point's `data-*` attributes without the prefix, `query` the
+/// page URL's parameters, `languages` the browser's (from `Accept-Language`).
+pub fn first_page(
+    attrs: &BTreeMap<String, String>,
+    query: &[(String, String)],
+    languages: &[String],
+) -> Option<String> {
+    let (config, _warnings) = config::parse(attrs, query, languages);
+    let config = config.ok()?;
+    // A kiosk loads once a day on the lounge's Wi-Fi and waits on its welcome screen
+    // (which reads the clock): nothing to gain there.
+    let SurveySource::BuiltIn(id) = &config.source else {
+        return None;
+    };
+    if config.mode == Mode::Kiosk {
+        return None;
+    }
+    // A problem is the browser's to show and log (as `app::Loader` does); an error box
+    // from here would only show it early, without the console message.
+    let def = survey_core::templates::load(id)?.ok()?;
+    config.endpoint.check_against(&def).ok()?;
+    let props = AppProps {
+        config: Ok(config),
+        // The browser numbers its mount points from 0; the page has one.
+        prefix: "sw0".into(),
+        events: None,
+    };
+    let renderer = yew::LocalServerRenderer::<App>::with_props(props).hydratable(false);
+    let runtime = tokio::runtime::Builder::new_current_thread().build().ok()?;
+    let html = tokio::task::LocalSet::new().block_on(&runtime, renderer.render());
+    Some(format!("<div {PRERENDERED_ATTR}>{html}</div>"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use survey_core::templates;
+
+    fn attrs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn renders_the_first_page_of_every_built_in_survey_in_every_language() {
+        for id in templates::BUILT_IN {
+            let def = match templates::load(id) {
+                Some(Ok(def)) => def,
+                other => panic!("template {id}: {other:?}"),
+            };
+            let first = &def.pages[0].questions[0];
+            for (lang, mode) in ["zh-CN", "zh-TW", "en"]
+                .into_iter()
+                .flat_map(|l| [(l, "qr"), (l, "embed")])
+            {
+                let html = first_page(
+                    &attrs(&[
+                        ("survey", id),
+                        ("endpoint", "/v1/responses"),
+                        ("mode", mode),
+                    ]),
+                    &query(&[("lang", lang)]),
+                    &[],
+                )
+                .unwrap_or_else(|| panic!("{id} {lang} {mode}: not rendered"));
+                let locale = survey_core::Locale::new(lang);
+                let prompt = first.text.get(&locale, &def.default_locale);
+                assert!(html.starts_with("<div data-sw-prerendered>"), "{html}");
+                assert!(html.contains(&format!("lang=\"{lang}\"")), "{id} {lang}");
+                assert!(
+                    html.contains(&format!("id=\"sw0-q-{}\"", first.id)),
+                    "{id} {lang}: no fieldset for {}: {html}",
+                    first.id
+                );
+                assert!(html.contains(prompt), "{id} {lang}: no {prompt:?}");
+                assert!(html.contains("type=\"radio\""), "{id} {lang}");
+            }
+        }
+    }
+
+    #[test]
+    fn leaves_errors_and_fetched_definitions_to_the_browser() {
+        let no_survey = attrs(&[("endpoint", "/v1/responses")]);
+        assert_eq!(first_page(&no_survey, &[], &[]), None);
+        let fetched = attrs(&[("definition", "/mine.json"), ("endpoint", "/v1/r")]);
+        assert_eq!(first_page(&fetched, &[], &[]), None);
+        let unmapped = attrs(&[
+            ("survey", "post-call"),
+            ("endpoint", "/v1/r"),
+            ("payload", "flat"),
+            ("payload-fields", r#"{"Id":"id","X":"answers.nope"}"#),
+        ]);
+        assert_eq!(first_page(&unmapped, &[], &[]), None);
+        let kiosk = attrs(&[
+            ("survey", "post-service"),
+            ("endpoint", "/v1/r"),
+            ("mode", "kiosk"),
+        ]);
+        assert_eq!(first_page(&kiosk, &[], &[]), None);
+    }
+
+    #[test]
+    fn picks_the_language_from_accept_language_without_a_lang_parameter() {
+        let html = first_page(
+            &attrs(&[("survey", "post-service"), ("endpoint", "/v1/responses")]),
+            &[],
+            &["en-GB".to_string()],
+        )
+        .expect("rendered");
+        assert!(html.contains("lang=\"en\""), "{html}");
+    }
+
+    #[test]
+    fn escapes_what_the_visit_link_carries() {
+        let html = first_page(
+            &attrs(&[("survey", "post-service"), ("endpoint", "/v1/responses")]),
+            &query(&[
+                ("lang", "en\"><script>alert(1)</script>"),
+                ("dealer", "<b>"),
+            ]),
+            &[],
+        )
+        .expect("rendered");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+    }
+}

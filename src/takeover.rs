@@ -1,0 +1,122 @@
+//! Taking over a prerendered first page (see `prerender`, served by the collector).
+//!
+//! The customer may already have chosen answers, typed, focused a field or pressed
+//! Next in the server's markup while the wasm downloaded. Before the widget renders,
+//! that is read and the markup removed; once it has rendered (in the same task, so
+//! nothing is painted in between) the same controls, found by their ids, are chosen,
+//! filled and focused again through the widget's own event handlers, and a pressed
+//! Next is pressed again. Nothing the customer did is lost or done twice.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement, HtmlTextAreaElement};
+
+/// Marks the prerendered markup (as `prerender::PRERENDERED_ATTR`).
+const PRERENDERED: &str = "[data-sw-prerendered]";
+/// Set on the prerendered markup by `static/boot.js` when Next was pressed there.
+const NEXT_PRESSED: &str = "data-sw-next";
+
+/// What the customer did in the prerendered markup.
+#[derive(Debug, Default)]
+pub struct Takeover {
+    /// Ids of checked radio buttons and checkboxes, in page order.
+    chosen: Vec<String>,
+    /// Ids and values of text fields that hold something.
+    typed: Vec<(String, String)>,
+    /// The id of the control that had keyboard focus.
+    focused: Option<String>,
+    next_pressed: bool,
+}
+
+impl Takeover {
+    /// Reads and removes the prerendered markup inside `host`; `None` when there is none.
+    pub fn take(host: &Element) -> Option<Takeover> {
+        let pre = host.query_selector(PRERENDERED).ok().flatten()?;
+        let mut out = Takeover {
+            next_pressed: pre.has_attribute(NEXT_PRESSED),
+            ..Takeover::default()
+        };
+        if let Ok(fields) = pre.query_selector_all("input, textarea") {
+            for i in 0..fields.length() {
+                let Some(node) = fields.item(i) else { continue };
+                if let Some(input) = node.dyn_ref::<HtmlInputElement>() {
+                    match input.type_().as_str() {
+                        "radio" | "checkbox" if input.checked() => out.chosen.push(input.id()),
+                        "radio" | "checkbox" => {}
+                        _ if !input.value().is_empty() => {
+                            out.typed.push((input.id(), input.value()))
+                        }
+                        _ => {}
+                    }
+                } else if let Some(area) = node.dyn_ref::<HtmlTextAreaElement>() {
+                    if !area.value().is_empty() {
+                        out.typed.push((area.id(), area.value()));
+                    }
+                }
+            }
+        }
+        out.focused = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .filter(|e| pre.contains(Some(e)) && !e.id().is_empty())
+            .map(|e| e.id());
+        pre.remove();
+        Some(out)
+    }
+
+    /// Does again, in the widget just rendered inside `host`, what was done before.
+    pub fn apply(self, host: &Element) {
+        let find = |id: &str| -> Option<Element> {
+            if id.is_empty() {
+                return None;
+            }
+            host.query_selector(&format!("[id=\"{}\"]", css_string(id)))
+                .ok()
+                .flatten()
+        };
+        for id in &self.chosen {
+            if let Some(input) = find(id).and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
+                if !input.checked() {
+                    input.click();
+                }
+            }
+        }
+        for (id, value) in &self.typed {
+            let Some(el) = find(id) else { continue };
+            if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+                input.set_value(value);
+            } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
+                area.set_value(value);
+            } else {
+                continue;
+            }
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            if let Ok(event) = web_sys::Event::new_with_event_init_dict("input", &init) {
+                let _ = el.dispatch_event(&event);
+            }
+        }
+        if let Some(el) = self
+            .focused
+            .as_deref()
+            .and_then(find)
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+        if self.next_pressed {
+            if let Some(form) = host
+                .query_selector("form")
+                .ok()
+                .flatten()
+                .and_then(|f| f.dyn_into::<HtmlFormElement>().ok())
+            {
+                let _ = form.request_submit();
+            }
+        }
+    }
+}
+
+/// `s` escaped for a double-quoted CSS string (ids come from the definition).
+fn css_string(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
