@@ -5,7 +5,7 @@
 // A response the endpoint refuses (400) is kept aside and reported, not retried.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey, until } from './support.mjs';
+import { PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey, until, widgetRunning } from './support.mjs';
 
 const KEY = 'survey-widget:outbox';
 const URL_PATH = '/call.html?lang=en';
@@ -36,10 +36,10 @@ function widgetErrors(page) {
   return page.consoleErrors.filter((e) => !/Failed to load resource|net::ERR_/.test(e));
 }
 
-/** Opens the host page and waits for the widget (its wasm loads after `load`). */
+/** Opens the host page and waits for the widget itself (not its prerendered first page). */
 async function open(page) {
   await page.goto(`${collector.url}${URL_PATH}`);
-  await page.locator('.sw-page-title').first().waitFor();
+  await widgetRunning(page);
 }
 
 /** Answers the short survey; resolves once the thank-you shows. */

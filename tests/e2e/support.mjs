@@ -163,6 +163,15 @@ export async function answerPageWithFirstOptions(page, texts = {}, { pick = 'fir
   return true;
 }
 
+/**
+ * Waits until the widget itself runs: a page the collector served with its first page
+ * prerendered shows it before the wasm has started; the widget then takes it over.
+ */
+export async function widgetRunning(scope) {
+  await scope.locator('.sw-page-title, .sw-error-box, .sw-kiosk-start').first().waitFor();
+  await scope.locator('[data-sw-prerendered]').waitFor({ state: 'detached' });
+}
+
 /** Polls `fn` every 25 ms until it returns a truthy value; returns it. */
 export async function until(fn, what, timeout = 30000) {
   const deadline = Date.now() + timeout;

@@ -1,0 +1,108 @@
+// The collector serves a survey page with its first page already rendered in it, so a
+// customer on a slow phone can answer while the wasm downloads. These tests hold the
+// wasm back, answer in the server's markup, then let the widget start: what was
+// chosen, where focus was, and a Next pressed early all carry over, and the response
+// stored in SQLite has the answers given before the widget ran.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { PHONE, startCollector, launchBrowser, newPage, completeSurvey, until } from './support.mjs';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+let collector;
+let browser;
+before(async () => {
+  collector = await startCollector();
+  browser = await launchBrowser();
+});
+after(async () => { await browser?.close(); await collector?.stop(); });
+
+/** Opens the demo page with the wasm held back; `release()` lets it through. */
+async function openHeld(path, options = {}) {
+  const page = await newPage(browser, PHONE, options);
+  let release;
+  const released = new Promise((r) => { release = r; });
+  await page.route('**/survey_widget_bg.wasm', async (route) => { await released; await route.continue(); });
+  await page.goto(`${collector.url}${path}`);
+  await page.locator('[data-sw-prerendered] fieldset.sw-q').first().waitFor();
+  return { page, release };
+}
+
+/** Ids of the checked controls of the live widget (not the prerendered markup). */
+const checkedIds = (page) => page.locator('[data-survey-widget] input:checked')
+  .evaluateAll((els) => els.filter((e) => !e.closest('[data-sw-prerendered]')).map((e) => e.id));
+
+test('the first page is in the HTML, in the language asked for, escaped', async () => {
+  const en = await (await fetch(`${collector.url}/?lang=en&dealer=%3Cb%3EX`)).text();
+  assert.match(en, /<div data-survey-widget[^>]*><div data-sw-prerendered><div lang="en" class="sw">/);
+  assert.match(en, /<fieldset id="sw0-q-[a-z_]+" class="sw-q"><legend class="sw-legend">[^<]+/);
+  assert.doesNotMatch(en, /<b>X/);
+  const tw = await fetch(`${collector.url}/`, { headers: { 'Accept-Language': 'zh-TW,en;q=0.5' } });
+  assert.equal(tw.headers.get('vary'), 'Accept-Language');
+  assert.match(await tw.text(), /<div lang="zh-TW" class="sw">/);
+  // A kiosk is left to the browser (it loads once a day and starts on a welcome screen).
+  const plain = await (await fetch(`${collector.url}/?mode=kiosk`)).text();
+  assert.doesNotMatch(plain, /data-sw-prerendered/);
+});
+
+test('answers, focus and Next given before the widget runs carry over into the response', async () => {
+  const { page, release } = await openHeld('/?lang=en&dealer=D-PRE&ro=RO-PRE');
+  const pre = page.locator('[data-sw-prerendered]');
+  // Every question of the first page, answered in the server's markup (last option).
+  const ids = await pre.locator('fieldset.sw-q').evaluateAll((fs) => fs.map((f) => f.id));
+  const chosen = [];
+  for (const id of ids) {
+    const option = pre.locator(`[id="${id}"] .sw-choices label.sw-choice`).last();
+    await option.click();
+    chosen.push(await option.locator('input').getAttribute('id'));
+  }
+  assert.equal(await pre.count(), 1, 'the widget has not started yet');
+  const before = await page.locator('.sw-progress-label').innerText();
+  await page.locator('.sw-btn-primary').click();
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('.sw-progress-label').innerText(), before, 'Next waits for the widget');
+  release();
+  await until(async () => (await pre.count()) === 0, 'the widget to take over');
+  await until(async () => (await page.locator('.sw-progress-label').innerText()) !== before, 'the early Next to take effect');
+  // Back: the first page, rendered from the widget's own state.
+  await page.locator('.sw-btn-secondary').click();
+  await until(async () => (await page.locator('.sw-progress-label').innerText()) === before, 'back on page 1');
+  assert.deepEqual(await checkedIds(page), chosen);
+  await completeSurvey(page);
+  await page.locator('.sw-done').waitFor();
+  const row = await until(() => collector.rows().find((r) => JSON.parse(r.payload).context?.repair_order === 'RO-PRE'), 'the stored row');
+  const answers = JSON.parse(row.payload).answers;
+  for (const id of ids) assert.ok(id.replace(/^sw0-q-/, '') in answers, `${id} answered: ${JSON.stringify(answers)}`);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
+});
+
+test('keyboard focus stays on the control the customer was on', async () => {
+  const { page, release } = await openHeld('/?lang=en');
+  const first = page.locator('[data-sw-prerendered] fieldset.sw-q input').first();
+  await first.focus();
+  await page.keyboard.press('Space');
+  const id = await first.getAttribute('id');
+  release();
+  await until(async () => (await page.locator('[data-sw-prerendered]').count()) === 0, 'the widget to take over');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), id);
+  assert.deepEqual(await checkedIds(page), [id]);
+  // The widget is live: a Next now validates the rest of the page.
+  await page.keyboard.press('Enter');
+  await page.locator('.sw-field-error:not(:empty)').first().waitFor();
+  await page.context().close();
+});
+
+test('axe: the prerendered page before the widget starts', async () => {
+  const { page, release } = await openHeld('/?lang=en', { bypassCSP: true });
+  await page.evaluate(AXE);
+  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+  const violations = result.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(violations, []);
+  assert.equal(await page.locator('[data-sw-prerendered]').count(), 1, 'audited before the widget started');
+  release();
+  await page.context().close();
+});
