@@ -1,7 +1,9 @@
 // A tiny static server for the benchmark: every file gzip-compressed (zlib level 9,
 // computed once at start), loopback only. Serves
-//   /            our demo (dist/), with POST /v1/* proxied to a real collector;
-//   /surveyjs/   the same questionnaire rendered by SurveyJS (bench/surveyjs/ + npm files).
+//   /surveyjs/   the questionnaire rendered by SurveyJS (bench/surveyjs/ + npm files);
+//   /            our dist/ the same way, with POST /v1/* proxied to a real collector
+//                (run.mjs measures ours from the collector itself, which prerenders
+//                the first page, and reads our file sizes from here).
 import { createServer, request as httpRequest } from 'node:http';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, dirname, extname, relative } from 'node:path';
