@@ -43,6 +43,10 @@ test('the first page is in the HTML, in the language asked for, escaped', async 
   const tw = await fetch(`${collector.url}/`, { headers: { 'Accept-Language': 'zh-TW,en;q=0.5' } });
   assert.equal(tw.headers.get('vary'), 'Accept-Language');
   assert.match(await tw.text(), /<div lang="zh-TW" class="sw">/);
+  // The wasm goes out as the gzip copy the build wrote beside it.
+  const wasm = await fetch(`${collector.url}/pkg/survey_widget_bg.wasm`, { headers: { 'Accept-Encoding': 'gzip' } });
+  assert.equal(wasm.headers.get('content-encoding'), 'gzip');
+  assert.ok(Number(wasm.headers.get('content-length')) < 0.5 * (await wasm.arrayBuffer()).byteLength);
   // A kiosk is left to the browser (it loads once a day and starts on a welcome screen).
   const plain = await (await fetch(`${collector.url}/?mode=kiosk`)).text();
   assert.doesNotMatch(plain, /data-sw-prerendered/);
