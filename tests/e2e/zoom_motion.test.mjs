@@ -21,7 +21,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, PHONE, startCollector, launchBrowser, newPage, answerPageWithFirstOptions, completeSurvey } from './support.mjs';
+import { ROOT, PHONE, startCollector, launchBrowser, newPage, answerPageWithFirstOptions, completeSurvey, widgetRunning } from './support.mjs';
 
 const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -74,7 +74,7 @@ async function openWithBigText(viewport, url) {
   page.on('console', (m) => { if (m.type() === 'error') page.consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => page.consoleErrors.push(String(e)));
   await page.goto(url, { waitUntil: 'domcontentloaded' });
-  await page.locator('.sw-page-title').waitFor();
+  await widgetRunning(page);
   return page;
 }
 
@@ -82,8 +82,8 @@ async function openWithBigText(viewport, url) {
  * Measures the widget as laid out now. Returns problems (readable strings) and the
  * numbers behind them: document and viewport width, the smallest target, font sizes.
  */
-function measureLayout(page) {
-  return page.evaluate((TARGET) => {
+function measureLayout(page, { wholeWords = false } = {}) {
+  return page.evaluate(([TARGET, wholeWords]) => {
     const vw = document.documentElement.clientWidth;
     const problems = [];
     const name = (el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')}`
@@ -127,12 +127,32 @@ function measureLayout(page) {
         if (x > 1 && y > 1) problems.push(`${name(blocks[i])} overlaps ${name(blocks[j])} by ${x.toFixed(0)}x${y.toFixed(0)}`);
       }
     }
+    // English words are never broken inside: a label on more lines than it has words
+    // was cut mid-word (overflow-wrap's last resort, as "Not applicable" was at 360px).
+    if (wholeWords) {
+      for (const el of all('.sw-title, .sw-lang-btn, .sw-page-title, .sw-legend, .sw-item-legend, .sw-choice-face, .sw-ends > *, .sw-btn, .sw-check')) {
+        // Only the text one sees (not a visually hidden screen-reader text inside).
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        const bottoms = new Set();
+        let text = '';
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          if (n.parentElement.closest('.sw-visually-hidden') || !n.textContent.trim()) continue;
+          text += ` ${n.textContent}`;
+          const range = document.createRange();
+          range.selectNodeContents(n);
+          for (const r of range.getClientRects()) if (r.width > 0) bottoms.add(Math.round(r.bottom));
+        }
+        const lines = bottoms.size;
+        const words = text.trim().split(/\s+/).length;
+        if (lines > words) problems.push(`${name(el)} broken inside a word: ${lines} lines for ${words} word(s)`);
+      }
+    }
     const px = (sel) => { const el = document.querySelector(sel); return el ? parseFloat(getComputedStyle(el).fontSize) : null; };
     return {
       problems, vw, scrollWidth, maxRight: Math.round(maxRight), minTarget,
       fonts: { root: px(':root'), widget: px('.sw'), legend: px('.sw-legend'), option: px('.sw-choice-face'), button: px('.sw-btn') },
     };
-  }, TARGET);
+  }, [TARGET, wholeWords]);
 }
 
 /**
@@ -146,7 +166,7 @@ async function walkSurvey(page, { lang, size, scale }) {
   const problems = [];
   const seen = { pages: 0, fonts: null, maxScrollWidth: 0, maxRight: 0, minTargetW: Infinity, minTargetH: Infinity };
   const check = async (where) => {
-    const m = await measureLayout(page);
+    const m = await measureLayout(page, { wholeWords: scale === 1 && lang === 'en' });
     problems.push(...m.problems.map((p) => `${where}: ${p}`));
     // The text really is at the size asked for, on every page: the setting held, and the widget follows it.
     if (m.fonts.root !== font || m.fonts.widget < font) problems.push(`${where}: text not at ${scale * 100}%: ${JSON.stringify(m.fonts)}`);
@@ -187,8 +207,10 @@ async function walkSurvey(page, { lang, size, scale }) {
 
 const runs = [
   ...[['360x740', PHONE], ['320x640', SMALL_PHONE]].flatMap(([size, viewport]) => ['en', 'zh-CN'].map((lang) => ({ size, viewport, lang, scale: 2 }))),
-  // The baseline: the smallest phone at the normal size (the NPS grid overflowed even here).
+  // The baseline at the normal size: the smallest phone (the NPS grid overflowed even
+  // here), and 360 px, where three buttons in a row cut "applicable" in two.
   { size: '320x640', viewport: SMALL_PHONE, lang: 'en', scale: 1 },
+  { size: '360x740', viewport: PHONE, lang: 'en', scale: 1 },
 ];
 for (const { size, viewport, lang, scale } of runs) {
   test(`${scale * 100}% text: every page of post-service in ${lang} at ${size} fits, does not overlap, and completes`, async (t) => {
@@ -200,7 +222,7 @@ for (const { size, viewport, lang, scale } of runs) {
     } else {
       page = await newPage(browser, viewport, { locale: 'en-US' });
       await page.goto(url);
-      await page.locator('.sw-page-title').waitFor();
+      await widgetRunning(page);
     }
     const { problems, seen } = await walkSurvey(page, { lang, size, scale });
     t.diagnostic(`fonts (px): ${JSON.stringify(seen.fonts)}`);
@@ -277,7 +299,7 @@ async function openWithMotion(reducedMotion) {
   await cdp.send('DOM.enable');
   await cdp.send('CSS.enable');
   await page.goto(`${collector.url}/?survey=post-service&lang=en`);
-  await page.locator('.sw-page-title').waitFor();
+  await widgetRunning(page);
   return { page, cdp };
 }
 
