@@ -26,6 +26,7 @@ import { ROOT, PHONE, startCollector, launchBrowser, newPage, answerPageWithFirs
 const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 const SMALL_PHONE = { width: 320, height: 640 };
+const KIOSK = { width: 1280, height: 800 };
 const TARGET = 44;
 
 let collector;
@@ -239,6 +240,25 @@ for (const { size, viewport, lang, scale } of runs) {
     await (scale === 2 ? page.close() : page.context().close());
   });
 }
+
+test('200% text: the kiosk at 1280x800, welcome screen and every page, fits and completes', async (t) => {
+  const rowsBefore = collector.rows().length;
+  const page = await openWithBigText(KIOSK, `${collector.url}/static/kiosk.html?lang=en`);
+  const welcome = await measureLayout(page);
+  const font = await page.locator('.sw-kiosk .sw').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  t.diagnostic(`kiosk text ${font}px (20px at 100%)`);
+  assert.equal(font, 40, 'the kiosk text follows the text size setting');
+  await page.screenshot({ path: join(ARTIFACTS, 'text200-en-kiosk-welcome.png') });
+  await page.locator('.sw-kiosk-start').click();
+  await page.locator('.sw-page-title').waitFor();
+  const { problems, seen } = await walkSurvey(page, { lang: 'en', size: 'kiosk', scale: 2 });
+  t.diagnostic(`${seen.pages} pages; widest document ${seen.maxScrollWidth}px; smallest target ${seen.minTargetW.toFixed(1)}x${seen.minTargetH.toFixed(1)}px`);
+  assert.deepEqual([...welcome.problems.map((p) => `welcome: ${p}`), ...problems], []);
+  assert.ok(seen.pages >= 8, `went through the pages (${seen.pages})`);
+  assert.equal(collector.rows().length, rowsBefore + 1, 'the response reached the collector');
+  assert.deepEqual(page.consoleErrors, []);
+  await page.close();
+});
 
 /**
  * Every transition or animation a widget element (or its ::before / ::after, or the
