@@ -71,10 +71,13 @@
     const host = document.createElement('div');
     document.body.append(host);
     const shadow = host.attachShadow({ mode: 'open' });
-    const [link] = stylesheet();
+    const [link, styled] = stylesheet();
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'sw-launcher';
+    // Shown once styled: unstyled, it flashes up as a small grey button in the page's flow.
+    button.hidden = true;
+    styled.then(() => { button.hidden = false; });
     button.textContent = label || '评价本次服务 · Rate our service';
     const dialog = document.createElement('dialog');
     dialog.className = 'sw-dialog';

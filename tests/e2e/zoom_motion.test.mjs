@@ -21,7 +21,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, PHONE, startCollector, launchBrowser, newPage, answerPageWithFirstOptions, completeSurvey, widgetRunning } from './support.mjs';
+import { ROOT, PHONE, startCollector, launchBrowser, newPage, answerPageWithFirstOptions, completeSurvey, widgetRunning, makeSite } from './support.mjs';
 
 const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -33,8 +33,15 @@ let collector;
 let browser;
 let profile;
 let bigText;
+let site;
 before(async () => {
-  collector = await startCollector();
+  site = makeSite({
+    'static/t-button.html': `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Dealer</title></head>
+<body><main><h1>Dealer site</h1></main><script src="survey-widget.js" data-survey="post-call"
+  data-endpoint="/v1/responses" data-locale="en" data-display="button" async></script></body></html>`,
+  });
+  collector = await startCollector({ dist: site.dir });
   browser = await launchBrowser();
   bigText = await launchWithTextSize(2);
 });
@@ -43,6 +50,7 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
   await browser?.close();
   await collector?.stop();
+  site?.cleanup();
 });
 
 /**
@@ -258,6 +266,37 @@ test('200% text: the kiosk at 1280x800, welcome screen and every page, fits and 
   assert.equal(collector.rows().length, rowsBefore + 1, 'the response reached the collector');
   assert.deepEqual(page.consoleErrors, []);
   await page.close();
+});
+
+test('200% text: the floating button and its dialog at 360 and 320 wide', async (t) => {
+  for (const viewport of [PHONE, SMALL_PHONE]) {
+    const page = await bigText.newPage();
+    await page.setViewportSize(viewport);
+    await page.goto(`${collector.url}/static/t-button.html`, { waitUntil: 'domcontentloaded' });
+    const button = page.locator('.sw-launcher');
+    await button.waitFor();
+    const rect = (el) => {
+      const r = el.getBoundingClientRect();
+      return { font: parseFloat(getComputedStyle(el).fontSize), left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+        w: r.width, h: r.height, vw: document.documentElement.clientWidth, vh: innerHeight, scroll: el.scrollWidth, client: el.clientWidth };
+    };
+    const b = await button.evaluate(rect);
+    t.diagnostic(`${viewport.width}px: button ${b.w.toFixed(0)}x${b.h.toFixed(0)} at ${b.font}px`);
+    assert.equal(b.font, 32, 'the button text follows the text size');
+    assert.ok(b.left >= 0 && b.right <= b.vw && b.top >= 0 && b.bottom <= b.vh, `button inside the viewport: ${JSON.stringify(b)}`);
+    assert.ok(b.w >= TARGET && b.h >= TARGET, JSON.stringify(b));
+    await button.click();
+    await page.locator('dialog.sw-dialog .sw-page-title').waitFor();
+    const d = await page.locator('dialog.sw-dialog').evaluate(rect);
+    const close = await page.locator('.sw-dialog-close').evaluate(rect);
+    const sw = await page.locator('dialog.sw-dialog .sw').evaluate(rect);
+    await page.screenshot({ path: join(ARTIFACTS, `text200-en-${viewport.width}-dialog.png`) });
+    assert.ok(d.left >= 0 && d.right <= d.vw, `dialog inside the viewport: ${JSON.stringify(d)}`);
+    assert.ok(sw.scroll <= sw.client + 1, `nothing in the dialog wider than it: ${JSON.stringify(sw)}`);
+    assert.equal(close.font, 32, 'Close follows the text size');
+    assert.equal(sw.font, 32, 'the survey in the dialog follows the text size');
+    await page.close();
+  }
 });
 
 /**
