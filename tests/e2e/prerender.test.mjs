@@ -100,13 +100,16 @@ test('keyboard focus stays on the control the customer was on', async () => {
   await page.context().close();
 });
 
-test('axe: the prerendered page before the widget starts', async () => {
-  const { page, release } = await openHeld('/?lang=en', { bypassCSP: true });
-  await page.evaluate(AXE);
-  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
-  const violations = result.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(violations, []);
-  assert.equal(await page.locator('[data-sw-prerendered]').count(), 1, 'audited before the widget started');
-  release();
-  await page.context().close();
-});
+for (const lang of ['zh-CN', 'zh-TW', 'en']) {
+  test(`axe: the prerendered page in ${lang} before the widget starts`, async () => {
+    const { page, release } = await openHeld(`/?lang=${lang}`, { bypassCSP: true });
+    await page.evaluate(AXE);
+    const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+    const violations = result.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    assert.deepEqual(violations, []);
+    assert.equal(await page.locator('[data-sw-prerendered]').count(), 1, 'audited before the widget started');
+    assert.equal(await page.locator('[data-sw-prerendered] .sw').getAttribute('lang'), lang);
+    release();
+    await page.context().close();
+  });
+}
