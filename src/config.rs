@@ -236,17 +236,19 @@ fn is_context_value(v: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn attrs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    /// `data-*` attributes as `mount` reads them (also used by `prerender`'s tests).
+    pub(crate) fn attrs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     }
 
-    fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    /// URL parameters as `mount::page_query` reads them.
+    pub(crate) fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

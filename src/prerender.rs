@@ -60,21 +60,8 @@ pub fn first_page(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::tests::{attrs, query};
     use survey_core::templates;
-
-    fn attrs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     #[test]
     fn renders_the_first_page_of_every_built_in_survey_in_every_language() {
