@@ -111,6 +111,13 @@ impl Reply {
         self
     }
 
+    /// What every HTML page gets: revalidated, a strict CSP, no referrer sent on.
+    fn page_headers(self) -> Self {
+        self.header("Cache-Control", "no-cache")
+            .header("Content-Security-Policy", PAGE_CSP)
+            .header("Referrer-Policy", "no-referrer")
+    }
+
     fn into_response(self) -> Response<Box<dyn Read + Send>> {
         let headers: Vec<Header> = self
             .headers
@@ -525,7 +532,7 @@ fn static_file(app: &App, request: &Request, path: &str) -> Reply {
         Err(Refusal::NotFound) => return Reply::error(404, "not found"),
     };
     if file.content_type.starts_with("text/html") {
-        if let Some(reply) = prerendered_page(app, request, path) {
+        if let Some(reply) = prerendered_page(request, &file) {
             return reply;
         }
     }
@@ -546,10 +553,7 @@ fn static_file(app: &App, request: &Request, path: &str) -> Reply {
         reply = reply.header("Content-Encoding", "gzip");
     }
     if file.content_type.starts_with("text/html") {
-        reply = reply
-            .header("Cache-Control", "no-cache")
-            .header("Content-Security-Policy", PAGE_CSP)
-            .header("Referrer-Policy", "no-referrer");
+        reply = reply.page_headers();
     } else if static_files::is_public_asset(path) {
         reply = reply
             .header("Access-Control-Allow-Origin", "*")
@@ -560,9 +564,8 @@ fn static_file(app: &App, request: &Request, path: &str) -> Reply {
 
 /// A survey page with its first page rendered in (see `prerender`); `None` serves the
 /// file as it is.
-fn prerendered_page(app: &App, request: &Request, path: &str) -> Option<Reply> {
-    let file = static_files::resolve(&app.dist, path, false).ok()?;
-    let html = std::fs::read_to_string(&file.path).ok()?;
+fn prerendered_page(request: &Request, file: &static_files::StaticFile) -> Option<Reply> {
+    let html = std::fs::read_to_string(&file.source).ok()?;
     let query = request.url().split_once('?').map_or("", |(_, q)| q);
     let page = prerender::page(
         &html,
@@ -572,9 +575,7 @@ fn prerendered_page(app: &App, request: &Request, path: &str) -> Option<Reply> {
     Some(
         Reply::new(200, file.content_type, page.into_bytes())
             .header("Vary", "Accept-Language")
-            .header("Cache-Control", "no-cache")
-            .header("Content-Security-Policy", PAGE_CSP)
-            .header("Referrer-Policy", "no-referrer"),
+            .page_headers(),
     )
 }
 

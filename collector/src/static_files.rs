@@ -21,6 +21,8 @@ pub enum Refusal {
 pub struct StaticFile {
     /// The file to send (the `.gz` sibling when `gzip` is set).
     pub path: PathBuf,
+    /// The file the URL names, uncompressed (`path` itself unless `gzip`).
+    pub source: PathBuf,
     /// Content-Type of the original file.
     pub content_type: &'static str,
     /// Send with `Content-Encoding: gzip`.
@@ -60,6 +62,7 @@ pub fn resolve(dist: &Path, url_path: &str, accepts_gzip: bool) -> Result<Static
             if real.starts_with(&root) && real.is_file() {
                 return Ok(StaticFile {
                     path: real,
+                    source: path,
                     content_type,
                     gzip: true,
                 });
@@ -67,6 +70,7 @@ pub fn resolve(dist: &Path, url_path: &str, accepts_gzip: bool) -> Result<Static
         }
     }
     Ok(StaticFile {
+        source: path.clone(),
         path,
         content_type,
         gzip: false,
@@ -233,7 +237,9 @@ mod tests {
             js.as_ref().map(|f| (f.content_type, f.gzip)),
             Ok(("text/javascript; charset=utf-8", true))
         );
-        assert!(js.is_ok_and(|f| f.path.ends_with("app.js.gz")));
+        assert!(
+            js.is_ok_and(|f| f.path.ends_with("app.js.gz") && f.source.ends_with("assets/app.js"))
+        );
         assert_eq!(
             resolve(&root, "/assets/app.js", false).map(|f| f.gzip),
             Ok(false)
