@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { PHONE, startCollector, launchBrowser, newPage, makeSite, completeSurvey, until } from './support.mjs';
+import { PHONE, startCollector, launchBrowser, newPage, makeSite, scriptTagPage, completeSurvey, until } from './support.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -17,11 +17,10 @@ let collector;
 let browser;
 before(async () => {
   site = makeSite({
-    'static/t-button.html': `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Dealer</title>
-<link rel="icon" href="favicon.svg"></head><body><main><h1>Dealer site</h1><p>Opening hours 8:00–18:00.</p></main>
-<script src="survey-widget.js" data-survey="post-call" data-endpoint="/v1/responses" data-locale="en"
-  data-display="button" data-label="${LABEL}" async></script></body></html>`,
+    'static/t-button.html': scriptTagPage(
+      { survey: 'post-call', endpoint: '/v1/responses', locale: 'en', display: 'button', label: LABEL },
+      '<main><h1>Dealer site</h1><p>Opening hours 8:00–18:00.</p></main>',
+    ),
   });
   collector = await startCollector({ dist: site.dir });
   browser = await launchBrowser();

@@ -110,6 +110,18 @@ export function hostPage(attrs) {
 }
 
 /**
+ * A dealer's page (to be served from `static/`) that embeds the widget with one script
+ * tag carrying the given data-* attributes, after `body`.
+ */
+export function scriptTagPage(attrs, body = '<main><h1>Dealer site</h1></main>') {
+  const data = Object.entries(attrs).map(([k, v]) => ` data-${k}="${v}"`).join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Dealer</title>
+<link rel="icon" href="favicon.svg"></head><body>${body}
+<script src="survey-widget.js"${data} async></script></body></html>`;
+}
+
+/**
  * Answers whatever the current page shows with the first (or, with `pick: 'last'`,
  * the last) option of every group, repeating while new follow-up questions appear,
  * then presses the primary button. Returns false when the thank-you screen is showing.

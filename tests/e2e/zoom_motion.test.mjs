@@ -21,7 +21,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, PHONE, startCollector, launchBrowser, newPage, answerPageWithFirstOptions, completeSurvey, widgetRunning, makeSite } from './support.mjs';
+import { ROOT, PHONE, startCollector, launchBrowser, newPage, answerPageWithFirstOptions, completeSurvey, widgetRunning, makeSite, scriptTagPage } from './support.mjs';
 
 const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -36,10 +36,7 @@ let bigText;
 let site;
 before(async () => {
   site = makeSite({
-    'static/t-button.html': `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Dealer</title></head>
-<body><main><h1>Dealer site</h1></main><script src="survey-widget.js" data-survey="post-call"
-  data-endpoint="/v1/responses" data-locale="en" data-display="button" async></script></body></html>`,
+    'static/t-button.html': scriptTagPage({ survey: 'post-call', endpoint: '/v1/responses', locale: 'en', display: 'button' }),
   });
   collector = await startCollector({ dist: site.dir });
   browser = await launchBrowser();
