@@ -28,7 +28,8 @@ pub fn parse(query: &str) -> Result<Query, String> {
     let mut values: [Option<String>; 4] = Default::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
-        let name = decode(raw_name).ok_or("a parameter name is not valid percent-encoded UTF-8")?;
+        let name = static_files::query_text(raw_name)
+            .ok_or("a parameter name is not valid percent-encoded UTF-8")?;
         let Some(slot) = PARAMETERS.iter().position(|p| *p == name) else {
             return Err(format!(
                 "unknown parameter {name:?}; expected survey, dealer, from or to"
@@ -37,7 +38,7 @@ pub fn parse(query: &str) -> Result<Query, String> {
         if values[slot].is_some() {
             return Err(format!("the {name} parameter is given more than once"));
         }
-        let value = decode(raw_value)
+        let value = static_files::query_text(raw_value)
             .ok_or_else(|| format!("the {name} parameter is not valid percent-encoded UTF-8"))?;
         if value.is_empty() {
             return Err(format!("the {name} parameter is empty"));
@@ -76,11 +77,6 @@ pub fn parse(query: &str) -> Result<Query, String> {
         },
         echo,
     })
-}
-
-/// Percent-decoding with `+` as a space, as forms send queries.
-fn decode(raw: &str) -> Option<String> {
-    static_files::percent_decode(&raw.replace('+', " ")).and_then(|b| String::from_utf8(b).ok())
 }
 
 /// A date (`YYYY-MM-DD`, midnight UTC) or an RFC 3339 time with `Z` or a `±HH:MM`

@@ -419,9 +419,7 @@ fn survey_filter(query: &str) -> Result<Option<String>, Reply> {
         if name != "survey" {
             continue;
         }
-        let decoded = static_files::percent_decode(&value.replace('+', " "))
-            .and_then(|b| String::from_utf8(b).ok());
-        return match decoded {
+        return match static_files::query_text(value) {
             Some(v) => Ok(Some(v)),
             None => Err(Reply::error(
                 400,

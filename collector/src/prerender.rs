@@ -6,7 +6,7 @@
 //! about the page (no mount point, two, a fetched definition, a configuration error)
 //! leaves it as it is: the browser then renders everything, as without prerendering.
 
-use crate::static_files::percent_decode;
+use crate::static_files::query_text;
 use std::collections::BTreeMap;
 
 /// The marker attribute of the element the widget mounts into.
@@ -155,9 +155,7 @@ pub fn page_params(query: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let decode =
-            |s: &str| percent_decode(&s.replace('+', " ")).and_then(|b| String::from_utf8(b).ok());
-        let (Some(name), Some(value)) = (decode(name), decode(value)) else {
+        let (Some(name), Some(value)) = (query_text(name), query_text(value)) else {
             continue;
         };
         if survey_widget::config::page_params().any(|k| k == name)

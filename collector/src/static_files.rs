@@ -130,6 +130,12 @@ pub fn is_public_asset(url_path: &str) -> bool {
         && matches!(ext.as_str(), "js" | "mjs" | "wasm" | "css" | "svg" | "json")
 }
 
+/// A query string's name or value as text: `+` as a space (as forms send queries),
+/// `%XX` decoded; `None` for a broken escape or bytes that are not UTF-8.
+pub fn query_text(raw: &str) -> Option<String> {
+    percent_decode(&raw.replace('+', " ")).and_then(|b| String::from_utf8(b).ok())
+}
+
 /// Decodes `%XX` escapes; `None` for a broken escape.
 pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
