@@ -1,9 +1,12 @@
 //! Command line and environment settings.
 //!
 //! Precedence is flag, then environment variable, then default, so a container can set
-//! the environment once and a developer can still override one value on the command line.
+//! the environment once and a developer can still override one value on the command
+//! line. The environment comes in as a parameter, so tests never touch the real one.
 
+use crate::store::Location;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Largest `--max-body` accepted. Bodies past this are never read; a response is a few
 /// kilobytes, so even this is generous.
@@ -14,21 +17,40 @@ pub const MAX_BODY_CEILING: usize = 16 * 1024 * 1024;
 pub struct Config {
     /// `host:port` to bind; port 0 picks a free port (the startup line tells which).
     pub addr: String,
-    /// SQLite file, created with its schema if missing.
-    pub db: PathBuf,
+    /// A SQLite file (created with its schema if missing) or a `postgres://` URL.
+    pub db: Location,
     /// Directory of the built widget, served for every GET outside the API.
     pub dist: PathBuf,
     /// Largest accepted request body, in bytes.
     pub max_body: usize,
+    /// `Host` header values accepted (DNS rebinding); empty: any (with a warning).
+    pub allowed_hosts: Vec<String>,
+    /// Requests handled at once; more are answered 503 + `Retry-After` at once.
+    pub max_in_flight: usize,
+    /// Open connections; past this the server stops accepting until one closes.
+    pub max_connections: usize,
+    /// How long a request may wait for the database before it is answered 503.
+    pub db_deadline: Duration,
+    /// A client must send a request's head within this, and its body within this of
+    /// each chunk; a connection idle longer between requests is closed.
+    pub client_timeout: Duration,
+    /// Test-only routes (a handler that panics), from `COLLECTOR_TEST_HOOKS=1`.
+    pub test_hooks: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
             addr: "127.0.0.1:8080".into(),
-            db: PathBuf::from("responses.sqlite"),
+            db: Location::Sqlite(PathBuf::from("responses.sqlite")),
             dist: PathBuf::from("dist"),
             max_body: 65_536,
+            allowed_hosts: Vec::new(),
+            max_in_flight: 256,
+            max_connections: 20_000,
+            db_deadline: Duration::from_secs(3),
+            client_timeout: Duration::from_secs(10),
+            test_hooks: false,
         }
     }
 }
@@ -37,18 +59,43 @@ impl Default for Config {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Run(Config),
+    /// `collector backup FILE [--db DB]`: a consistent copy of a live SQLite database.
+    Backup { db: Location, to: PathBuf },
     Help,
 }
 
 /// Printed for `--help` and after a usage error.
 pub const USAGE: &str = "\
-usage: collector [--addr 127.0.0.1:8080] [--db responses.sqlite] [--dist dist] [--max-body 65536]
+usage: collector [options]              serve the widget and collect responses
+       collector backup FILE [--db DB]  copy a live SQLite database to FILE
 
-  --addr      address to listen on (env COLLECTOR_ADDR); port 0 picks a free port
-  --db        SQLite database file, created if missing (env COLLECTOR_DB)
-  --dist      directory of the built widget to serve (env COLLECTOR_DIST)
-  --max-body  largest accepted request body in bytes (env COLLECTOR_MAX_BODY)
-  -h, --help  show this help";
+  --addr            address to listen on (env COLLECTOR_ADDR); port 0 picks a free port
+  --db              SQLite file, created if missing, or postgres://user@host/db
+                    (env COLLECTOR_DB)
+  --dist            directory of the built widget to serve (env COLLECTOR_DIST)
+  --max-body        largest accepted request body in bytes (env COLLECTOR_MAX_BODY)
+  --allowed-hosts   comma-separated Host names this server answers to, e.g.
+                    survey.example.com (env COLLECTOR_ALLOWED_HOSTS); loopback names
+                    are always allowed; unset on a public address: any, with a warning
+  --max-in-flight   requests handled at once before answering 503 (env COLLECTOR_MAX_IN_FLIGHT)
+  --max-connections open connections before new ones wait (env COLLECTOR_MAX_CONNECTIONS)
+  --db-deadline-ms  longest wait for the database before 503 (env COLLECTOR_DB_DEADLINE_MS)
+  --client-timeout-ms  time a client has for a request head, each body chunk, and
+                    between requests (env COLLECTOR_CLIENT_TIMEOUT_MS)
+  -h, --help        show this help";
+
+/// The flags that take a value.
+const FLAGS: [&str; 9] = [
+    "--addr",
+    "--db",
+    "--dist",
+    "--max-body",
+    "--allowed-hosts",
+    "--max-in-flight",
+    "--max-connections",
+    "--db-deadline-ms",
+    "--client-timeout-ms",
+];
 
 /// Reads the arguments (without the program name) and the environment through `env`,
 /// which is a parameter so tests do not depend on the real environment.
@@ -58,20 +105,26 @@ where
     E: Fn(&str) -> Option<String>,
 {
     let mut config = Config::default();
-    if let Some(v) = env("COLLECTOR_ADDR") {
-        config.addr = v;
+    for flag in FLAGS {
+        let var = format!(
+            "COLLECTOR_{}",
+            flag.trim_start_matches('-').replace('-', "_").to_uppercase()
+        );
+        if let Some(v) = env(&var) {
+            apply(&mut config, flag, &v).map_err(|e| format!("{var}: {e}"))?;
+        }
     }
-    if let Some(v) = env("COLLECTOR_DB") {
-        config.db = PathBuf::from(v);
-    }
-    if let Some(v) = env("COLLECTOR_DIST") {
-        config.dist = PathBuf::from(v);
-    }
-    if let Some(v) = env("COLLECTOR_MAX_BODY") {
-        config.max_body = parse_max_body(&v).map_err(|e| format!("COLLECTOR_MAX_BODY: {e}"))?;
-    }
+    config.test_hooks = env("COLLECTOR_TEST_HOOKS").as_deref() == Some("1");
 
-    let mut args = args.into_iter();
+    let mut args = args.into_iter().peekable();
+    let mut backup_to = None;
+    if args.peek().map(String::as_str) == Some("backup") {
+        args.next();
+        match args.next() {
+            Some(file) if !file.starts_with('-') => backup_to = Some(PathBuf::from(file)),
+            _ => return Err("backup needs the file to write, e.g. collector backup copy.sqlite".into()),
+        }
+    }
     while let Some(arg) = args.next() {
         if arg == "-h" || arg == "--help" {
             return Ok(Command::Help);
@@ -80,36 +133,65 @@ where
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
         };
-        if !matches!(flag.as_str(), "--addr" | "--db" | "--dist" | "--max-body") {
+        if !FLAGS.contains(&flag.as_str()) {
             return Err(format!("unknown argument {arg:?}"));
         }
         let value = match inline.or_else(|| args.next()) {
             Some(v) => v,
             None => return Err(format!("{flag} needs a value")),
         };
-        match flag.as_str() {
-            "--addr" => config.addr = value,
-            "--db" => config.db = PathBuf::from(value),
-            "--dist" => config.dist = PathBuf::from(value),
-            _ => {
-                config.max_body = parse_max_body(&value).map_err(|e| format!("--max-body: {e}"))?
-            }
-        }
+        apply(&mut config, &flag, &value).map_err(|e| format!("{flag}: {e}"))?;
     }
     if config.addr.trim().is_empty() {
         return Err("--addr must not be empty".into());
     }
-    if config.db.as_os_str().is_empty() {
-        return Err("--db must not be empty".into());
+    if let Some(to) = backup_to {
+        return match config.db {
+            Location::Sqlite(_) => Ok(Command::Backup { db: config.db, to }),
+            Location::Postgres(_) => {
+                Err("backup copies a SQLite database; for PostgreSQL use pg_dump".into())
+            }
+        };
     }
     Ok(Command::Run(config))
 }
 
-fn parse_max_body(v: &str) -> Result<usize, String> {
+fn apply(config: &mut Config, flag: &str, value: &str) -> Result<(), String> {
+    match flag {
+        "--addr" => config.addr = value.to_string(),
+        "--db" => {
+            if value.is_empty() {
+                return Err("must not be empty".into());
+            }
+            config.db = Location::parse(value);
+        }
+        "--dist" => config.dist = PathBuf::from(value),
+        "--max-body" => config.max_body = number(value, 1, MAX_BODY_CEILING)?,
+        "--allowed-hosts" => {
+            config.allowed_hosts = value
+                .split(',')
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect()
+        }
+        "--max-in-flight" => config.max_in_flight = number(value, 1, 100_000)?,
+        "--max-connections" => config.max_connections = number(value, 1, 1_000_000)?,
+        "--db-deadline-ms" => {
+            config.db_deadline = Duration::from_millis(number(value, 10, 600_000)? as u64)
+        }
+        "--client-timeout-ms" => {
+            config.client_timeout = Duration::from_millis(number(value, 10, 600_000)? as u64)
+        }
+        _ => return Err("unknown flag".into()),
+    }
+    Ok(())
+}
+
+fn number(v: &str, min: usize, max: usize) -> Result<usize, String> {
     match v.trim().parse::<usize>() {
-        Ok(n) if (1..=MAX_BODY_CEILING).contains(&n) => Ok(n),
-        Ok(n) => Err(format!("{n} is out of range 1..={MAX_BODY_CEILING}")),
-        Err(_) => Err(format!("{v:?} is not a number of bytes")),
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        Ok(n) => Err(format!("{n} is out of range {min}..={max}")),
+        Err(_) => Err(format!("{v:?} is not a number")),
     }
 }
 
@@ -143,6 +225,8 @@ mod tests {
                 "--dist",
                 "d",
                 "--max-body=10",
+                "--allowed-hosts",
+                "Survey.Example.com, b.example",
             ]),
             no_env,
         );
@@ -150,11 +234,30 @@ mod tests {
             got,
             Ok(Command::Run(Config {
                 addr: "127.0.0.1:0".into(),
-                db: "x.sqlite".into(),
+                db: Location::Sqlite("x.sqlite".into()),
                 dist: "d".into(),
                 max_body: 10,
+                allowed_hosts: vec!["survey.example.com".into(), "b.example".into()],
+                ..Config::default()
             }))
         );
+    }
+
+    #[test]
+    fn postgres_urls_and_backup() {
+        let Ok(Command::Run(c)) = parse(args(&["--db", "postgres://u@h/db"]), no_env) else {
+            panic!("expected a config");
+        };
+        assert_eq!(c.db, Location::Postgres("postgres://u@h/db".into()));
+        assert_eq!(
+            parse(args(&["backup", "copy.sqlite", "--db", "live.sqlite"]), no_env),
+            Ok(Command::Backup {
+                db: Location::Sqlite("live.sqlite".into()),
+                to: "copy.sqlite".into()
+            })
+        );
+        assert!(parse(args(&["backup"]), no_env).is_err());
+        assert!(parse(args(&["backup", "x", "--db", "postgres://h/d"]), no_env).is_err());
     }
 
     #[test]
@@ -162,13 +265,17 @@ mod tests {
         let env = |k: &str| match k {
             "COLLECTOR_ADDR" => Some("0.0.0.0:9000".to_string()),
             "COLLECTOR_DB" => Some("env.sqlite".to_string()),
+            "COLLECTOR_DB_DEADLINE_MS" => Some("250".to_string()),
+            "COLLECTOR_TEST_HOOKS" => Some("1".to_string()),
             _ => None,
         };
         let Ok(Command::Run(c)) = parse(args(&["--db", "flag.sqlite"]), env) else {
             panic!("expected a config");
         };
         assert_eq!(c.addr, "0.0.0.0:9000");
-        assert_eq!(c.db, PathBuf::from("flag.sqlite"));
+        assert_eq!(c.db, Location::Sqlite("flag.sqlite".into()));
+        assert_eq!(c.db_deadline, Duration::from_millis(250));
+        assert!(c.test_hooks);
     }
 
     #[test]
@@ -181,6 +288,11 @@ mod tests {
             .contains("needs a value"));
         assert!(parse(args(&["--max-body", "lots"]), no_env).is_err());
         assert!(parse(args(&["--max-body", "0"]), no_env).is_err());
+        assert!(parse(args(&["--db", ""]), no_env).is_err());
+        let env = |k: &str| (k == "COLLECTOR_MAX_IN_FLIGHT").then(|| "0".to_string());
+        assert!(parse(args(&[]), env)
+            .unwrap_err()
+            .contains("COLLECTOR_MAX_IN_FLIGHT"));
         assert_eq!(parse(args(&["--help"]), no_env), Ok(Command::Help));
     }
 }

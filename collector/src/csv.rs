@@ -1,11 +1,18 @@
 //! CSV export of stored responses, for dealers who analyse in a spreadsheet.
 //!
-//! RFC 4180 text, one row per response, and every cell that a spreadsheet would run
-//! as a formula is defused: answers are typed by customers, so they are untrusted.
+//! Written with the `csv` crate (RFC 4180 quoting) and streamed: the header comes from
+//! the keys the database reports for the selection, then each page of rows is written
+//! as it is read, so an export of any size holds one page in memory. The file starts
+//! with a UTF-8 byte order mark, without which Excel opens Chinese text as mojibake.
+//! Every cell that a spreadsheet would run as a formula is defused: answers are typed
+//! by customers, so they are untrusted.
 
-use crate::store::Row;
+use crate::store::{Columns, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use survey_core::{templates, Answer};
+
+/// The byte order mark the file starts with.
+pub const BOM: &str = "\u{feff}";
 
 /// The fixed leading columns. The score columns come from the server's card and are
 /// empty when the collector could not score the response (a survey it does not know).
@@ -24,43 +31,67 @@ pub const FIXED_COLUMNS: [&str; 12] = [
     "score_mismatch",
 ];
 
-struct Parsed<'a> {
-    row: &'a Row,
-    mode: String,
-    /// The server's card as JSON, if any.
-    score: Option<serde_json::Value>,
-    context: BTreeMap<String, String>,
-    answers: BTreeMap<String, Answer>,
+/// The export's columns: `context.<key>` for every key any selected row has (sorted),
+/// then `answer.<question>` for every question any row answered, in the
+/// questionnaire's order for built-in surveys and sorted after that.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    context_keys: Vec<String>,
+    question_ids: Vec<String>,
 }
 
-/// Renders rows as CSV: the fixed columns, then `context.<key>` for every key any row
-/// has (sorted), then `answer.<question>` for every question any row answered, in the
-/// questionnaire's order for built-in surveys and sorted after that.
-pub fn export(rows: &[Row]) -> Result<String, String> {
-    let parsed = rows.iter().map(parse_row).collect::<Result<Vec<_>, _>>()?;
+impl Layout {
+    pub fn of(columns: &Columns) -> Self {
+        let mut remaining: BTreeSet<&str> =
+            columns.answers.iter().map(|(_, q)| q.as_str()).collect();
+        let surveys: BTreeSet<&str> = columns.answers.iter().map(|(s, _)| s.as_str()).collect();
+        let mut question_ids = Vec::with_capacity(remaining.len());
+        for survey in templates::BUILT_IN {
+            if !surveys.contains(survey) {
+                continue;
+            }
+            let Some(Ok(def)) = templates::load(survey) else {
+                continue;
+            };
+            // Targets, not questions: a matrix's items each get a column, in survey order.
+            for target in def.targets() {
+                if remaining.remove(target.id().as_str()) {
+                    question_ids.push(target.id().as_str().to_string());
+                }
+            }
+        }
+        question_ids.extend(remaining.into_iter().map(str::to_string));
+        let mut context_keys = columns.context_keys.clone();
+        context_keys.sort();
+        context_keys.dedup();
+        Layout {
+            context_keys,
+            question_ids,
+        }
+    }
 
-    let context_keys: BTreeSet<&str> = parsed
-        .iter()
-        .flat_map(|p| p.context.keys().map(String::as_str))
-        .collect();
-    let question_ids = answer_columns(&parsed);
+    /// The BOM and the header line.
+    pub fn header(&self) -> Result<Vec<u8>, String> {
+        let cells = FIXED_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .chain(self.context_keys.iter().map(|k| format!("context.{k}")))
+            .chain(self.question_ids.iter().map(|q| format!("answer.{q}")));
+        let mut out = BOM.as_bytes().to_vec();
+        out.extend(record(cells)?);
+        Ok(out)
+    }
 
-    let mut out = String::new();
-    let header = FIXED_COLUMNS
-        .iter()
-        .map(|c| c.to_string())
-        .chain(context_keys.iter().map(|k| format!("context.{k}")))
-        .chain(question_ids.iter().map(|q| format!("answer.{q}")));
-    push_record(&mut out, header);
-
-    for p in &parsed {
+    /// One row's line.
+    pub fn row(&self, row: &Row) -> Result<Vec<u8>, String> {
+        let p = parse_row(row)?;
         let fixed = [
-            p.row.id.clone(),
-            p.row.received_at.clone(),
-            p.row.survey_id.clone(),
-            p.row.survey_version.to_string(),
-            p.row.locale.clone(),
-            p.row.created_at.clone(),
+            row.id.clone(),
+            row.received_at.clone(),
+            row.survey_id.clone(),
+            row.survey_version.to_string(),
+            row.locale.clone(),
+            row.created_at.clone(),
             p.mode.clone(),
             p.score
                 .as_ref()
@@ -74,23 +105,56 @@ pub fn export(rows: &[Row]) -> Result<String, String> {
                 .to_string(),
             p.score
                 .as_ref()
-                .map(|_| p.row.alerts.to_string())
+                .map(|_| row.alerts.to_string())
                 .unwrap_or_default(),
-            p.row.follow_up_due.clone().unwrap_or_default(),
-            p.row.score_mismatch.to_string(),
+            row.follow_up_due.clone().unwrap_or_default(),
+            row.score_mismatch.to_string(),
         ];
-        let context = context_keys
+        let context = self
+            .context_keys
             .iter()
-            .map(|k| p.context.get(*k).cloned().unwrap_or_default());
-        let answers = question_ids
+            .map(|k| p.context.get(k).cloned().unwrap_or_default());
+        let answers = self
+            .question_ids
             .iter()
             .map(|q| p.answers.get(q).map(answer_cell).unwrap_or_default());
-        push_record(&mut out, fixed.into_iter().chain(context).chain(answers));
+        record(fixed.into_iter().chain(context).chain(answers))
     }
-    Ok(out)
 }
 
-fn parse_row(row: &Row) -> Result<Parsed<'_>, String> {
+struct Parsed {
+    mode: String,
+    /// The server's card as JSON, if any.
+    score: Option<serde_json::Value>,
+    context: BTreeMap<String, String>,
+    answers: BTreeMap<String, Answer>,
+}
+
+/// Renders rows as a whole CSV text (for tests; the route streams).
+#[cfg(test)]
+pub fn export(columns: &Columns, rows: &[Row]) -> Result<String, String> {
+    let layout = Layout::of(columns);
+    let mut out = layout.header()?;
+    for row in rows {
+        out.extend(layout.row(row)?);
+    }
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+/// One CRLF-terminated record, each cell defused, quoted by the csv crate.
+fn record(cells: impl Iterator<Item = String>) -> Result<Vec<u8>, String> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    writer
+        .write_record(cells.map(|c| defuse(&c)))
+        .map_err(|e| format!("writing CSV: {e}"))?;
+    writer
+        .into_inner()
+        .map_err(|e| format!("writing CSV: {}", e.error()))
+}
+
+fn parse_row(row: &Row) -> Result<Parsed, String> {
     let unreadable = |what: &str, e: serde_json::Error| {
         format!("stored response {} has unreadable {what}: {e}", row.id)
     };
@@ -109,36 +173,11 @@ fn parse_row(row: &Row) -> Result<Parsed<'_>, String> {
         .transpose()
         .map_err(|e| unreadable("score", e))?;
     Ok(Parsed {
-        row,
         mode,
         score,
         context: serde_json::from_str(&row.context).map_err(|e| unreadable("context", e))?,
         answers: serde_json::from_str(&row.answers).map_err(|e| unreadable("answers", e))?,
     })
-}
-
-fn answer_columns(parsed: &[Parsed<'_>]) -> Vec<String> {
-    let mut remaining: BTreeSet<&str> = parsed
-        .iter()
-        .flat_map(|p| p.answers.keys().map(String::as_str))
-        .collect();
-    let mut columns = Vec::with_capacity(remaining.len());
-    for survey in templates::BUILT_IN {
-        if !parsed.iter().any(|p| p.row.survey_id == *survey) {
-            continue;
-        }
-        let Some(Ok(def)) = templates::load(survey) else {
-            continue;
-        };
-        // Targets, not questions: a matrix's items each get a column, in survey order.
-        for target in def.targets() {
-            if remaining.remove(target.id().as_str()) {
-                columns.push(target.id().as_str().to_string());
-            }
-        }
-    }
-    columns.extend(remaining.into_iter().map(str::to_string));
-    columns
 }
 
 /// How an answer reads in a cell.
@@ -162,31 +201,22 @@ pub fn answer_cell(answer: &Answer) -> String {
     }
 }
 
-fn push_record(out: &mut String, cells: impl Iterator<Item = String>) {
-    for (i, cell) in cells.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&escape_cell(&cell));
-    }
-    out.push_str("\r\n");
-}
-
-/// One cell: a leading `'` before anything a spreadsheet treats as a formula
-/// (`= + - @`, tab, carriage return), then RFC 4180 quoting where needed.
-pub fn escape_cell(value: &str) -> String {
-    let defused;
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        defused = format!("'{value}");
-        defused.as_str()
-    } else {
-        value
-    };
-    if value.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
+/// A leading `'` before anything a spreadsheet treats as a formula (`= + - @`, tab,
+/// carriage return); quoting is the csv writer's.
+pub fn defuse(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
     } else {
         value.to_string()
     }
+}
+
+/// One cell as it reads in the file: defused, then quoted where needed.
+#[cfg(test)]
+fn escape_cell(value: &str) -> String {
+    let line = record(std::iter::once(value.to_string())).unwrap_or_default();
+    let text = String::from_utf8(line).unwrap_or_default();
+    text.trim_end_matches("\r\n").to_string()
 }
 
 #[cfg(test)]
@@ -195,6 +225,7 @@ mod tests {
 
     fn row(id: &str, survey: &str, context: &str, answers: &str) -> Row {
         Row {
+            seq: 1,
             id: id.into(),
             received_at: "2026-11-23T10:00:01.000Z".into(),
             survey_id: survey.into(),
@@ -213,6 +244,21 @@ mod tests {
         }
     }
 
+    /// What the database reports for these rows.
+    fn columns_of(rows: &[Row]) -> Columns {
+        let mut out = Columns::default();
+        for r in rows {
+            let context: BTreeMap<String, String> =
+                serde_json::from_str(&r.context).unwrap_or_default();
+            out.context_keys.extend(context.into_keys());
+            let answers: BTreeMap<String, serde_json::Value> =
+                serde_json::from_str(&r.answers).unwrap_or_default();
+            out.answers
+                .extend(answers.into_keys().map(|q| (r.survey_id.clone(), q)));
+        }
+        out
+    }
+
     #[test]
     fn cells_are_quoted_and_defused() {
         assert_eq!(escape_cell("plain"), "plain");
@@ -229,7 +275,8 @@ mod tests {
             escape_cell("=HYPERLINK(\"http://x\",\"y\")"),
             "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
         );
-        assert_eq!(escape_cell(""), "");
+        // A lone empty cell is quoted so the line is not blank.
+        assert_eq!(escape_cell(""), "\"\"");
     }
 
     #[test]
@@ -254,7 +301,8 @@ mod tests {
                 r#"{"zz":{"yes_no":false},"aa":{"scale":2}}"#,
             ),
         ];
-        let csv = export(&rows)?;
+        let csv = export(&columns_of(&rows), &rows)?;
+        let csv = csv.strip_prefix(BOM).unwrap_or_default();
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(
             lines[0],
@@ -277,14 +325,19 @@ mod tests {
 
     #[test]
     fn no_rows_is_just_the_header() -> Result<(), String> {
-        assert_eq!(export(&[])?, format!("{}\r\n", FIXED_COLUMNS.join(",")));
+        assert_eq!(
+            export(&Columns::default(), &[])?,
+            format!("{BOM}{}\r\n", FIXED_COLUMNS.join(","))
+        );
         Ok(())
     }
 
     #[test]
     fn a_corrupt_row_is_named() {
         let bad = row("bad-row", "custom", "{", "{}");
-        assert!(export(&[bad]).unwrap_err().contains("bad-row"));
+        assert!(export(&Columns::default(), &[bad])
+            .unwrap_err()
+            .contains("bad-row"));
     }
 }
 

@@ -1,45 +1,62 @@
-//! `collector`: the reference endpoint the survey widget posts responses to.
+//! `collector`: the endpoint the survey widget posts responses to, and the service a
+//! dealer group runs.
 //!
 //! It re-checks every response with the same survey-core rules the widget used, rescores
 //! it with the same scoring code (flagging a client card that disagrees), stores it once
-//! per response id in SQLite, exports what it stored as JSON and CSV, summarises the
-//! scores with `/v1/summary`, draws the QR codes of survey links for the dealer page
-//! (`/v1/qr.svg`), and can serve the built widget itself so a dealer needs only one
-//! process.
+//! per response id in SQLite or PostgreSQL, exports what it stored as JSON and CSV,
+//! summarises the scores with `/v1/summary`, draws the QR codes of survey links for the
+//! dealer page (`/v1/qr.svg`), and serves the built widget itself so a dealer needs only
+//! one process.
 
+mod app;
+mod clock;
 mod config;
 mod csv;
-mod filter;
-mod http;
+mod error;
+mod log;
 mod prerender;
 mod qr;
+mod query;
+mod routes;
+mod server;
 mod static_files;
 mod store;
-mod time;
 mod verify;
 
 use config::{Command, Config};
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::thread;
-
-/// Enough to keep a slow client from holding up the rest; the work per request is tiny.
-const WORKERS: usize = 4;
 
 fn main() -> ExitCode {
-    let config = match config::parse(std::env::args().skip(1), |k| std::env::var(k).ok()) {
-        Ok(Command::Run(c)) => c,
-        Ok(Command::Help) => {
-            println!("{}", config::USAGE);
-            return ExitCode::SUCCESS;
-        }
+    let command = match config::parse(std::env::args().skip(1), |k| std::env::var(k).ok()) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("collector: {e}\n{}", config::USAGE);
             return ExitCode::from(2);
         }
     };
-    match run(config) {
+    let level = match std::env::var("COLLECTOR_LOG").as_deref() {
+        Ok("debug") => tracing::Level::DEBUG,
+        Ok("warn") => tracing::Level::WARN,
+        Ok("error") => tracing::Level::ERROR,
+        _ => tracing::Level::INFO,
+    };
+    log::init(level);
+    let result = match command {
+        Command::Help => {
+            println!("{}", config::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Command::Backup { db, to } => match db {
+            store::Location::Sqlite(path) => store::sqlite::backup(&path, &to).map(|()| {
+                println!("backed up {} to {}", path.display(), to.display());
+            }),
+            store::Location::Postgres(_) => Err("backup copies a SQLite database".into()),
+        },
+        Command::Run(config) => run(config),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("collector: {e}");
@@ -48,35 +65,41 @@ fn main() -> ExitCode {
     }
 }
 
-/// The listening socket, with Nagle's algorithm off for every connection accepted from
-/// it (Linux copies TCP_NODELAY to accepted sockets). tiny_http writes a response's
-/// headers and a body over 1 KB in two writes; with Nagle on, the second waited for the
-/// browser's delayed ACK: 40 ms more for every page, script or wasm fetched on a
-/// reused keep-alive connection.
-fn listen(addr: &str) -> std::io::Result<std::net::TcpListener> {
-    let listener = std::net::TcpListener::bind(addr)?;
-    socket2::SockRef::from(&listener).set_tcp_nodelay(true)?;
-    Ok(listener)
+fn run(config: Config) -> Result<(), String> {
+    raise_open_files_limit();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("starting the runtime: {e}"))?;
+    runtime.block_on(serve(config))
 }
 
-fn run(config: Config) -> Result<(), String> {
-    let store = store::Store::open(&config.db)
-        .map_err(|e| format!("cannot open database {}: {e}", config.db.display()))?;
+async fn serve(config: Config) -> Result<(), String> {
+    let store = store::open(&config.db).await?;
     if !config.dist.is_dir() {
-        eprintln!(
-            "collector: dist directory {} not found; only the API is served",
+        tracing::warn!(
+            "dist directory {} not found; only the API is served",
             config.dist.display()
         );
     }
-    let listener =
-        listen(&config.addr).map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
-    let server = tiny_http::Server::from_listener(listener, None)
+    let listener = server::bind(&config.addr)
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
-    let addr = match server.server_addr() {
-        tiny_http::ListenAddr::IP(a) => a,
-        #[cfg(unix)]
-        tiny_http::ListenAddr::Unix(_) => return Err("expected an IP address".into()),
-    };
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let mut allowed_hosts = config.allowed_hosts.clone();
+    if allowed_hosts.is_empty() && !addr.ip().is_unspecified() {
+        // Bound to one address: that address (and loopback) is the only name needed.
+        allowed_hosts.push(match addr.ip() {
+            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+            ip => ip.to_string(),
+        });
+    } else if allowed_hosts.is_empty() {
+        tracing::warn!(
+            "listening on every address with no --allowed-hosts: any Host is answered; \
+             set --allowed-hosts to this server's names"
+        );
+    }
 
     // The one line on stdout: scripts and tests read the real port from it.
     let mut stdout = std::io::stdout().lock();
@@ -84,57 +107,40 @@ fn run(config: Config) -> Result<(), String> {
         .and_then(|()| stdout.flush())
         .map_err(|e| format!("writing to stdout: {e}"))?;
     drop(stdout);
-    eprintln!(
-        "collector: database {}, dist {}, max body {} bytes",
-        config.db.display(),
+    tracing::info!(
+        "database {}, dist {}, max body {} bytes, {} requests in flight, {} connections",
+        store.describe(),
         config.dist.display(),
-        config.max_body
+        config.max_body,
+        config.max_in_flight,
+        config.max_connections
     );
 
-    let app = Arc::new(http::App {
+    let app = Arc::new(app::App {
         store,
-        dist: config.dist,
+        dist: config.dist.clone(),
         max_body: config.max_body,
+        db_deadline: config.db_deadline,
+        allowed_hosts,
     });
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (app, server) = (Arc::clone(&app), Arc::clone(&server));
-            thread::spawn(move || loop {
-                match server.recv() {
-                    Ok(request) => http::serve(&app, request),
-                    Err(e) => {
-                        // tiny_http reports here only when its accept loop has stopped
-                        // (e.g. out of file descriptors): nothing more will arrive, so
-                        // exit and let the supervisor restart the process.
-                        eprintln!("collector: server stopped accepting connections: {e}");
-                        std::process::exit(1);
-                    }
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        if worker.join().is_err() {
-            eprintln!("collector: a worker thread stopped");
-        }
-    }
+    let router = app::router(app, &config);
+    server::serve(
+        listener,
+        router,
+        config.max_connections,
+        config.client_timeout,
+        server::signal(),
+    )
+    .await;
+    tracing::info!("stopped");
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::listen;
-
-    #[test]
-    fn accepted_connections_have_nagle_off() -> std::io::Result<()> {
-        let listener = listen("127.0.0.1:0")?;
-        let _client = std::net::TcpStream::connect(listener.local_addr()?)?;
-        let (accepted, _) = listener.accept()?;
-        assert!(
-            accepted.nodelay()?,
-            "TCP_NODELAY is inherited from the listener"
-        );
-        Ok(())
+/// Thousands of phones may hold connections open; the default soft limit (often 1024)
+/// would refuse them long before memory does. Raised to the hard limit.
+fn raise_open_files_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) => tracing::debug!("open files limit {n}"),
+        Err(e) => tracing::warn!("could not raise the open files limit: {e}"),
     }
 }

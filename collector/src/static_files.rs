@@ -130,28 +130,36 @@ pub fn is_public_asset(url_path: &str) -> bool {
         && matches!(ext.as_str(), "js" | "mjs" | "wasm" | "css" | "svg" | "json")
 }
 
+/// True when the file name carries its content's hash, as the build names the wasm
+/// and its glue (`survey_widget-3f2a9c1d0b7e6a54.js`): 8 or more hex digits after the
+/// last `-` of the stem. Such a file never changes under its name.
+pub fn has_content_hash(url_path: &str) -> bool {
+    let name = url_path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        hash.len() >= 8 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
 /// A query string's name or value as text: `+` as a space (as forms send queries),
 /// `%XX` decoded; `None` for a broken escape or bytes that are not UTF-8.
 pub fn query_text(raw: &str) -> Option<String> {
     percent_decode(&raw.replace('+', " ")).and_then(|b| String::from_utf8(b).ok())
 }
 
-/// Decodes `%XX` escapes; `None` for a broken escape.
+/// Decodes `%XX` escapes; `None` for a broken escape (percent-encoding would pass
+/// it through as it is, which a path or a filter must not accept).
 pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
+    let bytes = s.as_bytes();
+    let broken = bytes.iter().enumerate().any(|(i, b)| {
+        *b == b'%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    });
+    if broken {
+        return None;
     }
-    Some(out)
+    Some(percent_encoding::percent_decode(bytes).collect())
 }
 
 /// The Content-Type for a file by its extension; unknown kinds are plain bytes, which

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const COLLECTOR = join(ROOT, 'target', 'release', 'collector');
+export const COLLECTOR = join(ROOT, 'target', 'server', 'collector');
 export const DIST = join(ROOT, 'dist');
 
 export const PHONE = { width: 360, height: 740 };

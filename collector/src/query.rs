@@ -1,0 +1,302 @@
+//! The one query module: which stored responses a read covers, for every read route.
+//!
+//! `survey=<id>`, `dealer=<context.dealer>`, `from=<time>` (inclusive) and `to=<time>`
+//! (exclusive), all optional and combined with AND; list routes also take the cursor
+//! `after=<seq>` and `limit=<n>`. A time is RFC 3339 (`2026-11-23T18:00:00+08:00`,
+//! `2026-11-23T10:00:00.5Z`) or a date (`2026-11-23`, meaning 00:00:00Z that day).
+//! Anything else, an unknown parameter or one given twice, is refused with a reason
+//! naming the parameter: a report over the wrong rows is worse than no report.
+
+use crate::store::{Filter, PageRequest};
+use jiff::Timestamp;
+use serde_json::{json, Value};
+use survey_core::ids::is_valid_id;
+
+/// A list page holds this many rows unless `limit` says otherwise.
+pub const DEFAULT_LIMIT: u32 = 100;
+/// The most rows one list page holds: a page is built in memory.
+pub const MAX_LIMIT: u32 = 1000;
+
+/// What a route accepts besides the filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `survey`, `dealer`, `from`, `to` (summary, CSV export).
+    Filter,
+    /// The filter plus `after` and `limit` (paged lists).
+    Paged,
+}
+
+impl Shape {
+    fn parameters(self) -> &'static [&'static str] {
+        match self {
+            Shape::Filter => &["survey", "dealer", "from", "to"],
+            Shape::Paged => &["survey", "dealer", "from", "to", "after", "limit"],
+        }
+    }
+}
+
+/// A parsed query: the filter, the page (for [`Shape::Paged`]) and the filter's echo
+/// for the reply (times in UTC, as they were applied).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub filter: Filter,
+    pub page: PageRequest,
+    pub echo: Value,
+}
+
+/// Parses a raw query string (without the `?`) for a route of `shape`.
+pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
+    let names = shape.parameters();
+    let mut values: Vec<Option<String>> = vec![None; names.len()];
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = decode(raw_name).ok_or("a parameter name is not valid percent-encoded UTF-8")?;
+        let Some(slot) = names.iter().position(|p| *p == name) else {
+            return Err(format!(
+                "unknown parameter {name:?}; expected {}",
+                names.join(", ")
+            ));
+        };
+        if values[slot].is_some() {
+            return Err(format!("the {name} parameter is given more than once"));
+        }
+        let value = decode(raw_value)
+            .ok_or_else(|| format!("the {name} parameter is not valid percent-encoded UTF-8"))?;
+        if value.is_empty() {
+            return Err(format!("the {name} parameter is empty"));
+        }
+        values[slot] = Some(value);
+    }
+    let take = |name: &str| -> Option<String> {
+        names
+            .iter()
+            .position(|p| *p == name)
+            .and_then(|i| values[i].clone())
+    };
+    let (survey, dealer) = (take("survey"), take("dealer"));
+    if let Some(s) = survey.as_deref().filter(|s| !is_valid_id(s)) {
+        return Err(format!("the survey parameter {s:?} is not a survey id"));
+    }
+    let time = |name: &str| -> Result<Option<String>, String> {
+        take(name)
+            .map(|v| {
+                parse_time(&v).map(|t| sort_key(&t)).ok_or_else(|| {
+                    format!(
+                        "the {name} parameter {v:?} is not an RFC 3339 time \
+                         (2026-11-23T10:00:00Z, 2026-11-23T18:00:00+08:00) or a date (2026-11-23)"
+                    )
+                })
+            })
+            .transpose()
+    };
+    let (from, to) = (time("from")?, time("to")?);
+    let after = take("after")
+        .map(|v| {
+            v.parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| format!("the after parameter {v:?} is not a cursor from a previous page"))
+        })
+        .transpose()?;
+    let limit = take("limit")
+        .map(|v| {
+            v.parse::<u32>()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+                .ok_or_else(|| format!("the limit parameter {v:?} must be a number from 1 to {MAX_LIMIT}"))
+        })
+        .transpose()?
+        .unwrap_or(DEFAULT_LIMIT);
+    let echo = json!({
+        "survey": survey,
+        "dealer": dealer,
+        "from": from.as_ref().map(|k| format!("{k}Z")),
+        "to": to.as_ref().map(|k| format!("{k}Z")),
+    });
+    Ok(Query {
+        filter: Filter {
+            survey,
+            dealer,
+            from,
+            to,
+        },
+        page: PageRequest { after, limit },
+        echo,
+    })
+}
+
+/// A query string's name or value as text (the one decoder, shared with pages).
+pub fn decode(raw: &str) -> Option<String> {
+    crate::static_files::query_text(raw)
+}
+
+/// A date (`YYYY-MM-DD`, midnight UTC) or an RFC 3339 time with `Z` or a `±HH:MM`
+/// offset. jiff parses; the shape is checked first because jiff is more lenient than
+/// a filter should be (a space for `T`, offsets past ±23:59, second 60 read as 59). A
+/// `+` sent unencoded arrives as a space; it is read as `+`.
+pub fn parse_time(v: &str) -> Option<Timestamp> {
+    if !v.is_ascii() {
+        return None;
+    }
+    let b = v.as_bytes();
+    if v.len() == 10 {
+        let date: jiff::civil::Date = v.parse().ok()?;
+        return date.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp());
+    }
+    if v.len() < 20 || !matches!(b[10], b'T' | b't') || &v[17..19] == "60" {
+        return None;
+    }
+    let mut text = v.to_string();
+    if !matches!(b[b.len() - 1], b'Z' | b'z') {
+        let sign_at = v.len() - 6;
+        let hours: u32 = v.get(sign_at + 1..sign_at + 3)?.parse().ok()?;
+        if !matches!(b[sign_at], b'+' | b'-' | b' ') || hours > 23 || b[sign_at + 3] != b':' {
+            return None;
+        }
+        if b[sign_at] == b' ' {
+            text.replace_range(sign_at..sign_at + 1, "+");
+        }
+    }
+    let t: Timestamp = text.parse().ok()?;
+    // Keys are four-digit years.
+    (1..=9999)
+        .contains(&t.to_zoned(jiff::tz::TimeZone::UTC).year())
+        .then_some(t)
+}
+
+/// A UTC time as the store compares `created_at`: `YYYY-MM-DDTHH:MM:SS` and the
+/// fraction without trailing zeros (so `.50` and `.5` are the same bound), no `Z`.
+/// Stored times with their `Z` removed sort against it as times do.
+pub fn sort_key(t: &Timestamp) -> String {
+    let utc = t.to_zoned(jiff::tz::TimeZone::UTC);
+    let mut key = utc.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+    let nanos = utc.subsec_nanosecond();
+    if nanos > 0 {
+        let digits = format!("{nanos:09}");
+        key.push('.');
+        key.push_str(digits.trim_end_matches('0'));
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(v: &str) -> Option<String> {
+        parse_time(v).map(|t| sort_key(&t))
+    }
+
+    #[test]
+    fn times_and_dates_become_utc_keys() {
+        assert_eq!(key("2026-11-23").as_deref(), Some("2026-11-23T00:00:00"));
+        assert_eq!(
+            key("2026-11-23T10:00:00Z").as_deref(),
+            Some("2026-11-23T10:00:00")
+        );
+        assert_eq!(
+            key("2026-11-23t10:00:00.500z").as_deref(),
+            Some("2026-11-23T10:00:00.5")
+        );
+        assert_eq!(
+            key("2026-11-23T10:00:00.000Z").as_deref(),
+            Some("2026-11-23T10:00:00")
+        );
+        assert_eq!(
+            key("2026-11-23T02:00:00+08:00").as_deref(),
+            Some("2026-11-22T18:00:00")
+        );
+        assert_eq!(
+            key("2026-11-23T02:00:00 08:00").as_deref(),
+            Some("2026-11-22T18:00:00")
+        );
+        assert_eq!(
+            key("2026-12-31T23:30:00-01:00").as_deref(),
+            Some("2027-01-01T00:30:00")
+        );
+    }
+
+    #[test]
+    fn malformed_times_are_refused() {
+        for bad in [
+            "",
+            "yesterday",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-11-23T10:00",
+            "2026-11-23T10:00:00",
+            "2026-11-23 10:00:00Z",
+            "2026-11-23T25:00:00Z",
+            "2026-11-23T10:00:00+8:00",
+            "2026-11-23T10:00:00+24:00",
+            "2026-11-23T10:00:00.Z",
+            "2026-11-23T23:59:60Z",
+            "0000-01-01T00:00:00+01:00",
+            "２０２６-11-23",
+        ] {
+            assert_eq!(key(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn queries_parse_and_echo() -> Result<(), String> {
+        let q = parse(
+            "survey=post-service&dealer=D%201&from=2026-11-20&to=2026-11-23T08:00:00%2B08:00",
+            Shape::Filter,
+        )?;
+        assert_eq!(
+            q.filter,
+            Filter {
+                survey: Some("post-service".into()),
+                dealer: Some("D 1".into()),
+                from: Some("2026-11-20T00:00:00".into()),
+                to: Some("2026-11-23T00:00:00".into()),
+            }
+        );
+        assert_eq!(
+            q.echo,
+            json!({"survey": "post-service", "dealer": "D 1",
+                   "from": "2026-11-20T00:00:00Z", "to": "2026-11-23T00:00:00Z"})
+        );
+        let all = parse("", Shape::Paged)?;
+        assert_eq!(all.filter, Filter::default());
+        assert_eq!(
+            all.page,
+            PageRequest {
+                after: None,
+                limit: DEFAULT_LIMIT
+            }
+        );
+        let paged = parse("after=42&limit=7", Shape::Paged)?;
+        assert_eq!(
+            paged.page,
+            PageRequest {
+                after: Some(42),
+                limit: 7
+            }
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn bad_queries_name_the_parameter() {
+        for (query, shape, named) in [
+            ("from=2026-13-01", Shape::Filter, "from"),
+            ("to=soon", Shape::Filter, "to"),
+            ("dealer=%ff", Shape::Filter, "dealer"),
+            ("dealer=%f", Shape::Filter, "dealer"),
+            ("dealer=", Shape::Filter, "dealer"),
+            ("survey=a%20b", Shape::Filter, "survey"),
+            ("survey=a&survey=b", Shape::Filter, "survey"),
+            ("dealr=D1", Shape::Filter, "dealr"),
+            ("after=1", Shape::Filter, "after"),
+            ("limit=0", Shape::Paged, "limit"),
+            ("limit=1001", Shape::Paged, "limit"),
+            ("after=-1", Shape::Paged, "after"),
+            ("after=x", Shape::Paged, "after"),
+        ] {
+            let reason = parse(query, shape).err().unwrap_or_default();
+            assert!(reason.contains(named), "{query}: {reason:?}");
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! `/v1/responses`: the widget posts here; a dealer's tools read the stored rows back.
+//!
+//! A post is checked with survey-core (the same code the widget ran), rescored, and
+//! stored once per id (see [`crate::store`]); every refusal names its reason and
+//! stores nothing.
+
+use crate::app::Shared;
+use crate::error::ApiError;
+use crate::log::ResponseIdTag;
+use crate::query::{self, Shape};
+use crate::store::{Insert, NewRow, Receipt};
+use crate::verify;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use survey_core::{templates, Definition, ResponseId, ResponsePayload};
+
+/// CORS for posting only: the widget is embedded on dealers' sites and holds no
+/// secrets, so any origin may post (no cookies or credentials are accepted). Reading
+/// responses back gets no CORS headers, so no other website can read what customers
+/// wrote through a visitor's browser.
+const CORS_HEADERS: [(&str, &str); 5] = [
+    ("access-control-allow-origin", "*"),
+    // A widget on another origin must see when to retry after a 429 or 503.
+    ("access-control-expose-headers", "Retry-After"),
+    ("access-control-allow-methods", "POST, OPTIONS"),
+    // A dealer may route with extra headers of their own (`data-endpoint-headers`);
+    // `*` admits any but `Authorization`, which the widget never sends.
+    (
+        "access-control-allow-headers",
+        "Content-Type, Idempotency-Key, *",
+    ),
+    ("access-control-max-age", "600"),
+];
+
+/// Adds the posting CORS headers to every POST/OPTIONS answer of `/v1/responses`,
+/// including a 503 from the in-flight limit, so a widget on another origin can read it.
+pub async fn cors_for_posting(request: Request, next: Next) -> Response {
+    let posting = request.uri().path() == "/v1/responses"
+        && matches!(*request.method(), Method::POST | Method::OPTIONS);
+    let mut response = next.run(request).await;
+    if posting {
+        let headers = response.headers_mut();
+        for (name, value) in CORS_HEADERS {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    response
+}
+
+pub async fn preflight() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+/// `application/json`, optionally with `charset=utf-8`; anything else is refused so a
+/// browser form post (which CORS lets through without preflight) never gets stored.
+pub fn is_json_content_type(value: &str) -> bool {
+    let mut parts = value.split(';');
+    let media = parts.next().unwrap_or_default().trim();
+    if !media.eq_ignore_ascii_case("application/json") {
+        return false;
+    }
+    parts.all(|param| match param.split_once('=') {
+        Some((name, v)) if name.trim().eq_ignore_ascii_case("charset") => {
+            v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        }
+        _ => true,
+    })
+}
+
+/// `POST /v1/responses`.
+pub async fn post(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Response {
+    match receive(&app, &headers, body).await {
+        Ok((status, id, receipt_body)) => {
+            let mut response = (status, axum::Json(receipt_body)).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response.extensions_mut().insert(ResponseIdTag(id));
+            response
+        }
+        Err((error, id)) => {
+            let mut response = error.into_response();
+            if let Some(id) = id {
+                response.extensions_mut().insert(ResponseIdTag(id));
+            }
+            response
+        }
+    }
+}
+
+type Refusal = (ApiError, Option<String>);
+
+fn refuse(status: StatusCode, reason: impl AsRef<str>) -> Refusal {
+    (ApiError::new(status, reason), None)
+}
+
+async fn receive(
+    app: &Shared,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, String, Value), Refusal> {
+    let max = app.max_body;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(declared) = declared.filter(|d| *d > max as u64) {
+        // Answered without reading: hyper closes the connection instead of draining.
+        return Err(refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("body is {declared} bytes, limit is {max}"),
+        ));
+    }
+    match headers.get(header::CONTENT_TYPE).map(|v| v.to_str()) {
+        None => {
+            return Err(refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Content-Type must be application/json",
+            ))
+        }
+        Some(Ok(ct)) if is_json_content_type(ct) => {}
+        Some(ct) => {
+            return Err(refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!(
+                    "Content-Type must be application/json, found {:?}",
+                    ct.unwrap_or("(not text)")
+                ),
+            ))
+        }
+    }
+    let keys: Vec<String> = headers
+        .get_all("idempotency-key")
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())
+        .collect();
+
+    let bytes = match axum::body::to_bytes(body, max).await {
+        Ok(b) => b,
+        Err(e) => {
+            let too_long = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            return Err(if too_long {
+                refuse(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("body is over {max} bytes, limit is {max}"),
+                )
+            } else {
+                refuse(
+                    StatusCode::BAD_REQUEST,
+                    format!("could not read the body: {e}"),
+                )
+            });
+        }
+    };
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        refuse(
+            StatusCode::BAD_REQUEST,
+            format!("body is not UTF-8: {e}"),
+        )
+    })?;
+    let payload = ResponsePayload::from_json_strict(text)
+        .map_err(|e| refuse(StatusCode::BAD_REQUEST, e.to_string()))?;
+    let id = payload.id.as_str().to_string();
+    let tagged = |status: StatusCode, reason: String| (ApiError::new(status, reason), Some(id.clone()));
+    for key in &keys {
+        if ResponseId::parse(key).as_ref() != Some(&payload.id) {
+            return Err(tagged(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "Idempotency-Key {key:?} does not match the response id {}",
+                    payload.id
+                ),
+            ));
+        }
+    }
+    let received_at = crate::clock::now_rfc3339();
+    let def = validate(&payload, &received_at).map_err(|e| (e, Some(id.clone())))?;
+    // The server's own card: the one used for alerts and reports, whatever was sent.
+    let verified = verify::verify(def.as_ref(), &payload, &received_at);
+    let row = NewRow::of(&payload, &verified, &received_at)
+        .map_err(|e| (ApiError::store("store the response", e), Some(id.clone())))?;
+    let outcome = app
+        .db("store the response", app.store.insert(row))
+        .await
+        .map_err(|e| (e, Some(id.clone())))?;
+    match outcome {
+        Insert::Created(receipt) => {
+            if verified.mismatch {
+                tracing::warn!(
+                    "{}",
+                    verify::mismatch_line(&id, payload.score.as_ref(), verified.server.as_ref())
+                );
+            }
+            Ok((StatusCode::CREATED, id.clone(), receipt_json(&id, &receipt, false)))
+        }
+        Insert::Duplicate(receipt) => Ok((StatusCode::OK, id.clone(), receipt_json(&id, &receipt, true))),
+        Insert::Conflict => Err(tagged(
+            StatusCode::CONFLICT,
+            format!("response {id} was already received with different content"),
+        )),
+        Insert::TokenUsed => Err(tagged(
+            StatusCode::CONFLICT,
+            "this survey link has already been answered".into(),
+        )),
+    }
+}
+
+/// The reply to a stored response (first time or retry).
+fn receipt_json(id: &str, receipt: &Receipt, duplicate: bool) -> Value {
+    json!({
+        "id": id,
+        "received_at": receipt.received_at,
+        "duplicate": duplicate,
+        "score_mismatch": receipt.score_mismatch,
+        "alerts": receipt.alerts,
+    })
+}
+
+/// Runs survey-core's checks: the device clock's plausibility, then the definition for
+/// a built-in survey, structural only for a survey the collector does not know (a
+/// dealer's own questionnaire). Returns the definition the response was checked against.
+fn validate(payload: &ResponsePayload, received_at: &str) -> Result<Option<Definition>, ApiError> {
+    let unprocessable = |e: &dyn std::fmt::Display| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+    };
+    payload
+        .check_created_at(received_at)
+        .map_err(|e| unprocessable(&e))?;
+    let checked = catch_unwind(AssertUnwindSafe(|| {
+        match templates::load(payload.survey.id.as_str()) {
+            Some(Ok(def)) => Ok(payload.validate(Some(&def)).map(|()| Some(def))),
+            Some(Err(e)) => Err(e),
+            None => Ok(payload.validate(None).map(|()| None)),
+        }
+    }));
+    match checked {
+        Ok(Ok(Ok(def))) => Ok(def),
+        Ok(Ok(Err(e))) => Err(unprocessable(&e)),
+        Ok(Err(def_error)) => {
+            tracing::error!(
+                "built-in survey {} is invalid: {def_error}",
+                payload.survey.id
+            );
+            Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the built-in survey definition is invalid",
+            ))
+        }
+        Err(_) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the response could not be checked",
+        )),
+    }
+}
+
+/// `GET /v1/responses?survey=&dealer=&from=&to=&after=&limit=`: one page of stored
+/// responses, oldest first, with the server's and the client's cards, and the cursor of
+/// the next page (`null` on the last).
+pub async fn list(State(app): State<Shared>, uri: Uri) -> Result<Response, ApiError> {
+    let q = query::parse(super::raw_query(&uri), Shape::Paged).map_err(ApiError::bad_request)?;
+    let rows = app.db("read the responses", app.store.page(&q.filter, q.page)).await?;
+    let next = (rows.len() == q.page.limit as usize)
+        .then(|| rows.last().map(|r| r.seq.to_string()))
+        .flatten();
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let parse = |text: Option<&str>| -> Result<Value, serde_json::Error> {
+            text.map_or(Ok(Value::Null), serde_json::from_str)
+        };
+        match (
+            parse(Some(&row.payload)),
+            parse(row.score.as_deref()),
+            parse(row.client_score.as_deref()),
+        ) {
+            (Ok(payload), Ok(score), Ok(client_score)) => items.push(json!({
+                "id": row.id,
+                "received_at": row.received_at,
+                "payload": payload,
+                "score": score,
+                "client_score": client_score,
+                "score_mismatch": row.score_mismatch,
+            })),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                tracing::error!(response = %row.id, "stored response is unreadable: {e}");
+                return Err(ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("stored response {} is unreadable", row.id),
+                ));
+            }
+        }
+    }
+    let body = json!({ "filter": q.echo, "items": items, "next": next });
+    Ok(([(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_content_types() {
+        assert!(is_json_content_type("application/json"));
+        assert!(is_json_content_type("Application/JSON; charset=UTF-8"));
+        assert!(is_json_content_type("application/json;charset=\"utf-8\""));
+        assert!(!is_json_content_type("application/json; charset=latin1"));
+        assert!(!is_json_content_type("text/plain"));
+        assert!(!is_json_content_type("application/x-www-form-urlencoded"));
+        assert!(!is_json_content_type("application/jsonx"));
+        assert!(!is_json_content_type(""));
+    }
+}

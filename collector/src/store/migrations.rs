@@ -1,0 +1,69 @@
+//! Versioned schema changes, numbered files under `collector/migrations/<backend>/`.
+//!
+//! Each backend keeps a `schema_migrations` table of the versions applied; at start the
+//! missing ones run in order, each in its own transaction with its version row, so a
+//! crash mid-way leaves the database at the previous version. A database whose newest
+//! version is above what this build knows is refused: an older collector must not
+//! write into a schema it does not understand.
+
+/// One schema change.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// SQLite's migrations, oldest first.
+pub const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "responses",
+    sql: include_str!("../../migrations/sqlite/0001_responses.sql"),
+}];
+
+/// PostgreSQL's migrations, oldest first.
+pub const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    name: "responses",
+    sql: include_str!("../../migrations/postgres/0001_responses.sql"),
+}];
+
+/// The migrations of `all` still to run on a database at `applied` (the versions
+/// present), or why the database cannot be used.
+pub fn pending(all: &'static [Migration], applied: &[i64]) -> Result<Vec<Migration>, String> {
+    let known = all.iter().map(|m| m.version).max().unwrap_or(0);
+    if let Some(newer) = applied.iter().copied().filter(|v| *v > known).max() {
+        return Err(format!(
+            "the database is at schema version {newer}, newer than this collector knows \
+             ({known}); run a newer collector"
+        ));
+    }
+    Ok(all
+        .iter()
+        .filter(|m| !applied.contains(&m.version))
+        .copied()
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_increasing_and_in_step() {
+        for list in [SQLITE, POSTGRES] {
+            for (i, m) in list.iter().enumerate() {
+                assert_eq!(m.version, i as i64 + 1, "{}", m.name);
+            }
+        }
+        assert_eq!(SQLITE.len(), POSTGRES.len(), "both backends have every change");
+    }
+
+    #[test]
+    fn pending_and_too_new() {
+        assert_eq!(pending(SQLITE, &[]).map(|p| p.len()), Ok(SQLITE.len()));
+        assert_eq!(pending(SQLITE, &[1]).map(|p| p.len()), Ok(SQLITE.len() - 1));
+        let err = pending(SQLITE, &[1, 99]).err().unwrap_or_default();
+        assert!(err.contains("99"), "{err}");
+    }
+}

@@ -1,0 +1,280 @@
+//! Where responses are kept: one trait, two real backends.
+//!
+//! - [`sqlite`]: the embedded default for a single dealer (one file, no setup).
+//! - [`postgres`]: a dealer group's shared database, so several stateless collector
+//!   processes can run behind a load balancer.
+//!
+//! ## The guarantee
+//! A response id is stored at most once, and a survey link's token is used by at most
+//! one response per survey, **enforced by the database's own unique constraints**, not
+//! by a lock in this process: two collectors racing on the same id (a phone retrying
+//! through a load balancer) still store one row. An insert is acknowledged (201/200)
+//! only after the database has committed it durably (SQLite: WAL with
+//! `synchronous=FULL`; PostgreSQL: its default `synchronous_commit=on`).
+//!
+//! ## The protocol of an insert
+//! ```text
+//! INSERT … ON CONFLICT DO NOTHING ──inserted──▶ Created(receipt)
+//!        │ nothing inserted
+//!        ▼
+//! SELECT by id ──same canonical payload──▶ Duplicate(original receipt)
+//!        │     └─other payload───────────▶ Conflict
+//!        │ no row with this id
+//!        ▼
+//! the token's unique index refused it ──▶ TokenUsed
+//! ```
+//!
+//! Every backend call has a deadline in the HTTP layer; a database that is locked or
+//! slow makes posts answer 503 + `Retry-After` (the widget's outbox retries) while
+//! pages, reads and `/healthz` go on, since they never wait for the writer.
+
+pub mod migrations;
+pub mod postgres;
+pub mod sqlite;
+
+use crate::verify::Verified;
+use async_trait::async_trait;
+use std::fmt;
+use survey_core::scoring::ScoreCard;
+use survey_core::ResponsePayload;
+
+/// What happened to a posted response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Insert {
+    /// Stored now.
+    Created(Receipt),
+    /// Stored before with exactly this content: a retry, answered like the first time.
+    Duplicate(Receipt),
+    /// Stored before with other content under the same id.
+    Conflict,
+    /// Another response (another id) to the same survey already used this
+    /// `context.token`: a survey link is answered once. Nothing stored.
+    TokenUsed,
+}
+
+/// What the reply to a stored response tells, as stored the first time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub received_at: String,
+    pub score_mismatch: bool,
+    /// Alerts in the server's card (0 without one).
+    pub alerts: i64,
+}
+
+/// One stored row, as the read endpoints need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The storage order; the list cursor.
+    pub seq: i64,
+    pub id: String,
+    pub received_at: String,
+    pub survey_id: String,
+    pub survey_version: i64,
+    pub locale: String,
+    pub created_at: String,
+    /// JSON text.
+    pub context: String,
+    /// JSON text.
+    pub answers: String,
+    /// Canonical JSON text of the payload.
+    pub payload: String,
+    /// JSON text of the server's score card, if it scored the response.
+    pub score: Option<String>,
+    /// JSON text of the card the client sent, if any.
+    pub client_score: Option<String>,
+    pub score_mismatch: bool,
+    pub alerts: i64,
+    pub follow_up_due: Option<String>,
+    pub dealer: Option<String>,
+}
+
+/// Which rows a read covers; every part is optional and they combine with AND. Built
+/// only by [`crate::query`], so every read route filters the same way.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub survey: Option<String>,
+    /// `context.dealer`, exactly.
+    pub dealer: Option<String>,
+    /// `created_at` at or after this [`crate::query::sort_key`].
+    pub from: Option<String>,
+    /// `created_at` before this [`crate::query::sort_key`].
+    pub to: Option<String>,
+}
+
+/// One page of a list: rows after a cursor, in storage order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Only rows with a larger `seq`.
+    pub after: Option<i64>,
+    /// At most this many rows.
+    pub limit: u32,
+}
+
+/// The scores of the rows a [`Filter`] selects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scores {
+    /// The server's cards, in received order.
+    pub cards: Vec<ScoreCard>,
+    /// Rows without a server card (a survey the collector does not know).
+    pub unverified: u64,
+    /// Rows whose client card differed from the server's.
+    pub mismatches: u64,
+}
+
+/// A storage failure.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The database did not answer within its deadline (locked, overloaded, down):
+    /// answered 503 with `Retry-After`, nothing is lost since the client retries.
+    Busy(String),
+    /// Anything else: answered 500, logged, and the server goes on.
+    Failed(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Busy(m) => write!(f, "database busy: {m}"),
+            StoreError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Failed(format!("serialising: {e}"))
+    }
+}
+
+/// The storage every route goes through.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Stores a row once per id and once per (survey, token); see the module docs.
+    async fn insert(&self, row: NewRow) -> Result<Insert, StoreError>;
+    /// Rows of `filter` after the cursor, oldest first.
+    async fn page(&self, filter: &Filter, page: PageRequest) -> Result<Vec<Row>, StoreError>;
+    /// The context keys and answered question ids of the rows of `filter`, for the CSV
+    /// header (computed by the database, so an export never holds every row).
+    async fn columns(&self, filter: &Filter) -> Result<Columns, StoreError>;
+    /// The server's cards and counts over the rows `filter` selects.
+    async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError>;
+    /// Answers a read and a write (rolled back) now: `/readyz`.
+    async fn ready(&self) -> Result<(), StoreError>;
+    /// A line for the startup log: which backend, where (no password).
+    fn describe(&self) -> String;
+}
+
+/// The keys the CSV export makes columns of.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Columns {
+    /// Every context key of the selected rows.
+    pub context_keys: Vec<String>,
+    /// `(survey id, question id)` for every answered question.
+    pub answers: Vec<(String, String)>,
+}
+
+/// A row ready to insert: the payload and everything derived from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRow {
+    pub id: String,
+    pub received_at: String,
+    pub survey_id: String,
+    pub survey_version: i64,
+    pub locale: String,
+    pub created_at: String,
+    pub context: String,
+    pub answers: String,
+    /// Compared to detect a changed retry (see [`canonical_json`]).
+    pub payload: String,
+    pub score: Option<String>,
+    pub client_score: Option<String>,
+    pub score_mismatch: bool,
+    pub score_verified: bool,
+    pub alerts: i64,
+    pub follow_up_due: Option<String>,
+    pub dealer: Option<String>,
+    /// `context.token`; an empty one is no token.
+    pub token: Option<String>,
+}
+
+impl NewRow {
+    /// The columns of a validated, rescored payload received at `received_at`.
+    pub fn of(
+        payload: &ResponsePayload,
+        verified: &Verified,
+        received_at: &str,
+    ) -> Result<Self, StoreError> {
+        let server = verified.server.as_ref();
+        Ok(NewRow {
+            id: payload.id.as_str().to_string(),
+            received_at: received_at.to_string(),
+            survey_id: payload.survey.id.as_str().to_string(),
+            survey_version: i64::from(payload.survey.version),
+            locale: payload.locale.as_str().to_string(),
+            created_at: payload.created_at.clone(),
+            context: serde_json::to_string(&payload.context)?,
+            answers: serde_json::to_string(&payload.answers)?,
+            payload: canonical_json(payload)?,
+            score: server.map(serde_json::to_string).transpose()?,
+            client_score: payload
+                .score
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
+            score_mismatch: verified.mismatch,
+            score_verified: server.is_some(),
+            alerts: server.map_or(0, |c| i64::try_from(c.alerts.len()).unwrap_or(i64::MAX)),
+            follow_up_due: server.and_then(|c| c.follow_up_due.clone()),
+            dealer: payload.context.get("dealer").cloned(),
+            token: payload
+                .context
+                .get("token")
+                .filter(|t| !t.is_empty())
+                .cloned(),
+        })
+    }
+
+    /// The receipt of this row when it is the one stored.
+    pub fn receipt(&self) -> Receipt {
+        Receipt {
+            received_at: self.received_at.clone(),
+            score_mismatch: self.score_mismatch,
+            alerts: self.alerts,
+        }
+    }
+}
+
+/// The text stored in `payload` and compared to detect a changed retry. Stable because
+/// the payload's maps are sorted and its struct fields have a fixed order. It includes
+/// the client's score as sent, so a retry with another card is a conflict.
+pub fn canonical_json(payload: &ResponsePayload) -> Result<String, StoreError> {
+    Ok(serde_json::to_string(payload)?)
+}
+
+/// Where the responses are: a SQLite file, or a PostgreSQL URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// `postgres://…` or `postgresql://…` is PostgreSQL; anything else a SQLite path.
+    pub fn parse(db: &str) -> Self {
+        if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+            Location::Postgres(db.to_string())
+        } else {
+            Location::Sqlite(db.into())
+        }
+    }
+}
+
+/// Opens (creating and migrating as needed) the store at `location`.
+pub async fn open(location: &Location) -> Result<std::sync::Arc<dyn Store>, String> {
+    Ok(match location {
+        Location::Sqlite(path) => std::sync::Arc::new(sqlite::SqliteStore::open(path).await?),
+        Location::Postgres(url) => std::sync::Arc::new(postgres::PgStore::open(url).await?),
+    })
+}

@@ -1,0 +1,323 @@
+//! The shared store for a dealer group: PostgreSQL (`--db postgres://…`).
+//!
+//! Collector processes keep no state of their own, so any number of them can share one
+//! database behind a load balancer: the unique constraints decide which of two racing
+//! inserts of an id wins (`INSERT … ON CONFLICT DO NOTHING` waits for the other
+//! transaction, then the `SELECT` sees its committed row). Commits are durable with
+//! PostgreSQL's default `synchronous_commit = on`. Connections come from a pool whose
+//! wait is bounded; reports may be pointed at a read replica by running a separate
+//! collector with that replica's URL for the read routes.
+
+use super::migrations::{self, Migration};
+use super::{Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError};
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Timeouts};
+use std::str::FromStr;
+use std::time::Duration;
+use tokio_postgres::{NoTls, Row as PgRow};
+
+/// Connections per collector process.
+const POOL_SIZE: usize = 16;
+/// Statements that take longer are cancelled by the server, so a stuck query cannot
+/// hold a pooled connection forever.
+const STATEMENT_TIMEOUT_MS: u32 = 10_000;
+
+pub struct PgStore {
+    pool: Pool,
+    shown: String,
+}
+
+fn pg_err(e: tokio_postgres::Error) -> StoreError {
+    StoreError::Failed(format!("database: {e}"))
+}
+
+fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
+    match e {
+        deadpool_postgres::PoolError::Timeout(_) => {
+            StoreError::Busy("no database connection free".into())
+        }
+        other => StoreError::Failed(format!("database: {other}")),
+    }
+}
+
+impl PgStore {
+    pub async fn open(url: &str) -> Result<Self, String> {
+        let config = tokio_postgres::Config::from_str(url)
+            .map_err(|e| format!("the PostgreSQL URL is not valid: {e}"))?;
+        let shown = describe(&config);
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .timeouts(Timeouts {
+                wait: Some(Duration::from_secs(5)),
+                create: Some(Duration::from_secs(5)),
+                recycle: Some(Duration::from_secs(5)),
+            })
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .build()
+            .map_err(|e| format!("PostgreSQL pool: {e}"))?;
+        let store = PgStore { pool, shown };
+        store
+            .migrate(migrations::POSTGRES)
+            .await
+            .map_err(|e| format!("{}: {e}", store.shown))?;
+        Ok(store)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        let client = self.pool.get().await.map_err(pool_err)?;
+        client
+            .batch_execute(&format!("SET statement_timeout = {STATEMENT_TIMEOUT_MS}"))
+            .await
+            .map_err(pg_err)?;
+        Ok(client)
+    }
+
+    /// Applies the pending migrations under an advisory lock, so collectors starting
+    /// together migrate once.
+    async fn migrate(&self, all: &'static [Migration]) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        tx.batch_execute(
+            "SELECT pg_advisory_xact_lock(7262071);
+             CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version    BIGINT PRIMARY KEY,
+                 name       TEXT NOT NULL,
+                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+             );",
+        )
+        .await
+        .map_err(pg_err)?;
+        let applied: Vec<i64> = tx
+            .query("SELECT version FROM schema_migrations", &[])
+            .await
+            .map_err(pg_err)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for m in migrations::pending(all, &applied).map_err(StoreError::Failed)? {
+            tx.batch_execute(m.sql).await.map_err(pg_err)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                &[&m.version, &m.name],
+            )
+            .await
+            .map_err(pg_err)?;
+        }
+        tx.commit().await.map_err(pg_err)
+    }
+}
+
+/// `host:port/dbname` without user or password, for logs.
+fn describe(config: &tokio_postgres::Config) -> String {
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            tokio_postgres::config::Host::Tcp(h) => h.clone(),
+            tokio_postgres::config::Host::Unix(p) => p.display().to_string(),
+        })
+        .unwrap_or_default();
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!(
+        "PostgreSQL {host}:{port}/{}",
+        config.get_dbname().unwrap_or("")
+    )
+}
+
+const WHERE_FILTER: &str = "($1::text IS NULL OR survey_id = $1)
+   AND ($2::text IS NULL OR dealer = $2)
+   AND ($3::text IS NULL OR rtrim(created_at, 'Z') >= $3)
+   AND ($4::text IS NULL OR rtrim(created_at, 'Z') < $4)";
+
+const ROW_COLUMNS: &str = "seq, id, received_at, survey_id, survey_version, locale, created_at,
+    context, answers, payload, score, client_score, score_mismatch, alerts, follow_up_due, dealer";
+
+fn row_of(r: &PgRow) -> Row {
+    Row {
+        seq: r.get(0),
+        id: r.get(1),
+        received_at: r.get(2),
+        survey_id: r.get(3),
+        survey_version: r.get(4),
+        locale: r.get(5),
+        created_at: r.get(6),
+        context: r.get(7),
+        answers: r.get(8),
+        payload: r.get(9),
+        score: r.get(10),
+        client_score: r.get(11),
+        score_mismatch: r.get(12),
+        alerts: r.get(13),
+        follow_up_due: r.get(14),
+        dealer: r.get(15),
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn insert(&self, row: NewRow) -> Result<Insert, StoreError> {
+        let client = self.client().await?;
+        let inserted = client
+            .execute(
+                "INSERT INTO responses
+                     (id, received_at, survey_id, survey_version, locale, created_at, context,
+                      answers, payload, score, client_score, score_mismatch, score_verified,
+                      alerts, follow_up_due, dealer, token)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                 ON CONFLICT DO NOTHING",
+                &[
+                    &row.id,
+                    &row.received_at,
+                    &row.survey_id,
+                    &row.survey_version,
+                    &row.locale,
+                    &row.created_at,
+                    &row.context,
+                    &row.answers,
+                    &row.payload,
+                    &row.score,
+                    &row.client_score,
+                    &row.score_mismatch,
+                    &row.score_verified,
+                    &row.alerts,
+                    &row.follow_up_due,
+                    &row.dealer,
+                    &row.token,
+                ],
+            )
+            .await
+            .map_err(pg_err)?;
+        if inserted == 1 {
+            return Ok(Insert::Created(row.receipt()));
+        }
+        let existing = client
+            .query_opt(
+                "SELECT received_at, payload, score_mismatch, alerts FROM responses WHERE id = $1",
+                &[&row.id],
+            )
+            .await
+            .map_err(pg_err)?;
+        Ok(match existing {
+            Some(r) if r.get::<_, String>(1) == row.payload => Insert::Duplicate(Receipt {
+                received_at: r.get(0),
+                score_mismatch: r.get(2),
+                alerts: r.get(3),
+            }),
+            Some(_) => Insert::Conflict,
+            None if row.token.is_some() => Insert::TokenUsed,
+            None => {
+                return Err(StoreError::Failed(
+                    "the insert was refused for no known reason".into(),
+                ))
+            }
+        })
+    }
+
+    async fn page(&self, filter: &Filter, page: PageRequest) -> Result<Vec<Row>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {ROW_COLUMNS} FROM responses
+                     WHERE {WHERE_FILTER} AND ($5::bigint IS NULL OR seq > $5)
+                     ORDER BY seq LIMIT $6"
+                ),
+                &[
+                    &filter.survey,
+                    &filter.dealer,
+                    &filter.from,
+                    &filter.to,
+                    &page.after,
+                    &i64::from(page.limit),
+                ],
+            )
+            .await
+            .map_err(pg_err)?;
+        Ok(rows.iter().map(row_of).collect())
+    }
+
+    async fn columns(&self, filter: &Filter) -> Result<Columns, StoreError> {
+        let client = self.client().await?;
+        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] =
+            [&filter.survey, &filter.dealer, &filter.from, &filter.to];
+        let keys = client
+            .query(
+                &format!(
+                    "SELECT DISTINCT k FROM responses, jsonb_object_keys(context::jsonb) AS k
+                     WHERE {WHERE_FILTER} ORDER BY k COLLATE \"C\""
+                ),
+                &params,
+            )
+            .await
+            .map_err(pg_err)?;
+        let pairs = client
+            .query(
+                &format!(
+                    "SELECT DISTINCT survey_id, k FROM responses, jsonb_object_keys(answers::jsonb) AS k
+                     WHERE {WHERE_FILTER} ORDER BY survey_id, k COLLATE \"C\""
+                ),
+                &params,
+            )
+            .await
+            .map_err(pg_err)?;
+        Ok(Columns {
+            context_keys: keys.iter().map(|r| r.get(0)).collect(),
+            answers: pairs.iter().map(|r| (r.get(0), r.get(1))).collect(),
+        })
+    }
+
+    async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT id, score, score_mismatch FROM responses WHERE {WHERE_FILTER} ORDER BY seq"
+                ),
+                &[&filter.survey, &filter.dealer, &filter.from, &filter.to],
+            )
+            .await
+            .map_err(pg_err)?;
+        let mut out = Scores {
+            cards: Vec::with_capacity(rows.len()),
+            unverified: 0,
+            mismatches: 0,
+        };
+        for r in &rows {
+            let id: String = r.get(0);
+            let score: Option<String> = r.get(1);
+            let mismatch: bool = r.get(2);
+            out.mismatches += u64::from(mismatch);
+            match score {
+                Some(text) => out.cards.push(serde_json::from_str(&text).map_err(|e| {
+                    StoreError::Failed(format!("stored response {id} has an unreadable score: {e}"))
+                })?),
+                None => out.unverified += 1,
+            }
+        }
+        Ok(out)
+    }
+
+    async fn ready(&self) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        tx.query_one("SELECT count(*) FROM schema_migrations", &[])
+            .await
+            .map_err(pg_err)?;
+        // A write the database must accept (a read replica or a full disk refuses it).
+        tx.batch_execute("CREATE TEMPORARY TABLE readyz_probe (x int) ON COMMIT DROP")
+            .await
+            .map_err(pg_err)?;
+        tx.rollback().await.map_err(pg_err)
+    }
+
+    fn describe(&self) -> String {
+        self.shown.clone()
+    }
+}

@@ -1,0 +1,503 @@
+//! The embedded store: one SQLite file, the default for a single dealer.
+//!
+//! - **Durability.** WAL journal with `synchronous=FULL`: a commit is on disk (the WAL
+//!   is fsynced) before the 201 goes out, so an acknowledged response survives a power
+//!   cut. `NORMAL` would keep the file consistent but may lose the last commits, which
+//!   are exactly the responses phones were told were saved.
+//! - **Concurrency.** One writer connection behind an async lock, and a small pool of
+//!   read-only connections: in WAL mode readers never wait for the writer, so a post
+//!   stuck behind another process's write lock cannot freeze pages, exports or health
+//!   checks. All SQLite calls run on tokio's blocking pool, never on the runtime's
+//!   threads; the wait for the writer is bounded by `busy_timeout` and by the HTTP
+//!   layer's deadline (503 + `Retry-After`).
+//! - **Integrity.** A file that is not a database, or fails `PRAGMA quick_check`, is
+//!   refused at start with a message saying so, instead of answering 500 to every post.
+
+use super::migrations::{self, Migration};
+use super::{Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError};
+use async_trait::async_trait;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use survey_core::{templates, ResponsePayload};
+use tokio::sync::Semaphore;
+
+/// How long one SQLite call waits for another connection's lock before giving up.
+/// Past the HTTP deadline on purpose: the request has been answered 503 by then, and
+/// the call ends soon after instead of holding a blocking thread for long.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(6);
+/// Read-only connections kept open (reads beyond this wait for one).
+const READERS: usize = 4;
+
+/// Columns added to `responses` since the first collector, for databases made before
+/// the migrations table existed.
+const LEGACY_COLUMNS: [(&str, &str); 8] = [
+    ("score", "TEXT"),
+    ("client_score", "TEXT"),
+    ("score_mismatch", "INTEGER NOT NULL DEFAULT 0"),
+    ("score_verified", "INTEGER NOT NULL DEFAULT 0"),
+    ("alerts", "INTEGER NOT NULL DEFAULT 0"),
+    ("follow_up_due", "TEXT"),
+    ("dealer", "TEXT"),
+    ("token", "TEXT"),
+];
+
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Arc<tokio::sync::Mutex<Connection>>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    reader_slots: Arc<Semaphore>,
+}
+
+fn db_err(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Busy(e.to_string())
+        }
+        _ => StoreError::Failed(format!("database: {e}")),
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        db_err(e)
+    }
+}
+
+/// Runs blocking database work off the runtime's threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| StoreError::Failed(format!("database task: {e}")))?
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database, checks it, migrates it.
+    pub async fn open(path: &Path) -> Result<Self, String> {
+        let path = path.to_path_buf();
+        let p = path.clone();
+        let writer = tokio::task::spawn_blocking(move || open_writer(&p))
+            .await
+            .map_err(|e| e.to_string())??;
+        Ok(SqliteStore {
+            path,
+            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            readers: Arc::new(Mutex::new(Vec::new())),
+            reader_slots: Arc::new(Semaphore::new(READERS)),
+        })
+    }
+
+    /// Runs `work` on the writer connection.
+    async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let mut conn = Arc::clone(&self.writer).lock_owned().await;
+        blocking(move || work(&mut conn)).await
+    }
+
+    /// Runs `work` on a read-only connection from the pool.
+    async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let permit = Arc::clone(&self.reader_slots)
+            .acquire_owned()
+            .await
+            .map_err(|e| StoreError::Failed(e.to_string()))?;
+        let (readers, path) = (Arc::clone(&self.readers), self.path.clone());
+        blocking(move || {
+            let _permit = permit;
+            let pooled = readers.lock().unwrap_or_else(PoisonError::into_inner).pop();
+            let conn = match pooled {
+                Some(c) => c,
+                None => open_reader(&path)?,
+            };
+            let out = work(&conn);
+            readers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(conn);
+            out
+        })
+        .await
+    }
+}
+
+fn open_writer(path: &Path) -> Result<Connection, String> {
+    let shown = path.display();
+    let mut conn =
+        Connection::open(path).map_err(|e| format!("cannot open SQLite database {shown}: {e}"))?;
+    let damaged = |e: &dyn std::fmt::Display| {
+        format!(
+            "{shown} is not a usable SQLite database ({e}); restore it from a backup \
+             (`collector backup`) or move it aside to start a new one"
+        )
+    };
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| damaged(&e))?;
+    let check: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| damaged(&e))?;
+    if check != "ok" {
+        return Err(damaged(&check));
+    }
+    // Returns the resulting mode ("memory" for an in-memory database); either is fine.
+    let _mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(|e| damaged(&e))?;
+    conn.execute_batch("PRAGMA synchronous = FULL")
+        .map_err(|e| damaged(&e))?;
+    migrate(&mut conn, migrations::SQLITE).map_err(|e| format!("migrating {shown}: {e}"))?;
+    Ok(conn)
+}
+
+fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+/// Creates the migrations table, upgrades a database made before it existed, then
+/// applies what is pending, each version in one transaction.
+fn migrate(conn: &mut Connection, all: &'static [Migration]) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let had_table: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !had_table {
+        tx.execute_batch(
+            "CREATE TABLE schema_migrations (
+                 version    INTEGER PRIMARY KEY,
+                 name       TEXT NOT NULL,
+                 applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+             )",
+        )?;
+        upgrade_legacy(&tx)?;
+    }
+    tx.commit()?;
+
+    let applied: Vec<i64> = {
+        let mut stmt = conn.prepare("SELECT version FROM schema_migrations")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for m in migrations::pending(all, &applied).map_err(StoreError::Failed)? {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(m.sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+            params![m.version, m.name],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// A `responses` table from a collector older than the migrations: adds the columns it
+/// lacks and fills them for the rows already stored (rescoring responses to a built-in
+/// survey at the version it still has). Migration 1 then adds the missing indexes.
+fn upgrade_legacy(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    let present: Vec<String> = {
+        let mut stmt = tx.prepare("PRAGMA table_info(responses)")?;
+        let names = stmt.query_map([], |r| r.get::<_, String>(1))?;
+        names.collect::<Result<_, _>>()?
+    };
+    if present.is_empty() {
+        return Ok(()); // a new database
+    }
+    let mut added = 0;
+    for (name, declaration) in LEGACY_COLUMNS {
+        if !present.iter().any(|p| p == name) {
+            // Names and declarations are the constants above, never input.
+            tx.execute_batch(&format!(
+                "ALTER TABLE responses ADD COLUMN {name} {declaration}"
+            ))?;
+            added += 1;
+        }
+    }
+    if added > 0 {
+        backfill(tx)?;
+    }
+    Ok(())
+}
+
+/// Fills the derived columns of every stored row. A row that no longer parses is left
+/// as it is (unscored) and named on stderr; its answers stay where they were. Where
+/// rows stored before tokens were enforced share a (survey, token), the first keeps it
+/// and the later ones are named on stderr and left without one, so the unique index
+/// can be built and nothing is lost.
+fn backfill(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    let rows: Vec<(i64, String, String, String)> = {
+        let mut stmt =
+            tx.prepare("SELECT seq, id, payload, received_at FROM responses ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut definitions = BTreeMap::new();
+    let mut tokens = BTreeSet::new();
+    let mut update = tx.prepare(
+        "UPDATE responses
+         SET score = ?2, client_score = ?3, score_mismatch = ?4, score_verified = ?5,
+             alerts = ?6, follow_up_due = ?7, dealer = ?8, token = ?9
+         WHERE seq = ?1",
+    )?;
+    for (seq, id, text, received_at) in rows {
+        let payload = match ResponsePayload::from_json(&text) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!(response = %id, "migrating: stored response is unreadable: {e}");
+                continue;
+            }
+        };
+        let survey = payload.survey.id.as_str().to_string();
+        let def = definitions
+            .entry(survey)
+            .or_insert_with_key(|s| match templates::load(s) {
+                Some(Ok(def)) => Some(def),
+                _ => None,
+            })
+            .as_ref()
+            .filter(|def| def.version == payload.survey.version);
+        let verified = crate::verify::verify(def, &payload, &received_at);
+        let mut d = NewRow::of(&payload, &verified, &received_at)?;
+        if let Some(token) = d.token.take() {
+            if tokens.insert((payload.survey.id.as_str().to_string(), token.clone())) {
+                d.token = Some(token);
+            } else {
+                tracing::warn!(
+                    response = %id,
+                    "migrating: stored response reuses the survey link of an earlier response; both are kept"
+                );
+            }
+        }
+        update.execute(params![
+            seq,
+            d.score,
+            d.client_score,
+            d.score_mismatch,
+            d.score_verified,
+            d.alerts,
+            d.follow_up_due,
+            d.dealer,
+            d.token,
+        ])?;
+    }
+    Ok(())
+}
+
+/// The WHERE clause every read shares: parameters 1-4 are the [`Filter`]. `created_at`
+/// is compared as a [`crate::query::sort_key`]: the stored text without its `Z`, which
+/// sorts as time does (fixed-width date and time, then the fraction's digits).
+const WHERE_FILTER: &str = "(?1 IS NULL OR survey_id = ?1)
+   AND (?2 IS NULL OR dealer = ?2)
+   AND (?3 IS NULL OR rtrim(created_at, 'Z') >= ?3)
+   AND (?4 IS NULL OR rtrim(created_at, 'Z') < ?4)";
+
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        seq: r.get(0)?,
+        id: r.get(1)?,
+        received_at: r.get(2)?,
+        survey_id: r.get(3)?,
+        survey_version: r.get(4)?,
+        locale: r.get(5)?,
+        created_at: r.get(6)?,
+        context: r.get(7)?,
+        answers: r.get(8)?,
+        payload: r.get(9)?,
+        score: r.get(10)?,
+        client_score: r.get(11)?,
+        score_mismatch: r.get(12)?,
+        alerts: r.get(13)?,
+        follow_up_due: r.get(14)?,
+        dealer: r.get(15)?,
+    })
+}
+
+const ROW_COLUMNS: &str = "seq, id, received_at, survey_id, survey_version, locale, created_at,
+    context, answers, payload, score, client_score, score_mismatch, alerts, follow_up_due, dealer";
+
+/// The insert protocol of the module docs, in one immediate transaction.
+fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let inserted = tx.execute(
+        "INSERT INTO responses
+             (id, received_at, survey_id, survey_version, locale, created_at, context, answers,
+              payload, score, client_score, score_mismatch, score_verified, alerts,
+              follow_up_due, dealer, token)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+         ON CONFLICT DO NOTHING",
+        params![
+            row.id,
+            row.received_at,
+            row.survey_id,
+            row.survey_version,
+            row.locale,
+            row.created_at,
+            row.context,
+            row.answers,
+            row.payload,
+            row.score,
+            row.client_score,
+            row.score_mismatch,
+            row.score_verified,
+            row.alerts,
+            row.follow_up_due,
+            row.dealer,
+            row.token,
+        ],
+    )?;
+    let outcome = if inserted == 1 {
+        Insert::Created(row.receipt())
+    } else {
+        let existing: Option<(String, String, bool, i64)> = tx
+            .query_row(
+                "SELECT received_at, payload, score_mismatch, alerts FROM responses WHERE id = ?1",
+                params![row.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        match existing {
+            Some((first, stored, score_mismatch, alerts)) if stored == row.payload => {
+                Insert::Duplicate(Receipt {
+                    received_at: first,
+                    score_mismatch,
+                    alerts,
+                })
+            }
+            Some(_) => Insert::Conflict,
+            None if row.token.is_some() => Insert::TokenUsed,
+            None => {
+                return Err(StoreError::Failed(
+                    "the insert was refused for no known reason".into(),
+                ))
+            }
+        }
+    };
+    tx.commit()?;
+    Ok(outcome)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert(&self, row: NewRow) -> Result<Insert, StoreError> {
+        self.write(move |conn| insert_row(conn, &row)).await
+    }
+
+    async fn page(&self, filter: &Filter, page: PageRequest) -> Result<Vec<Row>, StoreError> {
+        let f = filter.clone();
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS} FROM responses
+                 WHERE {WHERE_FILTER} AND (?5 IS NULL OR seq > ?5)
+                 ORDER BY seq LIMIT ?6"
+            ))?;
+            let rows = stmt.query_map(
+                params![f.survey, f.dealer, f.from, f.to, page.after, page.limit],
+                row_of,
+            )?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn columns(&self, filter: &Filter) -> Result<Columns, StoreError> {
+        let f = filter.clone();
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT DISTINCT j.key FROM responses, json_each(responses.context) AS j
+                 WHERE {WHERE_FILTER} ORDER BY j.key"
+            ))?;
+            let keys = stmt.query_map(params![f.survey, f.dealer, f.from, f.to], |r| r.get(0))?;
+            let context_keys = keys.collect::<Result<Vec<String>, _>>()?;
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT DISTINCT survey_id, j.key FROM responses, json_each(responses.answers) AS j
+                 WHERE {WHERE_FILTER} ORDER BY survey_id, j.key"
+            ))?;
+            let pairs = stmt.query_map(params![f.survey, f.dealer, f.from, f.to], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+            Ok(Columns {
+                context_keys,
+                answers: pairs.collect::<Result<Vec<_>, _>>()?,
+            })
+        })
+        .await
+    }
+
+    async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError> {
+        let f = filter.clone();
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT id, score, score_mismatch FROM responses WHERE {WHERE_FILTER} ORDER BY seq"
+            ))?;
+            let mut rows = stmt.query(params![f.survey, f.dealer, f.from, f.to])?;
+            let mut out = Scores {
+                cards: Vec::new(),
+                unverified: 0,
+                mismatches: 0,
+            };
+            while let Some(r) = rows.next()? {
+                let id: String = r.get(0)?;
+                let score: Option<String> = r.get(1)?;
+                let mismatch: bool = r.get(2)?;
+                out.mismatches += u64::from(mismatch);
+                match score {
+                    Some(text) => out.cards.push(serde_json::from_str(&text).map_err(|e| {
+                        StoreError::Failed(format!(
+                            "stored response {id} has an unreadable score: {e}"
+                        ))
+                    })?),
+                    None => out.unverified += 1,
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn ready(&self) -> Result<(), StoreError> {
+        self.read(|conn| {
+            conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            Ok(())
+        })
+        .await?;
+        // Taking the write lock and letting it go proves a post could commit now.
+        self.write(|conn| {
+            conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK")?;
+            Ok(())
+        })
+        .await
+    }
+
+    fn describe(&self) -> String {
+        format!("SQLite {}", self.path.display())
+    }
+}
+
+/// `collector backup FILE`: a consistent copy of a live database, WAL included, made
+/// with `VACUUM INTO` (a read transaction: posts go on meanwhile). Refuses to
+/// overwrite an existing file.
+pub fn backup(db: &Path, to: &Path) -> Result<(), String> {
+    if to.exists() {
+        return Err(format!("{} already exists; choose a new file", to.display()));
+    }
+    let conn = open_reader(db).map_err(|e| format!("cannot open {}: {e}", db.display()))?;
+    let target = to
+        .to_str()
+        .ok_or_else(|| format!("{} is not a UTF-8 path", to.display()))?;
+    conn.execute("VACUUM INTO ?1", params![target])
+        .map_err(|e| format!("backing up {} to {}: {e}", db.display(), to.display()))?;
+    Ok(())
+}
