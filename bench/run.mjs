@@ -255,7 +255,8 @@ async function main() {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of table) console.log(line(r));
 
-  const ours = ['/pkg/survey_widget_bg.wasm', '/pkg/survey_widget.js', '/static/boot.js', '/static/survey.css'];
+  const ours = [...server.files.keys()].filter((k) => /^\/pkg\/survey_widget(_bg)?-[0-9a-f]+\.(wasm|js)$/.test(k))
+    .concat(['/static/boot.js', '/static/survey.css']);
   const theirs = [...server.files.keys()].filter((k) => k.startsWith('/surveyjs/') && !k.endsWith('.html'));
   const total = (keys) => keys.reduce((s, k) => s + server.files.get(k).body.length, 0);
   console.log('');

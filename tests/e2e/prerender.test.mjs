@@ -5,9 +5,13 @@
 // stored in SQLite has the answers given before the widget ran.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { PHONE, startCollector, launchBrowser, newPage, completeSurvey, until } from './support.mjs';
+import { DIST, PHONE, startCollector, launchBrowser, newPage, completeSurvey, until } from './support.mjs';
+
+/** The build names the wasm after its content hash (scripts/build). */
+const wasmName = () => readdirSync(join(DIST, 'pkg')).find((f) => /^survey_widget_bg-[0-9a-f]+\.wasm$/.test(f));
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -25,7 +29,7 @@ async function openHeld(path, options = {}) {
   const page = await newPage(browser, PHONE, options);
   let release;
   const released = new Promise((r) => { release = r; });
-  await page.route('**/survey_widget_bg.wasm', async (route) => { await released; await route.continue(); });
+  await page.route('**/survey_widget_bg-*.wasm', async (route) => { await released; await route.continue(); });
   await page.goto(`${collector.url}${path}`);
   await page.locator('[data-sw-prerendered] fieldset.sw-q').first().waitFor();
   return { page, release };
@@ -44,7 +48,7 @@ test('the first page is in the HTML, in the language asked for, escaped', async 
   assert.equal(tw.headers.get('vary'), 'Accept-Language');
   assert.match(await tw.text(), /<div lang="zh-TW" class="sw">/);
   // The wasm goes out as the gzip copy the build wrote beside it.
-  const wasm = await fetch(`${collector.url}/pkg/survey_widget_bg.wasm`, { headers: { 'Accept-Encoding': 'gzip' } });
+  const wasm = await fetch(`${collector.url}/pkg/${wasmName()}`, { headers: { 'Accept-Encoding': 'gzip' } });
   assert.equal(wasm.headers.get('content-encoding'), 'gzip');
   assert.ok(Number(wasm.headers.get('content-length')) < 0.5 * (await wasm.arrayBuffer()).byteLength);
   // A kiosk is left to the browser (it loads once a day and starts on a welcome screen).
