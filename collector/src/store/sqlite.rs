@@ -138,19 +138,39 @@ fn open_writer(path: &Path) -> Result<Connection, String> {
              (`collector backup`) or move it aside to start a new one"
         )
     };
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| damaged(&e))?;
+    // A sound file the process may not write is not damaged: advising to restore or
+    // replace it would be wrong. SQLite opens a write-protected file read-only without
+    // an error, and the collector would then start, answer /readyz, and fail every post.
+    let unwritable = |e: &dyn std::fmt::Display| {
+        format!(
+            "{shown} cannot be written by the collector ({e}); give its user write access \
+             to the file and to its directory (SQLite creates the -wal and -shm files there)"
+        )
+    };
+    let refused = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(
+            rusqlite::ErrorCode::ReadOnly
+            | rusqlite::ErrorCode::CannotOpen
+            | rusqlite::ErrorCode::PermissionDenied,
+        ) => unwritable(&e),
+        _ => damaged(&e),
+    };
+    if conn.is_readonly(rusqlite::MAIN_DB).map_err(refused)? {
+        return Err(unwritable(&"the file is read-only"));
+    }
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(refused)?;
     let check: String = conn
         .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(|e| damaged(&e))?;
+        .map_err(refused)?;
     if check != "ok" {
         return Err(damaged(&check));
     }
     // Returns the resulting mode ("memory" for an in-memory database); either is fine.
     let _mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .map_err(|e| damaged(&e))?;
+        .map_err(refused)?;
     conn.execute_batch("PRAGMA synchronous = FULL")
-        .map_err(|e| damaged(&e))?;
+        .map_err(refused)?;
     migrate(&mut conn, migrations::SQLITE).map_err(|e| format!("migrating {shown}: {e}"))?;
     Ok(conn)
 }
