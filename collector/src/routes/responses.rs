@@ -145,10 +145,19 @@ async fn receive(
         Err(e) => {
             let too_long = std::error::Error::source(&e)
                 .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            // A body that stopped coming (a phone on a weak signal) is a 408, which the
+            // widget retries; a 400 would set a valid response aside for good.
+            let timed_out = std::iter::successors(std::error::Error::source(&e), |s| s.source())
+                .any(|s| s.is::<tower_http::timeout::TimeoutError>());
             return Err(if too_long {
                 refuse(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     format!("body is over {max} bytes, limit is {max}"),
+                )
+            } else if timed_out {
+                refuse(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "the body stopped arriving before it was complete; send it again",
                 )
             } else {
                 refuse(
