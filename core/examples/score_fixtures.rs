@@ -198,7 +198,7 @@ fn respond(rng: &mut Lcg, def: &Definition) -> Answers {
 fn submitted_at(rng: &mut Lcg) -> String {
     let year = 2023 + rng.below(6) as i64; // 2023..=2028: leap years 2024, 2028
     let month = 1 + rng.below(12);
-    let dim = survey_core::scoring::time::days_in_month(year, month);
+    let dim = survey_core::time::days_in_month(year, month);
     let day = if rng.chance(40) {
         dim - rng.below(3)
     } else {

@@ -14,6 +14,7 @@ pub mod scoring;
 pub mod session;
 pub mod templates;
 pub mod text;
+pub mod time;
 
 pub use answers::{Answer, Answers};
 pub use ids::{QuestionId, ResponseId, SurveyId};

@@ -4,8 +4,8 @@
 use serde_json::{json, Value};
 use survey_core::answers::ContactAnswer;
 use survey_core::questionnaire::{Dimension, Heart};
-use survey_core::scoring::time::{add_hours, days_from_civil, epoch_millis};
 use survey_core::scoring::*;
+use survey_core::time::{add_hours, days_from_civil, epoch_millis};
 use survey_core::{templates, Answer, Answers, Definition, QuestionId};
 
 // ---------------------------------------------------------------- definition builder

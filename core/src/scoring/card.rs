@@ -22,10 +22,10 @@
 use super::alerts::{evaluate_alerts, Alert};
 use super::config::{ScoringConfig, DIMENSIONS};
 use super::stats::{rescale, weighted_mean_0_100};
-use super::time::add_hours;
 use crate::answers::{Answer, Answers};
 use crate::ids::{QuestionId, SurveyId};
 use crate::questionnaire::{Definition, Dimension, Heart, Input, MetricRole, ScoringMeta};
+use crate::time::add_hours;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a rule above changes, so stored cards from different rules are never

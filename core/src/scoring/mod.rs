@@ -10,7 +10,10 @@ pub mod alerts;
 pub mod card;
 pub mod config;
 pub mod stats;
-pub mod time;
+
+/// The time module's old path, kept for the collector's report filter until it imports
+/// [`crate::time`] itself.
+pub use crate::time;
 
 pub use aggregate::{
     aggregate, AlertCount, CesSummary, DimensionSummary, MeanSummary, NpsSummary,

@@ -1,5 +1,7 @@
-//! The little calendar arithmetic alerts need (`submitted_at` + 48 h), written out so
-//! the module stays free of a date crate and of the clock, and works the same in wasm.
+//! The one time module: the calendar and RFC 3339 arithmetic the crate needs (a
+//! follow-up due `created_at` + 48 h), written out so that core stays free of a date
+//! crate and of the clock, and works the same in wasm, where a date crate would cost the
+//! widget's download budget.
 //!
 //! Days are counted from 1970-01-01 with Howard Hinnant's `days_from_civil`, which is
 //! exact for the proleptic Gregorian calendar.
