@@ -4,6 +4,7 @@ use crate::answers::Answers;
 use crate::ids::{is_valid_id, ResponseId, SurveyId};
 use crate::questionnaire::Definition;
 use crate::text::Locale;
+use crate::time;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -190,51 +191,8 @@ impl ResponsePayload {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SS[.fff]Z` with plausible field ranges.
+/// `YYYY-MM-DDTHH:MM:SS[.f…]Z`, a time that exists ([`time::parse_utc`]), with at most
+/// nine fraction digits (nanoseconds; no clock gives more, and the store keeps the text).
 pub fn is_rfc3339_utc(s: &str) -> bool {
-    let b = s.as_bytes();
-    if !s.is_ascii() || b.len() < 20 || b.len() > 30 || *b.last().unwrap_or(&0) != b'Z' {
-        return false;
-    }
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = s.get(r)?;
-        if part.bytes().all(|c| c.is_ascii_digit()) {
-            part.parse().ok()
-        } else {
-            None
-        }
-    };
-    let shape = b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':';
-    let fraction = &s[19..s.len() - 1];
-    let fraction_ok = fraction.is_empty()
-        || (fraction.len() >= 2
-            && fraction.starts_with('.')
-            && fraction[1..].bytes().all(|c| c.is_ascii_digit()));
-    match (
-        digits(0..4),
-        digits(5..7),
-        digits(8..10),
-        digits(11..13),
-        digits(14..16),
-        digits(17..19),
-    ) {
-        (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(sec)) => {
-            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-            let days = match mo {
-                2 if leap => 29,
-                2 => 28,
-                4 | 6 | 9 | 11 => 30,
-                _ => 31,
-            };
-            // No leap second: device clocks (JavaScript's Date) never give one.
-            shape
-                && fraction_ok
-                && (1..=12).contains(&mo)
-                && (1..=days).contains(&d)
-                && h < 24
-                && mi < 60
-                && sec < 60
-        }
-        _ => false,
-    }
+    s.len() <= 30 && time::parse_utc(s).is_some()
 }

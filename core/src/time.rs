@@ -4,7 +4,9 @@
 //! widget's download budget.
 //!
 //! Days are counted from 1970-01-01 with Howard Hinnant's `days_from_civil`, which is
-//! exact for the proleptic Gregorian calendar.
+//! exact for the proleptic Gregorian calendar. An RFC 3339 time with a leap second
+//! (`:60`) is refused by every parser here: no device clock (JavaScript's `Date`) gives
+//! one and Unix time has none, so a time that names one is made up.
 
 /// Seconds per day.
 const DAY: i64 = 86_400;
@@ -65,15 +67,25 @@ pub fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-/// Parses `YYYY-MM-DDTHH:MM:SS(.f…)Z` (UTC only, as the widget sends it). A leap second
-/// (`:60`) is read as the first second of the next minute; a date that does not exist
-/// (e.g. 02-30) is refused.
+/// Parses `YYYY-MM-DDTHH:MM:SS(.f…)Z` (UTC only, upper-case `T` and `Z`, as the widget
+/// sends it). A date that does not exist (e.g. 02-30) and a leap second (`:60`) are
+/// refused.
 pub fn parse_utc(s: &str) -> Option<UtcTime> {
-    let b = s.as_bytes();
-    if !s.is_ascii() || b.len() < 20 || b.last() != Some(&b'Z') {
+    let local = s.strip_suffix('Z')?;
+    if local.as_bytes().get(10) != Some(&b'T') {
         return None;
     }
-    if b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+    parse_local(local)
+}
+
+/// `YYYY-MM-DD?HH:MM:SS(.f…)`, the separator at index 10 left to the caller, as a time
+/// in UTC (the caller applies any offset).
+fn parse_local(s: &str) -> Option<UtcTime> {
+    let b = s.as_bytes();
+    if !s.is_ascii() || b.len() < 19 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
         return None;
     }
     let num = |from: usize, to: usize| -> Option<u32> {
@@ -90,7 +102,7 @@ pub fn parse_utc(s: &str) -> Option<UtcTime> {
     let hour = num(11, 13)?;
     let minute = num(14, 16)?;
     let second = num(17, 19)?;
-    let fraction = s.get(19..s.len() - 1)?;
+    let fraction = s.get(19..)?;
     if !fraction.is_empty() {
         let digits = fraction.strip_prefix('.')?;
         if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
@@ -103,7 +115,7 @@ pub fn parse_utc(s: &str) -> Option<UtcTime> {
         || day > days_in_month(year, month)
         || hour > 23
         || minute > 59
-        || second > 60
+        || second > 59
     {
         return None;
     }

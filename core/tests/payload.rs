@@ -113,6 +113,11 @@ fn timestamps() {
     assert!(is_rfc3339_utc("2000-02-29T10:00:00Z"));
     assert!(!is_rfc3339_utc("2026-04-31T10:00:00Z"));
     assert!(is_rfc3339_utc("2026-12-31T23:59:59.999Z"));
+    assert!(is_rfc3339_utc("2026-12-31T23:59:59.123456789Z"));
+    assert!(
+        !is_rfc3339_utc("2026-12-31T23:59:59.1234567890Z"),
+        "finer than nanoseconds"
+    );
     assert!(!is_rfc3339_utc("2026-06-30T23:59:60Z"));
     assert!(!is_rfc3339_utc("2026-11-23 10:00:00Z"));
     assert!(!is_rfc3339_utc("2026-11-23T10:00:00+08:00"));
