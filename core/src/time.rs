@@ -1,12 +1,13 @@
 //! The one time module: the calendar and RFC 3339 arithmetic the crate needs (a
-//! follow-up due `created_at` + 48 h), written out so that core stays free of a date
+//! follow-up due `created_at` + 48 h, an HTTP-date), written out so that core stays free of a date
 //! crate and of the clock, and works the same in wasm, where a date crate would cost the
 //! widget's download budget.
 //!
 //! Days are counted from 1970-01-01 with Howard Hinnant's `days_from_civil`, which is
 //! exact for the proleptic Gregorian calendar. An RFC 3339 time with a leap second
 //! (`:60`) is refused by every parser here: no device clock (JavaScript's `Date`) gives
-//! one and Unix time has none, so a time that names one is made up.
+//! one and Unix time has none, so a time that names one is made up. (An HTTP-date may
+//! name one, by its own grammar: see [`crate::delivery::parse_http_date`].)
 
 /// Seconds per day.
 const DAY: i64 = 86_400;

@@ -3,7 +3,9 @@
 //!
 //! The date parser is written here rather than pulled in: the three formats HTTP
 //! allows are fixed-width enough that a few dozen lines cover them, and the widget's
-//! wasm stays small.
+//! wasm stays small. The calendar is [`crate::time`]'s.
+
+use crate::time::{civil_from_days, days_from_civil, days_in_month};
 
 /// The longest wait a server can impose through `Retry-After`: one hour. A header
 /// asking for more (or a date far in the future) is read as one hour, so a
@@ -198,64 +200,14 @@ impl Cursor<'_> {
     }
 }
 
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Checks the ranges (a 60th second is allowed for a leap second) and converts.
+/// Checks the ranges and converts. Unlike an RFC 3339 time ([`crate::time`]), a 60th
+/// second is allowed, read as the next minute's first: HTTP's grammar names it
+/// (RFC 9110 §5.6.7, `00:00:00 - 23:59:60 (leap second)`), and a server that sends one
+/// still means a moment about then.
 fn to_epoch_ms(y: i64, m: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<u64> {
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
     let secs = days_from_civil(y, m, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s);
     Some(u64::try_from(secs).unwrap_or(0).saturating_mul(1000))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = i64::from((m + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The inverse of [`days_from_civil`]: (year, month 1–12, day 1–31).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_days_round_trip_over_centuries() {
-        for z in (-800_000..800_000).step_by(97) {
-            let (y, m, d) = civil_from_days(z);
-            assert_eq!(days_from_civil(y, m, d), z);
-        }
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-    }
 }
