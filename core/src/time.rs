@@ -1,13 +1,16 @@
 //! The one time module: the calendar and RFC 3339 arithmetic the crate needs (a
-//! follow-up due `created_at` + 48 h, an HTTP-date), written out so that core stays free of a date
-//! crate and of the clock, and works the same in wasm, where a date crate would cost the
-//! widget's download budget.
+//! follow-up due `created_at` + 48 h, an HTTP-date), written
+//! out so that core stays free of a date crate and of the clock, and works the same in
+//! wasm, where a date crate would cost the widget's download budget. The tests check it
+//! against `jiff` (`tests/time.rs`).
 //!
 //! Days are counted from 1970-01-01 with Howard Hinnant's `days_from_civil`, which is
 //! exact for the proleptic Gregorian calendar. An RFC 3339 time with a leap second
 //! (`:60`) is refused by every parser here: no device clock (JavaScript's `Date`) gives
 //! one and Unix time has none, so a time that names one is made up. (An HTTP-date may
 //! name one, by its own grammar: see [`crate::delivery::parse_http_date`].)
+
+use std::cmp::Ordering;
 
 /// Seconds per day.
 const DAY: i64 = 86_400;
@@ -79,6 +82,49 @@ pub fn parse_utc(s: &str) -> Option<UtcTime> {
     parse_local(local)
 }
 
+/// Parses any RFC 3339 date-time (§5.6): `T` or `t`, and `Z`, `z` or a `±HH:MM` offset
+/// (`-00:00` included), as the UTC time it names. Leap seconds are refused as in
+/// [`parse_utc`], and so is a time whose UTC year leaves 0000-9999, so [`format_utc`]
+/// always succeeds on the result. For times a person types, e.g. a report's bounds; a
+/// response's `created_at` must be [`parse_utc`]'s form.
+pub fn parse_rfc3339_any(s: &str) -> Option<UtcTime> {
+    let (local, offset_seconds) = if let Some(local) = s.strip_suffix(['Z', 'z']) {
+        (local, 0)
+    } else {
+        let split = s.len().checked_sub(6)?;
+        let (local, offset) = (s.get(..split)?, s.get(split..)?.as_bytes());
+        let sign = match offset[0] {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        if offset[3] != b':' {
+            return None;
+        }
+        let hours = two_digits(&offset[1..3])?;
+        let minutes = two_digits(&offset[4..6])?;
+        if hours > 23 || minutes > 59 {
+            return None;
+        }
+        (local, sign * i64::from(hours * 3600 + minutes * 60))
+    };
+    if !matches!(local.as_bytes().get(10), Some(b'T' | b't')) {
+        return None;
+    }
+    let mut t = parse_local(local)?;
+    t.seconds = t.seconds.checked_sub(offset_seconds)?;
+    format_utc(&t)?;
+    Some(t)
+}
+
+/// Two ASCII digits as a number.
+fn two_digits(b: &[u8]) -> Option<u32> {
+    match b {
+        [h @ b'0'..=b'9', l @ b'0'..=b'9'] => Some(u32::from(h - b'0') * 10 + u32::from(l - b'0')),
+        _ => None,
+    }
+}
+
 /// `YYYY-MM-DD?HH:MM:SS(.f…)`, the separator at index 10 left to the caller, as a time
 /// in UTC (the caller applies any offset).
 fn parse_local(s: &str) -> Option<UtcTime> {
@@ -128,6 +174,24 @@ fn parse_local(s: &str) -> Option<UtcTime> {
         seconds,
         fraction: fraction.to_string(),
     })
+}
+
+impl UtcTime {
+    /// Which of two times is earlier, as instants: `.5` and `.50` are the same time,
+    /// though the derived `==` (which compares the text kept for output) says they differ.
+    pub fn cmp_instant(&self, other: &Self) -> Ordering {
+        let digits = |t: &Self| {
+            t.fraction
+                .trim_start_matches('.')
+                .trim_end_matches('0')
+                .to_owned()
+        };
+        // Without trailing zeros, fraction digits compare as text: a shorter one that is
+        // a prefix of the other is the smaller.
+        self.seconds
+            .cmp(&other.seconds)
+            .then_with(|| digits(self).cmp(&digits(other)))
+    }
 }
 
 /// Formats a time as `YYYY-MM-DDTHH:MM:SS(.f…)Z`; `None` outside years 0000-9999, which
