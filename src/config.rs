@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use survey_core::context::{check_context_value, MAX_CONTEXT_VALUE};
 use survey_core::endpoint::{url_kind, Endpoint, EndpointError, EndpointSpec, UrlKind};
-use survey_core::payload::{Mode, MAX_CONTEXT_VALUE};
+use survey_core::payload::Mode;
 use survey_core::Locale;
 
 /// The URL query keys that describe the visit, and the context key each fills.
@@ -176,7 +177,8 @@ pub fn parse(
         let Some(value) = q(param).filter(|v| !v.is_empty()) else {
             continue;
         };
-        if is_context_value(value) {
+        // The collector refuses what this drops: both ask survey-core's one rule.
+        if check_context_value(value).is_ok() {
             context.insert((*key).to_string(), value.to_string());
         } else {
             warnings.push(format!(
@@ -227,12 +229,6 @@ pub fn url_is_usable(url: &str) -> bool {
         url_kind(url),
         UrlKind::SameOrigin | UrlKind::Https | UrlKind::LocalHttp
     )
-}
-
-fn is_context_value(v: &str) -> bool {
-    v.chars().count() <= MAX_CONTEXT_VALUE
-        && v.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':'))
 }
 
 #[cfg(test)]

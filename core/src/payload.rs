@@ -1,6 +1,7 @@
 //! The response the widget posts and the collector stores (format `survey-response/1`).
 
 use crate::answers::Answers;
+use crate::context::{check_context_value, MAX_CONTEXT_KEYS};
 use crate::ids::{is_valid_id, ResponseId, SurveyId};
 use crate::questionnaire::Definition;
 use crate::text::Locale;
@@ -11,10 +12,6 @@ use std::fmt;
 
 /// The format tag of a posted response.
 pub const RESPONSE_FORMAT: &str = "survey-response/1";
-/// Context values (dealer, repair order, …) are short identifiers, not documents.
-pub const MAX_CONTEXT_VALUE: usize = 128;
-/// More context keys than this is a misuse, not a visit.
-pub const MAX_CONTEXT_KEYS: usize = 16;
 
 /// One customer's response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,11 +135,8 @@ impl ResponsePayload {
             if !is_valid_id(k) {
                 return err("context", format!("{k:?} is not a valid key"));
             }
-            if v.chars().count() > MAX_CONTEXT_VALUE {
-                return err(
-                    &format!("context.{k}"),
-                    format!("longer than {MAX_CONTEXT_VALUE} characters"),
-                );
+            if let Err(e) = check_context_value(v) {
+                return err(&format!("context.{k}"), e.to_string());
             }
         }
         if self.client.widget_version.len() > 32 {

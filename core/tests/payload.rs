@@ -128,3 +128,55 @@ fn timestamps() {
         "multi-byte text must not split a char"
     );
 }
+
+// ---------------------------------------------------------------- context values
+
+#[test]
+fn context_values_follow_the_widgets_rule() {
+    let refused = |value: &str| -> Option<String> {
+        let mut v = valid();
+        v["context"]["advisor"] = json!(value);
+        check(&v).err()
+    };
+    for ok in [
+        "D001",
+        "RO-2026/1182",
+        "2026-11-23",
+        "tkn.AbC-123_x",
+        "a:b",
+        "王伟",
+        "x",
+    ] {
+        assert_eq!(refused(ok), None, "{ok:?}");
+    }
+    assert_eq!(refused(&"9".repeat(128)), None);
+    assert_eq!(refused(&"伟".repeat(128)), None, "characters, not bytes");
+    let why = "is not allowed; expected letters, digits, '-', '_', '.', '/' or ':'";
+    for (bad, problem) in [
+        ("", "empty".to_string()),
+        (&"9".repeat(129), "longer than 128 characters".to_string()),
+        ("D\u{0}01", format!("'\\0' at character 2 {why}")),
+        ("D001\n", format!("'\\n' at character 5 {why}")),
+        ("<script>", format!("'<' at character 1 {why}")),
+        (" D001", format!("' ' at character 1 {why}")),
+        ("D001 ", format!("' ' at character 5 {why}")),
+        ("Wang Wei", format!("' ' at character 5 {why}")),
+        ("a\u{202e}b", format!("'\\u{{202e}}' at character 2 {why}")),
+    ] {
+        assert_eq!(
+            refused(bad),
+            Some(format!("context.advisor: {problem}")),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn context_keys_are_named() {
+    let mut v = valid();
+    v["context"]["bad key"] = json!("x");
+    assert_eq!(
+        check(&v).unwrap_err(),
+        "context: \"bad key\" is not a valid key"
+    );
+}
