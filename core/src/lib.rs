@@ -9,6 +9,7 @@ pub mod context;
 pub mod delivery;
 pub mod endpoint;
 pub mod ids;
+pub mod json_strict;
 pub mod payload;
 pub mod questionnaire;
 pub mod scoring;

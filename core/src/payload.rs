@@ -3,6 +3,7 @@
 use crate::answers::Answers;
 use crate::context::{check_context_value, MAX_CONTEXT_KEYS};
 use crate::ids::{is_valid_id, ResponseId, SurveyId};
+use crate::json_strict;
 use crate::questionnaire::Definition;
 use crate::text::Locale;
 use crate::time;
@@ -93,6 +94,29 @@ impl ResponsePayload {
             },
             problem: e.inner().to_string(),
         })
+    }
+
+    /// Parses a body as the server must: exactly one JSON document (only whitespace may
+    /// follow it) in which no object has a key twice, at any depth. Either would let two
+    /// readers of the same bytes see different responses (serde keeps the last of two
+    /// `answers.nps`; a proxy or log may keep the first). Checked before the struct is
+    /// read; the error names the object holding the duplicate. The widget keeps
+    /// [`Self::from_json`], so this check stays out of its wasm.
+    pub fn from_json_strict(body: &str) -> Result<Self, PayloadError> {
+        match json_strict::check(body) {
+            Ok(()) => Self::from_json(body),
+            // Not JSON: the struct reader fails at the same place and names the field.
+            Err(json_strict::StrictError::Syntax(e)) => {
+                Err(Self::from_json(body).err().unwrap_or_else(|| PayloadError {
+                    path: String::new(),
+                    problem: e.to_string(),
+                }))
+            }
+            Err(e) => Err(PayloadError {
+                path: e.path().to_string(),
+                problem: e.to_string(),
+            }),
+        }
     }
 
     /// Checks what the types alone do not: the format tag, the timestamp, context limits,

@@ -129,6 +129,133 @@ fn timestamps() {
     );
 }
 
+// ---------------------------------------------------------------- strict parsing
+
+fn strict(body: &str) -> Result<ResponsePayload, String> {
+    ResponsePayload::from_json_strict(body).map_err(|e| e.to_string())
+}
+
+#[test]
+fn strict_parsing_takes_what_the_widget_sends() {
+    let body = valid().to_string();
+    assert_eq!(
+        strict(&body),
+        ResponsePayload::from_json(&body).map_err(|e| e.to_string())
+    );
+    assert!(
+        strict(&format!(" \n{body}\r\n\t ")).is_ok(),
+        "whitespace around"
+    );
+}
+
+#[test]
+fn strict_parsing_refuses_data_after_the_document() {
+    let body = valid().to_string();
+    for (tail, column) in [("x", 1), (" {}", 2), ("\u{0}", 1), (",", 1)] {
+        let with_tail = format!("{body}{tail}");
+        assert!(
+            ResponsePayload::from_json(&with_tail).is_ok(),
+            "lenient: {tail:?}"
+        );
+        let e = ResponsePayload::from_json_strict(&with_tail).unwrap_err();
+        assert_eq!(e.path, "");
+        assert_eq!(
+            e.problem,
+            format!(
+                "unexpected data after the JSON document at line 1 column {}",
+                body.len() + column
+            ),
+            "{tail:?}"
+        );
+    }
+    let e = strict(&format!("{body}\n\n  ]")).unwrap_err();
+    assert_eq!(
+        e,
+        "unexpected data after the JSON document at line 3 column 3"
+    );
+}
+
+#[test]
+fn strict_parsing_refuses_a_key_given_twice_at_any_depth() {
+    let body = valid().to_string();
+    // The lenient reader keeps the last value: here a promoter instead of a detractor.
+    let twice = body.replacen(
+        r#""nps":{"scale":5}"#,
+        r#""nps":{"scale":0},"nps":{"scale":10}"#,
+        1,
+    );
+    assert_ne!(twice, body);
+    let lenient = ResponsePayload::from_json(&twice).unwrap();
+    assert_eq!(
+        serde_json::to_value(&lenient.answers).unwrap()["nps"],
+        json!({"scale": 10})
+    );
+    let e = ResponsePayload::from_json_strict(&twice).unwrap_err();
+    assert_eq!(
+        (e.path.as_str(), e.problem.as_str()),
+        ("answers", "duplicate key \"nps\"")
+    );
+    assert_eq!(e.to_string(), "answers: duplicate key \"nps\"");
+
+    let cases = [
+        (
+            r#""dealer":"D001""#,
+            r#""dealer":"D001","dealer":"D002""#,
+            "context",
+            "dealer",
+        ),
+        (
+            r#""dealer":"D001""#,
+            r#""dealer":"D001","\u0064ealer":"D002""#,
+            "context",
+            "dealer",
+        ),
+        (
+            r#""mode":"page""#,
+            r#""mode":"page","mode":"kiosk""#,
+            "client",
+            "mode",
+        ),
+        (
+            r#""version":1"#,
+            r#""version":1,"version":1"#,
+            "survey",
+            "version",
+        ),
+        (
+            r#""format":"survey-response/1""#,
+            r#""format":"survey-response/1","format":"x""#,
+            "",
+            "format",
+        ),
+    ];
+    for (from, to, path, key) in cases {
+        let body = body.replacen(from, to, 1);
+        let e = ResponsePayload::from_json_strict(&body).unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), e.problem.as_str()),
+            (path, format!("duplicate key {key:?}").as_str()),
+            "{to}"
+        );
+    }
+}
+
+#[test]
+fn strict_parsing_keeps_the_named_errors_of_the_lenient_one() {
+    let mut v = valid();
+    v["survey"]["name"] = json!("x");
+    assert!(strict(&v.to_string())
+        .unwrap_err()
+        .starts_with("survey.name: unknown field `name`"));
+    let cut = valid().to_string();
+    let cut = &cut[..cut.len() - 10];
+    assert_eq!(
+        strict(cut).unwrap_err(),
+        ResponsePayload::from_json(cut).unwrap_err().to_string()
+    );
+    assert!(strict("").is_err());
+}
+
 // ---------------------------------------------------------------- context values
 
 #[test]
