@@ -14,6 +14,15 @@ use std::fmt;
 /// The format tag of a posted response.
 pub const RESPONSE_FORMAT: &str = "survey-response/1";
 
+/// The earliest `created_at` the collector takes. No response is older, and a device
+/// whose clock was reset (to 1970, or 2000-01-01 on some) says nothing about when the
+/// customer answered.
+pub const EARLIEST_CREATED_AT: &str = "2000-01-01T00:00:00Z";
+/// How far `created_at` may be after the server's receive time: a day covers a device
+/// set to the wrong time zone but calling it UTC (at most 14 h off) with room to spare;
+/// beyond that the time is made up.
+pub const MAX_CREATED_AHEAD_HOURS: i64 = 24;
+
 /// One customer's response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -119,6 +128,46 @@ impl ResponsePayload {
         }
     }
 
+    /// Checks that `created_at` is a time the response can have been written at, given
+    /// `received_at`, the server's clock when the body arrived: not before
+    /// [`EARLIEST_CREATED_AT`] and at most [`MAX_CREATED_AHEAD_HOURS`] after the
+    /// receipt. Earlier than the receipt is fine however long: a response can wait in
+    /// a device's outbox for days. Core has no clock, hence the argument; a
+    /// `received_at` that does not parse (the server's fault, not the customer's)
+    /// leaves only the lower bound checked.
+    pub fn check_created_at(&self, received_at: &str) -> Result<(), PayloadError> {
+        let err = |problem: String| {
+            Err(PayloadError {
+                path: "created_at".into(),
+                problem,
+            })
+        };
+        let created = match time::parse_utc(&self.created_at) {
+            Some(t) if is_rfc3339_utc(&self.created_at) => t,
+            _ => return err(not_a_utc_time(&self.created_at)),
+        };
+        let earliest = time::parse_utc(EARLIEST_CREATED_AT);
+        if earliest.is_some_and(|e| created.cmp_instant(&e).is_lt()) {
+            return err(format!(
+                "{:?} is before the earliest accepted time, {EARLIEST_CREATED_AT}",
+                self.created_at
+            ));
+        }
+        if let Some(mut latest) = time::parse_utc(received_at) {
+            latest.seconds = latest
+                .seconds
+                .saturating_add(MAX_CREATED_AHEAD_HOURS * 3600);
+            if created.cmp_instant(&latest).is_gt() {
+                return err(format!(
+                    "{:?} is more than {MAX_CREATED_AHEAD_HOURS} hours after the response \
+                     was received ({received_at}): the device clock is wrong",
+                    self.created_at
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks what the types alone do not: the format tag, the timestamp, context limits,
     /// and, when the questionnaire is known, every answer against its question.
     pub fn validate(&self, def: Option<&Definition>) -> Result<(), PayloadError> {
@@ -144,13 +193,7 @@ impl ResponsePayload {
             return err("locale", format!("not a language tag: {:?}", self.locale.0));
         }
         if !is_rfc3339_utc(&self.created_at) {
-            return err(
-                "created_at",
-                format!(
-                    "expected an RFC 3339 UTC time like 2026-11-23T10:00:00Z, found {:?}",
-                    self.created_at
-                ),
-            );
+            return err("created_at", not_a_utc_time(&self.created_at));
         }
         if self.context.len() > MAX_CONTEXT_KEYS {
             return err("context", format!("at most {MAX_CONTEXT_KEYS} keys"));
@@ -207,6 +250,11 @@ impl ResponsePayload {
         }
         Ok(())
     }
+}
+
+/// The problem of a `created_at` that is not [`is_rfc3339_utc`].
+fn not_a_utc_time(found: &str) -> String {
+    format!("expected an RFC 3339 UTC time like 2026-11-23T10:00:00Z, found {found:?}")
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.f…]Z`, a time that exists ([`time::parse_utc`]), with at most

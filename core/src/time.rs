@@ -1,5 +1,5 @@
 //! The one time module: the calendar and RFC 3339 arithmetic the crate needs (a
-//! follow-up due `created_at` + 48 h, an HTTP-date), written
+//! follow-up due `created_at` + 48 h, a plausible `created_at`, an HTTP-date), written
 //! out so that core stays free of a date crate and of the clock, and works the same in
 //! wasm, where a date crate would cost the widget's download budget. The tests check it
 //! against `jiff` (`tests/time.rs`).

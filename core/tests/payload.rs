@@ -307,3 +307,53 @@ fn context_keys_are_named() {
         "context: \"bad key\" is not a valid key"
     );
 }
+
+// ---------------------------------------------------------------- created_at
+
+#[test]
+fn created_at_must_be_plausible_for_its_receipt() {
+    let at = |created: &str, received: &str| -> Result<(), String> {
+        let mut v = valid();
+        v["created_at"] = json!(created);
+        let p = ResponsePayload::from_json(&v.to_string()).unwrap();
+        p.check_created_at(received).map_err(|e| e.to_string())
+    };
+    let received = "2026-11-23T10:00:00Z";
+    for ok in [
+        "2026-11-23T10:00:00Z",
+        "2026-11-24T10:00:00Z",
+        "2026-11-24T10:00:00.000Z",
+        "2026-11-20T08:00:00.5Z",
+        "2000-01-01T00:00:00Z",
+    ] {
+        assert_eq!(at(ok, received), Ok(()), "{ok}");
+    }
+    assert_eq!(
+        at("2026-11-24T10:00:00.001Z", received),
+        Err(
+            "created_at: \"2026-11-24T10:00:00.001Z\" is more than 24 hours after the \
+             response was received (2026-11-23T10:00:00Z): the device clock is wrong"
+                .into()
+        )
+    );
+    assert!(at("2027-01-01T00:00:00Z", received)
+        .unwrap_err()
+        .starts_with("created_at: \"2027-01-01T00:00:00Z\" is more than 24 hours after"));
+    assert_eq!(
+        at("1999-12-31T23:59:59.999Z", received),
+        Err(
+            "created_at: \"1999-12-31T23:59:59.999Z\" is before the earliest accepted \
+             time, 2000-01-01T00:00:00Z"
+                .into()
+        )
+    );
+    assert!(at("1970-01-01T00:00:00Z", received)
+        .unwrap_err()
+        .contains("before the earliest accepted time"));
+    assert!(at("2026-06-30T23:59:60Z", received)
+        .unwrap_err()
+        .starts_with("created_at: expected an RFC 3339 UTC time"));
+    // The server's own clock unreadable: only the lower bound is left to check.
+    assert_eq!(at("2030-01-01T00:00:00Z", "not a time"), Ok(()));
+    assert!(at("1990-01-01T00:00:00Z", "not a time").is_err());
+}
