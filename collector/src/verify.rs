@@ -5,7 +5,7 @@
 //! the server's is used for alerts, follow-up times and reports.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use survey_core::scoring::{score_at, ScoreCard};
+use survey_core::scoring::{follow_up_base, score_at, ScoreCard};
 use survey_core::{Definition, ResponsePayload};
 
 /// The outcome of rescoring one response.
@@ -21,34 +21,41 @@ pub struct Verified {
 /// survey) and compares the result with the card the client sent, if any. Cards are
 /// compared as JSON values, exactly: the client ran the same code on the same answers,
 /// so any difference is a different scorer or a tampered card.
-pub fn verify(def: Option<&Definition>, payload: &ResponsePayload) -> Verified {
+///
+/// `received_at` is the server's clock when the body arrived. The follow-up is due from
+/// [`follow_up_base`]: the device's `created_at`, unless that clock runs ahead of the
+/// server's. Then the server's card counts from the receipt, and the client's is compared
+/// with what an honest widget computes from its own clock, since a wrong clock is not a
+/// tampered card.
+pub fn verify(def: Option<&Definition>, payload: &ResponsePayload, received_at: &str) -> Verified {
     let Some(def) = def else {
         return Verified {
             server: None,
             mismatch: false,
         };
     };
+    let base = follow_up_base(&payload.created_at, received_at);
     // Scoring is documented never to panic; if it ever did, the response is still
     // stored (unscored) rather than lost.
     let scored = catch_unwind(AssertUnwindSafe(|| {
-        score_at(
-            def,
-            &payload.answers,
-            &def.scoring_config(),
-            &payload.created_at,
-        )
+        let config = def.scoring_config();
+        let server = score_at(def, &payload.answers, &config, base);
+        let honest_client = (base != payload.created_at)
+            .then(|| score_at(def, &payload.answers, &config, &payload.created_at));
+        (server, honest_client)
     }));
-    let Ok(server) = scored else {
+    let Ok((server, honest_client)) = scored else {
         eprintln!("collector: scoring response {} panicked", payload.id);
         return Verified {
             server: None,
             mismatch: false,
         };
     };
+    let expected = honest_client.as_ref().unwrap_or(&server);
     let mismatch = payload
         .score
         .as_ref()
-        .is_some_and(|client| !same_card(client, &server));
+        .is_some_and(|client| !same_card(client, expected));
     Verified {
         server: Some(server),
         mismatch,
@@ -81,7 +88,16 @@ mod tests {
     use super::*;
     use survey_core::templates;
 
+    /// When the test responses arrive: a minute after their `created_at`.
+    const RECEIVED: &str = "2026-11-23T10:01:00Z";
+
     fn payload(nps: u8, with_score: bool) -> (Definition, ResponsePayload) {
+        payload_at(nps, with_score, "2026-11-23T10:00:00Z")
+    }
+
+    /// A response made at `created_at` by the device's clock, with the honest card that
+    /// clock gives if `with_score`.
+    fn payload_at(nps: u8, with_score: bool, created_at: &str) -> (Definition, ResponsePayload) {
         let def = match templates::load("post-service") {
             Some(Ok(d)) => d,
             other => panic!("post-service template: {other:?}"),
@@ -89,7 +105,7 @@ mod tests {
         let json = format!(
             r#"{{"format":"survey-response/1","id":"0f8fad5b-d9cb-469f-a165-70867728950e",
                "survey":{{"id":"post-service","version":{}}},"locale":"en",
-               "created_at":"2026-11-23T10:00:00Z","context":{{}},
+               "created_at":"{created_at}","context":{{}},
                "answers":{{"nps":{{"scale":{nps}}}}},
                "client":{{"widget_version":"0.1.0","mode":"page"}}}}"#,
             def.version
@@ -112,11 +128,41 @@ mod tests {
     #[test]
     fn an_honest_card_matches() {
         let (def, p) = payload(3, true);
-        let v = verify(Some(&def), &p);
+        let v = verify(Some(&def), &p, RECEIVED);
         assert!(!v.mismatch);
         assert_eq!(v.server, p.score);
         let due = v.server.and_then(|c| c.follow_up_due);
         assert_eq!(due.as_deref(), Some("2026-11-25T10:00:00Z"));
+    }
+
+    /// A clock ahead of the server's would put the dealer's call late: the server counts
+    /// from the receipt, and the honest card of the wrong clock is still no mismatch.
+    #[test]
+    fn a_device_clock_ahead_counts_from_the_receipt() {
+        let (def, p) = payload_at(3, true, "2026-11-23T13:00:00Z");
+        let v = verify(Some(&def), &p, RECEIVED);
+        assert!(!v.mismatch);
+        let due = v.server.and_then(|c| c.follow_up_due);
+        assert_eq!(due.as_deref(), Some("2026-11-25T10:01:00Z"));
+        let client_due = p.score.and_then(|c| c.follow_up_due);
+        assert_eq!(client_due.as_deref(), Some("2026-11-25T13:00:00Z"));
+        // A changed card is still caught when the clocks disagree.
+        let (def, mut p) = payload_at(3, true, "2026-11-23T13:00:00Z");
+        if let Some(card) = p.score.as_mut() {
+            card.alerts.clear();
+        }
+        assert!(verify(Some(&def), &p, RECEIVED).mismatch);
+    }
+
+    /// A response queued offline for days keeps its own time: the customer has waited
+    /// since they answered.
+    #[test]
+    fn a_response_queued_for_days_counts_from_its_creation() {
+        let (def, p) = payload_at(3, true, "2026-11-20T08:30:00Z");
+        let v = verify(Some(&def), &p, RECEIVED);
+        assert!(!v.mismatch);
+        let due = v.server.and_then(|c| c.follow_up_due);
+        assert_eq!(due.as_deref(), Some("2026-11-22T08:30:00Z"));
     }
 
     #[test]
@@ -125,7 +171,7 @@ mod tests {
         if let Some(card) = p.score.as_mut() {
             card.alerts.clear();
         }
-        let v = verify(Some(&def), &p);
+        let v = verify(Some(&def), &p, RECEIVED);
         assert!(v.mismatch);
         assert_eq!(v.server.map(|c| c.alerts.len()), Some(1));
     }
@@ -133,12 +179,12 @@ mod tests {
     #[test]
     fn no_card_or_no_definition_is_no_mismatch() {
         let (def, p) = payload(9, false);
-        let v = verify(Some(&def), &p);
+        let v = verify(Some(&def), &p, RECEIVED);
         assert!(!v.mismatch);
         assert!(v.server.is_some());
         let (_, p) = payload(9, true);
         assert_eq!(
-            verify(None, &p),
+            verify(None, &p, RECEIVED),
             Verified {
                 server: None,
                 mismatch: false
@@ -160,17 +206,17 @@ mod tests {
             .map_err(|e| serde::de::Error::custom(e.to_string()))?;
         assert_eq!(back.score, p.score);
         let mut honest = back.clone();
-        honest.score = verify(Some(&def), &back).server;
+        honest.score = verify(Some(&def), &back, RECEIVED).server;
         let honest = ResponsePayload::from_json(&serde_json::to_string(&honest)?)
             .map_err(|e| serde::de::Error::custom(e.to_string()))?;
-        assert!(!verify(Some(&def), &honest).mismatch);
+        assert!(!verify(Some(&def), &honest, RECEIVED).mismatch);
         Ok(())
     }
 
     #[test]
     fn the_log_line_has_scores_only() {
         let (def, mut p) = payload(3, true);
-        let server = verify(Some(&def), &p).server;
+        let server = verify(Some(&def), &p, RECEIVED).server;
         if let Some(card) = p.score.as_mut() {
             card.csi = Some(100.0);
         }

@@ -1321,3 +1321,33 @@ mod props {
         }
     }
 }
+
+// ------------------------------------------------------------- follow-up clock
+
+#[test]
+fn the_follow_up_counts_from_the_device_unless_its_clock_runs_ahead() {
+    use survey_core::scoring::follow_up_base;
+    let received = "2026-11-23T10:00:00Z";
+    for (created, base) in [
+        // Ordinary: the device's time, so the server's card is the widget's.
+        ("2026-11-23T09:59:58.250Z", "2026-11-23T09:59:58.250Z"),
+        // Queued offline for days: still the device's time.
+        ("2026-11-19T17:45:00Z", "2026-11-19T17:45:00Z"),
+        // A little ahead is drift.
+        ("2026-11-23T10:05:00Z", "2026-11-23T10:05:00Z"),
+        ("2026-11-23T10:05:00.000Z", "2026-11-23T10:05:00.000Z"),
+        // More than five minutes ahead: the clock is wrong.
+        ("2026-11-23T10:05:00.001Z", received),
+        ("2026-11-24T09:00:00Z", received),
+        // Nothing to go by but the receipt.
+        ("yesterday", received),
+        ("2026-11-23T10:00:60Z", received),
+    ] {
+        assert_eq!(follow_up_base(created, received), base, "{created}");
+    }
+    assert_eq!(
+        follow_up_base("2026-11-23T12:00:00Z", "not a time"),
+        "2026-11-23T12:00:00Z",
+        "no receipt time to correct it with"
+    );
+}

@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod alerts;
 pub mod card;
 pub mod config;
+pub mod follow_up;
 pub mod stats;
 
 /// The time module's old path, kept for the collector's report filter until it imports
@@ -28,4 +29,5 @@ pub use card::{
 pub use config::{
     AlertRules, DimensionWeights, LowScore, ScoringConfig, ScoringConfigError, DIMENSIONS,
 };
+pub use follow_up::{follow_up_base, MAX_DEVICE_CLOCK_LEAD_SECONDS};
 pub use stats::{nps_adjusted_wald, rescale, wilson, Interval, NpsInterval, Z_95};
