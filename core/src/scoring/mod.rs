@@ -12,10 +12,6 @@ pub mod config;
 pub mod follow_up;
 pub mod stats;
 
-/// The time module's old path, kept for the collector's report filter until it imports
-/// [`crate::time`] itself.
-pub use crate::time;
-
 pub use aggregate::{
     aggregate, AlertCount, CesSummary, DimensionSummary, MeanSummary, NpsSummary,
     ProportionSummary, Summary,
