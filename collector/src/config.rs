@@ -60,7 +60,10 @@ impl Default for Config {
 pub enum Command {
     Run(Config),
     /// `collector backup FILE [--db DB]`: a consistent copy of a live SQLite database.
-    Backup { db: Location, to: PathBuf },
+    Backup {
+        db: Location,
+        to: PathBuf,
+    },
     Help,
 }
 
@@ -108,7 +111,9 @@ where
     for flag in FLAGS {
         let var = format!(
             "COLLECTOR_{}",
-            flag.trim_start_matches('-').replace('-', "_").to_uppercase()
+            flag.trim_start_matches('-')
+                .replace('-', "_")
+                .to_uppercase()
         );
         if let Some(v) = env(&var) {
             apply(&mut config, flag, &v).map_err(|e| format!("{var}: {e}"))?;
@@ -122,7 +127,11 @@ where
         args.next();
         match args.next() {
             Some(file) if !file.starts_with('-') => backup_to = Some(PathBuf::from(file)),
-            _ => return Err("backup needs the file to write, e.g. collector backup copy.sqlite".into()),
+            _ => {
+                return Err(
+                    "backup needs the file to write, e.g. collector backup copy.sqlite".into(),
+                )
+            }
         }
     }
     while let Some(arg) = args.next() {
@@ -250,7 +259,10 @@ mod tests {
         };
         assert_eq!(c.db, Location::Postgres("postgres://u@h/db".into()));
         assert_eq!(
-            parse(args(&["backup", "copy.sqlite", "--db", "live.sqlite"]), no_env),
+            parse(
+                args(&["backup", "copy.sqlite", "--db", "live.sqlite"]),
+                no_env
+            ),
             Ok(Command::Backup {
                 db: Location::Sqlite("live.sqlite".into()),
                 to: "copy.sqlite".into()

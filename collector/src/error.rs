@@ -46,7 +46,10 @@ impl ApiError {
             }
             StoreError::Failed(m) => {
                 tracing::error!("{what}: {m}");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, format!("could not {what}"))
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("could not {what}"),
+                )
             }
         }
     }

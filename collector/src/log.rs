@@ -41,7 +41,9 @@ pub async fn requests(request: Request, next: Next) -> Response {
     let status = response.status().as_u16();
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     match id {
-        Some(id) => tracing::info!(%method, %route, status, ms = format_args!("{ms:.1}"), id = %id, "request"),
+        Some(id) => {
+            tracing::info!(%method, %route, status, ms = format_args!("{ms:.1}"), id = %id, "request")
+        }
         None => tracing::info!(%method, %route, status, ms = format_args!("{ms:.1}"), "request"),
     }
     response

@@ -82,8 +82,8 @@ async fn serve(config: Config) -> Result<(), String> {
             config.dist.display()
         );
     }
-    let listener = server::bind(&config.addr)
-        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let listener =
+        server::bind(&config.addr).map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;

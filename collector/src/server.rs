@@ -95,8 +95,8 @@ pub async fn serve(
         let service = router
             .clone()
             .map_request(|r: hyper::Request<Incoming>| r.map(axum::body::Body::new));
-        let connection = builder
-            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection =
+            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A reset or a timed-out client ends here, on its own task.

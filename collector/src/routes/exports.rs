@@ -20,11 +20,16 @@ const PAGE: u32 = 500;
 
 pub async fn csv(State(app): State<Shared>, uri: Uri) -> Result<Response, ApiError> {
     let q = query::parse(super::raw_query(&uri), Shape::Filter).map_err(ApiError::bad_request)?;
-    let columns = app.db("read the responses", app.store.columns(&q.filter)).await?;
+    let columns = app
+        .db("read the responses", app.store.columns(&q.filter))
+        .await?;
     let layout = Layout::of(&columns);
     let header_line = layout.header().map_err(|e| {
         tracing::error!("csv export: {e}");
-        ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "could not write the export")
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "could not write the export",
+        )
     })?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let filter = q.filter;
@@ -35,7 +40,10 @@ pub async fn csv(State(app): State<Shared>, uri: Uri) -> Result<Response, ApiErr
         let mut after = None;
         loop {
             let page = PageRequest { after, limit: PAGE };
-            let rows = match app.db("read the responses", app.store.page(&filter, page)).await {
+            let rows = match app
+                .db("read the responses", app.store.page(&filter, page))
+                .await
+            {
                 Ok(rows) => rows,
                 Err(e) => {
                     let _ = tx.send(Err(std::io::Error::other(e.reason))).await;

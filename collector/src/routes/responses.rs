@@ -167,16 +167,13 @@ async fn receive(
             });
         }
     };
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        refuse(
-            StatusCode::BAD_REQUEST,
-            format!("body is not UTF-8: {e}"),
-        )
-    })?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("body is not UTF-8: {e}")))?;
     let payload = ResponsePayload::from_json_strict(text)
         .map_err(|e| refuse(StatusCode::BAD_REQUEST, e.to_string()))?;
     let id = payload.id.as_str().to_string();
-    let tagged = |status: StatusCode, reason: String| (ApiError::new(status, reason), Some(id.clone()));
+    let tagged =
+        |status: StatusCode, reason: String| (ApiError::new(status, reason), Some(id.clone()));
     for key in &keys {
         if ResponseId::parse(key).as_ref() != Some(&payload.id) {
             return Err(tagged(
@@ -206,9 +203,17 @@ async fn receive(
                     verify::mismatch_line(&id, payload.score.as_ref(), verified.server.as_ref())
                 );
             }
-            Ok((StatusCode::CREATED, id.clone(), receipt_json(&id, &receipt, false)))
+            Ok((
+                StatusCode::CREATED,
+                id.clone(),
+                receipt_json(&id, &receipt, false),
+            ))
         }
-        Insert::Duplicate(receipt) => Ok((StatusCode::OK, id.clone(), receipt_json(&id, &receipt, true))),
+        Insert::Duplicate(receipt) => Ok((
+            StatusCode::OK,
+            id.clone(),
+            receipt_json(&id, &receipt, true),
+        )),
         Insert::Conflict => Err(tagged(
             StatusCode::CONFLICT,
             format!("response {id} was already received with different content"),
@@ -235,9 +240,8 @@ fn receipt_json(id: &str, receipt: &Receipt, duplicate: bool) -> Value {
 /// a built-in survey, structural only for a survey the collector does not know (a
 /// dealer's own questionnaire). Returns the definition the response was checked against.
 fn validate(payload: &ResponsePayload, received_at: &str) -> Result<Option<Definition>, ApiError> {
-    let unprocessable = |e: &dyn std::fmt::Display| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
-    };
+    let unprocessable =
+        |e: &dyn std::fmt::Display| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string());
     payload
         .check_created_at(received_at)
         .map_err(|e| unprocessable(&e))?;
@@ -273,7 +277,9 @@ fn validate(payload: &ResponsePayload, received_at: &str) -> Result<Option<Defin
 /// the next page (`null` on the last).
 pub async fn list(State(app): State<Shared>, uri: Uri) -> Result<Response, ApiError> {
     let q = query::parse(super::raw_query(&uri), Shape::Paged).map_err(ApiError::bad_request)?;
-    let rows = app.db("read the responses", app.store.page(&q.filter, q.page)).await?;
+    let rows = app
+        .db("read the responses", app.store.page(&q.filter, q.page))
+        .await?;
     let next = (rows.len() == q.page.limit as usize)
         .then(|| rows.last().map(|r| r.seq.to_string()))
         .flatten();

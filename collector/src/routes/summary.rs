@@ -12,10 +12,15 @@ use survey_core::scoring::aggregate;
 
 pub async fn get(State(app): State<Shared>, uri: Uri) -> Result<impl IntoResponse, ApiError> {
     let q = query::parse(super::raw_query(&uri), Shape::Filter).map_err(ApiError::bad_request)?;
-    let scores = app.db("read the scores", app.store.scores(&q.filter)).await?;
+    let scores = app
+        .db("read the scores", app.store.scores(&q.filter))
+        .await?;
     let summary = serde_json::to_value(aggregate(&scores.cards)).map_err(|e| {
         tracing::error!("summary: {e}");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "could not summarise the scores")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not summarise the scores",
+        )
     })?;
     Ok((
         [(header::CACHE_CONTROL, "no-store")],

@@ -56,7 +56,11 @@ mod tests {
                 assert_eq!(m.version, i as i64 + 1, "{}", m.name);
             }
         }
-        assert_eq!(SQLITE.len(), POSTGRES.len(), "both backends have every change");
+        assert_eq!(
+            SQLITE.len(),
+            POSTGRES.len(),
+            "both backends have every change"
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@
 //! collector with that replica's URL for the read routes.
 
 use super::migrations::{self, Migration};
-use super::{Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError};
+use super::{
+    Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
+};
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Timeouts};
 use std::str::FromStr;

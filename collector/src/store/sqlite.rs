@@ -14,9 +14,13 @@
 //!   refused at start with a message saying so, instead of answering 500 to every post.
 
 use super::migrations::{self, Migration};
-use super::{Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError};
+use super::{
+    Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
+};
 use async_trait::async_trait;
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{
+    params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -511,7 +515,10 @@ impl Store for SqliteStore {
 /// overwrite an existing file.
 pub fn backup(db: &Path, to: &Path) -> Result<(), String> {
     if to.exists() {
-        return Err(format!("{} already exists; choose a new file", to.display()));
+        return Err(format!(
+            "{} already exists; choose a new file",
+            to.display()
+        ));
     }
     let conn = open_reader(db).map_err(|e| format!("cannot open {}: {e}", db.display()))?;
     let target = to
