@@ -92,10 +92,9 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
     let (from, to) = (time("from")?, time("to")?);
     let after = take("after")
         .map(|v| {
-            v.parse::<i64>()
-                .ok()
-                .filter(|n| *n >= 0)
-                .ok_or_else(|| format!("the after parameter {v:?} is not a cursor from a previous page"))
+            v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                format!("the after parameter {v:?} is not a cursor from a previous page")
+            })
         })
         .transpose()?;
     let limit = take("limit")
@@ -103,7 +102,9 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
             v.parse::<u32>()
                 .ok()
                 .filter(|n| (1..=MAX_LIMIT).contains(n))
-                .ok_or_else(|| format!("the limit parameter {v:?} must be a number from 1 to {MAX_LIMIT}"))
+                .ok_or_else(|| {
+                    format!("the limit parameter {v:?} must be a number from 1 to {MAX_LIMIT}")
+                })
         })
         .transpose()?
         .unwrap_or(DEFAULT_LIMIT);
@@ -119,6 +120,7 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
             dealer,
             from,
             to,
+            ..Filter::default()
         },
         page: PageRequest { after, limit },
         echo,
@@ -141,7 +143,10 @@ pub fn parse_time(v: &str) -> Option<Timestamp> {
     let b = v.as_bytes();
     if v.len() == 10 {
         let date: jiff::civil::Date = v.parse().ok()?;
-        return date.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp());
+        return date
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp());
     }
     if v.len() < 20 || !matches!(b[10], b'T' | b't') || &v[17..19] == "60" {
         return None;
@@ -251,6 +256,7 @@ mod tests {
                 dealer: Some("D 1".into()),
                 from: Some("2026-11-20T00:00:00".into()),
                 to: Some("2026-11-23T00:00:00".into()),
+                ..Filter::default()
             }
         );
         assert_eq!(

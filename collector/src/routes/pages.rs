@@ -32,10 +32,12 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 pub async fn serve(State(app): State<Shared>, request: Request) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        let mut r = ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
-            .into_response();
-        r.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, OPTIONS"));
+        let mut r =
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed").into_response();
+        r.headers_mut().insert(
+            header::ALLOW,
+            HeaderValue::from_static("GET, HEAD, OPTIONS"),
+        );
         return r;
     }
     let path = request.uri().path().to_string();

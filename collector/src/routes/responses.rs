@@ -5,13 +5,15 @@
 //! stores nothing.
 
 use crate::app::Shared;
+use crate::auth::rule::Resource;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::log::ResponseIdTag;
 use crate::query::{self, Shape};
 use crate::store::{Insert, NewRow, Receipt};
 use crate::verify;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{Extension, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -167,16 +169,13 @@ async fn receive(
             });
         }
     };
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        refuse(
-            StatusCode::BAD_REQUEST,
-            format!("body is not UTF-8: {e}"),
-        )
-    })?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("body is not UTF-8: {e}")))?;
     let payload = ResponsePayload::from_json_strict(text)
         .map_err(|e| refuse(StatusCode::BAD_REQUEST, e.to_string()))?;
     let id = payload.id.as_str().to_string();
-    let tagged = |status: StatusCode, reason: String| (ApiError::new(status, reason), Some(id.clone()));
+    let tagged =
+        |status: StatusCode, reason: String| (ApiError::new(status, reason), Some(id.clone()));
     for key in &keys {
         if ResponseId::parse(key).as_ref() != Some(&payload.id) {
             return Err(tagged(
@@ -206,9 +205,17 @@ async fn receive(
                     verify::mismatch_line(&id, payload.score.as_ref(), verified.server.as_ref())
                 );
             }
-            Ok((StatusCode::CREATED, id.clone(), receipt_json(&id, &receipt, false)))
+            Ok((
+                StatusCode::CREATED,
+                id.clone(),
+                receipt_json(&id, &receipt, false),
+            ))
         }
-        Insert::Duplicate(receipt) => Ok((StatusCode::OK, id.clone(), receipt_json(&id, &receipt, true))),
+        Insert::Duplicate(receipt) => Ok((
+            StatusCode::OK,
+            id.clone(),
+            receipt_json(&id, &receipt, true),
+        )),
         Insert::Conflict => Err(tagged(
             StatusCode::CONFLICT,
             format!("response {id} was already received with different content"),
@@ -235,9 +242,8 @@ fn receipt_json(id: &str, receipt: &Receipt, duplicate: bool) -> Value {
 /// a built-in survey, structural only for a survey the collector does not know (a
 /// dealer's own questionnaire). Returns the definition the response was checked against.
 fn validate(payload: &ResponsePayload, received_at: &str) -> Result<Option<Definition>, ApiError> {
-    let unprocessable = |e: &dyn std::fmt::Display| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
-    };
+    let unprocessable =
+        |e: &dyn std::fmt::Display| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string());
     payload
         .check_created_at(received_at)
         .map_err(|e| unprocessable(&e))?;
@@ -271,9 +277,20 @@ fn validate(payload: &ResponsePayload, received_at: &str) -> Result<Option<Defin
 /// `GET /v1/responses?survey=&dealer=&from=&to=&after=&limit=`: one page of stored
 /// responses, oldest first, with the server's and the client's cards, and the cursor of
 /// the next page (`null` on the last).
-pub async fn list(State(app): State<Shared>, uri: Uri) -> Result<Response, ApiError> {
-    let q = query::parse(super::raw_query(&uri), Shape::Paged).map_err(ApiError::bad_request)?;
-    let rows = app.db("read the responses", app.store.page(&q.filter, q.page)).await?;
+pub async fn list(
+    State(app): State<Shared>,
+    Extension(principal): Extension<Principal>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let mut q =
+        query::parse(super::raw_query(&uri), Shape::Paged).map_err(ApiError::bad_request)?;
+    let contact = super::scope_read(&mut q.filter, &principal, Resource::Responses)?;
+    let mut rows = app
+        .db("read the responses", app.store.page(&q.filter, q.page))
+        .await?;
+    if !contact {
+        rows.iter_mut().for_each(crate::auth::redact::contact);
+    }
     let next = (rows.len() == q.page.limit as usize)
         .then(|| rows.last().map(|r| r.seq.to_string()))
         .flatten();
