@@ -11,15 +11,19 @@
 //! Connection-level limits (header size and count, head and idle timeouts, the
 //! connection cap) are in [`crate::server`].
 
+use crate::auth::rule::{self, Access, Resource};
+use crate::auth::{self, Principal};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::routes;
 use crate::store::Store;
+use axum::extract::FromRequestParts;
 use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, delete, get, post, MethodRouter};
 use axum::Router;
 use std::any::Any;
 use std::path::PathBuf;
@@ -38,6 +42,8 @@ pub struct App {
     pub db_deadline: Duration,
     /// Accepted `Host` names (lower case, without port); empty accepts any.
     pub allowed_hosts: Vec<String>,
+    /// Failed logins per client address.
+    pub throttle: auth::throttle::Throttle,
 }
 
 pub type Shared = Arc<App>;
@@ -63,26 +69,112 @@ impl App {
 /// The names every collector answers to, whatever `--allowed-hosts` says.
 const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
 
+/// One route of the API: its path, the methods it answers and who may call it.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub path: &'static str,
+    pub access: Access,
+}
+
+/// Every API route and its access rule. The router is built from this table alone
+/// ([`handlers`] has no other paths), so no route exists without a rule, and the
+/// access tests walk this table.
+pub const ROUTES: &[RouteSpec] = &[
+    // Posting is open (the widget on any site); reads are scoped per caller: see the
+    // handler, which applies `auth::rule::read` to the query's dealer.
+    RouteSpec {
+        path: "/v1/responses",
+        access: Access::Read(Resource::Responses),
+    },
+    RouteSpec {
+        path: "/v1/responses.csv",
+        access: Access::Read(Resource::Export),
+    },
+    RouteSpec {
+        path: "/v1/summary",
+        access: Access::Read(Resource::Summary),
+    },
+    // Draws the text it is given; reads nothing stored, so it is public.
+    RouteSpec {
+        path: "/v1/qr.svg",
+        access: Access::Public,
+    },
+    RouteSpec {
+        path: "/v1/auth/login",
+        access: Access::Public,
+    },
+    RouteSpec {
+        path: "/v1/auth/logout",
+        access: Access::SignedIn,
+    },
+    RouteSpec {
+        path: "/v1/auth/me",
+        access: Access::SignedIn,
+    },
+    RouteSpec {
+        path: "/v1/tokens",
+        access: Access::Manage,
+    },
+    RouteSpec {
+        path: "/v1/tokens/{id}",
+        access: Access::Manage,
+    },
+    RouteSpec {
+        path: "/v1/users",
+        access: Access::Manage,
+    },
+    RouteSpec {
+        path: "/healthz",
+        access: Access::Public,
+    },
+    RouteSpec {
+        path: "/readyz",
+        access: Access::Public,
+    },
+];
+
+/// The handlers of a path of [`ROUTES`].
+fn handlers(path: &str) -> MethodRouter<Shared> {
+    use routes::*;
+    match path {
+        "/v1/responses" => post(responses::post)
+            .get(responses::list)
+            .options(responses::preflight),
+        "/v1/responses.csv" => get(exports::csv),
+        "/v1/summary" => get(summary::get),
+        "/v1/qr.svg" => get(qr::svg),
+        "/v1/auth/login" => post(auth::login),
+        "/v1/auth/logout" => post(auth::logout),
+        "/v1/auth/me" => get(auth::me),
+        "/v1/tokens" => post(tokens::create).get(tokens::list),
+        "/v1/tokens/{id}" => delete(tokens::revoke),
+        "/v1/users" => post(users::create),
+        "/healthz" => get(health::healthz),
+        "/readyz" => get(health::readyz),
+        _ => any(no_such_endpoint),
+    }
+}
+
 /// The router with every route and layer.
 pub fn router(app: Shared, config: &Config) -> Router {
-    let mut api = Router::new()
-        .route(
-            "/v1/responses",
-            post(routes::responses::post)
-                .get(routes::responses::list)
-                .options(routes::responses::preflight),
-        )
-        .route("/v1/responses.csv", get(routes::exports::csv))
-        .route("/v1/summary", get(routes::summary::get))
-        .route("/v1/qr.svg", get(routes::qr::svg))
-        .route("/healthz", get(routes::health::healthz))
-        .route("/readyz", get(routes::health::readyz));
+    let mut api = Router::new();
+    for spec in ROUTES {
+        let mut methods = handlers(spec.path);
+        if spec.access != Access::Public {
+            let access = spec.access;
+            methods = methods.route_layer(middleware::from_fn_with_state(
+                Arc::clone(&app),
+                move |state, request, next| guard(access, state, request, next),
+            ));
+        }
+        api = api.route(spec.path, methods);
+    }
     if config.test_hooks {
         api = api.route("/v1/test/panic", get(routes::health::panic_for_tests));
     }
     let api = api
-        .route("/v1", axum::routing::any(no_such_endpoint))
-        .route("/v1/{*rest}", axum::routing::any(no_such_endpoint))
+        .route("/v1", any(no_such_endpoint))
+        .route("/v1/{*rest}", any(no_such_endpoint))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(routes::pages::serve)
         .with_state(Arc::clone(&app));
@@ -103,6 +195,40 @@ pub fn router(app: Shared, config: &Config) -> Router {
         header::X_CONTENT_TYPE_OPTIONS,
         header::HeaderValue::from_static("nosniff"),
     ))
+}
+
+/// The access rule of a non-public route, before its handler: 401 without
+/// credentials, 403 for a role the route is never for; the [`Principal`] is handed to
+/// the handler, which checks the dealers its query names. `POST /v1/responses` and
+/// its preflight stay open: the widget posts from any site without credentials.
+async fn guard(
+    access: Access,
+    State(app): State<Shared>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let open_post = request.uri().path() == "/v1/responses"
+        && matches!(*request.method(), Method::POST | Method::OPTIONS);
+    if open_post {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let principal = match Principal::from_request_parts(&mut parts, &app).await {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let allowed = match access {
+        Access::Public | Access::SignedIn => Ok(()),
+        Access::Read(resource) => rule::read(&principal.caller, resource, None).map(|_| ()),
+        Access::Manage => {
+            rule::manage(&principal.caller, &auth::Scope::Dealers(Default::default()))
+        }
+    };
+    if let Err(denied) = allowed {
+        return ApiError::new(StatusCode::FORBIDDEN, denied.0).into_response();
+    }
+    parts.extensions.insert(principal);
+    next.run(Request::from_parts(parts, body)).await
 }
 
 async fn no_such_endpoint() -> ApiError {
@@ -176,5 +302,73 @@ mod tests {
         assert_eq!(strip_port("example.com"), "example.com");
         assert_eq!(strip_port("[::1]:80"), "[::1]");
         assert_eq!(strip_port("127.0.0.1:0"), "127.0.0.1");
+    }
+}
+
+#[cfg(test)]
+mod access_tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    async fn app() -> Result<(Router, std::path::PathBuf), String> {
+        let dir = std::env::temp_dir().join(format!("collector-access-{}", crate::ids::new_id()));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let store =
+            crate::store::open(&crate::store::Location::Sqlite(dir.join("db.sqlite"))).await?;
+        let config = Config::default();
+        let app = Arc::new(App {
+            store,
+            dist: dir.join("dist"),
+            max_body: config.max_body,
+            db_deadline: config.db_deadline,
+            allowed_hosts: Vec::new(),
+            throttle: auth::throttle::Throttle::default(),
+        });
+        Ok((router(app, &config), dir))
+    }
+
+    /// Every route of the table that is not public answers 401 to every method without
+    /// credentials; a route added to the table without thinking about access is
+    /// `Public` only by an explicit line, and the public ones are exactly these.
+    #[tokio::test]
+    async fn every_non_public_route_refuses_without_credentials() -> Result<(), String> {
+        let (router, dir) = app().await?;
+        let public: Vec<&str> = ROUTES
+            .iter()
+            .filter(|r| r.access == Access::Public)
+            .map(|r| r.path)
+            .collect();
+        assert_eq!(
+            public,
+            ["/v1/qr.svg", "/v1/auth/login", "/healthz", "/readyz"]
+        );
+        for spec in ROUTES.iter().filter(|r| r.access != Access::Public) {
+            let path = spec
+                .path
+                .replace("{id}", "00000000-0000-4000-8000-000000000000");
+            for method in [Method::GET, Method::POST, Method::DELETE] {
+                if spec.path == "/v1/responses" && method == Method::POST {
+                    continue; // the widget's open post
+                }
+                let request = Request::builder()
+                    .method(method.clone())
+                    .uri(&path)
+                    .body(Body::empty())
+                    .map_err(|e| e.to_string())?;
+                let response = router
+                    .clone()
+                    .oneshot(request)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let status = response.status();
+                assert!(
+                    status == StatusCode::UNAUTHORIZED || status == StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {path}: {status}"
+                );
+            }
+        }
+        let _ = std::fs::remove_dir_all(dir);
+        Ok(())
     }
 }

@@ -64,13 +64,36 @@ pub enum Command {
         db: Location,
         to: PathBuf,
     },
+    /// `collector user add …`: creates (or with `--reset`, resets) an account.
+    UserAdd {
+        db: Location,
+        user: UserArgs,
+    },
     Help,
+}
+
+/// The account `collector user add` creates; the password is generated and printed
+/// once unless `--password-stdin` reads it from the first line of standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserArgs {
+    pub login: String,
+    pub role: String,
+    pub dealers: Vec<String>,
+    pub advisor: Option<String>,
+    pub password_stdin: bool,
+    /// Give an existing account of that login a new password (and this role).
+    pub reset: bool,
 }
 
 /// Printed for `--help` and after a usage error.
 pub const USAGE: &str = "\
 usage: collector [options]              serve the widget and collect responses
        collector backup FILE [--db DB]  copy a live SQLite database to FILE
+       collector user add --login NAME --role ROLE [--dealers D001,D002] [--advisor A07]
+                 [--password-stdin] [--reset] [--db DB]
+                                        create an account (ROLE: group-admin, dealer-manager,
+                                        service-advisor, follow-up-agent); prints a new
+                                        password once unless --password-stdin
 
   --addr            address to listen on (env COLLECTOR_ADDR); port 0 picks a free port
   --db              SQLite file, created if missing, or postgres://user@host/db
@@ -122,6 +145,15 @@ where
     config.test_hooks = env("COLLECTOR_TEST_HOOKS").as_deref() == Some("1");
 
     let mut args = args.into_iter().peekable();
+    if args.peek().map(String::as_str) == Some("user") {
+        args.next();
+        if args.next().as_deref() != Some("add") {
+            return Err(
+                "the user command is: collector user add --login NAME --role ROLE …".into(),
+            );
+        }
+        return parse_user_add(args.collect(), config.db);
+    }
     let mut backup_to = None;
     if args.peek().map(String::as_str) == Some("backup") {
         args.next();
@@ -163,6 +195,51 @@ where
         };
     }
     Ok(Command::Run(config))
+}
+
+fn parse_user_add(args: Vec<String>, mut db: Location) -> Result<Command, String> {
+    let mut user = UserArgs {
+        login: String::new(),
+        role: String::new(),
+        dealers: Vec::new(),
+        advisor: None,
+        password_stdin: false,
+        reset: false,
+    };
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        match flag.as_str() {
+            "--password-stdin" => user.password_stdin = true,
+            "--reset" => user.reset = true,
+            "--login" | "--role" | "--dealers" | "--advisor" | "--db" => {
+                let Some(value) = inline.or_else(|| args.next()) else {
+                    return Err(format!("{flag} needs a value"));
+                };
+                match flag.as_str() {
+                    "--login" => user.login = value,
+                    "--role" => user.role = value,
+                    "--dealers" => {
+                        user.dealers = value
+                            .split(',')
+                            .map(|d| d.trim().to_string())
+                            .filter(|d| !d.is_empty())
+                            .collect()
+                    }
+                    "--advisor" => user.advisor = Some(value),
+                    _ => db = Location::parse(&value),
+                }
+            }
+            _ => return Err(format!("unknown argument {arg:?} for user add")),
+        }
+    }
+    if user.login.is_empty() || user.role.is_empty() {
+        return Err("user add needs --login and --role".into());
+    }
+    Ok(Command::UserAdd { db, user })
 }
 
 fn apply(config: &mut Config, flag: &str, value: &str) -> Result<(), String> {
@@ -270,6 +347,32 @@ mod tests {
         );
         assert!(parse(args(&["backup"]), no_env).is_err());
         assert!(parse(args(&["backup", "x", "--db", "postgres://h/d"]), no_env).is_err());
+    }
+
+    #[test]
+    fn user_add() {
+        let got = parse(
+            args(&[
+                "user",
+                "add",
+                "--login",
+                "li",
+                "--role",
+                "dealer-manager",
+                "--dealers",
+                "D001, D002",
+                "--reset",
+            ]),
+            no_env,
+        );
+        let Ok(Command::UserAdd { db, user }) = got else {
+            panic!("expected user add: {got:?}");
+        };
+        assert_eq!(db, Location::Sqlite("responses.sqlite".into()));
+        assert_eq!(user.dealers, ["D001", "D002"]);
+        assert!(user.reset && !user.password_stdin);
+        assert!(parse(args(&["user", "add", "--login", "x"]), no_env).is_err());
+        assert!(parse(args(&["user", "remove"]), no_env).is_err());
     }
 
     #[test]

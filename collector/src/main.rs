@@ -9,10 +9,12 @@
 //! one process.
 
 mod app;
+mod auth;
 mod clock;
 mod config;
 mod csv;
 mod error;
+mod ids;
 mod log;
 mod prerender;
 mod qr;
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
             }),
             store::Location::Postgres(_) => Err("backup copies a SQLite database".into()),
         },
+        Command::UserAdd { db, user } => user_add(db, user),
         Command::Run(config) => run(config),
     };
     match result {
@@ -122,6 +125,7 @@ async fn serve(config: Config) -> Result<(), String> {
         max_body: config.max_body,
         db_deadline: config.db_deadline,
         allowed_hosts,
+        throttle: auth::throttle::Throttle::default(),
     });
     let router = app::router(app, &config);
     server::serve(
@@ -134,6 +138,57 @@ async fn serve(config: Config) -> Result<(), String> {
     .await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `collector user add`: the first group admin, or the demo login.
+fn user_add(db: store::Location, args: config::UserArgs) -> Result<(), String> {
+    let Some(role) = auth::Role::parse(&args.role) else {
+        return Err(format!(
+            "unknown role {:?}: group-admin, dealer-manager, service-advisor or follow-up-agent",
+            args.role
+        ));
+    };
+    let generated = !args.password_stdin;
+    let password = if generated {
+        auth::secret::random_token()[..20].to_string()
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| format!("reading the password from standard input: {e}"))?;
+        line.trim_end_matches(['\n', '\r']).to_string()
+    };
+    let request = auth::users::Request {
+        login: args.login,
+        password: password.clone(),
+        role,
+        dealers: args.dealers,
+        advisor: args.advisor,
+    };
+    let user = auth::users::prepare(request, ids::new_id(), clock::now_rfc3339())?;
+    let login = user.login.clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("starting the runtime: {e}"))?;
+    runtime.block_on(async {
+        let store = store::open(&db).await?;
+        let created = store
+            .create_user(user, args.reset)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !created {
+            return Err(format!(
+                "the login {login} is taken; add --reset to give it a new password"
+            ));
+        }
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "account {login} ({role}) ready");
+        if generated {
+            let _ = writeln!(out, "password: {password}   (shown once; keep it safe)");
+        }
+        Ok(())
+    })
 }
 
 /// Thousands of phones may hold connections open; the default soft limit (often 1024)

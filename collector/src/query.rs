@@ -120,6 +120,7 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
             dealer,
             from,
             to,
+            ..Filter::default()
         },
         page: PageRequest { after, limit },
         echo,
@@ -255,6 +256,7 @@ mod tests {
                 dealer: Some("D 1".into()),
                 from: Some("2026-11-20T00:00:00".into()),
                 to: Some("2026-11-23T00:00:00".into()),
+                ..Filter::default()
             }
         );
         assert_eq!(

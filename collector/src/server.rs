@@ -78,7 +78,7 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let (stream, _peer) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
                 Err(e) => {
@@ -94,7 +94,12 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let service = router
             .clone()
-            .map_request(|r: hyper::Request<Incoming>| r.map(axum::body::Body::new));
+            .map_request(move |r: hyper::Request<Incoming>| {
+                // The client's address, for login throttling (never logged).
+                let mut r = r.map(axum::body::Body::new);
+                r.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                r
+            });
         let connection =
             builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);

@@ -4,12 +4,14 @@
 //! download rather than a silently short file.
 
 use crate::app::Shared;
+use crate::auth::rule::Resource;
+use crate::auth::Principal;
 use crate::csv::Layout;
 use crate::error::ApiError;
 use crate::query::{self, Shape};
 use crate::store::PageRequest;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -18,8 +20,14 @@ use tokio_stream::wrappers::ReceiverStream;
 /// Rows read per database round trip while streaming.
 const PAGE: u32 = 500;
 
-pub async fn csv(State(app): State<Shared>, uri: Uri) -> Result<Response, ApiError> {
-    let q = query::parse(super::raw_query(&uri), Shape::Filter).map_err(ApiError::bad_request)?;
+pub async fn csv(
+    State(app): State<Shared>,
+    Extension(principal): Extension<Principal>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let mut q =
+        query::parse(super::raw_query(&uri), Shape::Filter).map_err(ApiError::bad_request)?;
+    let contact = super::scope_read(&mut q.filter, &principal, Resource::Export)?;
     let columns = app
         .db("read the responses", app.store.columns(&q.filter))
         .await?;
@@ -52,7 +60,11 @@ pub async fn csv(State(app): State<Shared>, uri: Uri) -> Result<Response, ApiErr
             };
             let mut chunk = Vec::new();
             for row in &rows {
-                match layout.row(row) {
+                let mut row = row.clone();
+                if !contact {
+                    crate::auth::redact::contact(&mut row);
+                }
+                match layout.row(&row) {
                     Ok(line) => chunk.extend(line),
                     Err(e) => {
                         tracing::error!("csv export: {e}");

@@ -5,13 +5,15 @@
 //! stores nothing.
 
 use crate::app::Shared;
+use crate::auth::rule::Resource;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::log::ResponseIdTag;
 use crate::query::{self, Shape};
 use crate::store::{Insert, NewRow, Receipt};
 use crate::verify;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{Extension, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -275,11 +277,20 @@ fn validate(payload: &ResponsePayload, received_at: &str) -> Result<Option<Defin
 /// `GET /v1/responses?survey=&dealer=&from=&to=&after=&limit=`: one page of stored
 /// responses, oldest first, with the server's and the client's cards, and the cursor of
 /// the next page (`null` on the last).
-pub async fn list(State(app): State<Shared>, uri: Uri) -> Result<Response, ApiError> {
-    let q = query::parse(super::raw_query(&uri), Shape::Paged).map_err(ApiError::bad_request)?;
-    let rows = app
+pub async fn list(
+    State(app): State<Shared>,
+    Extension(principal): Extension<Principal>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let mut q =
+        query::parse(super::raw_query(&uri), Shape::Paged).map_err(ApiError::bad_request)?;
+    let contact = super::scope_read(&mut q.filter, &principal, Resource::Responses)?;
+    let mut rows = app
         .db("read the responses", app.store.page(&q.filter, q.page))
         .await?;
+    if !contact {
+        rows.iter_mut().for_each(crate::auth::redact::contact);
+    }
     let next = (rows.len() == q.page.limit as usize)
         .then(|| rows.last().map(|r| r.seq.to_string()))
         .flatten();

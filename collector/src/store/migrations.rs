@@ -15,18 +15,32 @@ pub struct Migration {
 }
 
 /// SQLite's migrations, oldest first.
-pub const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "responses",
-    sql: include_str!("../../migrations/sqlite/0001_responses.sql"),
-}];
+pub const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "responses",
+        sql: include_str!("../../migrations/sqlite/0001_responses.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        sql: include_str!("../../migrations/sqlite/0002_accounts.sql"),
+    },
+];
 
 /// PostgreSQL's migrations, oldest first.
-pub const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "responses",
-    sql: include_str!("../../migrations/postgres/0001_responses.sql"),
-}];
+pub const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "responses",
+        sql: include_str!("../../migrations/postgres/0001_responses.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        sql: include_str!("../../migrations/postgres/0002_accounts.sql"),
+    },
+];
 
 /// The migrations of `all` still to run on a database at `applied` (the versions
 /// present), or why the database cannot be used.

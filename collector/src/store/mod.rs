@@ -28,11 +28,15 @@
 //! slow makes posts answer 503 + `Retry-After` (the widget's outbox retries) while
 //! pages, reads and `/healthz` go on, since they never wait for the writer.
 
+pub mod accounts;
 pub mod migrations;
 pub mod postgres;
+mod postgres_accounts;
 pub mod sqlite;
+mod sqlite_accounts;
 
 use crate::verify::Verified;
+pub use accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use async_trait::async_trait;
 use std::fmt;
 use survey_core::scoring::ScoreCard;
@@ -99,6 +103,12 @@ pub struct Filter {
     pub from: Option<String>,
     /// `created_at` before this [`crate::query::sort_key`].
     pub to: Option<String>,
+    /// Only these dealers (`None`: all): the caller's scope, from [`crate::auth`].
+    pub dealers: Option<Vec<String>>,
+    /// Only this advisor's responses (a service advisor reading their own).
+    pub advisor: Option<String>,
+    /// Only responses with alerts (a follow-up agent's work).
+    pub alerts_only: bool,
 }
 
 /// One page of a list: rows after a cursor, in storage order.
@@ -162,6 +172,42 @@ pub trait Store: Send + Sync {
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError>;
     /// Answers a read and a write (rolled back) now: `/readyz`.
     async fn ready(&self) -> Result<(), StoreError>;
+
+    // Accounts, sessions and tokens (see `crate::auth`).
+
+    /// Creates an account; `Ok(false)` when the login is taken, unless `replace`, which
+    /// gives the existing account this password, role, dealers and advisor instead.
+    async fn create_user(&self, user: NewUser, replace: bool) -> Result<bool, StoreError>;
+    /// The account with this login (lower case).
+    async fn user_by_login(&self, login: &str) -> Result<Option<User>, StoreError>;
+    /// Counts a failed login or resets the count; locks the account at `now` +
+    /// [`accounts::LOCK_MINUTES`] once [`accounts::LOCK_AFTER`] failures are reached.
+    async fn record_login(
+        &self,
+        user_id: &str,
+        outcome: LoginOutcome,
+        lock_until: &str,
+    ) -> Result<(), StoreError>;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        csrf: &str,
+        created_at: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError>;
+    /// The live session of this cookie hash (not expired at `now`).
+    async fn session(&self, token_hash: &str, now: &str) -> Result<Option<Session>, StoreError>;
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    async fn create_token(&self, token: NewToken) -> Result<(), StoreError>;
+    /// A token that is not revoked, by the hash of its secret.
+    async fn token_by_hash(&self, token_hash: &str) -> Result<Option<Token>, StoreError>;
+    /// Tokens with any dealer in `dealers` (`None`: all tokens).
+    async fn tokens(&self, dealers: Option<&[String]>) -> Result<Vec<Token>, StoreError>;
+    /// The token with this id (revoked or not).
+    async fn token(&self, id: &str) -> Result<Option<Token>, StoreError>;
+    /// Marks a token revoked at `at`; `Ok(false)` when there is no such live token.
+    async fn revoke_token(&self, id: &str, at: &str) -> Result<bool, StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }
@@ -197,6 +243,8 @@ pub struct NewRow {
     pub dealer: Option<String>,
     /// `context.token`; an empty one is no token.
     pub token: Option<String>,
+    /// `context.advisor`, for an advisor's own reads.
+    pub advisor: Option<String>,
 }
 
 impl NewRow {
@@ -233,6 +281,7 @@ impl NewRow {
                 .get("token")
                 .filter(|t| !t.is_empty())
                 .cloned(),
+            advisor: payload.context.get("advisor").cloned(),
         })
     }
 

@@ -8,7 +8,9 @@
 //! wait is bounded; reports may be pointed at a read replica by running a separate
 //! collector with that replica's URL for the read routes.
 
+use super::accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use super::migrations::{self, Migration};
+use super::postgres_accounts as acc;
 use super::{
     Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
 };
@@ -29,8 +31,12 @@ pub struct PgStore {
     shown: String,
 }
 
-fn pg_err(e: tokio_postgres::Error) -> StoreError {
-    StoreError::Failed(format!("database: {e}"))
+/// The server's own message when there is one (`db error` alone says nothing).
+pub(super) fn pg_err(e: tokio_postgres::Error) -> StoreError {
+    match e.as_db_error() {
+        Some(db) => StoreError::Failed(format!("database: {}: {}", db.code().code(), db.message())),
+        None => StoreError::Failed(format!("database: {e}")),
+    }
 }
 
 fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
@@ -136,7 +142,25 @@ fn describe(config: &tokio_postgres::Config) -> String {
 const WHERE_FILTER: &str = "($1::text IS NULL OR survey_id = $1)
    AND ($2::text IS NULL OR dealer = $2)
    AND ($3::text IS NULL OR rtrim(created_at, 'Z') >= $3)
-   AND ($4::text IS NULL OR rtrim(created_at, 'Z') < $4)";
+   AND ($4::text IS NULL OR rtrim(created_at, 'Z') < $4)
+   AND ($5::text[] IS NULL OR dealer = ANY($5))
+   AND ($6::text IS NULL OR advisor = $6)
+   AND (NOT $7::bool OR alerts > 0)";
+
+type Param<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
+
+/// The seven parameters of [`WHERE_FILTER`].
+fn filter_params(f: &Filter) -> [Param<'_>; 7] {
+    [
+        &f.survey,
+        &f.dealer,
+        &f.from,
+        &f.to,
+        &f.dealers,
+        &f.advisor,
+        &f.alerts_only,
+    ]
+}
 
 const ROW_COLUMNS: &str = "seq, id, received_at, survey_id, survey_version, locale, created_at,
     context, answers, payload, score, client_score, score_mismatch, alerts, follow_up_due, dealer";
@@ -171,8 +195,8 @@ impl Store for PgStore {
                 "INSERT INTO responses
                      (id, received_at, survey_id, survey_version, locale, created_at, context,
                       answers, payload, score, client_score, score_mismatch, score_verified,
-                      alerts, follow_up_due, dealer, token)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                      alerts, follow_up_due, dealer, token, advisor)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
                  ON CONFLICT DO NOTHING",
                 &[
                     &row.id,
@@ -192,6 +216,7 @@ impl Store for PgStore {
                     &row.follow_up_due,
                     &row.dealer,
                     &row.token,
+                    &row.advisor,
                 ],
             )
             .await
@@ -228,17 +253,14 @@ impl Store for PgStore {
             .query(
                 &format!(
                     "SELECT {ROW_COLUMNS} FROM responses
-                     WHERE {WHERE_FILTER} AND ($5::bigint IS NULL OR seq > $5)
-                     ORDER BY seq LIMIT $6"
+                     WHERE {WHERE_FILTER} AND ($8::bigint IS NULL OR seq > $8)
+                     ORDER BY seq LIMIT $9"
                 ),
                 &[
-                    &filter.survey,
-                    &filter.dealer,
-                    &filter.from,
-                    &filter.to,
-                    &page.after,
-                    &i64::from(page.limit),
-                ],
+                    filter_params(filter).as_slice(),
+                    &[&page.after, &i64::from(page.limit)],
+                ]
+                .concat(),
             )
             .await
             .map_err(pg_err)?;
@@ -247,13 +269,12 @@ impl Store for PgStore {
 
     async fn columns(&self, filter: &Filter) -> Result<Columns, StoreError> {
         let client = self.client().await?;
-        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] =
-            [&filter.survey, &filter.dealer, &filter.from, &filter.to];
+        let params = filter_params(filter);
         let keys = client
             .query(
                 &format!(
-                    "SELECT DISTINCT k FROM responses, jsonb_object_keys(context::jsonb) AS k
-                     WHERE {WHERE_FILTER} ORDER BY k COLLATE \"C\""
+                    "SELECT DISTINCT k COLLATE \"C\" FROM responses, jsonb_object_keys(context::jsonb) AS k
+                     WHERE {WHERE_FILTER} ORDER BY 1"
                 ),
                 &params,
             )
@@ -262,8 +283,8 @@ impl Store for PgStore {
         let pairs = client
             .query(
                 &format!(
-                    "SELECT DISTINCT survey_id, k FROM responses, jsonb_object_keys(answers::jsonb) AS k
-                     WHERE {WHERE_FILTER} ORDER BY survey_id, k COLLATE \"C\""
+                    "SELECT DISTINCT survey_id, k COLLATE \"C\" FROM responses, jsonb_object_keys(answers::jsonb) AS k
+                     WHERE {WHERE_FILTER} ORDER BY 1, 2"
                 ),
                 &params,
             )
@@ -282,7 +303,7 @@ impl Store for PgStore {
                 &format!(
                     "SELECT id, score, score_mismatch FROM responses WHERE {WHERE_FILTER} ORDER BY seq"
                 ),
-                &[&filter.survey, &filter.dealer, &filter.from, &filter.to],
+                &filter_params(filter),
             )
             .await
             .map_err(pg_err)?;
@@ -321,5 +342,64 @@ impl Store for PgStore {
 
     fn describe(&self) -> String {
         self.shown.clone()
+    }
+
+    async fn create_user(&self, user: NewUser, replace: bool) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        acc::create_user(&mut client, &user, replace).await
+    }
+
+    async fn user_by_login(&self, login: &str) -> Result<Option<User>, StoreError> {
+        acc::user_by_login(&*self.client().await?, login).await
+    }
+
+    async fn record_login(
+        &self,
+        user_id: &str,
+        outcome: LoginOutcome,
+        lock_until: &str,
+    ) -> Result<(), StoreError> {
+        acc::record_login(&*self.client().await?, user_id, outcome, lock_until).await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        csrf: &str,
+        created_at: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        acc::create_session(&client, token_hash, user_id, csrf, created_at, expires_at).await
+    }
+
+    async fn session(&self, token_hash: &str, now: &str) -> Result<Option<Session>, StoreError> {
+        acc::session(&*self.client().await?, token_hash, now).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        acc::delete_session(&*self.client().await?, token_hash).await
+    }
+
+    async fn create_token(&self, token: NewToken) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        acc::create_token(&mut client, &token).await
+    }
+
+    async fn token_by_hash(&self, token_hash: &str) -> Result<Option<Token>, StoreError> {
+        acc::token_by_hash(&*self.client().await?, token_hash).await
+    }
+
+    async fn tokens(&self, dealers: Option<&[String]>) -> Result<Vec<Token>, StoreError> {
+        acc::tokens(&*self.client().await?, dealers).await
+    }
+
+    async fn token(&self, id: &str) -> Result<Option<Token>, StoreError> {
+        acc::token(&*self.client().await?, id).await
+    }
+
+    async fn revoke_token(&self, id: &str, at: &str) -> Result<bool, StoreError> {
+        acc::revoke_token(&*self.client().await?, id, at).await
     }
 }

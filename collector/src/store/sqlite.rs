@@ -13,7 +13,9 @@
 //! - **Integrity.** A file that is not a database, or fails `PRAGMA quick_check`, is
 //!   refused at start with a message saying so, instead of answering 500 to every post.
 
+use super::accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use super::migrations::{self, Migration};
+use super::sqlite_accounts as acc;
 use super::{
     Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
 };
@@ -324,7 +326,36 @@ fn backfill(tx: &Transaction<'_>) -> Result<(), StoreError> {
 const WHERE_FILTER: &str = "(?1 IS NULL OR survey_id = ?1)
    AND (?2 IS NULL OR dealer = ?2)
    AND (?3 IS NULL OR rtrim(created_at, 'Z') >= ?3)
-   AND (?4 IS NULL OR rtrim(created_at, 'Z') < ?4)";
+   AND (?4 IS NULL OR rtrim(created_at, 'Z') < ?4)
+   AND (?5 IS NULL OR dealer IN (SELECT value FROM json_each(?5)))
+   AND (?6 IS NULL OR advisor = ?6)
+   AND (?7 = 0 OR alerts > 0)";
+
+/// The seven parameters of [`WHERE_FILTER`].
+fn filter_params(f: &Filter) -> Result<[Box<dyn rusqlite::ToSql + Send>; 7], StoreError> {
+    let dealers = f.dealers.as_ref().map(serde_json::to_string).transpose()?;
+    Ok([
+        Box::new(f.survey.clone()),
+        Box::new(f.dealer.clone()),
+        Box::new(f.from.clone()),
+        Box::new(f.to.clone()),
+        Box::new(dealers),
+        Box::new(f.advisor.clone()),
+        Box::new(f.alerts_only),
+    ])
+}
+
+/// The filter's parameters followed by `extra`, as rusqlite takes them.
+fn with_filter<'a>(
+    fixed: &'a [Box<dyn rusqlite::ToSql + Send>; 7],
+    extra: &'a [&'a dyn rusqlite::ToSql],
+) -> Vec<&'a dyn rusqlite::ToSql> {
+    fixed
+        .iter()
+        .map(|b| b.as_ref() as &dyn rusqlite::ToSql)
+        .chain(extra.iter().copied())
+        .collect()
+}
 
 fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
@@ -357,8 +388,8 @@ fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError>
         "INSERT INTO responses
              (id, received_at, survey_id, survey_version, locale, created_at, context, answers,
               payload, score, client_score, score_mismatch, score_verified, alerts,
-              follow_up_due, dealer, token)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+              follow_up_due, dealer, token, advisor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
          ON CONFLICT DO NOTHING",
         params![
             row.id,
@@ -378,6 +409,7 @@ fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError>
             row.follow_up_due,
             row.dealer,
             row.token,
+            row.advisor,
         ],
     )?;
     let outcome = if inserted == 1 {
@@ -422,11 +454,12 @@ impl Store for SqliteStore {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {ROW_COLUMNS} FROM responses
-                 WHERE {WHERE_FILTER} AND (?5 IS NULL OR seq > ?5)
-                 ORDER BY seq LIMIT ?6"
+                 WHERE {WHERE_FILTER} AND (?8 IS NULL OR seq > ?8)
+                 ORDER BY seq LIMIT ?9"
             ))?;
+            let fixed = filter_params(&f)?;
             let rows = stmt.query_map(
-                params![f.survey, f.dealer, f.from, f.to, page.after, page.limit],
+                with_filter(&fixed, &[&page.after, &page.limit]).as_slice(),
                 row_of,
             )?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -441,13 +474,14 @@ impl Store for SqliteStore {
                 "SELECT DISTINCT j.key FROM responses, json_each(responses.context) AS j
                  WHERE {WHERE_FILTER} ORDER BY j.key"
             ))?;
-            let keys = stmt.query_map(params![f.survey, f.dealer, f.from, f.to], |r| r.get(0))?;
+            let fixed = filter_params(&f)?;
+            let keys = stmt.query_map(with_filter(&fixed, &[]).as_slice(), |r| r.get(0))?;
             let context_keys = keys.collect::<Result<Vec<String>, _>>()?;
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT DISTINCT survey_id, j.key FROM responses, json_each(responses.answers) AS j
                  WHERE {WHERE_FILTER} ORDER BY survey_id, j.key"
             ))?;
-            let pairs = stmt.query_map(params![f.survey, f.dealer, f.from, f.to], |r| {
+            let pairs = stmt.query_map(with_filter(&fixed, &[]).as_slice(), |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
             Ok(Columns {
@@ -464,7 +498,8 @@ impl Store for SqliteStore {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT id, score, score_mismatch FROM responses WHERE {WHERE_FILTER} ORDER BY seq"
             ))?;
-            let mut rows = stmt.query(params![f.survey, f.dealer, f.from, f.to])?;
+            let fixed = filter_params(&f)?;
+            let mut rows = stmt.query(with_filter(&fixed, &[]).as_slice())?;
             let mut out = Scores {
                 cards: Vec::new(),
                 unverified: 0,
@@ -507,6 +542,74 @@ impl Store for SqliteStore {
 
     fn describe(&self) -> String {
         format!("SQLite {}", self.path.display())
+    }
+
+    async fn create_user(&self, user: NewUser, replace: bool) -> Result<bool, StoreError> {
+        self.write(move |c| acc::create_user(c, &user, replace))
+            .await
+    }
+
+    async fn user_by_login(&self, login: &str) -> Result<Option<User>, StoreError> {
+        let login = login.to_string();
+        self.read(move |c| acc::user_by_login(c, &login)).await
+    }
+
+    async fn record_login(
+        &self,
+        user_id: &str,
+        outcome: LoginOutcome,
+        lock_until: &str,
+    ) -> Result<(), StoreError> {
+        let (id, until) = (user_id.to_string(), lock_until.to_string());
+        self.write(move |c| acc::record_login(c, &id, outcome, &until))
+            .await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        csrf: &str,
+        created_at: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        let a = [token_hash, user_id, csrf, created_at, expires_at].map(str::to_string);
+        self.write(move |c| acc::create_session(c, &a[0], &a[1], &a[2], &a[3], &a[4]))
+            .await
+    }
+
+    async fn session(&self, token_hash: &str, now: &str) -> Result<Option<Session>, StoreError> {
+        let (h, n) = (token_hash.to_string(), now.to_string());
+        self.read(move |c| acc::session(c, &h, &n)).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let h = token_hash.to_string();
+        self.write(move |c| acc::delete_session(c, &h)).await
+    }
+
+    async fn create_token(&self, token: NewToken) -> Result<(), StoreError> {
+        self.write(move |c| acc::create_token(c, &token)).await
+    }
+
+    async fn token_by_hash(&self, token_hash: &str) -> Result<Option<Token>, StoreError> {
+        let h = token_hash.to_string();
+        self.read(move |c| acc::token_by_hash(c, &h)).await
+    }
+
+    async fn tokens(&self, dealers: Option<&[String]>) -> Result<Vec<Token>, StoreError> {
+        let d = dealers.map(<[String]>::to_vec);
+        self.read(move |c| acc::tokens(c, d.as_deref())).await
+    }
+
+    async fn token(&self, id: &str) -> Result<Option<Token>, StoreError> {
+        let id = id.to_string();
+        self.read(move |c| acc::token(c, &id)).await
+    }
+
+    async fn revoke_token(&self, id: &str, at: &str) -> Result<bool, StoreError> {
+        let (id, at) = (id.to_string(), at.to_string());
+        self.write(move |c| acc::revoke_token(c, &id, &at)).await
     }
 }
 

@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test crate uses a part of this module
 //! The harness of the HTTP suite: the real collector binary on a free port, over real
 //! TCP, on either backend, and a backend-agnostic reader of what it stored.
 //!
@@ -557,6 +558,77 @@ pub struct Collector {
     pub dir: PathBuf,
     pub db: Arc<TestDb>,
     log: Arc<Mutex<String>>,
+    /// A group admin's session: what `get` reads with (every read route needs one).
+    pub admin: Auth,
+}
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "a test password of some length";
+
+/// Credentials a request is sent with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// None at all.
+    Anonymous,
+    /// A console session: the `sid` cookie and its CSRF token.
+    Session { cookie: String, csrf: String },
+    /// `Authorization: Bearer <token>`.
+    Token(String),
+}
+
+impl Auth {
+    /// The headers that carry these credentials (the CSRF token too, for a session).
+    pub fn headers(&self) -> Vec<(String, String)> {
+        match self {
+            Auth::Anonymous => Vec::new(),
+            Auth::Session { cookie, csrf } => vec![
+                ("Cookie".into(), format!("sid={cookie}")),
+                ("X-CSRF-Token".into(), csrf.clone()),
+            ],
+            Auth::Token(t) => vec![("Authorization".into(), format!("Bearer {t}"))],
+        }
+    }
+}
+
+/// Creates an account on `db` with `collector user add` (as an operator would), with
+/// [`PASSWORD`].
+pub fn add_user(db: &TestDb, login: &str, role: &str, dealers: &[&str], advisor: Option<&str>) {
+    use std::io::Write as _;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    command.args([
+        "user",
+        "add",
+        "--login",
+        login,
+        "--role",
+        role,
+        "--password-stdin",
+        "--db",
+    ]);
+    command.arg(db.arg());
+    if !dealers.is_empty() {
+        command.args(["--dealers", &dealers.join(",")]);
+    }
+    if let Some(a) = advisor {
+        command.args(["--advisor", a]);
+    }
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("collector user add");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(format!("{PASSWORD}\n").as_bytes())
+            .expect("password");
+    }
+    let out = child.wait_with_output().expect("user add output");
+    assert!(
+        out.status.success(),
+        "user add {login}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 impl Collector {
@@ -621,6 +693,7 @@ impl Collector {
             dir,
             db,
             log,
+            admin: Auth::Anonymous,
         };
         let url = match line.trim_end().strip_prefix("collector listening on ") {
             Some(url) => url.to_string(),
@@ -637,7 +710,57 @@ impl Collector {
             .unwrap_or_else(|| panic!("unexpected url {url:?}"))
             .to_string();
         me.url = url;
+        // Every read needs credentials: the tests read as a group admin unless they
+        // say otherwise (the access tests do).
+        let admin = format!("it-admin-{:x}", unique());
+        add_user(&me.db, &admin, "group-admin", &[], None);
+        me.admin = me.login(&admin, PASSWORD);
         me
+    }
+
+    /// Signs in; panics unless the login succeeds.
+    pub fn login(&self, login: &str, password: &str) -> Auth {
+        let body = serde_json::json!({ "login": login, "password": password }).to_string();
+        let r = request(
+            &self.addr,
+            "POST",
+            "/v1/auth/login",
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 200, "login {login}: {}", r.text());
+        let set_cookie = r.header("set-cookie").unwrap_or_default().to_string();
+        let cookie = set_cookie
+            .split(';')
+            .next()
+            .and_then(|c| c.strip_prefix("sid="))
+            .unwrap_or_else(|| panic!("no session cookie in {set_cookie:?}"))
+            .to_string();
+        let csrf = r.json()["csrf"].as_str().unwrap_or_default().to_string();
+        Auth::Session { cookie, csrf }
+    }
+
+    /// A request with `auth`'s credentials and any other headers.
+    pub fn send_as(
+        &self,
+        auth: &Auth,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Resp {
+        let creds = auth.headers();
+        let mut all: Vec<(&str, &str)> = creds
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        all.extend_from_slice(headers);
+        request(&self.addr, method, path, &all, body)
+    }
+
+    /// `GET path` with `auth`'s credentials.
+    pub fn get_as(&self, auth: &Auth, path: &str) -> Resp {
+        self.send_as(auth, "GET", path, &[], b"")
     }
 
     /// Everything the collector wrote to stderr so far.
@@ -685,8 +808,9 @@ impl Collector {
         self.wait_for(&format!("{line:?}"), |l| l == line);
     }
 
+    /// `GET path` as the group admin (see [`Collector::admin`]).
     pub fn get(&self, path: &str) -> Resp {
-        request(&self.addr, "GET", path, &[], b"")
+        self.get_as(&self.admin, path)
     }
 
     pub fn post_raw(&self, content_type: &str, body: &[u8]) -> Resp {

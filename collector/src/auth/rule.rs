@@ -1,0 +1,309 @@
+//! The access rule: pure decisions, no I/O, so the whole role × route × scope matrix
+//! is tested here as well as over HTTP.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// A person's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    GroupAdmin,
+    DealerManager,
+    ServiceAdvisor,
+    FollowUpAgent,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::GroupAdmin,
+        Role::DealerManager,
+        Role::ServiceAdvisor,
+        Role::FollowUpAgent,
+    ];
+
+    /// The name stored and shown (`group_admin`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::GroupAdmin => "group_admin",
+            Role::DealerManager => "dealer_manager",
+            Role::ServiceAdvisor => "service_advisor",
+            Role::FollowUpAgent => "follow_up_agent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().replace('-', "_"))
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which dealers a caller may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Dealers(BTreeSet<String>),
+}
+
+impl Scope {
+    pub fn allows(&self, dealer: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Dealers(d) => d.contains(dealer),
+        }
+    }
+
+    /// Every dealer of `other` is in this scope.
+    pub fn covers(&self, other: &Scope) -> bool {
+        match (self, other) {
+            (Scope::All, _) => true,
+            (Scope::Dealers(_), Scope::All) => false,
+            (Scope::Dealers(mine), Scope::Dealers(theirs)) => theirs.is_subset(mine),
+        }
+    }
+}
+
+/// Who is asking, as the rule needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// A signed-in person.
+    User {
+        role: Role,
+        scope: Scope,
+        /// A service advisor's own advisor id.
+        advisor: Option<String>,
+    },
+    /// A dealer's system with an API token (reads like a manager of its dealers).
+    Token { scope: Scope },
+}
+
+/// What a route needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (posting a response, health, the login itself).
+    Public,
+    /// Any signed-in person or token.
+    SignedIn,
+    /// A read of stored responses of one kind.
+    Read(Resource),
+    /// Managing tokens and accounts: admins and managers, in person.
+    Manage,
+}
+
+/// The kinds of reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// `GET /v1/responses`: rows with answers.
+    Responses,
+    /// `GET /v1/responses.csv`: the same, as a file.
+    Export,
+    /// `GET /v1/summary`: aggregates only.
+    Summary,
+}
+
+/// What a permitted read covers; the store applies every part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadScope {
+    /// Only these dealers (`None`: all).
+    pub dealers: Option<Vec<String>>,
+    /// Only this advisor's responses.
+    pub advisor: Option<String>,
+    /// Only responses with alerts (a follow-up agent's work).
+    pub alerts_only: bool,
+    /// Contact data may be included.
+    pub contact: bool,
+}
+
+/// A refusal: 403 with a reason the caller can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denied(pub String);
+
+/// May `caller` make a read of `resource`, for `requested` (the `dealer` filter, if
+/// any)? An explicit dealer outside the caller's scope is refused (403, naming what
+/// they may read), not silently emptied; without one, the read is filtered to the
+/// caller's dealers.
+pub fn read(
+    caller: &Caller,
+    resource: Resource,
+    requested: Option<&str>,
+) -> Result<ReadScope, Denied> {
+    let (scope, advisor, alerts_only, contact) = match caller {
+        Caller::Token { scope } => (scope, None, false, true),
+        Caller::User { role, scope, advisor } => match role {
+            Role::GroupAdmin | Role::DealerManager => (scope, None, false, true),
+            Role::ServiceAdvisor => {
+                let Some(own) = advisor else {
+                    return Err(Denied(
+                        "this advisor account has no advisor id; ask a manager to set it".into(),
+                    ));
+                };
+                (scope, Some(own.clone()), false, false)
+            }
+            Role::FollowUpAgent => match resource {
+                Resource::Responses => (scope, None, true, true),
+                Resource::Export | Resource::Summary => {
+                    return Err(Denied(
+                        "follow-up agents read the responses that need a call, not exports or summaries"
+                            .into(),
+                    ))
+                }
+            },
+        },
+    };
+    if let Some(dealer) = requested {
+        if !scope.allows(dealer) {
+            return Err(Denied(format!(
+                "you may not read dealer {dealer}; you may read {}",
+                describe(scope)
+            )));
+        }
+    }
+    Ok(ReadScope {
+        dealers: match scope {
+            Scope::All => None,
+            Scope::Dealers(d) => Some(d.iter().cloned().collect()),
+        },
+        advisor,
+        alerts_only,
+        contact,
+    })
+}
+
+/// May `caller` manage tokens and accounts of `target` dealers?
+pub fn manage(caller: &Caller, target: &Scope) -> Result<(), Denied> {
+    match caller {
+        Caller::User {
+            role: Role::GroupAdmin,
+            ..
+        } => Ok(()),
+        Caller::User {
+            role: Role::DealerManager,
+            scope,
+            ..
+        } if scope.covers(target) => Ok(()),
+        Caller::User {
+            role: Role::DealerManager,
+            scope,
+            ..
+        } => Err(Denied(format!(
+            "a dealer manager manages only their own dealers ({})",
+            describe(scope)
+        ))),
+        Caller::User { role, .. } => Err(Denied(format!(
+            "a {role} cannot manage tokens or accounts; ask a dealer manager"
+        ))),
+        Caller::Token { .. } => Err(Denied(
+            "an API token cannot manage tokens or accounts; sign in as a manager".into(),
+        )),
+    }
+}
+
+fn describe(scope: &Scope) -> String {
+    match scope {
+        Scope::All => "every dealer".into(),
+        Scope::Dealers(d) if d.is_empty() => "no dealer".into(),
+        Scope::Dealers(d) => d.iter().cloned().collect::<Vec<_>>().join(", "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dealers(d: &[&str]) -> Scope {
+        Scope::Dealers(d.iter().map(|s| s.to_string()).collect())
+    }
+
+    fn user(role: Role) -> Caller {
+        Caller::User {
+            role,
+            scope: if role == Role::GroupAdmin {
+                Scope::All
+            } else {
+                dealers(&["D001"])
+            },
+            advisor: (role == Role::ServiceAdvisor).then(|| "A07".to_string()),
+        }
+    }
+
+    #[test]
+    fn the_matrix() {
+        let token = Caller::Token {
+            scope: dealers(&["D001"]),
+        };
+        for resource in [Resource::Responses, Resource::Export, Resource::Summary] {
+            // Own dealer, other dealer, no dealer given.
+            let admin = user(Role::GroupAdmin);
+            assert_eq!(
+                read(&admin, resource, Some("D002")).map(|s| s.dealers),
+                Ok(None)
+            );
+            for caller in [user(Role::DealerManager), token.clone()] {
+                let own = read(&caller, resource, Some("D001"));
+                assert_eq!(
+                    own.map(|s| (s.dealers, s.contact)),
+                    Ok((Some(vec!["D001".into()]), true))
+                );
+                assert!(read(&caller, resource, Some("D002")).is_err());
+                let unfiltered = read(&caller, resource, None);
+                assert_eq!(unfiltered.map(|s| s.dealers), Ok(Some(vec!["D001".into()])));
+            }
+            let advisor = read(&user(Role::ServiceAdvisor), resource, None);
+            assert_eq!(
+                advisor.map(|s| (s.advisor, s.contact)),
+                Ok((Some("A07".into()), false)),
+                "an advisor sees their own responses and never contact data"
+            );
+            assert!(read(&user(Role::ServiceAdvisor), resource, Some("D002")).is_err());
+            let agent = read(&user(Role::FollowUpAgent), resource, None);
+            match resource {
+                Resource::Responses => {
+                    assert_eq!(agent.map(|s| (s.alerts_only, s.contact)), Ok((true, true)))
+                }
+                _ => assert!(agent.is_err()),
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_say_what_is_allowed() {
+        let Err(Denied(reason)) = read(&user(Role::DealerManager), Resource::Summary, Some("D9"))
+        else {
+            panic!("expected a refusal");
+        };
+        assert!(reason.contains("D9") && reason.contains("D001"), "{reason}");
+        let orphan = Caller::User {
+            role: Role::ServiceAdvisor,
+            scope: dealers(&["D001"]),
+            advisor: None,
+        };
+        assert!(read(&orphan, Resource::Responses, None).is_err());
+    }
+
+    #[test]
+    fn who_manages_what() {
+        assert!(manage(&user(Role::GroupAdmin), &Scope::All).is_ok());
+        assert!(manage(&user(Role::DealerManager), &dealers(&["D001"])).is_ok());
+        assert!(manage(&user(Role::DealerManager), &dealers(&["D001", "D002"])).is_err());
+        assert!(manage(&user(Role::DealerManager), &Scope::All).is_err());
+        assert!(manage(&user(Role::ServiceAdvisor), &dealers(&["D001"])).is_err());
+        assert!(manage(&user(Role::FollowUpAgent), &dealers(&["D001"])).is_err());
+        let token = Caller::Token {
+            scope: dealers(&["D001"]),
+        };
+        assert!(manage(&token, &dealers(&["D001"])).is_err());
+    }
+
+    #[test]
+    fn roles_parse_both_spellings() {
+        assert_eq!(Role::parse("group-admin"), Some(Role::GroupAdmin));
+        assert_eq!(Role::parse("follow_up_agent"), Some(Role::FollowUpAgent));
+        assert_eq!(Role::parse("boss"), None);
+    }
+}

@@ -1,0 +1,376 @@
+//! Who may read what, over real HTTP against both backends: every read route × every
+//! role (and an API token) × own dealer / another dealer / no dealer given × no
+//! credentials. An explicit other dealer is refused (403, naming what the caller may
+//! read); without a dealer the read is filtered to the caller's dealers (200), since a
+//! list of "your responses" is what a console asks for.
+
+#[macro_use]
+mod support;
+
+use serde_json::{json, Value};
+use support::{add_user, new_id, Auth, Backend, Collector, PASSWORD};
+
+fn template() -> Value {
+    serde_json::from_str(survey_core::templates::POST_SERVICE).expect("template JSON")
+}
+
+/// A complete post-service response at `dealer` for `advisor`, NPS `nps`; a detractor
+/// leaves a phone number to be called back.
+fn payload(dealer: &str, advisor: &str, nps: u8) -> Value {
+    let mut answers = serde_json::Map::new();
+    for page in template()["pages"].as_array().expect("pages") {
+        for q in page["questions"].as_array().expect("questions") {
+            if q["required"] != json!(true) {
+                continue;
+            }
+            let answer = match q["input"]["type"].as_str() {
+                Some("rating") => json!({ "scale": 4 }),
+                Some("yes_no") => json!({ "yes_no": true }),
+                Some("nps") => json!({ "scale": nps }),
+                Some("text") => json!({ "text": "ok" }),
+                other => panic!("unexpected required input {other:?}"),
+            };
+            answers.insert(q["id"].as_str().expect("id").to_string(), answer);
+        }
+    }
+    if nps <= 6 {
+        answers.insert(
+            "contact_me".into(),
+            json!({ "contact": { "consent": true, "phone": "13800138000" } }),
+        );
+    }
+    json!({
+        "format": "survey-response/1",
+        "id": new_id(),
+        "survey": { "id": "post-service", "version": 1 },
+        "locale": "zh-CN",
+        "created_at": "2026-11-23T10:00:00Z",
+        "context": { "dealer": dealer, "advisor": advisor },
+        "answers": Value::Object(answers),
+        "client": { "widget_version": "0.1.0", "mode": "page" }
+    })
+}
+
+/// A collector with responses at D001 (advisors A07 and A08, one detractor each) and
+/// D002, and an account of every role.
+struct World {
+    c: Collector,
+    manager: Auth,
+    advisor: Auth,
+    agent: Auth,
+    other_manager: Auth,
+    token: Auth,
+}
+
+fn world(backend: Backend) -> World {
+    let c = Collector::start(backend);
+    for (dealer, advisor, nps) in [
+        ("D001", "A07", 9),
+        ("D001", "A07", 2),
+        ("D001", "A08", 10),
+        ("D001", "A08", 3),
+        ("D002", "B01", 1),
+        ("D002", "B01", 9),
+    ] {
+        let r = c.post(&payload(dealer, advisor, nps));
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let tag = format!("{:x}", support::unique());
+    let name = |role: &str| format!("{role}-{tag}");
+    add_user(&c.db, &name("manager"), "dealer-manager", &["D001"], None);
+    add_user(
+        &c.db,
+        &name("advisor"),
+        "service-advisor",
+        &["D001"],
+        Some("A07"),
+    );
+    add_user(&c.db, &name("agent"), "follow-up-agent", &["D001"], None);
+    add_user(&c.db, &name("other"), "dealer-manager", &["D002"], None);
+    let manager = c.login(&name("manager"), PASSWORD);
+    let body = json!({ "name": "CRM", "dealers": ["D001"] }).to_string();
+    let r = c.send_as(
+        &manager,
+        "POST",
+        "/v1/tokens",
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let token = Auth::Token(r.json()["token"].as_str().expect("token").to_string());
+    World {
+        advisor: c.login(&name("advisor"), PASSWORD),
+        agent: c.login(&name("agent"), PASSWORD),
+        other_manager: c.login(&name("other"), PASSWORD),
+        manager,
+        token,
+        c,
+    }
+}
+
+/// `(dealer, advisor, has a phone number)` of each listed response.
+fn listed(w: &World, auth: &Auth, query: &str) -> (u16, Vec<(String, String, bool)>) {
+    let r = w.c.get_as(auth, &format!("/v1/responses{query}"));
+    if r.status != 200 {
+        return (r.status, Vec::new());
+    }
+    let rows = r.json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| {
+            let ctx = &i["payload"]["context"];
+            (
+                ctx["dealer"].as_str().unwrap_or_default().to_string(),
+                ctx["advisor"].as_str().unwrap_or_default().to_string(),
+                i.to_string().contains("13800138000"),
+            )
+        })
+        .collect();
+    (r.status, rows)
+}
+
+fn dealers(rows: &[(String, String, bool)]) -> Vec<&str> {
+    let mut d: Vec<&str> = rows.iter().map(|(d, _, _)| d.as_str()).collect();
+    d.sort();
+    d.dedup();
+    d
+}
+
+fn the_responses_list_is_scoped(backend: Backend) {
+    let w = world(backend);
+    // No credentials at all.
+    let (status, _) = listed(&w, &Auth::Anonymous, "");
+    assert_eq!(status, 401);
+    // Group admin: everything, with contact data.
+    let (status, rows) = listed(&w, &w.c.admin, "");
+    assert_eq!((status, rows.len()), (200, 6));
+    assert_eq!(
+        rows.iter().filter(|r| r.2).count(),
+        3,
+        "the detractors' phone numbers"
+    );
+    // A manager and a token: their dealer, filtered without a dealer given, refused for
+    // another dealer, contact data included.
+    for auth in [&w.manager, &w.token] {
+        let (status, rows) = listed(&w, auth, "");
+        assert_eq!((status, dealers(&rows)), (200, vec!["D001"]));
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows.iter().filter(|r| r.2).count(), 2);
+        assert_eq!(listed(&w, auth, "?dealer=D001").1.len(), 4);
+        assert_eq!(listed(&w, auth, "?dealer=D002").0, 403);
+    }
+    let (status, rows) = listed(&w, &w.other_manager, "");
+    assert_eq!((status, dealers(&rows)), (200, vec!["D002"]));
+    assert_eq!(listed(&w, &w.other_manager, "?dealer=D001").0, 403);
+    // A service advisor: their own responses only, never a phone number.
+    let (status, rows) = listed(&w, &w.advisor, "");
+    assert_eq!(status, 200);
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .all(|(d, a, phone)| d == "D001" && a == "A07" && !phone),
+        "{rows:?}"
+    );
+    assert_eq!(listed(&w, &w.advisor, "?dealer=D002").0, 403);
+    // A follow-up agent: the responses that need a call at their dealer, with the phone.
+    let (status, rows) = listed(&w, &w.agent, "");
+    assert_eq!(status, 200);
+    assert_eq!(rows.len(), 2, "the two D001 detractors");
+    assert!(
+        rows.iter().all(|(d, _, phone)| d == "D001" && *phone),
+        "{rows:?}"
+    );
+    assert_eq!(listed(&w, &w.agent, "?dealer=D002").0, 403);
+}
+
+both!(the_responses_list_is_scoped);
+
+fn the_export_and_the_summary_are_scoped(backend: Backend) {
+    let w = world(backend);
+    let csv_rows = |auth: &Auth, query: &str| -> (u16, String) {
+        let r = w.c.get_as(auth, &format!("/v1/responses.csv{query}"));
+        (r.status, r.text())
+    };
+    let summary_n = |auth: &Auth, query: &str| -> (u16, i64) {
+        let r = w.c.get_as(auth, &format!("/v1/summary{query}"));
+        let n = if r.status == 200 {
+            r.json()["summary"]["n"].as_i64().unwrap_or(-1)
+        } else {
+            -1
+        };
+        (r.status, n)
+    };
+    assert_eq!(csv_rows(&Auth::Anonymous, "").0, 401);
+    assert_eq!(summary_n(&Auth::Anonymous, "").0, 401);
+    // Lines: BOM+header, one per response, and the trailing empty string.
+    let lines = |text: &str| text.split("\r\n").filter(|l| !l.is_empty()).count() - 1;
+    let (status, text) = csv_rows(&w.c.admin, "");
+    assert_eq!((status, lines(&text)), (200, 6));
+    for auth in [&w.manager, &w.token] {
+        let (status, text) = csv_rows(auth, "");
+        assert_eq!((status, lines(&text)), (200, 4));
+        assert!(!text.contains("D002"));
+        assert!(text.contains("13800138000"));
+        assert_eq!(csv_rows(auth, "?dealer=D002").0, 403);
+        assert_eq!(summary_n(auth, ""), (200, 4));
+        assert_eq!(summary_n(auth, "?dealer=D002").0, 403);
+    }
+    let (status, text) = csv_rows(&w.advisor, "");
+    assert_eq!((status, lines(&text)), (200, 2));
+    assert!(
+        !text.contains("13800138000"),
+        "no contact data for an advisor"
+    );
+    assert_eq!(summary_n(&w.advisor, ""), (200, 2));
+    assert_eq!(csv_rows(&w.agent, "").0, 403);
+    assert_eq!(summary_n(&w.agent, "").0, 403);
+    assert_eq!(summary_n(&w.c.admin, ""), (200, 6));
+    assert_eq!(summary_n(&w.c.admin, "?dealer=D002"), (200, 2));
+}
+
+both!(the_export_and_the_summary_are_scoped);
+
+fn tokens_are_shown_once_scoped_and_revocable(backend: Backend) {
+    let w = world(backend);
+    let json_header = [("Content-Type", "application/json")];
+    // Only managers (in person) manage tokens, and only for their own dealers.
+    let body = json!({ "name": "CRM 2", "dealers": ["D002"] }).to_string();
+    let r = w.c.send_as(
+        &w.manager,
+        "POST",
+        "/v1/tokens",
+        &json_header,
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
+    for auth in [&w.advisor, &w.agent, &w.token] {
+        let body = json!({ "name": "x", "dealers": ["D001"] }).to_string();
+        let r =
+            w.c.send_as(auth, "POST", "/v1/tokens", &json_header, body.as_bytes());
+        assert_eq!(r.status, 403, "{}", r.text());
+    }
+    // Without the CSRF header a session cannot create one.
+    let Auth::Session { cookie, .. } = &w.manager else {
+        panic!("session")
+    };
+    let cookie_only = [("Cookie", format!("sid={cookie}"))];
+    let headers: Vec<(&str, &str)> = cookie_only
+        .iter()
+        .map(|(n, v)| (*n, v.as_str()))
+        .chain(json_header)
+        .collect();
+    let body = json!({ "name": "x", "dealers": ["D001"] }).to_string();
+    let r = support::request(&w.c.addr, "POST", "/v1/tokens", &headers, body.as_bytes());
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert!(r.error().contains("CSRF"), "{}", r.error());
+    // The list never shows a secret; the database holds only its hash.
+    let r = w.c.get_as(&w.manager, "/v1/tokens");
+    assert_eq!(r.status, 200);
+    let Auth::Token(secret) = &w.token else {
+        panic!("token")
+    };
+    assert!(!r.text().contains(secret.as_str()));
+    let items = r.json()["items"].as_array().expect("items").clone();
+    assert_eq!(items.len(), 1);
+    let stored = w.c.query_rows("SELECT token_hash FROM api_tokens", &[]);
+    assert!(!format!("{stored:?}").contains(secret.as_str()));
+    assert_eq!(
+        w.c.get_as(&w.other_manager, "/v1/tokens").json()["items"],
+        json!([])
+    );
+    // Revoked: refused at once.
+    let id = items[0]["id"].as_str().expect("id");
+    let r = w.c.send_as(
+        &w.other_manager,
+        "DELETE",
+        &format!("/v1/tokens/{id}"),
+        &[],
+        b"",
+    );
+    assert_eq!(r.status, 403);
+    let r =
+        w.c.send_as(&w.manager, "DELETE", &format!("/v1/tokens/{id}"), &[], b"");
+    assert_eq!(r.status, 204, "{}", r.text());
+    assert_eq!(w.c.get_as(&w.token, "/v1/responses").status, 401);
+    let r =
+        w.c.get_as(&Auth::Token("svt_forged".into()), "/v1/responses");
+    assert_eq!(r.status, 401);
+}
+
+both!(tokens_are_shown_once_scoped_and_revocable);
+
+fn sessions_log_out_and_logins_are_throttled(backend: Backend) {
+    let w = world(backend);
+    let json_header = [("Content-Type", "application/json")];
+    let me = w.c.get_as(&w.manager, "/v1/auth/me");
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json()["role"], "dealer_manager");
+    assert_eq!(me.json()["dealers"], json!(["D001"]));
+    // The cookie is HttpOnly and SameSite=Strict; the database keeps only its hash.
+    let login = json!({ "login": w.c.get_as(&w.manager, "/v1/auth/me").json()["login"], "password": PASSWORD }).to_string();
+    let r = w.c.send_as(
+        &Auth::Anonymous,
+        "POST",
+        "/v1/auth/login",
+        &json_header,
+        login.as_bytes(),
+    );
+    let cookie = r.header("set-cookie").unwrap_or_default().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let Auth::Session { cookie: sid, .. } = &w.manager else {
+        panic!("session")
+    };
+    let stored = w.c.query_rows("SELECT token_hash FROM sessions", &[]);
+    assert!(!format!("{stored:?}").contains(sid.as_str()));
+    // Logout ends the session everywhere.
+    let r = w.c.send_as(&w.manager, "POST", "/v1/auth/logout", &[], b"");
+    assert_eq!(r.status, 204, "{}", r.text());
+    assert_eq!(w.c.get_as(&w.manager, "/v1/responses").status, 401);
+    // Wrong passwords: 401 each, then the account is locked (429 with Retry-After) even
+    // for the right password.
+    let me_login = w.c.get_as(&w.advisor, "/v1/auth/me").json()["login"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    for _ in 0..5 {
+        let body = json!({ "login": me_login, "password": "wrong password here" }).to_string();
+        let r = w.c.send_as(
+            &Auth::Anonymous,
+            "POST",
+            "/v1/auth/login",
+            &json_header,
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 401, "{}", r.text());
+        assert_eq!(r.error(), "wrong login or password");
+    }
+    let body = json!({ "login": me_login, "password": PASSWORD }).to_string();
+    let r = w.c.send_as(
+        &Auth::Anonymous,
+        "POST",
+        "/v1/auth/login",
+        &json_header,
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 429, "{}", r.text());
+    assert!(r.header("retry-after").is_some());
+    // An unknown login reads exactly like a wrong password.
+    let body = json!({ "login": "nobody-here", "password": "whatever it is" }).to_string();
+    let r = w.c.send_as(
+        &Auth::Anonymous,
+        "POST",
+        "/v1/auth/login",
+        &json_header,
+        body.as_bytes(),
+    );
+    assert_eq!(
+        (r.status, r.error()),
+        (401, "wrong login or password".to_string())
+    );
+}
+
+both!(sessions_log_out_and_logins_are_throttled);
