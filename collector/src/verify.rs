@@ -19,8 +19,9 @@ pub struct Verified {
 
 /// Scores `payload` against `def` (its built-in definition, if the collector knows the
 /// survey) and compares the result with the card the client sent, if any. Cards are
-/// compared as JSON values, exactly: the client ran the same code on the same answers,
-/// so any difference is a different scorer or a tampered card.
+/// compared as JSON values, numbers within [`RELATIVE_TOLERANCE`]: the client ran the
+/// same code on the same answers, so any larger difference is a different scorer or a
+/// tampered card.
 ///
 /// `received_at` is the server's clock when the body arrived. The follow-up is due from
 /// [`follow_up_base`]: the device's `created_at`, unless that clock runs ahead of the
@@ -45,7 +46,7 @@ pub fn verify(def: Option<&Definition>, payload: &ResponsePayload, received_at: 
         (server, honest_client)
     }));
     let Ok((server, honest_client)) = scored else {
-        eprintln!("collector: scoring response {} panicked", payload.id);
+        tracing::error!(response = %payload.id, "scoring the response panicked; stored unscored");
         return Verified {
             server: None,
             mismatch: false,
@@ -62,11 +63,39 @@ pub fn verify(def: Option<&Definition>, payload: &ResponsePayload, received_at: 
     }
 }
 
-/// Equal as JSON values (what is stored and exported), not as Rust values.
+/// Numbers closer than this, relative to their size, count as equal. Scores are means of
+/// rescaled small integers shown to one decimal; a scorer that sums in another order
+/// (a browser's float printing, another language) differs around 1e-15. Anything a
+/// tampered card changes is far larger.
+pub const RELATIVE_TOLERANCE: f64 = 1e-9;
+
+/// Equal as JSON values (what is stored and exported), numbers within
+/// [`RELATIVE_TOLERANCE`], everything else exactly.
 fn same_card(a: &ScoreCard, b: &ScoreCard) -> bool {
     match (serde_json::to_value(a), serde_json::to_value(b)) {
-        (Ok(a), Ok(b)) => a == b,
+        (Ok(a), Ok(b)) => same_value(&a, &b),
         _ => false,
+    }
+}
+
+fn same_value(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => {
+                x == y || (x - y).abs() <= RELATIVE_TOLERANCE * x.abs().max(y.abs())
+            }
+            _ => x == y,
+        },
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_value(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w)))
+        }
+        _ => a == b,
     }
 }
 
@@ -223,6 +252,31 @@ mod tests {
         assert_eq!(
             mismatch_line("abc", p.score.as_ref(), server.as_ref()),
             "score mismatch for response abc: client csi=100 server csi=null"
+        );
+    }
+
+    #[test]
+    fn float_noise_is_not_a_mismatch_but_a_real_change_is() {
+        let (def, mut p) = payload(3, true);
+        let nudge = |p: &mut ResponsePayload, by: f64| {
+            let Some(item) = p
+                .score
+                .as_mut()
+                .and_then(|c| c.items.iter_mut().find(|i| i.rescaled.is_some()))
+            else {
+                panic!("a scored item");
+            };
+            item.rescaled = item.rescaled.map(|r| r * (1.0 + by));
+        };
+        nudge(&mut p, 1e-15);
+        assert!(
+            !verify(Some(&def), &p, RECEIVED).mismatch,
+            "1e-15 relative is noise"
+        );
+        nudge(&mut p, 1e-3);
+        assert!(
+            verify(Some(&def), &p, RECEIVED).mismatch,
+            "0.1% is a change"
         );
     }
 }
