@@ -150,7 +150,13 @@ fn user_add(db: store::Location, args: config::UserArgs) -> Result<(), String> {
     };
     let generated = !args.password_stdin;
     let password = if generated {
-        auth::secret::random_token()[..20].to_string()
+        // Letters and digits only: a password that starts with `-` or holds `_` is
+        // easy to mistype or to have a shell or a form take apart. 20 of 62: 119 bits.
+        auth::secret::random_token()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(20)
+            .collect()
     } else {
         let mut line = String::new();
         std::io::stdin()
