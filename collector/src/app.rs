@@ -40,6 +40,8 @@ pub struct App {
     pub max_body: usize,
     /// Longest wait for the database before answering 503.
     pub db_deadline: Duration,
+    /// Longest time a request body may take to arrive in all.
+    pub body_deadline: Duration,
     /// Accepted `Host` names (lower case, without port); empty accepts any.
     pub allowed_hosts: Vec<String>,
     /// Failed logins per client address.
@@ -322,6 +324,7 @@ mod access_tests {
             dist: dir.join("dist"),
             max_body: config.max_body,
             db_deadline: config.db_deadline,
+            body_deadline: config.body_deadline,
             allowed_hosts: Vec::new(),
             throttle: auth::throttle::Throttle::default(),
         });

@@ -34,6 +34,8 @@ pub struct Config {
     /// A client must send a request's head within this, and its body within this of
     /// each chunk; a connection idle longer between requests is closed.
     pub client_timeout: Duration,
+    /// A request body must arrive in full within this, however it trickles.
+    pub body_deadline: Duration,
     /// Test-only routes (a handler that panics), from `COLLECTOR_TEST_HOOKS=1`.
     pub test_hooks: bool,
 }
@@ -50,6 +52,7 @@ impl Default for Config {
             max_connections: 20_000,
             db_deadline: Duration::from_secs(3),
             client_timeout: Duration::from_secs(10),
+            body_deadline: Duration::from_secs(30),
             test_hooks: false,
         }
     }
@@ -108,10 +111,11 @@ usage: collector [options]              serve the widget and collect responses
   --db-deadline-ms  longest wait for the database before 503 (env COLLECTOR_DB_DEADLINE_MS)
   --client-timeout-ms  time a client has for a request head, each body chunk, and
                     between requests (env COLLECTOR_CLIENT_TIMEOUT_MS)
+  --body-deadline-ms   time a request body may take in all (env COLLECTOR_BODY_DEADLINE_MS)
   -h, --help        show this help";
 
 /// The flags that take a value.
-const FLAGS: [&str; 9] = [
+const FLAGS: [&str; 10] = [
     "--addr",
     "--db",
     "--dist",
@@ -121,6 +125,7 @@ const FLAGS: [&str; 9] = [
     "--max-connections",
     "--db-deadline-ms",
     "--client-timeout-ms",
+    "--body-deadline-ms",
 ];
 
 /// Reads the arguments (without the program name) and the environment through `env`,
@@ -267,6 +272,9 @@ fn apply(config: &mut Config, flag: &str, value: &str) -> Result<(), String> {
         }
         "--client-timeout-ms" => {
             config.client_timeout = Duration::from_millis(number(value, 10, 600_000)? as u64)
+        }
+        "--body-deadline-ms" => {
+            config.body_deadline = Duration::from_millis(number(value, 10, 600_000)? as u64)
         }
         _ => return Err("unknown flag".into()),
     }

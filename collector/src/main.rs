@@ -124,6 +124,7 @@ async fn serve(config: Config) -> Result<(), String> {
         dist: config.dist.clone(),
         max_body: config.max_body,
         db_deadline: config.db_deadline,
+        body_deadline: config.body_deadline,
         allowed_hosts,
         throttle: auth::throttle::Throttle::default(),
     });

@@ -142,7 +142,17 @@ async fn receive(
         .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())
         .collect();
 
-    let bytes = match axum::body::to_bytes(body, max).await {
+    // Each chunk must come within the client timeout (a layer), and the whole body
+    // within `body_deadline`: a client trickling a byte a second would otherwise hold
+    // an in-flight slot for as long as it likes.
+    let read = tokio::time::timeout(app.body_deadline, axum::body::to_bytes(body, max)).await;
+    let Ok(read) = read else {
+        return Err(refuse(
+            StatusCode::REQUEST_TIMEOUT,
+            "the body took too long to arrive; send it again",
+        ));
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             let too_long = std::error::Error::source(&e)
