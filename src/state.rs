@@ -395,8 +395,8 @@ mod tests {
         };
         p.validate(Some(&s.def))
             .expect("payload valid for its own survey");
-        // 8 + 1 process, 9 + 1 ratings, NPS, contact, comment; no follow-up for 3/5 and NPS 10.
-        assert_eq!(p.answers.len(), 22);
+        // 8 + 1 process, 9 + 1 ratings, NPS, contact, first use, comment; no follow-up for 3/5 and NPS 10.
+        assert_eq!(p.answers.len(), 23);
         assert_eq!(p.locale.as_str(), "en");
         s = s
             .reduce(Action::SendFailed {
