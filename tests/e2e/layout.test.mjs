@@ -131,3 +131,28 @@ for (const scheme of ['dark', 'light']) {
     await context.close();
   });
 }
+
+for (const motion of ['no-preference', 'reduce']) {
+  test(`a required question an answer brings in is scrolled into view (${motion} motion)`, async () => {
+    const page = await newPage(browser, { width: 360, height: 640 }, { locale: 'en-US', reducedMotion: motion });
+    await page.goto(`${collector.url}/post-call.html?lang=en`);
+    await widgetRunning(page);
+    await page.locator('[id$="-q-csat"] label.sw-choice').nth(3).click();
+    await page.locator('[id$="-q-fcr"] label.sw-choice').nth(1).click(); // No
+    const inView = () => page.locator('fieldset[id$="-q-open_issue"]').evaluate((f) => {
+      const r = f.getBoundingClientRect();
+      return r.top >= -1 && r.bottom <= innerHeight + 1;
+    });
+    const deadline = Date.now() + (motion === 'reduce' ? 400 : 3000);
+    let seen = false;
+    while (!seen && Date.now() < deadline) {
+      seen = await inView();
+      if (!seen) await page.waitForTimeout(50);
+    }
+    if (motion === 'reduce') await page.screenshot({ path: join(ARTIFACTS, 'revealed-follow-up.png') });
+    assert.ok(seen, 'the new required question is in view');
+    const moved = await page.evaluate(() => Boolean(document.activeElement?.closest('fieldset[id$="-q-open_issue"]')));
+    assert.equal(moved, false, 'focus is not taken away from where the customer is');
+    await page.context().close();
+  });
+}
