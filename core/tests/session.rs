@@ -180,8 +180,8 @@ fn a_happy_customer_walks_every_page_and_back() {
     assert_eq!(answers.get(&qid("contact_me")), Some(&declined()));
     assert_eq!(
         answers.len(),
-        21,
-        "every question but the optional comment and the hidden follow-up"
+        22,
+        "every question (the optional first use included) but the optional comment and the hidden follow-up"
     );
 }
 
