@@ -47,6 +47,8 @@ struct LoaderProps {
 fn Loader(props: &LoaderProps) -> Html {
     let config = &props.config;
     let loaded = use_definition(config.source.clone());
+    // Staff left kiosk mode from the staff menu: the same survey, as on its own page.
+    let left_kiosk = use_state(|| false);
     match loaded {
         Loaded::Loading => html! { <div class="sw sw-loading" aria-busy="true"></div> },
         Loaded::Failed(message) => {
@@ -63,15 +65,23 @@ fn Loader(props: &LoaderProps) -> Html {
                 SurveySource::BuiltIn(id) => format!("survey-widget:{id}:{}", props.prefix),
                 SurveySource::Url(url) => format!("survey-widget:{url}:{}", props.prefix),
             };
-            if config.mode == survey_core::payload::Mode::Kiosk {
+            let kiosk = config.mode == survey_core::payload::Mode::Kiosk;
+            if kiosk && !*left_kiosk {
+                let on_exit = Callback::from(move |()| left_kiosk.set(true));
                 return html! {
                     <KioskShell def={def} config={config.clone()} locale={locale}
-                        prefix={props.prefix.clone()} events={props.events.clone()} />
+                        prefix={props.prefix.clone()} events={props.events.clone()} on_exit={on_exit} />
                 };
             }
+            let mode = if kiosk {
+                survey_core::payload::Mode::Page
+            } else {
+                config.mode
+            };
             html! {
                 <Survey def={def} locale={locale} endpoint={config.endpoint.clone()}
-                    context={config.context.clone()} mode={config.mode} prefix={props.prefix.clone()}
+                    context={config.context.clone()} url_fields={config.url_fields.clone()}
+                    mode={mode} prefix={props.prefix.clone()}
                     storage_key={Some(AttrValue::from(storage_key))} review_url={config.review_url.clone().map(AttrValue::from)}
                     events={props.events.clone()} />
             }

@@ -17,6 +17,10 @@ pub const CONTEXT_PARAMS: &[(&str, &str)] = &[
     ("advisor", "advisor"),
     ("visit", "visit_date"),
     ("token", "token"),
+    // Post-call links: the agent who took the call and the kind of call (which also
+    // fills the post-call survey's hidden `call_type` question).
+    ("agent", "agent"),
+    ("call", "call_type"),
 ];
 
 /// The mount point's `data-*` attributes the widget reads (named without `data-`).
@@ -34,7 +38,32 @@ pub const ATTRIBUTES: &[&str] = &[
     "review-url",
     "kiosk-pin",
     "idle-seconds",
+    // Context the page itself sets (a dealer's site, a lounge kiosk): checked by the
+    // same rule as a link's context.
+    "dealer",
+    "station",
+    "context",
 ];
+
+/// `data-*` attributes of the script tag that only the loader (`static/survey-widget.js`)
+/// reads: how the widget is shown, not what it does. Not settings, and not warned about.
+pub const LOADER_ATTRIBUTES: &[&str] = &["display", "label", "target"];
+
+/// One warning per `data-*` name (without `data-`) that is not a setting: a misspelt
+/// attribute is reported, as a misspelt value is. The mount point's own marker and the
+/// widget's internal `data-sw-*` attributes are not settings either.
+pub fn unknown_attributes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    names
+        .into_iter()
+        .filter(|n| {
+            !(ATTRIBUTES.contains(n)
+                || LOADER_ATTRIBUTES.contains(n)
+                || *n == "survey-widget"
+                || n.starts_with("sw-"))
+        })
+        .map(|n| format!("data-{n}: not a setting of the survey widget; ignored"))
+        .collect()
+}
 
 /// The page URL's parameters the widget reads: the visit, `lang`, `mode`, `survey`.
 /// The browser and a server prerendering the page both take exactly these.
@@ -64,6 +93,9 @@ pub struct WidgetConfig {
     pub locale_preferences: Vec<String>,
     pub mode: Mode,
     pub context: BTreeMap<String, String>,
+    /// The page URL's other parameters that look like context values: a hidden
+    /// question is filled from the one named by its own id (`?service=express`).
+    pub url_fields: BTreeMap<String, String>,
     /// A public review page offered to delighted customers (`data-review-url`).
     pub review_url: Option<String>,
     /// Kiosk mode: the staff PIN (`data-kiosk-pin`) and timings (`data-idle-seconds`).
@@ -125,7 +157,13 @@ pub fn parse(
     let mode = match attr("mode").or(q("mode")) {
         Some("kiosk") => Mode::Kiosk,
         Some("embed") => Mode::Embed,
-        _ => Mode::Page,
+        Some("page") | None => Mode::Page,
+        Some(m) => {
+            warnings.push(format!(
+                "data-mode: {m:?} is not page, embed or kiosk; using page"
+            ));
+            Mode::Page
+        }
     };
 
     // On the stand-alone survey page (a QR link), `?survey=` picks the questionnaire;
@@ -187,6 +225,15 @@ pub fn parse(
         }
     }
 
+    page_context(&attr, &mut context, &mut warnings);
+    let mut url_fields = BTreeMap::new();
+    for (k, v) in query {
+        let known = page_params().any(|p| p == k);
+        if !known && survey_core::ids::is_valid_id(k) && check_context_value(v).is_ok() {
+            url_fields.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+
     let review_url = match attr("review-url") {
         Some(u) if url_is_usable(u) => Some(u.to_string()),
         Some(u) => {
@@ -214,11 +261,65 @@ pub fn parse(
         locale_preferences,
         mode,
         context,
+        url_fields,
         review_url,
         kiosk_pin,
         kiosk_times,
     };
     (Ok(config), warnings)
+}
+
+/// The context the page itself sets: `data-context` (a JSON object of free keys), then
+/// `data-dealer` and `data-station`. The page's own settings win over the URL's; a free
+/// key may not take a key the link or a named attribute owns. Each value is checked by
+/// the same rule as a link's; what does not pass is dropped with a warning.
+fn page_context<'a>(
+    attr: &impl Fn(&str) -> Option<&'a str>,
+    context: &mut BTreeMap<String, String>,
+    warnings: &mut Vec<String>,
+) {
+    let owned = |k: &str| {
+        matches!(k, "dealer" | "station") || CONTEXT_PARAMS.iter().any(|(_, key)| *key == k)
+    };
+    // (where it came from, key, value), in the order they are applied.
+    let mut given: Vec<(String, String, String)> = Vec::new();
+    if let Some(json) = attr("context") {
+        match serde_json::from_str::<BTreeMap<String, serde_json::Value>>(json) {
+            Ok(map) => {
+                for (k, v) in map {
+                    let name = format!("data-context.{k}");
+                    match v {
+                        _ if owned(&k) => warnings.push(format!(
+                            "{name}: dropped; set by its own attribute or the link"
+                        )),
+                        serde_json::Value::String(v) => given.push((name, k, v.trim().into())),
+                        _ => warnings.push(format!("{name}: dropped; expected a string")),
+                    }
+                }
+            }
+            Err(_) => warnings.push(
+                "data-context: expected a JSON object of strings, e.g. {\"bay\":\"3\"}; ignored"
+                    .into(),
+            ),
+        }
+    }
+    for key in ["dealer", "station"] {
+        if let Some(v) = attr(key) {
+            given.push((format!("data-{key}"), key.into(), v.into()));
+        }
+    }
+    let max = survey_core::context::MAX_CONTEXT_KEYS;
+    for (name, key, value) in given {
+        if !survey_core::ids::is_valid_id(&key) || check_context_value(&value).is_err() {
+            warnings.push(format!(
+                "{name}: dropped; expected at most {MAX_CONTEXT_VALUE} letters, digits, '-', '_', '.', '/' or ':'"
+            ));
+        } else if context.len() >= max && !context.contains_key(&key) {
+            warnings.push(format!("{name}: dropped; at most {max} context keys"));
+        } else {
+            context.insert(key, value);
+        }
+    }
 }
 
 /// Same-origin paths (absolute or relative), https anywhere, and plain http only to
@@ -438,6 +539,89 @@ pub(crate) mod tests {
             .unwrap_err()
             .to_string()
             .starts_with("data-endpoint-headers: \"Authorization\" cannot be configured"));
+    }
+
+    #[test]
+    fn the_page_sets_dealer_station_and_free_context_by_the_link_rule() {
+        let (cfg, warnings) = parse(
+            &attrs(&[
+                ("survey", "post-service"),
+                ("endpoint", "/v1/responses"),
+                ("dealer", "D001"),
+                ("station", "lounge-2"),
+                (
+                    "context",
+                    r#"{"bay":"3","campaign":"winter/2026","bad":"<b>","token":"x","n":7}"#,
+                ),
+            ]),
+            &query(&[("dealer", "D999"), ("ro", "RO-1")]),
+            &[],
+        );
+        let cfg = cfg.unwrap();
+        let get = |k: &str| cfg.context.get(k).map(String::as_str);
+        assert_eq!(get("dealer"), Some("D001"), "the page's own setting wins");
+        assert_eq!(get("station"), Some("lounge-2"));
+        assert_eq!(get("bay"), Some("3"));
+        assert_eq!(get("campaign"), Some("winter/2026"));
+        assert_eq!(get("repair_order"), Some("RO-1"));
+        assert_eq!((get("bad"), get("token"), get("n")), (None, None, None));
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        let (cfg, warnings) = parse(
+            &attrs(&[
+                ("survey", "post-service"),
+                ("endpoint", "/v1/responses"),
+                ("station", "lounge 2"),
+                ("context", "not json"),
+            ]),
+            &[],
+            &[],
+        );
+        assert!(cfg.unwrap().context.is_empty());
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+    }
+
+    #[test]
+    fn post_call_links_carry_agent_and_call_and_fill_hidden_questions_by_id() {
+        let (cfg, _) = parse(
+            &attrs(&[("survey", "post-call"), ("endpoint", "/v1/responses")]),
+            &query(&[
+                ("agent", "hl-042"),
+                ("call", "complaint"),
+                ("service", "express"),
+                ("utm", "<x>"),
+                ("lang", "en"),
+            ]),
+            &[],
+        );
+        let cfg = cfg.unwrap();
+        assert_eq!(cfg.context.get("agent").map(String::as_str), Some("hl-042"));
+        assert_eq!(
+            cfg.context.get("call_type").map(String::as_str),
+            Some("complaint")
+        );
+        assert_eq!(
+            cfg.url_fields.into_iter().collect::<Vec<_>>(),
+            [("service".to_string(), "express".to_string())]
+        );
+    }
+
+    #[test]
+    fn unknown_attributes_and_modes_warn() {
+        assert_eq!(
+            unknown_attributes(["survey", "endpiont", "survey-widget", "sw-next", "display"]),
+            ["data-endpiont: not a setting of the survey widget; ignored"]
+        );
+        let (cfg, warnings) = parse(
+            &attrs(&[
+                ("survey", "post-service"),
+                ("endpoint", "/v1/responses"),
+                ("mode", "kisok"),
+            ]),
+            &[],
+            &[],
+        );
+        assert_eq!(cfg.unwrap().mode, Mode::Page);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 
     #[test]

@@ -4,62 +4,54 @@
 use crate::app::{App, AppProps};
 use crate::config::{self, ConfigError};
 use crate::mount::{browser_languages, page_query};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use wasm_bindgen::prelude::*;
 use yew::AppHandle;
 
-/// The options a site passes, the same as the script tag's `data-*` attributes.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
-struct MountOptions {
-    survey: Option<String>,
-    definition: Option<String>,
-    endpoint: Option<String>,
-    /// `{"X-Dealer-Route": "north-7"}`: public routing keys, never secrets.
-    endpoint_headers: Option<serde_json::Value>,
-    timeout_seconds: Option<serde_json::Value>,
-    payload: Option<String>,
-    /// `{"ResponseId": "id", "NPS": "score.nps"}` with `payload: "flat"`.
-    payload_fields: Option<serde_json::Value>,
-    allow_http: Option<bool>,
-    locale: Option<String>,
-    mode: Option<String>,
-    review_url: Option<String>,
-    kiosk_pin: Option<String>,
-    idle_seconds: Option<serde_json::Value>,
-}
-
-impl MountOptions {
-    /// The same texts the `data-*` attributes would give (JSON values as JSON text,
-    /// numbers as digits), so both ways in are checked by one parser.
-    fn into_attrs(self) -> BTreeMap<String, String> {
-        let text = |v: Option<serde_json::Value>| {
-            v.map(|v| match v {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            })
-        };
-        [
-            ("survey", self.survey),
-            ("definition", self.definition),
-            ("endpoint", self.endpoint),
-            ("endpoint-headers", text(self.endpoint_headers)),
-            ("timeout-seconds", text(self.timeout_seconds)),
-            ("payload", self.payload),
-            ("payload-fields", text(self.payload_fields)),
-            ("allow-http", self.allow_http.map(|b| b.to_string())),
-            ("locale", self.locale),
-            ("mode", self.mode),
-            ("review-url", self.review_url),
-            ("kiosk-pin", self.kiosk_pin),
-            ("idle-seconds", text(self.idle_seconds)),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
-        .collect()
+/// The options a site passes (camelCase names of the `data-*` attributes, e.g.
+/// `endpointHeaders`), as the attributes' texts: strings as they are, anything else
+/// (objects, numbers, booleans) as JSON text, so both ways in are checked by one parser
+/// against one list ([`config::ATTRIBUTES`]). An unknown name is an error for the
+/// JavaScript API; for the script tag's attributes (`lenient`) it is a warning.
+fn options_to_attrs(
+    options: JsValue,
+    lenient: bool,
+) -> Result<(BTreeMap<String, String>, Vec<String>), String> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Default::default());
     }
+    let value: serde_json::Value =
+        serde_wasm_bindgen::from_value(options).map_err(|e| e.to_string())?;
+    let serde_json::Value::Object(map) = value else {
+        return Err("expected an object of options".into());
+    };
+    let mut attrs = BTreeMap::new();
+    let mut unknown = Vec::new();
+    for (name, v) in map {
+        let mut key = String::new();
+        for c in name.chars() {
+            if c.is_ascii_uppercase() {
+                key.push('-');
+            }
+            key.push(c.to_ascii_lowercase());
+        }
+        if !config::ATTRIBUTES.contains(&key.as_str()) {
+            if !lenient {
+                return Err(format!("unknown field `{name}`"));
+            }
+            unknown.push(key);
+            continue;
+        }
+        let text = match v {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Null => continue,
+            other => other.to_string(),
+        };
+        attrs.insert(key, text);
+    }
+    let warnings = config::unknown_attributes(unknown.iter().map(String::as_str));
+    Ok((attrs, warnings))
 }
 
 /// A mounted widget; `destroy()` removes it and everything it rendered.
@@ -87,26 +79,17 @@ pub fn mount_widget(
     root: web_sys::Element,
     options: JsValue,
     events: web_sys::EventTarget,
+    lenient: Option<bool>,
 ) -> WidgetHandle {
-    // Through a JSON value: serde-wasm-bindgen reads only the fields a struct names,
-    // so `deny_unknown_fields` would never see a misspelt option.
-    let parsed: Result<MountOptions, String> = if options.is_undefined() || options.is_null() {
-        Ok(MountOptions::default())
-    } else {
-        serde_wasm_bindgen::from_value::<serde_json::Value>(options)
-            .map_err(|e| e.to_string())
-            .and_then(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
-    };
-    let config = match parsed {
-        Ok(options) => {
-            let (config, warnings) = match web_sys::window() {
-                Some(window) => config::parse(
-                    &options.into_attrs(),
-                    &page_query(&window),
-                    &browser_languages(&window),
-                ),
-                None => config::parse(&options.into_attrs(), &[], &[]),
+    let config = match options_to_attrs(options, lenient.unwrap_or(false)) {
+        Ok((attrs, unknown)) => {
+            let (config, mut warnings) = match web_sys::window() {
+                Some(window) => {
+                    config::parse(&attrs, &page_query(&window), &browser_languages(&window))
+                }
+                None => config::parse(&attrs, &[], &[]),
             };
+            warnings.extend(unknown);
             for w in warnings {
                 crate::services::browser::console_warn(&w);
             }

@@ -28,6 +28,7 @@ pub enum Msg {
     Email,
     SorryTitle,
     SorryBody,
+    WillContact,
     DelightedBody,
     LeaveReview,
     KioskWelcome,
@@ -62,6 +63,7 @@ impl Msg {
             Msg::Email => "email",
             Msg::SorryTitle => "sorry_title",
             Msg::SorryBody => "sorry_body",
+            Msg::WillContact => "will_contact",
             Msg::DelightedBody => "delighted_body",
             Msg::LeaveReview => "leave_review",
             Msg::KioskWelcome => "kiosk_welcome",
@@ -158,9 +160,8 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::Phone => "手机号码",
         Msg::Email => "电子邮箱",
         Msg::SorryTitle => "很抱歉没能让您满意",
-        Msg::SorryBody => {
-            "感谢您坦诚的反馈。我们的服务经理会在两天内与您联系，了解情况并给您答复。"
-        }
+        Msg::SorryBody => "感谢您坦诚的反馈。我们会认真查找问题所在并加以改进。",
+        Msg::WillContact => "按照您的要求，我们的服务经理会在两天内与您联系。",
         Msg::DelightedBody => "很高兴这次服务让您满意！感谢您的支持。",
         Msg::LeaveReview => "在网上分享您的评价",
         Msg::KioskWelcome => "在等候的时间里，请花两分钟告诉我们这次服务的感受。",
@@ -193,9 +194,8 @@ fn zh_tw(msg: Msg) -> &'static str {
         Msg::Phone => "手機號碼",
         Msg::Email => "電子郵件",
         Msg::SorryTitle => "很抱歉沒能讓您滿意",
-        Msg::SorryBody => {
-            "感謝您坦誠的回饋。我們的服務經理會在兩天內與您聯絡，了解情況並給您答覆。"
-        }
+        Msg::SorryBody => "感謝您坦誠的回饋。我們會認真查找問題所在並加以改進。",
+        Msg::WillContact => "依照您的要求，我們的服務經理會在兩天內與您聯絡。",
         Msg::DelightedBody => "很高興這次服務讓您滿意！感謝您的支持。",
         Msg::LeaveReview => "在網上分享您的評價",
         Msg::KioskWelcome => "在等候的時間裡，請花兩分鐘告訴我們這次服務的感受。",
@@ -230,7 +230,10 @@ fn en(msg: Msg) -> &'static str {
         Msg::Phone => "Mobile phone",
         Msg::Email => "E-mail",
         Msg::SorryTitle => "We are sorry we let you down",
-        Msg::SorryBody => "Thank you for telling us. Our service manager will contact you within two days to put things right.",
+        Msg::SorryBody => {
+            "Thank you for telling us. We will look into what went wrong and put it right."
+        }
+        Msg::WillContact => "As you asked, our service manager will contact you within two days.",
         Msg::DelightedBody => "We are glad you were happy with our service. Thank you!",
         Msg::LeaveReview => "Share your experience in a review",
         Msg::KioskWelcome => "While you wait, tell us in two minutes how your visit went.",

@@ -30,7 +30,8 @@ pub fn mount_all() {
             continue;
         };
         let attrs = data_attributes(&element);
-        let (config, warnings) = config::parse(&attrs, &query, &languages);
+        let (config, mut warnings) = config::parse(&attrs, &query, &languages);
+        warnings.extend(config::unknown_attributes(attrs.keys().map(String::as_str)));
         for w in warnings {
             browser::console_warn(&w);
         }
@@ -61,28 +62,40 @@ pub fn browser_languages(window: &web_sys::Window) -> Vec<String> {
         .collect()
 }
 
-/// The page URL's parameters the widget reads (visit context, `lang`, `mode`).
+/// The page URL's parameters, first occurrence of each: the visit context, `lang`,
+/// `mode`, and those a hidden question may be filled from.
 pub fn page_query(window: &web_sys::Window) -> Vec<(String, String)> {
     let search = window.location().search().unwrap_or_default();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for key in crate::config::page_params() {
-        if let Some(v) = params.get(key) {
-            out.push((key.to_string(), v));
+    let mut out: Vec<(String, String)> = Vec::new();
+    for entry in js_sys::try_iter(&params)
+        .ok()
+        .flatten()
+        .into_iter()
+        .flatten()
+    {
+        let pair = js_sys::Array::from(&entry.unwrap_or_default());
+        if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            if !out.iter().any(|(seen, _)| *seen == k) {
+                out.push((k, v));
+            }
         }
     }
     out
 }
 
+/// Every `data-*` attribute of the element, without the prefix (unknown ones are
+/// warned about by the caller).
 fn data_attributes(element: &web_sys::Element) -> BTreeMap<String, String> {
-    crate::config::ATTRIBUTES
+    element
+        .get_attribute_names()
         .iter()
-        .filter_map(|k| {
-            element
-                .get_attribute(&format!("data-{k}"))
-                .map(|v| (k.to_string(), v))
+        .filter_map(|n| {
+            let name = n.as_string()?;
+            let key = name.strip_prefix("data-")?.to_string();
+            Some((key, element.get_attribute(&name)?))
         })
         .collect()
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use survey_core::payload::{ClientInfo, Mode, SurveyRef, RESPONSE_FORMAT};
-use survey_core::scoring::{self, NpsCategory, ScoreCard};
+use survey_core::scoring::{self, AlertRule, NpsCategory, ScoreCard};
 use survey_core::session::SessionError;
 use survey_core::{
     Answer, Answers, Definition, Input, Locale, QuestionId, ResponseId, ResponsePayload, Session,
@@ -16,31 +16,53 @@ use survey_core::{
 use yew::Reducible;
 
 /// How the thank-you screen answers what the customer said (peak-end: the last
-/// thing they read is remembered).
+/// thing they read is remembered). It says only what is true: an apology only to a
+/// customer who scored us low, a call only to one who asked for it and left a way to
+/// be reached.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Thanks {
+pub struct Thanks {
+    pub tone: Tone,
+    /// The customer asked to be contacted and left a phone number or an e-mail address.
+    pub will_contact: bool,
+    /// A promoter with no alert at all: a public review may be offered.
+    pub review: bool,
+}
+
+/// The tone of the thank-you.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tone {
     /// Nothing in particular stood out.
     #[default]
     Plain,
-    /// A hot alert (low score, detractor, not fixed, contact requested): we will call.
-    WillCall,
-    /// A promoter with no alert: thanks, and perhaps a public review.
+    /// Low scores: an overall or CSAT item at or below the alert threshold, or a CSI
+    /// below 50 (the middle of the scale). A detractor's NPS alone is not an apology:
+    /// a customer who rated everything "satisfied" was not let down.
+    Sorry,
+    /// A promoter who gave no low score.
     Delighted,
 }
 
 impl Thanks {
-    /// Chooses the thank-you from the device's own score card.
-    pub fn for_card(card: &ScoreCard) -> Self {
-        if !card.alerts.is_empty() {
-            Thanks::WillCall
-        } else if card
+    /// Chooses the thank-you from the device's own score card and the answers.
+    pub fn for_response(card: &ScoreCard, answers: &Answers) -> Self {
+        let low = card.alerts.iter().any(|a| a.rule == AlertRule::LowOverall)
+            || card.csi.is_some_and(|c| c < 50.0);
+        let promoter = card
             .nps
             .as_ref()
-            .is_some_and(|n| n.category == NpsCategory::Promoter)
-        {
-            Thanks::Delighted
-        } else {
-            Thanks::Plain
+            .is_some_and(|n| n.category == NpsCategory::Promoter);
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+        let will_contact = answers.values().any(|a| {
+            matches!(a, Answer::Contact(c) if c.consent && (given(&c.phone) || given(&c.email)))
+        });
+        Thanks {
+            tone: match (low, promoter) {
+                (true, _) => Tone::Sorry,
+                (false, true) => Tone::Delighted,
+                (false, false) => Tone::Plain,
+            },
+            will_contact,
+            review: promoter && !low && card.alerts.is_empty(),
         }
     }
 }
@@ -84,6 +106,11 @@ pub struct SurveyState {
     /// How the last response left: what the thank-you (or the retry screen) tells
     /// the customer about it.
     pub delivery: Delivery,
+    /// The page URL's parameters a hidden question may be filled from, by its id.
+    pub url_fields: BTreeMap<String, String>,
+    /// A required question an answer just brought into the page, to be scrolled into
+    /// view (focus stays where the customer is); `seq` changes each time.
+    pub reveal: Option<Focus>,
 }
 
 /// How a response is on its way, as the customer is told.
@@ -170,7 +197,7 @@ impl SurveyState {
         mode: Mode,
         session: Session,
     ) -> Self {
-        let session = fresh_session(&def, &context, session);
+        let session = fresh_session(&def, &context, &BTreeMap::new(), session);
         Self {
             def,
             session,
@@ -180,7 +207,17 @@ impl SurveyState {
             context,
             mode,
             delivery: Delivery::Normal,
+            url_fields: BTreeMap::new(),
+            reveal: None,
         }
+    }
+
+    /// Fills the hidden questions the visit context left empty from the URL parameter
+    /// named by the question's own id (`?service=express`).
+    pub fn with_url_fields(mut self, fields: BTreeMap<String, String>) -> Self {
+        self.url_fields = fields;
+        self.session = fresh_session(&self.def, &self.context, &self.url_fields, self.session);
+        self
     }
 
     /// What to keep across a reload.
@@ -199,6 +236,16 @@ impl SurveyState {
         self.focus = Some(Focus { seq, target });
     }
 
+    /// The required questions the current page shows.
+    fn required_shown(&self) -> Vec<QuestionId> {
+        self.session
+            .visible_questions(&self.def)
+            .into_iter()
+            .filter(|q| q.required)
+            .map(|q| q.id.clone())
+            .collect()
+    }
+
     fn focus_problem(&mut self, err: SessionError) {
         if let SessionError::Invalid(problems) = err {
             if let Some((id, _)) = problems.into_iter().next() {
@@ -214,8 +261,20 @@ impl SurveyState {
                 if matches!(self.phase, Phase::Failed(_)) {
                     self.phase = Phase::Answering;
                 }
+                let shown = self.required_shown();
                 // An unknown id cannot come from our own rendering; ignoring it keeps state sound.
                 let _ = self.session.answer(&self.def, &id, a);
+                if let Some(new) = self
+                    .required_shown()
+                    .into_iter()
+                    .find(|q| !shown.contains(q))
+                {
+                    let seq = self.reveal.as_ref().map_or(1, |f| f.seq.wrapping_add(1));
+                    self.reveal = Some(Focus {
+                        seq,
+                        target: FocusTarget::Question(new),
+                    });
+                }
             }
             (Action::Next, Phase::Answering) => {
                 let before = self.session.page();
@@ -262,9 +321,14 @@ impl SurveyState {
             }
             (Action::Sent { how }, Phase::Sending(p)) => {
                 self.delivery = how;
-                self.phase =
-                    Phase::Done(p.score.as_ref().map(Thanks::for_card).unwrap_or_default());
-                self.session = fresh_session(&self.def, &self.context, Session::new());
+                self.phase = Phase::Done(
+                    p.score
+                        .as_ref()
+                        .map(|c| Thanks::for_response(c, &p.answers))
+                        .unwrap_or_default(),
+                );
+                self.session =
+                    fresh_session(&self.def, &self.context, &self.url_fields, Session::new());
                 self.move_focus(FocusTarget::Heading);
             }
             (Action::SendFailed { how }, Phase::Sending(p)) => {
@@ -277,16 +341,21 @@ impl SurveyState {
     }
 }
 
-/// Fills the hidden questions from the visit context (dealer, repair order, …), so
-/// they travel with the answers; a context value that does not fit is left out.
+/// Fills the hidden questions from the visit context (dealer, repair order, …), or
+/// else from the URL parameter of the question's own id, so they travel with the
+/// answers; a value that does not fit is left out.
 fn fresh_session(
     def: &Definition,
     context: &BTreeMap<String, String>,
+    url_fields: &BTreeMap<String, String>,
     mut session: Session,
 ) -> Session {
     for q in def.questions() {
         if let Input::Hidden { source } = &q.input {
-            let value = context.get(source).map(|v| Answer::Text(v.clone()));
+            let value = context
+                .get(source)
+                .or_else(|| url_fields.get(q.id.as_str()))
+                .map(|v| Answer::Text(v.clone()));
             let _ = session.answer(def, &q.id, value);
         }
     }
@@ -395,8 +464,8 @@ mod tests {
         };
         p.validate(Some(&s.def))
             .expect("payload valid for its own survey");
-        // 8 + 1 process, 9 + 1 ratings, NPS, contact, comment; no follow-up for 3/5 and NPS 10.
-        assert_eq!(p.answers.len(), 22);
+        // 8 + 1 process, 9 + 1 ratings, NPS, contact, first use, comment; no follow-up for 3/5 and NPS 10.
+        assert_eq!(p.answers.len(), 23);
         assert_eq!(p.locale.as_str(), "en");
         s = s
             .reduce(Action::SendFailed {
@@ -418,29 +487,129 @@ mod tests {
         );
     }
 
-    fn card(answers: &[(&str, Answer)]) -> ScoreCard {
-        let def = templates::load("post-service").unwrap().unwrap();
-        let answers = answers
+    fn answers(pairs: &[(&str, Answer)]) -> Answers {
+        pairs
             .iter()
             .map(|(id, a)| (QuestionId::new(*id), a.clone()))
-            .collect();
-        scoring::score(&def, &answers, &def.scoring_config())
+            .collect()
+    }
+
+    fn thanks(pairs: &[(&str, Answer)]) -> Thanks {
+        let def = templates::load("post-service").unwrap().unwrap();
+        let answers = answers(pairs);
+        Thanks::for_response(
+            &scoring::score(&def, &answers, &def.scoring_config()),
+            &answers,
+        )
+    }
+
+    fn contact(phone: Option<&str>) -> Answer {
+        Answer::Contact(survey_core::answers::ContactAnswer {
+            consent: true,
+            phone: phone.map(str::to_string),
+            email: None,
+        })
+    }
+
+    /// Every satisfaction item of post-service at `v`.
+    fn all_rated(v: u8) -> Vec<(&'static str, Answer)> {
+        [
+            "s_wait_reception",
+            "s_lounge",
+            "s_explanation",
+            "s_fair_price",
+            "s_clean",
+            "s_duration",
+            "s_quality",
+            "s_advisor",
+            "s_overall",
+        ]
+        .into_iter()
+        .map(|id| (id, Answer::Scale(v)))
+        .collect()
     }
 
     #[test]
-    fn thanks_fit_what_the_customer_said() {
-        let promoter = card(&[("nps", Answer::Scale(10)), ("s_overall", Answer::Scale(5))]);
-        assert_eq!(Thanks::for_card(&promoter), Thanks::Delighted);
-        let detractor = card(&[("nps", Answer::Scale(3)), ("s_overall", Answer::Scale(4))]);
-        assert_eq!(Thanks::for_card(&detractor), Thanks::WillCall);
-        let unhappy_promoter = card(&[("nps", Answer::Scale(9)), ("s_overall", Answer::Scale(1))]);
-        assert_eq!(
-            Thanks::for_card(&unhappy_promoter),
-            Thanks::WillCall,
-            "a low overall is an alert"
+    fn thanks_say_only_what_is_true() {
+        let with = |mut base: Vec<(&'static str, Answer)>, more: &[(&'static str, Answer)]| {
+            base.extend(more.iter().cloned());
+            thanks(&base)
+        };
+        // Satisfied (4 everywhere) but NPS 6, no contact asked: no apology, no promise.
+        let t = with(all_rated(4), &[("nps", Answer::Scale(6))]);
+        assert_eq!((t.tone, t.will_contact), (Tone::Plain, false));
+        // Delighted, and asked to be called with a number: thanks and a promise, no sorry.
+        let t = with(
+            all_rated(5),
+            &[
+                ("nps", Answer::Scale(10)),
+                ("contact_me", contact(Some("13800138000"))),
+            ],
         );
-        let passive = card(&[("nps", Answer::Scale(8)), ("s_overall", Answer::Scale(4))]);
-        assert_eq!(Thanks::for_card(&passive), Thanks::Plain);
+        assert_eq!((t.tone, t.will_contact), (Tone::Delighted, true));
+        assert!(!t.review, "an alert (contact requested): no review prompt");
+        let t = with(all_rated(5), &[("nps", Answer::Scale(10))]);
+        assert_eq!(
+            (t.tone, t.will_contact, t.review),
+            (Tone::Delighted, false, true)
+        );
+        // Low scores, asked but left no way to be reached (a kiosk): sorry, no promise.
+        let t = with(
+            all_rated(1),
+            &[
+                ("nps", Answer::Scale(2)),
+                ("contact_me", contact(Some("  "))),
+            ],
+        );
+        assert_eq!((t.tone, t.will_contact), (Tone::Sorry, false));
+        let t = with(
+            all_rated(2),
+            &[
+                ("nps", Answer::Scale(3)),
+                ("contact_me", contact(Some("13800138000"))),
+            ],
+        );
+        assert_eq!((t.tone, t.will_contact), (Tone::Sorry, true));
+        // A low overall alone is a low score.
+        let t = thanks(&[("nps", Answer::Scale(9)), ("s_overall", Answer::Scale(1))]);
+        assert_eq!(t.tone, Tone::Sorry);
+    }
+
+    #[test]
+    fn a_required_question_brought_in_by_an_answer_is_revealed() {
+        let def = Rc::new(templates::load("post-call").unwrap().unwrap());
+        let s = Rc::new(SurveyState::new(
+            def,
+            Locale::new("en"),
+            BTreeMap::new(),
+            Mode::Page,
+        ));
+        let s = s.reduce(Action::Answer(
+            QuestionId::new("csat"),
+            Some(Answer::Scale(4)),
+        ));
+        assert_eq!(s.reveal, None);
+        let s = s.reduce(Action::Answer(
+            QuestionId::new("fcr"),
+            Some(Answer::YesNo(false)),
+        ));
+        assert_eq!(
+            s.reveal.as_ref().map(|f| f.target.clone()),
+            Some(FocusTarget::Question(QuestionId::new("open_issue")))
+        );
+        assert_eq!(s.focus, None, "focus stays where the customer is");
+    }
+
+    #[test]
+    fn hidden_questions_fill_from_the_url_parameter_of_their_own_id() {
+        let def = Rc::new(templates::load("post-call").unwrap().unwrap());
+        let fields = [("call_type".to_string(), "complaint".to_string())].into();
+        let s = SurveyState::new(def, Locale::new("en"), BTreeMap::new(), Mode::Page)
+            .with_url_fields(fields);
+        assert_eq!(
+            s.session.answers().get(&QuestionId::new("call_type")),
+            Some(&Answer::Text("complaint".into()))
+        );
     }
 
     #[test]

@@ -44,8 +44,8 @@
     return [link, loaded];
   }
 
-  /** Mounts a widget inside `host`'s shadow root. */
-  function mount(host, options = {}) {
+  /** Mounts a widget inside `host`'s shadow root; `fromTag`: unknown options warn, not fail. */
+  function mount(host, options = {}, fromTag = false) {
     if (!(host instanceof Element)) throw new TypeError('SurveyWidget.mount: the first argument must be an element');
     const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
     const [link, styled] = stylesheet();
@@ -54,7 +54,7 @@
     let handle = null;
     let destroyed = false;
     Promise.all([load(), styled])
-      .then(([m]) => { if (!destroyed) handle = m.mountWidget(container, options, host); })
+      .then(([m]) => { if (!destroyed) handle = m.mountWidget(container, options, host, fromTag); })
       .catch((error) => fail(host, shadow, error));
     return {
       destroy() {
@@ -91,21 +91,22 @@
     shadow.replaceChildren(link, button, dialog);
     let widget = null;
     button.addEventListener('click', () => {
-      widget ??= mount(body, options);
+      widget ??= mount(body, options, true);
       dialog.showModal();
     });
     close.addEventListener('click', () => dialog.close());
     return { destroy() { widget?.destroy(); host.remove(); } };
   }
 
-  window.SurveyWidget = Object.freeze({ mount });
+  window.SurveyWidget = Object.freeze({ mount: (host, options) => mount(host, options) });
 
   if (!script) return;
   const d = script.dataset;
   if (d.survey === undefined && d.definition === undefined) return;
+  // All data-* but the loader's own go to the widget, which checks them (config.rs ATTRIBUTES).
   const options = { mode: 'embed' };
-  for (const key of ['survey', 'definition', 'endpoint', 'locale', 'reviewUrl']) {
-    if (d[key] !== undefined) options[key] = d[key];
+  for (const [key, value] of Object.entries(d)) {
+    if (!['display', 'label', 'target'].includes(key)) options[key] = value;
   }
   const start = () => {
     if (d.display === 'button') { mountButton(options, d.label); return; }
@@ -117,7 +118,7 @@
       host = document.createElement('div');
       script.after(host);
     }
-    mount(host, options);
+    mount(host, options, true);
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();

@@ -110,8 +110,8 @@ fn post_service_template_loads_with_the_domain_items() {
     let count = |f: fn(&Input) -> bool| def.questions().filter(|q| f(&q.input)).count();
     assert_eq!(
         count(|i| matches!(i, Input::YesNo { .. })),
-        9,
-        "process items 1-8 (9 is asked later) and fixed-first-time"
+        10,
+        "process items 1-8 (9 is asked later), fixed-first-time, and first use (adoption)"
     );
     assert_eq!(
         count(|i| matches!(i, Input::Rating { points: 5, .. })),
@@ -162,7 +162,7 @@ fn post_service_pages_in_order() {
             ("outcome", vec!["p_fixed_first_time", "return_intent"]),
             ("recommend", vec!["nps"]),
             ("follow_up", vec!["what_went_wrong", "contact_me"]),
-            ("comment", vec!["comment"]),
+            ("comment", vec!["first_use", "comment"]),
         ]
     );
     let title = |p: usize, l: &str| def.pages[p].title.as_ref().unwrap().0[l].clone();
@@ -217,7 +217,7 @@ fn post_call_template_has_the_call_metrics() {
         [
             ("call", vec!["csat", "fcr", "open_issue", "call_type"]),
             ("effort", vec!["ces", "agent"]),
-            ("wrap_up", vec!["nps", "comment", "contact_me"]),
+            ("wrap_up", vec!["nps", "first_use", "comment", "contact_me"]),
         ]
     );
     let role = |id: &str| {

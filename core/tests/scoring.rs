@@ -599,9 +599,10 @@ fn heart_lists_the_items_that_fed_each_category() {
     let task = card.heart(Heart::TaskSuccess).expect("listed");
     assert_eq!(task.items.len(), 2);
     assert_close(task.mean, 50.0);
-    // A text comment is not numeric: engagement has nothing to average.
+    // A comment given is engagement (issue 13): 100 for the comment written.
     let engagement = card.heart(Heart::Engagement).expect("listed");
-    assert!(engagement.items.is_empty() && engagement.mean.is_none());
+    assert_eq!(engagement.items.len(), 1);
+    assert_close(engagement.mean, 100.0);
     assert_eq!(card.heart.len(), 5);
 }
 
@@ -975,7 +976,7 @@ fn score_card_json_has_stable_field_names_and_round_trips() {
             "survey_version"
         ]
     );
-    assert_eq!(v["scoring_version"], 1);
+    assert_eq!(v["scoring_version"], 2);
     assert_eq!(v["follow_up_due"], "2026-03-01T08:00:00Z");
     assert_eq!(v["nps"]["category"], "promoter");
     assert_eq!(v["alerts"][0]["rule"], "low_overall");
@@ -1350,4 +1351,49 @@ fn the_follow_up_counts_from_the_device_unless_its_clock_runs_ahead() {
         "2026-11-23T12:00:00Z",
         "no receipt time to correct it with"
     );
+}
+
+/// HEART Engagement counts a comment given, and Adoption the templates' first-use item.
+#[test]
+fn heart_engagement_counts_a_comment_and_adoption_the_first_use_item() {
+    for survey in ["post-service", "post-call"] {
+        let def = templates::load(survey).unwrap().unwrap();
+        let cfg = def.scoring_config();
+        let card = score(
+            &def,
+            &answers(&[
+                (
+                    "comment",
+                    Answer::Text("the lounge coffee was great".into()),
+                ),
+                ("first_use", Answer::YesNo(true)),
+            ]),
+            &cfg,
+        );
+        let engagement = card.heart(Heart::Engagement).unwrap();
+        assert_eq!(engagement.items.len(), 1, "{survey}");
+        assert_eq!(engagement.items[0].question.as_str(), "comment");
+        assert_close(engagement.mean, 100.0);
+        let adoption = card.heart(Heart::Adoption).unwrap();
+        assert_eq!(adoption.items[0].question.as_str(), "first_use", "{survey}");
+        assert_close(adoption.mean, 100.0);
+        // Left blank: an observed "no comment", 0; first use not applicable: missing.
+        let card = score(
+            &def,
+            &answers(&[
+                ("comment", Answer::Text("  ".into())),
+                ("first_use", Answer::NotApplicable),
+            ]),
+            &cfg,
+        );
+        assert_close(card.heart(Heart::Engagement).unwrap().mean, 0.0);
+        assert_eq!(card.heart(Heart::Adoption).unwrap().mean, None);
+    }
+    // A tagged question hidden by its show_if is left out, not counted as 0.
+    let mut hidden = comment("note");
+    hidden["scoring"] = json!({"heart": "engagement"});
+    hidden["show_if"] = json!({"answered": {"question": "q1"}});
+    let d = def(vec![rating("q1", 5, json!({})), hidden]);
+    let card = score(&d, &answers(&[]), &d.scoring_config());
+    assert_eq!(card.heart(Heart::Engagement).unwrap().mean, None);
 }

@@ -158,7 +158,11 @@ fn a_happy_customer_walks_every_page_and_back() {
         .iter()
         .map(|q| q.id.0.clone())
         .collect();
-    assert_eq!(shown, ["comment"], "the free comment comes last");
+    assert_eq!(
+        shown,
+        ["first_use", "comment"],
+        "the optional first-use item and the free comment come last"
+    );
     s.back();
     assert_eq!(s.page(), 8);
     let shown: Vec<_> = s
@@ -176,8 +180,8 @@ fn a_happy_customer_walks_every_page_and_back() {
     assert_eq!(answers.get(&qid("contact_me")), Some(&declined()));
     assert_eq!(
         answers.len(),
-        21,
-        "every question but the optional comment and the hidden follow-up"
+        22,
+        "every question (the optional first use included) but the optional comment and the hidden follow-up"
     );
 }
 

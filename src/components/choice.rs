@@ -5,7 +5,7 @@ use yew::prelude::*;
 #[derive(Clone, PartialEq)]
 pub struct ChoiceOption {
     pub value: Answer,
-    /// What is shown, e.g. `7`, `★★★`, a drawn face or `Yes`.
+    /// What is shown, e.g. `7`, a star, a drawn face or `Yes`.
     pub label: Html,
     /// What a screen reader says instead of the label, e.g. `1 – Very dissatisfied`
     /// for the end of a scale, or `3` for three stars.

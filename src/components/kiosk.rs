@@ -16,6 +16,8 @@ pub struct KioskShellProps {
     pub prefix: AttrValue,
     #[prop_or_default]
     pub events: Option<web_sys::EventTarget>,
+    /// Staff chose "exit kiosk mode": the page shows the survey as on its own page.
+    pub on_exit: Callback<()>,
 }
 
 fn now() -> u64 {
@@ -101,8 +103,12 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
                             kiosk.dispatch(KioskAction::Activity { now: now() })
                         })
                     };
+                    // The banner goes on the click that ends the tap, not on touch-down:
+                    // gone at touch-down, the rest of the same tap would land on whatever
+                    // was under it (a "not applicable" nobody chose).
+                    let hold = Callback::from(|e: PointerEvent| e.stop_propagation());
                     html! {
-                        <div class="sw-kiosk-idle" role="alertdialog" aria-modal="false"
+                        <div class="sw-kiosk-idle" role="alertdialog" aria-modal="false" onpointerdown={hold}
                             aria-labelledby={format!("{}-idle-title", props.prefix)}>
                             <p class="sw-kiosk-idle-title" id={format!("{}-idle-title", props.prefix)}>{ i18n::t(l, Msg::StillThere) }</p>
                             <p role="timer" aria-live="off">{ i18n::starting_over_in(l, s) }</p>
@@ -115,7 +121,8 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
             html! {
                 <>
                     <Survey key={kiosk.generation} def={props.def.clone()} locale={l.clone()}
-                        endpoint={config.endpoint.clone()} context={config.context.clone()} mode={config.mode}
+                        endpoint={config.endpoint.clone()} context={config.context.clone()}
+                        url_fields={config.url_fields.clone()} mode={config.mode}
                         prefix={format!("{}-{}", props.prefix, kiosk.generation)} storage_key={None::<AttrValue>}
                         on_finished={on_finished} events={props.events.clone()} />
                     { banner }
@@ -129,7 +136,7 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
             oninput={activity.reform(Event::from)}>
             { body }
             if let Some(pin) = props.config.kiosk_pin.clone() {
-                <StaffMenu pin={pin} state={staff.clone()} kiosk={kiosk.dispatcher()} />
+                <StaffMenu pin={pin} state={staff.clone()} kiosk={kiosk.dispatcher()} on_exit={props.on_exit.clone()} />
             }
         </div>
     }
@@ -148,6 +155,7 @@ struct StaffMenuProps {
     pin: String,
     state: UseStateHandle<StaffPanel>,
     kiosk: UseReducerDispatcher<Kiosk>,
+    on_exit: Callback<()>,
 }
 
 /// Staff-only: reset the kiosk now or leave kiosk mode, behind the configured PIN.
@@ -198,7 +206,7 @@ fn StaffMenu(props: &StaffMenuProps) -> Html {
                     st.set(StaffPanel::Closed);
                 })
             };
-            let exit = Callback::from(move |_: MouseEvent| leave_kiosk_mode());
+            let exit = props.on_exit.reform(|_: MouseEvent| ());
             let close = {
                 let st = state.clone();
                 Callback::from(move |_: MouseEvent| st.set(StaffPanel::Closed))
@@ -212,19 +220,4 @@ fn StaffMenu(props: &StaffMenuProps) -> Html {
             }
         }
     }
-}
-
-/// Reloads the page without `mode=kiosk`.
-fn leave_kiosk_mode() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let Ok(href) = window.location().href() else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::new(&href) else {
-        return;
-    };
-    url.search_params().delete("mode");
-    let _ = window.location().set_href(&url.href());
 }

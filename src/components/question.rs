@@ -81,10 +81,14 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
                  presentation: Presentation,
                  start: u8| {
         let (low, high) = (txt(low), txt(high));
+        let chosen = match answer_of(id) {
+            Some(Answer::Scale(v)) => v,
+            _ => 0,
+        };
         let options: Vec<ChoiceOption> = (start..=points)
             .map(|n| ChoiceOption {
                 value: Answer::Scale(n),
-                label: face(presentation, n, points),
+                label: face(presentation, n, points, chosen),
                 hint: Some(if n == start {
                     format!("{n} – {low}")
                 } else if n == points {
@@ -94,11 +98,17 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
                 }),
             })
             .collect();
-        let class = match (presentation, start) {
-            (_, 0) => "sw-scale sw-nps",
-            (Presentation::Numbers, _) => "sw-scale",
-            _ => "sw-scale sw-icons",
-        };
+        // `sw-p<count>`: the stylesheet lays each count out as one row, or as a
+        // balanced grid where the row does not fit.
+        let class = format!(
+            "sw-scale sw-p{}{}",
+            points - start + 1,
+            if presentation == Presentation::Numbers {
+                ""
+            } else {
+                " sw-icons"
+            }
+        );
         let na = allow_na.then(|| ChoiceOption {
             value: Answer::NotApplicable,
             label: html! { i18n::t(l, Msg::NotApplicable) },
@@ -248,12 +258,15 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
     }
 }
 
-/// The visible face of scale point `n`: the number, a star count, or a face drawn
-/// in SVG (emoji fonts differ between phones, and some have none).
-fn face(presentation: Presentation, n: u8, points: u8) -> Html {
+/// The visible face of scale point `n`: the number, one star (lit up to the chosen
+/// point, so a row of stars reads as the rating), or a face drawn in SVG (emoji fonts
+/// differ between phones, and some have none).
+fn face(presentation: Presentation, n: u8, points: u8, chosen: u8) -> Html {
     match presentation {
         Presentation::Numbers => Html::from(n.to_string()),
-        Presentation::Stars => Html::from("★".repeat(usize::from(n))),
+        Presentation::Stars => html! {
+            <span class={if n <= chosen { "sw-star sw-star-on" } else { "sw-star" }}>{ "★" }</span>
+        },
         Presentation::Faces => {
             // Mouth curvature from -1 (sad) to 1 (happy) across the scale.
             let span = f64::from(points.max(2) - 1);

@@ -2,7 +2,9 @@ use crate::components::language_switch::LanguageSwitch;
 use crate::components::progress::Progress;
 use crate::components::question::QuestionView;
 use crate::components::thank_you::ThankYou;
-use crate::hooks::{load_saved, use_delivery, use_focus, use_page_events, use_persistence};
+use crate::hooks::{
+    load_saved, use_delivery, use_focus, use_page_events, use_persistence, use_reveal,
+};
 use crate::i18n::{self, Msg};
 use crate::services::browser;
 use crate::state::{Action, Delivery, Phase, SurveyState};
@@ -18,6 +20,9 @@ pub struct SurveyProps {
     pub locale: Locale,
     pub endpoint: Rc<survey_core::endpoint::Endpoint>,
     pub context: BTreeMap<String, String>,
+    /// The page URL's parameters a hidden question may be filled from, by its id.
+    #[prop_or_default]
+    pub url_fields: BTreeMap<String, String>,
     pub mode: Mode,
     /// Prefix for DOM ids, unique per mounted widget.
     pub prefix: AttrValue,
@@ -47,15 +52,20 @@ pub fn Survey(props: &SurveyProps) -> Html {
             props.mode,
         );
         let key = props.storage_key.clone();
-        use_reducer(move || match key.and_then(|k| load_saved(&k, &def)) {
-            Some(saved) => SurveyState::restored(def, context, mode, saved),
-            None => SurveyState::new(def, locale, context, mode),
+        let fields = props.url_fields.clone();
+        use_reducer(move || {
+            match key.and_then(|k| load_saved(&k, &def)) {
+                Some(saved) => SurveyState::restored(def, context, mode, saved),
+                None => SurveyState::new(def, locale, context, mode),
+            }
+            .with_url_fields(fields)
         })
     };
     use_delivery(state.clone(), props.endpoint.clone(), props.events.clone());
     use_page_events(props.events.clone(), state.clone());
     let root = use_node_ref();
     use_focus(state.focus.clone(), props.prefix.clone(), root.clone());
+    use_reveal(state.reveal.clone(), props.prefix.clone(), root.clone());
     use_persistence(props.storage_key.clone(), state.clone());
     {
         let on_finished = props.on_finished.clone();

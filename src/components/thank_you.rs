@@ -1,5 +1,5 @@
 use crate::i18n::{self, Msg};
-use crate::state::{Delivery, Thanks};
+use crate::state::{Delivery, Thanks, Tone};
 use survey_core::Locale;
 use yew::prelude::*;
 
@@ -16,23 +16,25 @@ pub struct ThankYouProps {
     pub delivery: Delivery,
 }
 
-/// The end of the survey, fitted to what the customer said: an apology and a promise
-/// to call after a hot alert, a review prompt for a promoter. Focus moves to the
-/// heading so a screen reader announces it.
+/// The end of the survey, fitted to what the customer said: an apology after low
+/// scores, a promise to call only to a customer who asked and left a number or an
+/// address, a review prompt for a promoter. Focus moves to the heading so a screen
+/// reader announces it.
 #[component]
 pub fn ThankYou(props: &ThankYouProps) -> Html {
     let l = &props.locale;
-    let (mark, title, body) = match props.thanks {
-        Thanks::WillCall => (
+    let thanks = props.thanks;
+    let (mark, title, body) = match thanks.tone {
+        Tone::Sorry => (
             "sw-done-mark sw-done-sorry",
             Msg::SorryTitle,
             Msg::SorryBody,
         ),
-        Thanks::Delighted => ("sw-done-mark", Msg::ThanksTitle, Msg::DelightedBody),
-        Thanks::Plain => ("sw-done-mark", Msg::ThanksTitle, Msg::ThanksBody),
+        Tone::Delighted => ("sw-done-mark", Msg::ThanksTitle, Msg::DelightedBody),
+        Tone::Plain => ("sw-done-mark", Msg::ThanksTitle, Msg::ThanksBody),
     };
-    let review = match (&props.review_url, props.thanks) {
-        (Some(url), Thanks::Delighted) => html! {
+    let review = match &props.review_url {
+        Some(url) if thanks.review => html! {
             <p><a class="sw-btn sw-btn-primary sw-review" href={url.clone()} target="_blank" rel="noopener noreferrer">
                 { i18n::t(l, Msg::LeaveReview) }
             </a></p>
@@ -41,9 +43,12 @@ pub fn ThankYou(props: &ThankYouProps) -> Html {
     };
     html! {
         <section class="sw-done" aria-labelledby={props.heading_id.clone()}>
-            <div class={mark} aria-hidden="true">{ if props.thanks == Thanks::WillCall { "☎" } else { "✓" } }</div>
+            <div class={mark} aria-hidden="true">{ if thanks.will_contact { "☎" } else { "✓" } }</div>
             <h2 id={props.heading_id.clone()} tabindex="-1">{ i18n::t(l, title) }</h2>
             <p>{ i18n::t(l, body) }</p>
+            if thanks.will_contact {
+                <p class="sw-will-contact">{ i18n::t(l, Msg::WillContact) }</p>
+            }
             if let Some(note) = delivery_note(props.delivery) {
                 <p class="sw-done-note" role="status">{ i18n::t(l, note) }</p>
             }

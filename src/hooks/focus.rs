@@ -28,3 +28,40 @@ pub fn use_focus(focus: Option<Focus>, prefix: AttrValue, root: NodeRef) {
         }
     });
 }
+
+/// Scrolls a question an answer just brought in (a required follow-up) into view,
+/// without moving focus: smoothly, or at once for a reader who asked for reduced motion.
+#[hook]
+pub fn use_reveal(reveal: Option<Focus>, prefix: AttrValue, root: NodeRef) {
+    use_effect_with(reveal, move |reveal| {
+        let Some(Focus {
+            target: FocusTarget::Question(id),
+            ..
+        }) = reveal
+        else {
+            return;
+        };
+        let Some(el) = root.cast::<web_sys::Element>().and_then(|r| {
+            r.query_selector(&format!("#{prefix}-q-{id}"))
+                .ok()
+                .flatten()
+        }) else {
+            return;
+        };
+        let reduced = web_sys::window()
+            .and_then(|w| {
+                w.match_media("(prefers-reduced-motion: reduce)")
+                    .ok()
+                    .flatten()
+            })
+            .is_some_and(|m| m.matches());
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        options.set_behavior(if reduced {
+            web_sys::ScrollBehavior::Instant
+        } else {
+            web_sys::ScrollBehavior::Smooth
+        });
+        el.scroll_into_view_with_scroll_into_view_options(&options);
+    });
+}

@@ -9,5 +9,5 @@ mod persistence;
 pub use definition::{use_definition, Loaded};
 pub use delivery::use_delivery;
 pub use events::use_page_events;
-pub use focus::use_focus;
+pub use focus::{use_focus, use_reveal};
 pub use persistence::{load_saved, use_persistence};

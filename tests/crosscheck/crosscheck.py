@@ -155,9 +155,38 @@ def expected_card(definition: dict, config: dict, answers: dict, submitted_at: s
                if i["kind"] == "yes_no" and i["meta"].get("role") == "process" and i["value"] is not None]
     compliance = sum(process) / len(process) if process else None
 
+    # HEART: the numeric items tagged with a category, and the non-numeric questions
+    # tagged with one as behavioural signals (answered 100, left unanswered 0), in
+    # definition order.
+    by_id = {i["id"]: i for i in items}
+    contributions = []
+    for page in definition["pages"]:
+        for q in page["questions"]:
+            kind = q["input"]["type"]
+            if kind in ("text", "single_choice", "multi_choice", "contact"):
+                h = (q.get("scoring") or {}).get("heart")
+                if not h:
+                    continue
+                if q.get("show_if") or page.get("show_if"):
+                    raise SystemExit(f"{q['id']}: a conditional HEART signal is not modelled here")
+                a = answers.get(q["id"])
+                if a == "not_applicable":
+                    continue
+                given = isinstance(a, dict) and (
+                    bool(a["text"].strip()) if "text" in a
+                    else bool(a["choices"]) if "choices" in a
+                    else bool(a["contact"]["consent"]) if "contact" in a
+                    else True)
+                contributions.append((h, q["id"], 100.0 if given else 0.0))
+            else:
+                ids = [row["id"] for row in q["input"]["items"]] if kind == "matrix" else [q["id"]]
+                for qid in ids:
+                    i = by_id.get(qid)
+                    if i and i["meta"].get("heart") and i["rescaled"] is not None:
+                        contributions.append((i["meta"]["heart"], qid, i["rescaled"]))
     heart = {}
     for h in HEART:
-        fed = [(i["id"], i["rescaled"]) for i in items if i["meta"].get("heart") == h and i["rescaled"] is not None]
+        fed = [(qid, r) for hh, qid, r in contributions if hh == h]
         heart[h] = dict(items=fed, mean=sum(r for _, r in fed) / len(fed) if fed else None)
 
     rules = config["alerts"]

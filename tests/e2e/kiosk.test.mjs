@@ -94,3 +94,40 @@ test('the staff menu needs the PIN and can reset the kiosk', async () => {
   await page.getByRole('button', { name: '开始评价' }).waitFor();
   await page.context().close();
 });
+
+test('"keep going" is a tap of its own: the idle banner goes on its click, and nothing under it is touched', async () => {
+  const page = await newPage(browser, KIOSK, { locale: 'zh-CN', hasTouch: true });
+  await page.clock.install();
+  await page.goto(`${collector.url}/static/kiosk.html`);
+  await page.getByRole('button', { name: '开始评价' }).click();
+  await page.locator('.sw-page-title').waitFor();
+  await page.clock.runFor(75_000);
+  const idle = page.getByRole('alertdialog');
+  await idle.getByText('您还在吗？').waitFor();
+  await page.screenshot({ path: join(ROOT, 'tests/e2e/artifacts/kiosk-keep-going-before-tap.png') });
+  const state = () => page.evaluate(() => [
+    [...document.querySelectorAll('input')].filter((i) => i.checked).map((i) => i.id).join(','),
+    [...document.querySelectorAll('.sw-field-error')].map((e) => e.textContent).join(''),
+    document.querySelector('.sw-progress-label')?.textContent,
+  ].join('|'));
+  const before = await state();
+  const box = await idle.getByRole('button', { name: '继续填写' }).boundingBox();
+  await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(ROOT, 'tests/e2e/artifacts/kiosk-keep-going-after-tap.png') });
+  assert.equal(await idle.count(), 0, 'the tap kept the survey going');
+  assert.equal(await state(), before, 'the tap did not land on what was under the banner');
+  await page.context().close();
+});
+
+test('"Exit kiosk mode" in the staff menu leaves kiosk mode on static/kiosk.html', async () => {
+  const page = await kioskPage();
+  await page.getByRole('button', { name: '工作人员 · Staff' }).click();
+  await page.getByLabel('PIN').fill('2468');
+  await page.getByRole('button', { name: 'OK' }).click();
+  await page.getByRole('button', { name: '退出自助模式 · Exit kiosk mode' }).click();
+  await page.locator('.sw-page-title').waitFor({ timeout: 5000 });
+  assert.equal(await page.locator('.sw-kiosk, .sw-kiosk-start, .sw-staff-btn').count(), 0);
+  assert.equal(await page.locator('.sw-progress-label').innerText(), '第 1 页，共 10 页');
+  await page.context().close();
+});

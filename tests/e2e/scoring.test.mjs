@@ -3,7 +3,7 @@
 // thank-you screen answers what the customer said.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey, until } from './support.mjs';
+import { PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey, until, widgetRunning } from './support.mjs';
 
 let site;
 let collector;
@@ -11,13 +11,14 @@ let browser;
 before(async () => {
   site = makeSite({
     'review.html': hostPage({ survey: 'post-service', endpoint: '/v1/responses', 'review-url': 'https://reviews.example.com/d/42' }),
+    'post-call.html': hostPage({ survey: 'post-call', endpoint: '/v1/responses' }),
   });
   collector = await startCollector({ dist: site.dir });
   browser = await launchBrowser();
 });
 after(async () => { await browser?.close(); await collector?.stop(); site?.cleanup(); });
 
-test("an unhappy customer's card equals the collector's, raises alerts and says we will call", async () => {
+test("an unhappy customer's card equals the collector's, raises alerts and is apologised to", async () => {
   const page = await newPage(browser, PHONE, { locale: 'en-US' });
   await page.goto(`${collector.url}/?lang=en`);
   await completeSurvey(page, 'first'); // the lowest score everywhere
@@ -68,5 +69,27 @@ test('a delighted customer is offered the review link', async () => {
   const row = collector.rows().at(-1);
   assert.equal(JSON.parse(row.score).nps.category, 'promoter');
   assert.equal(row.alerts, 0);
+  await page.context().close();
+});
+
+test('a satisfied customer with NPS 6 who asked for nothing is neither apologised to nor promised a call', async () => {
+  const page = await newPage(browser, PHONE, { locale: 'en-US' });
+  await page.goto(`${collector.url}/post-call.html?lang=en`);
+  await widgetRunning(page);
+  await page.locator('[id$="-q-csat"] label.sw-choice').nth(3).click(); // 4 of 5
+  await page.locator('[id$="-q-fcr"] label.sw-choice').first().click(); // resolved
+  await page.locator('.sw-btn-primary').click();
+  await page.locator('[id$="-q-ces"] label.sw-choice').nth(4).click(); // 5 of 7
+  for (const row of await page.locator('fieldset.sw-matrix-item').all()) await row.locator('label.sw-choice').nth(3).click();
+  await page.locator('.sw-btn-primary').click();
+  await page.locator('[id$="-q-nps"] label.sw-choice').nth(6).click(); // 6: a detractor
+  await page.locator('.sw-btn-primary').click();
+  await page.locator('.sw-done').waitFor();
+  const text = await page.locator('.sw-done').innerText();
+  assert.match(text, /Thank you for your feedback/);
+  assert.doesNotMatch(text, /sorry|let you down/i);
+  assert.doesNotMatch(text, /contact you/i);
+  const server = JSON.parse(collector.rows().at(-1).score);
+  assert.deepEqual(server.alerts.map((a) => a.rule), ['nps_detractor'], 'the dealer is still alerted');
   await page.context().close();
 });

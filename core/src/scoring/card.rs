@@ -16,6 +16,13 @@
 //! - CSI is Σ Wd·md / Σ Wd over the counted dimensions: the configured weights
 //!   renormalised over what the response actually scored.
 //!
+//! HEART categories take the numeric items tagged with them, and also the questions
+//! that give no number (text, single or multiple choice, contact): there the answer is
+//! a behavioural signal, "a comment given" is engagement. Such a question scores 100
+//! when answered (non-blank text, an option, consent), 0 when it was in force and left
+//! unanswered, and is left out when not in force (hidden by `show_if`) or "not
+//! applicable".
+//!
 //! Matrix rows are items of their own: each is scored by its own `scoring` (the matrix
 //! question's `scoring`, if any, is not inherited).
 
@@ -30,7 +37,8 @@ use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a rule above changes, so stored cards from different rules are never
 /// averaged together unknowingly.
-pub const SCORING_VERSION: u32 = 1;
+/// 2: HEART categories count the non-numeric questions tagged with them (see above).
+pub const SCORING_VERSION: u32 = 2;
 
 /// The five HEART categories in the acronym's order.
 pub const HEART_CATEGORIES: [Heart; 5] = [
@@ -268,18 +276,14 @@ pub fn score(def: &Definition, answers: &Answers, config: &ScoringConfig) -> Sco
         })
     });
     let process = score_process(&items);
+    let signals = heart_signals(def, answers, &items);
     let heart = HEART_CATEGORIES
         .iter()
         .map(|&category| {
-            let fed: Vec<HeartItem> = items
+            let fed: Vec<HeartItem> = signals
                 .iter()
-                .filter(|i| i.heart == Some(category))
-                .filter_map(|i| {
-                    Some(HeartItem {
-                        question: i.question.clone(),
-                        rescaled: i.rescaled?,
-                    })
-                })
+                .filter(|(h, _)| *h == category)
+                .map(|(_, item)| item.clone())
                 .collect();
             let mean = super::stats::mean(fed.iter().map(|h| h.rescaled));
             HeartScore {
@@ -339,6 +343,67 @@ impl ScoreCard {
     pub fn heart(&self, h: Heart) -> Option<&HeartScore> {
         self.heart.iter().find(|x| x.category == h)
     }
+}
+
+/// Every HEART contribution in definition order: the answered numeric items tagged
+/// with a category, and the non-numeric questions tagged with one (see the module docs).
+fn heart_signals(
+    def: &Definition,
+    answers: &Answers,
+    items: &[ItemScore],
+) -> Vec<(Heart, HeartItem)> {
+    let visibility = def.visibility(answers);
+    let mut out = Vec::new();
+    for (p, page) in def.pages.iter().enumerate() {
+        for (n, q) in page.questions.iter().enumerate() {
+            let signal = matches!(
+                q.input,
+                Input::Text { .. }
+                    | Input::SingleChoice { .. }
+                    | Input::MultiChoice { .. }
+                    | Input::Contact { .. }
+            );
+            if !signal {
+                for t in q.targets() {
+                    if let Some(i) = items.iter().find(|i| i.question == *t.id()) {
+                        if let (Some(h), Some(r)) = (i.heart, i.rescaled) {
+                            out.push((
+                                h,
+                                HeartItem {
+                                    question: i.question.clone(),
+                                    rescaled: r,
+                                },
+                            ));
+                        }
+                    }
+                }
+                continue;
+            }
+            let Some(h) = q.scoring.as_ref().and_then(|m| m.heart) else {
+                continue;
+            };
+            if !visibility.question_active(p, n) {
+                continue;
+            }
+            let given = match answers.get(&q.id) {
+                None => false,
+                Some(Answer::NotApplicable) => continue,
+                Some(Answer::Text(t)) => !t.trim().is_empty(),
+                Some(Answer::Choices(c)) => !c.is_empty(),
+                Some(Answer::Contact(c)) => c.consent,
+                Some(_) => true,
+            };
+            let rescaled = if given { 100.0 } else { 0.0 };
+            out.push((
+                h,
+                HeartItem {
+                    question: q.id.clone(),
+                    rescaled,
+                },
+            ));
+        }
+    }
+    out
 }
 
 /// A scorable item of the definition before its answer is looked at.
