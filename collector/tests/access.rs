@@ -8,47 +8,13 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{add_user, new_id, Auth, Backend, Collector, PASSWORD};
-
-fn template() -> Value {
-    serde_json::from_str(survey_core::templates::POST_SERVICE).expect("template JSON")
-}
+use support::{add_user, new_id, post_service_payload, Auth, Backend, Collector, PASSWORD};
 
 /// A complete post-service response at `dealer` for `advisor`, NPS `nps`; a detractor
 /// leaves a phone number to be called back.
 fn payload(dealer: &str, advisor: &str, nps: u8) -> Value {
-    let mut answers = serde_json::Map::new();
-    for page in template()["pages"].as_array().expect("pages") {
-        for q in page["questions"].as_array().expect("questions") {
-            if q["required"] != json!(true) {
-                continue;
-            }
-            let answer = match q["input"]["type"].as_str() {
-                Some("rating") => json!({ "scale": 4 }),
-                Some("yes_no") => json!({ "yes_no": true }),
-                Some("nps") => json!({ "scale": nps }),
-                Some("text") => json!({ "text": "ok" }),
-                other => panic!("unexpected required input {other:?}"),
-            };
-            answers.insert(q["id"].as_str().expect("id").to_string(), answer);
-        }
-    }
-    if nps <= 6 {
-        answers.insert(
-            "contact_me".into(),
-            json!({ "contact": { "consent": true, "phone": "13800138000" } }),
-        );
-    }
-    json!({
-        "format": "survey-response/1",
-        "id": new_id(),
-        "survey": { "id": "post-service", "version": 1 },
-        "locale": "zh-CN",
-        "created_at": "2026-11-23T10:00:00Z",
-        "context": { "dealer": dealer, "advisor": advisor },
-        "answers": Value::Object(answers),
-        "client": { "widget_version": "0.1.0", "mode": "page" }
-    })
+    let callback = (nps <= 6).then_some("13800138000");
+    post_service_payload(&new_id(), dealer, Some(advisor), nps, false, callback)
 }
 
 /// A collector with responses at D001 (advisors A07 and A08, one detractor each) and

@@ -1,17 +1,13 @@
 //! Hostile and broken clients, crashes and a sick database, against the real binary
 //! over real sockets (issue 12, "What it must show"). Where the database matters each
 //! test runs on SQLite and on PostgreSQL (`COLLECTOR_TEST_PG`, see
-//! `hostile_support::backends`).
+//! `support::backends`).
 //!
 //! No test asserts a wall-clock speed: latencies are printed (`--nocapture`), and the
 //! only time bounds are generous ones that tell "answered or closed" from "hung".
 
-mod hostile_support;
+mod support;
 
-use hostile_support::{
-    backends, connect, new_id, read_response, request, request_bytes, spawn, tail, valid_payload,
-    Backend, Collector, Db, Opts, Poster, Scratch, INDEX_HTML,
-};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
@@ -20,6 +16,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
+use support::{
+    backends, connect, new_id, post_service_payload, read_response, request_bytes, spawn, tail,
+    try_request, Backend, Collector, Opts, Poster, TempDir, TestDb, INDEX_HTML,
+};
 
 /// Descriptors a collector may hold beyond its count before a burst (a pooled database
 /// connection opened meanwhile, a blocking-pool thread's file): a leak of one per
@@ -38,8 +38,19 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// A collector on a fresh database of `backend`, started with `args`, signed out: no
+/// account exists and `get` sends no credentials until [`Collector::sign_in`].
+fn start(backend: Backend, args: &[&str]) -> Collector {
+    Collector::start_opts(TestDb::fresh(backend), &Opts::args(args).signed_out())
+}
+
+/// A complete valid post-service response at D001, every required question answered.
+fn valid_payload(id: &str) -> Value {
+    post_service_payload(id, "D001", None, 9, false, None)
+}
+
 /// `/healthz` answers `ok`, and a new valid response is stored exactly once.
-fn assert_serving(c: &mut Collector, db: &Db, when: &str) {
+fn assert_serving(c: &mut Collector, when: &str) {
     c.assert_alive(when);
     let h = c.get("/healthz");
     assert_eq!(
@@ -50,7 +61,7 @@ fn assert_serving(c: &mut Collector, db: &Db, when: &str) {
     let id = new_id();
     let r = c.post(&valid_payload(&id));
     assert_eq!(r.status, 201, "a valid POST {when}: {}", r.text());
-    assert_eq!(db.count(&id), 1, "the POST {when} is stored once");
+    assert_eq!(c.db.count(&id), 1, "the POST {when} is stored once");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -58,11 +69,9 @@ fn assert_serving(c: &mut Collector, db: &Db, when: &str) {
 
 #[test]
 fn hundreds_of_connections_reset_mid_request_leave_the_server_serving() {
-    for backend in backends("resets") {
-        let scratch = Scratch::new();
-        let db = Db::fresh(&backend, &scratch);
-        let mut c = Collector::start(&db, &scratch, &Opts::default());
-        assert_serving(&mut c, &db, "before the resets");
+    for backend in backends() {
+        let mut c = start(backend, &[]);
+        assert_serving(&mut c, "before the resets");
         let fds_before = c.fds();
 
         // 4 threads x 75 connections, four kinds in turn: half a head, a head and half a
@@ -111,8 +120,8 @@ fn hundreds_of_connections_reset_mid_request_leave_the_server_serving() {
             w.join().expect("reset worker");
         }
 
-        assert_serving(&mut c, &db, "after 300 resets");
-        let counts = db.counts();
+        assert_serving(&mut c, "after 300 resets");
+        let counts = c.db.counts();
         let posted = posted.lock().expect("ids");
         let stored = posted.iter().filter(|id| counts.contains_key(*id)).count();
         assert!(
@@ -140,9 +149,7 @@ fn hundreds_of_connections_reset_mid_request_leave_the_server_serving() {
 
 #[test]
 fn stalled_clients_are_cut_off_while_another_client_is_answered() {
-    let scratch = Scratch::new();
-    let db = Db::fresh(&Backend::Sqlite, &scratch);
-    let mut c = Collector::start(&db, &scratch, &Opts::args(&["--client-timeout-ms", "1000"]));
+    let mut c = start(Backend::Sqlite, &["--client-timeout-ms", "1000"]);
     let addr = c.addr.clone();
     let body = valid_payload(&new_id()).to_string();
     let head = format!(
@@ -189,7 +196,7 @@ fn stalled_clients_are_cut_off_while_another_client_is_answered() {
             .expect("a post while 15 clients stall");
         latencies.push(ms(t.elapsed()));
         assert_eq!(r.status, 201, "a post while 15 clients stall: {}", r.text());
-        assert_eq!(db.count(&id), 1);
+        assert_eq!(c.db.count(&id), 1);
     }
     latencies.sort_by(f64::total_cmp);
     println!(
@@ -236,7 +243,7 @@ fn stalled_clients_are_cut_off_while_another_client_is_answered() {
             );
         }
     }
-    assert_serving(&mut c, &db, "after the stalled clients");
+    assert_serving(&mut c, "after the stalled clients");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -244,10 +251,8 @@ fn stalled_clients_are_cut_off_while_another_client_is_answered() {
 
 #[test]
 fn a_thousand_oversized_bodies_are_refused_without_leaking_descriptors() {
-    let scratch = Scratch::new();
-    let db = Db::fresh(&Backend::Sqlite, &scratch);
-    let mut c = Collector::start(&db, &scratch, &Opts::args(&["--max-body", "65536"]));
-    assert_serving(&mut c, &db, "before the oversized bodies");
+    let mut c = start(Backend::Sqlite, &["--max-body", "65536"]);
+    assert_serving(&mut c, "before the oversized bodies");
     let fds_before = c.fds();
 
     let failures = Arc::new(Mutex::new(Vec::new()));
@@ -270,7 +275,7 @@ fn a_thousand_oversized_bodies_are_refused_without_leaking_descriptors() {
                     })();
                     let problem = match outcome {
                         Ok(r) if r.status == 413 => {
-                            let reason = r.error();
+                            let reason = r.sole_error();
                             (!reason.contains("65536")).then(|| format!("413 reason {reason:?}"))
                         }
                         Ok(r) => Some(format!("{} {}", r.status, r.text())),
@@ -299,14 +304,12 @@ fn a_thousand_oversized_bodies_are_refused_without_leaking_descriptors() {
         fds_after <= fds_before + FD_SLACK,
         "descriptors leaked: {fds_before} before 1000 oversized bodies, {fds_after} after"
     );
-    assert_serving(&mut c, &db, "after 1000 oversized bodies");
+    assert_serving(&mut c, "after 1000 oversized bodies");
 }
 
 #[test]
 fn header_floods_are_refused_and_the_server_serves_on() {
-    let scratch = Scratch::new();
-    let db = Db::fresh(&Backend::Sqlite, &scratch);
-    let mut c = Collector::start(&db, &scratch, &Opts::default());
+    let mut c = start(Backend::Sqlite, &[]);
     let addr = c.addr.clone();
     let head_with = |extra: &str| format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\n{extra}\r\n");
 
@@ -371,7 +374,7 @@ fn header_floods_are_refused_and_the_server_serves_on() {
                 Err(e) => format!("cut off: {e}"),
             }
         );
-        assert_serving(&mut c, &db, &format!("after {what}"));
+        assert_serving(&mut c, &format!("after {what}"));
     }
 }
 
@@ -394,11 +397,9 @@ fn spliced(payload: &Value, from: &str, to: &str) -> String {
 
 #[test]
 fn malformed_payloads_are_refused_with_their_reason_and_nothing_is_stored() {
-    for backend in backends("malformed payloads") {
-        let scratch = Scratch::new();
-        let db = Db::fresh(&backend, &scratch);
-        let mut c = Collector::start(&db, &scratch, &Opts::default());
-        c.sign_in(&db);
+    for backend in backends() {
+        let mut c = start(backend, &[]);
+        c.sign_in();
 
         // Control: a valid response is stored and listed, so "not stored" below can fail.
         let control = new_id();
@@ -504,7 +505,7 @@ fn malformed_payloads_are_refused_with_their_reason_and_nothing_is_stored() {
         let mut refused = Vec::new();
         for (what, body, names) in &cases {
             let id = new_id();
-            let r = c.post_text(&body(&id));
+            let r = c.post_raw("application/json", body(&id).as_bytes());
             assert!(
                 matches!(r.status, 400 | 422),
                 "[{}] {what}: expected 400 or 422, got {} {}",
@@ -512,7 +513,7 @@ fn malformed_payloads_are_refused_with_their_reason_and_nothing_is_stored() {
                 r.status,
                 r.text()
             );
-            let reason = r.error();
+            let reason = r.sole_error();
             for name in names {
                 assert!(
                     reason.to_lowercase().contains(&name.to_lowercase()),
@@ -524,7 +525,7 @@ fn malformed_payloads_are_refused_with_their_reason_and_nothing_is_stored() {
             refused.push(id);
         }
 
-        let counts = db.counts();
+        let counts = c.db.counts();
         let listed = c.listed_ids();
         assert_eq!(counts.get(&control), Some(&1), "the control is stored");
         assert!(listed.contains(&control), "the control is listed");
@@ -544,18 +545,18 @@ fn malformed_payloads_are_refused_with_their_reason_and_nothing_is_stored() {
 
 #[test]
 fn a_panicking_handler_answers_500_and_the_server_serves_on() {
-    let scratch = Scratch::new();
-    let db = Db::fresh(&Backend::Sqlite, &scratch);
+    let db = TestDb::fresh(Backend::Sqlite);
 
     // Off unless asked for: a production collector has no panic route.
-    let plain = Collector::start(&db, &scratch, &Opts::default());
+    let plain = Collector::start_opts(Arc::clone(&db), &Opts::default().signed_out());
     assert_eq!(plain.get("/v1/test/panic").status, 404);
     drop(plain);
 
-    let mut c = Collector::start(
-        &db,
-        &scratch,
-        &Opts::default().env("COLLECTOR_TEST_HOOKS", "1"),
+    let mut c = Collector::start_opts(
+        db,
+        &Opts::default()
+            .env("COLLECTOR_TEST_HOOKS", "1")
+            .signed_out(),
     );
     for _ in 0..3 {
         let r = c.get("/v1/test/panic");
@@ -582,7 +583,7 @@ fn a_panicking_handler_answers_500_and_the_server_serves_on() {
         "the panic is logged: {}",
         tail(&c.log(), 10)
     );
-    assert_serving(&mut c, &db, "after the panics");
+    assert_serving(&mut c, "after the panics");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -678,10 +679,8 @@ impl Load {
 
 #[test]
 fn sigterm_under_load_keeps_every_acknowledged_response_exactly_once() {
-    for backend in backends("SIGTERM under load") {
-        let scratch = Scratch::new();
-        let db = Db::fresh(&backend, &scratch);
-        let mut c = Collector::start(&db, &scratch, &Opts::default());
+    for backend in backends() {
+        let mut c = start(backend, &[]);
         let load = Load::start(&c.addr, 8);
         load.wait_for(60);
         let t = Instant::now();
@@ -695,7 +694,7 @@ fn sigterm_under_load_keeps_every_acknowledged_response_exactly_once() {
             tail(&c.log(), 20)
         );
 
-        let counts = db.counts();
+        let counts = c.db.counts();
         for id in &acked {
             assert_eq!(counts.get(id), Some(&1), "acknowledged {id} stored once");
         }
@@ -717,10 +716,9 @@ fn sigterm_under_load_keeps_every_acknowledged_response_exactly_once() {
 
 #[test]
 fn kill_9_under_load_then_restart_keeps_every_acknowledged_response_exactly_once() {
-    for backend in backends("kill -9 under load") {
-        let scratch = Scratch::new();
-        let db = Db::fresh(&backend, &scratch);
-        let mut c = Collector::start(&db, &scratch, &Opts::default());
+    for backend in backends() {
+        let db = TestDb::fresh(backend);
+        let mut c = Collector::start_opts(Arc::clone(&db), &Opts::default().signed_out());
         let load = Load::start(&c.addr, 8);
         load.wait_for(60);
         c.signal(libc::SIGKILL);
@@ -733,7 +731,7 @@ fn kill_9_under_load_then_restart_keeps_every_acknowledged_response_exactly_once
         drop(c);
 
         // Restarted on the same database; clients retry what they were unsure of.
-        let c = Collector::start(&db, &scratch, &Opts::default());
+        let c = Collector::start_opts(Arc::clone(&db), &Opts::default().signed_out());
         let mut retried = (0, 0);
         for id in &in_doubt {
             let r = c.post(&valid_payload(id));
@@ -757,7 +755,7 @@ fn kill_9_under_load_then_restart_keeps_every_acknowledged_response_exactly_once
             assert_eq!(r.json()["duplicate"], json!(true));
         }
 
-        let counts = db.counts();
+        let counts = c.db.counts();
         for id in acked.iter().chain(&in_doubt) {
             assert_eq!(counts.get(id), Some(&1), "{id} stored once");
         }
@@ -783,18 +781,16 @@ fn kill_9_under_load_then_restart_keeps_every_acknowledged_response_exactly_once
 
 #[test]
 fn a_locked_sqlite_database_makes_posts_answer_503_while_reads_go_on() {
-    let scratch = Scratch::new();
-    let db = Db::fresh(&Backend::Sqlite, &scratch);
-    let mut c = Collector::start(&db, &scratch, &Opts::args(&["--db-deadline-ms", "1000"]));
+    let mut c = start(Backend::Sqlite, &["--db-deadline-ms", "1000"]);
     // Signed in before the lock: a login writes its session.
-    c.sign_in(&db);
+    c.sign_in();
     let first = new_id();
     assert_eq!(c.post(&valid_payload(&first)).status, 201);
 
     // Another process's writer holds the lock for 5 s.
     const HELD: Duration = Duration::from_secs(5);
     let (locked_tx, locked_rx) = mpsc::channel();
-    let path = db.arg.clone();
+    let path = c.db.arg();
     let holder = thread::spawn(move || {
         let conn = rusqlite::Connection::open(path).expect("open");
         conn.execute_batch("BEGIN IMMEDIATE")
@@ -812,7 +808,7 @@ fn a_locked_sqlite_database_makes_posts_answer_503_while_reads_go_on() {
     let stuck_body = valid_payload(&stuck_id).to_string();
     let stuck = thread::spawn(move || {
         let t = Instant::now();
-        let r = request(
+        let r = try_request(
             &addr,
             "POST",
             "/v1/responses",
@@ -873,7 +869,7 @@ fn a_locked_sqlite_database_makes_posts_answer_503_while_reads_go_on() {
             retry.parse::<u32>().is_ok_and(|s| s > 0),
             "{what}: Retry-After {retry:?}"
         );
-        assert!(!r.error().is_empty());
+        assert!(!r.sole_error().is_empty());
     }
     println!(
         "while locked: {}; posts 503 in {:.0} and {:.0} ms, /readyz 503 in {:.0} ms",
@@ -902,7 +898,7 @@ fn a_locked_sqlite_database_makes_posts_answer_503_while_reads_go_on() {
             );
             break;
         }
-        assert_eq!(db.count(id), 1);
+        assert_eq!(c.db.count(id), 1);
     }
     let ready = c.get("/readyz");
     assert_eq!(
@@ -911,26 +907,25 @@ fn a_locked_sqlite_database_makes_posts_answer_503_while_reads_go_on() {
         "/readyz after the lock: {}",
         ready.text()
     );
-    assert_serving(&mut c, &db, "after the lock was released");
+    assert_serving(&mut c, "after the lock was released");
 }
 
 #[test]
 fn a_damaged_sqlite_file_is_refused_at_start_naming_the_file() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new("collector-hostile");
     let garbage = scratch.path("garbage.sqlite");
     std::fs::write(&garbage, "this is not a database\n".repeat(400)).expect("write");
 
     // A real database whose table pages were overwritten.
     let broken = scratch.path("broken.sqlite");
     {
-        let db = Db::fresh(&Backend::Sqlite, &scratch);
-        let mut c = Collector::start(&db, &scratch, &Opts::default());
+        let mut c = start(Backend::Sqlite, &[]);
         for _ in 0..20 {
             assert_eq!(c.post(&valid_payload(&new_id())).status, 201);
         }
         c.signal(libc::SIGTERM);
         assert!(c.wait_exit(Duration::from_secs(30)).success());
-        std::fs::rename(&db.arg, &broken).expect("move aside");
+        std::fs::rename(c.db.arg(), &broken).expect("move aside");
         let mut bytes = std::fs::read(&broken).expect("read");
         assert!(bytes.len() > 3 * 4096, "{} bytes", bytes.len());
         bytes[4096..3 * 4096].fill(0xA5);
@@ -938,7 +933,7 @@ fn a_damaged_sqlite_file_is_refused_at_start_naming_the_file() {
     }
 
     for file in [&garbage, &broken] {
-        let (mut child, log) = spawn(&file.display().to_string(), &scratch, &Opts::default());
+        let (mut child, log) = spawn(&file.display().to_string(), &scratch.0, &Opts::default());
         let mut out = String::new();
         child
             .stdout
@@ -966,17 +961,16 @@ fn a_damaged_sqlite_file_is_refused_at_start_naming_the_file() {
     }
 }
 
-/// A SQLite database with a few responses in `dir`, made by the collector and closed
+/// A SQLite database with a few responses at `file`, made by the collector and closed
 /// cleanly (no `-wal` or `-shm` left).
-fn made_database(scratch: &Scratch, file: &std::path::Path) {
-    let db = Db::fresh(&Backend::Sqlite, scratch);
-    let mut c = Collector::start(&db, scratch, &Opts::default());
+fn made_database(file: &std::path::Path) {
+    let mut c = start(Backend::Sqlite, &[]);
     for _ in 0..3 {
         assert_eq!(c.post(&valid_payload(&new_id())).status, 201);
     }
     c.signal(libc::SIGTERM);
     assert!(c.wait_exit(Duration::from_secs(30)).success());
-    std::fs::rename(&db.arg, file).expect("move the database");
+    std::fs::rename(c.db.arg(), file).expect("move the database");
 }
 
 fn chmod(path: &std::path::Path, mode: u32) {
@@ -999,11 +993,11 @@ fn a_read_only_sqlite_database_is_refused_at_start_naming_the_file() {
         ..Opts::default()
     };
     for case in ["the file is read-only", "its directory is read-only"] {
-        let scratch = Scratch::new();
+        let scratch = TempDir::new("collector-hostile");
         let dir = scratch.path("data");
         std::fs::create_dir(&dir).expect("data dir");
         let file = dir.join("responses.sqlite");
-        made_database(&scratch, &file);
+        made_database(&file);
         if case == "the file is read-only" {
             chmod(&file, 0o444);
             if root {
@@ -1016,7 +1010,7 @@ fn a_read_only_sqlite_database_is_refused_at_start_naming_the_file() {
             chmod(&dir, 0o555);
         }
 
-        let (mut child, log) = spawn(&file.display().to_string(), &scratch, &opts);
+        let (mut child, log) = spawn(&file.display().to_string(), &scratch.0, &opts);
         let mut first = String::new();
         let _ = BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first);
         if first.contains("listening") {
@@ -1026,8 +1020,8 @@ fn a_read_only_sqlite_database_is_refused_at_start_naming_the_file() {
                 .trim_start_matches("collector listening on http://")
                 .trim_end_matches('/')
                 .to_string();
-            let ready = request(&addr, "GET", "/readyz", &[], b"").map(|r| r.status);
-            let post = request(
+            let ready = try_request(&addr, "GET", "/readyz", &[], b"").map(|r| r.status);
+            let post = try_request(
                 &addr,
                 "POST",
                 "/v1/responses",
@@ -1066,23 +1060,21 @@ fn a_read_only_sqlite_database_is_refused_at_start_naming_the_file() {
 
 #[test]
 fn a_sqlite_file_damaged_while_running_turns_readyz_off_while_healthz_answers() {
-    let scratch = Scratch::new();
-    let db = Db::fresh(&Backend::Sqlite, &scratch);
-    let mut c = Collector::start(&db, &scratch, &Opts::default());
+    let mut c = start(Backend::Sqlite, &[]);
     for _ in 0..5 {
         assert_eq!(c.post(&valid_payload(&new_id())).status, 201);
     }
     assert_eq!(c.get("/readyz").status, 200);
 
     // Everything into the main file, then the main file overwritten (a disk gone bad).
-    let other = rusqlite::Connection::open(&db.arg).expect("open");
+    let other = rusqlite::Connection::open(c.db.arg()).expect("open");
     let busy: i64 = other
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
         .expect("checkpoint");
     assert_eq!(busy, 0, "the checkpoint ran");
     drop(other);
-    let len = std::fs::metadata(&db.arg).expect("size").len();
-    std::fs::write(&db.arg, vec![0xA5; usize::try_from(len).expect("size")]).expect("damage");
+    let len = std::fs::metadata(c.db.arg()).expect("size").len();
+    std::fs::write(c.db.arg(), vec![0xA5; usize::try_from(len).expect("size")]).expect("damage");
 
     let ready = c.get("/readyz");
     assert!(
@@ -1091,7 +1083,7 @@ fn a_sqlite_file_damaged_while_running_turns_readyz_off_while_healthz_answers() 
         ready.status,
         ready.text()
     );
-    assert!(!ready.error().is_empty());
+    assert!(!ready.sole_error().is_empty());
     let post = c.post(&valid_payload(&new_id()));
     assert!(
         post.status >= 500,
@@ -1104,9 +1096,9 @@ fn a_sqlite_file_damaged_while_running_turns_readyz_off_while_healthz_answers() 
     println!(
         "damaged while running: /readyz {} {}, a post {} {}, /healthz 200",
         ready.status,
-        ready.error(),
+        ready.sole_error(),
         post.status,
-        post.error()
+        post.sole_error()
     );
 }
 
@@ -1118,19 +1110,16 @@ fn a_sqlite_file_damaged_while_running_turns_readyz_off_while_healthz_answers() 
 /// off and another client's retried post gets through.
 #[test]
 fn trickling_bodies_cannot_hold_the_in_flight_slots() {
-    let scratch = Scratch::new();
-    let db = Db::fresh(&Backend::Sqlite, &scratch);
-    let mut c = Collector::start(
-        &db,
-        &scratch,
-        &Opts::args(&[
+    let mut c = start(
+        Backend::Sqlite,
+        &[
             "--client-timeout-ms",
             "1000",
             "--body-deadline-ms",
             "2000",
             "--max-in-flight",
             "4",
-        ]),
+        ],
     );
     let addr = c.addr.clone();
     let stop = Arc::new(AtomicBool::new(false));
@@ -1179,5 +1168,5 @@ fn trickling_bodies_cannot_hold_the_in_flight_slots() {
          the last post got {last}",
         since.elapsed().as_secs_f64()
     );
-    assert_serving(&mut c, &db, "after the trickling clients");
+    assert_serving(&mut c, "after the trickling clients");
 }

@@ -16,8 +16,8 @@ use std::sync::{Barrier, Mutex};
 use std::thread;
 use std::time::Duration;
 use support::{
-    exchange, methods, new_id, request, stored_scores, Backend, Collector, TempDir, TestDb,
-    INDEX_HTML, SECRET,
+    exchange, methods, new_id, post_service_payload, request, stored_scores, template, Backend,
+    Collector, TempDir, TestDb, INDEX_HTML, SECRET,
 };
 use survey_core::scoring::{aggregate, score_at, ScoreCard};
 use survey_core::{templates, ResponsePayload};
@@ -41,48 +41,10 @@ fn card_json(card: &ScoreCard) -> Value {
     serde_json::to_value(card).expect("card JSON")
 }
 
-/// The post-service template as JSON, read independently of survey-core's types.
-fn template() -> Value {
-    serde_json::from_str(survey_core::templates::POST_SERVICE).expect("template JSON")
-}
-
-/// A complete valid post-service response: every required question answered, the
-/// first question that offers "not applicable" answered with it.
+/// A complete valid post-service response at D001: every required question answered,
+/// the first question that offers "not applicable" answered with it.
 fn valid_payload(id: &str) -> Value {
-    let mut answers = serde_json::Map::new();
-    let mut used_na = false;
-    for page in template()["pages"].as_array().expect("pages") {
-        for q in page["questions"].as_array().expect("questions") {
-            if q["required"] != json!(true) {
-                continue;
-            }
-            let input = &q["input"];
-            let answer = if input["allow_na"] == json!(true) && !used_na {
-                used_na = true;
-                json!("not_applicable")
-            } else {
-                match input["type"].as_str() {
-                    Some("rating") => json!({ "scale": 4 }),
-                    Some("yes_no") => json!({ "yes_no": true }),
-                    Some("nps") => json!({ "scale": 9 }),
-                    Some("text") => json!({ "text": "ok" }),
-                    other => panic!("unknown input type {other:?}"),
-                }
-            };
-            answers.insert(q["id"].as_str().expect("question id").to_string(), answer);
-        }
-    }
-    assert!(used_na, "the template should offer a not-applicable answer");
-    json!({
-        "format": "survey-response/1",
-        "id": id,
-        "survey": { "id": "post-service", "version": 1 },
-        "locale": "zh-CN",
-        "created_at": "2026-11-23T10:00:00Z",
-        "context": { "dealer": "D001" },
-        "answers": Value::Object(answers),
-        "client": { "widget_version": "0.1.0", "mode": "page" }
-    })
+    post_service_payload(id, "D001", None, 9, true, None)
 }
 
 /// The items of `GET /v1/responses{query}` (one page: the tests' lists are short).

@@ -11,12 +11,19 @@
 //! Without `COLLECTOR_TEST_PG` the PostgreSQL half of every test is skipped with a line
 //! on stderr, except on CI (`CI` set), where that is a failure: CI must never go green
 //! without having run PostgreSQL.
+//!
+//! Beside the request-per-connection helpers, the hostile-client suite's tools: raw
+//! sockets ([`connect`], [`read_response`], [`Poster`]), a collector started with
+//! [`Opts`] (environment, another user) or only spawned ([`spawn`]), and its process
+//! (signals, exit, open descriptors).
 
-use serde_json::{Map, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::thread;
@@ -29,8 +36,28 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The backends a test that loops over them runs on: SQLite always, PostgreSQL as
+/// [`postgres_configured`] says.
+pub fn backends() -> Vec<Backend> {
+    let mut all = vec![Backend::Sqlite];
+    if postgres_configured() {
+        all.push(Backend::Postgres);
+    }
+    all
+}
+
 /// Runs a test body once per backend: `both!(name, …)` makes a module `name` with the
 /// tests `name::sqlite` and `name::postgres`, each calling `name(Backend::…)`.
+#[allow(unused_macros)] // a suite that loops over `backends()` has no use for it
 macro_rules! both {
     ($($name:ident),+ $(,)?) => {$(
         mod $name {
@@ -116,6 +143,11 @@ impl TempDir {
         std::fs::create_dir_all(&dir).expect("temp dir");
         TempDir(dir)
     }
+
+    /// `name` inside the directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
 }
 
 impl Drop for TempDir {
@@ -126,6 +158,7 @@ impl Drop for TempDir {
 
 // ---- HTTP -----------------------------------------------------------------------------
 
+#[derive(Debug)]
 pub struct Resp {
     pub status: u16,
     pub headers: Vec<(String, String)>,
@@ -174,6 +207,20 @@ impl Resp {
         match self.json().get("error").and_then(Value::as_str) {
             Some(reason) => reason.to_string(),
             None => panic!("no error reason in {}", self.text()),
+        }
+    }
+
+    /// The reason of a body that is exactly `{"error": "<a non-empty reason>"}`; panics
+    /// on any other shape.
+    pub fn sole_error(&self) -> String {
+        let v = self.json();
+        let obj = v
+            .as_object()
+            .unwrap_or_else(|| panic!("not an object: {v}"));
+        assert_eq!(obj.len(), 1, "an error body has one key: {v}");
+        match obj.get("error").and_then(Value::as_str) {
+            Some(reason) if !reason.is_empty() => reason.to_string(),
+            _ => panic!("no error reason in {v}"),
         }
     }
 }
@@ -266,15 +313,16 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
     }
 }
 
-/// A request with a `Host` the collector answers to (it refuses unknown names with 421,
-/// against DNS rebinding), `Connection: close`, and a `Content-Length` for a body.
-pub fn request(
+/// The bytes of a request with a `Host` the collector answers to (it refuses unknown
+/// names with 421, against DNS rebinding), `Connection: close`, and a `Content-Length`
+/// for a body.
+pub fn request_bytes(
     addr: &str,
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
     body: &[u8],
-) -> Resp {
+) -> Vec<u8> {
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (n, v) in headers {
         req.push_str(&format!("{n}: {v}\r\n"));
@@ -285,7 +333,151 @@ pub fn request(
     req.push_str("\r\n");
     let mut bytes = req.into_bytes();
     bytes.extend_from_slice(body);
-    exchange(addr, &bytes)
+    bytes
+}
+
+/// One exchange of [`request_bytes`] on a fresh connection.
+pub fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Resp {
+    exchange(addr, &request_bytes(addr, method, path, headers, body))
+}
+
+/// The same on a [`connect`]ed socket, the response read by [`read_response`]: an
+/// error, not a panic, when the connection fails or the server does not answer within
+/// [`IO_TIMEOUT`].
+pub fn try_request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> io::Result<Resp> {
+    let mut s = connect(addr)?;
+    s.write_all(&request_bytes(addr, method, path, headers, body))?;
+    read_response(&mut BufReader::new(s))
+}
+
+/// Read timeout of every [`connect`]ed socket: a server that hangs fails the test
+/// instead of hanging it.
+pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A raw connection: read and write timeouts of [`IO_TIMEOUT`], no Nagle delay.
+pub fn connect(addr: &str) -> io::Result<TcpStream> {
+    let s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(IO_TIMEOUT))?;
+    s.set_write_timeout(Some(IO_TIMEOUT))?;
+    s.set_nodelay(true)?;
+    Ok(s)
+}
+
+/// Reads one response (head, then a `Content-Length` body, or else everything to the
+/// end) from `r`, leaving a keep-alive connection ready for the next.
+pub fn read_response(r: &mut impl BufRead) -> io::Result<Resp> {
+    let mut line = String::new();
+    if r.read_line(&mut line)? == 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "closed before a response",
+        ));
+    }
+    let status = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| io::Error::other(format!("bad status line {line:?}")))?;
+    let mut headers = Vec::new();
+    loop {
+        line.clear();
+        if r.read_line(&mut line)? == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "closed in the head",
+            ));
+        }
+        let l = line.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        if let Some((n, v)) = l.split_once(':') {
+            headers.push((n.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let length = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok());
+    let mut body = Vec::new();
+    match length {
+        Some(n) => {
+            body.resize(n, 0);
+            r.read_exact(&mut body)?;
+        }
+        // No length: the body runs to the end (a `Connection: close` reply).
+        None => {
+            r.read_to_end(&mut body)?;
+        }
+    }
+    Ok(Resp {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// A keep-alive connection posting one response after another, as a widget's outbox
+/// or a load client does.
+pub struct Poster {
+    addr: String,
+    conn: Option<(TcpStream, BufReader<TcpStream>)>,
+}
+
+impl Poster {
+    pub fn new(addr: &str) -> Poster {
+        Poster {
+            addr: addr.to_string(),
+            conn: None,
+        }
+    }
+
+    /// Posts `body`; any I/O error drops the connection (the next post reconnects).
+    pub fn post(&mut self, body: &str) -> io::Result<Resp> {
+        let result = self.try_post(body);
+        if result.is_err() {
+            self.conn = None;
+        }
+        result
+    }
+
+    fn try_post(&mut self, body: &str) -> io::Result<Resp> {
+        if self.conn.is_none() {
+            let s = connect(&self.addr)?;
+            let r = BufReader::new(s.try_clone()?);
+            self.conn = Some((s, r));
+        }
+        let (s, r) = self
+            .conn
+            .as_mut()
+            .ok_or_else(|| io::Error::other("no connection"))?;
+        let request = format!(
+            "POST /v1/responses HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        );
+        s.write_all(request.as_bytes())?;
+        let resp = read_response(r)?;
+        if resp
+            .header("connection")
+            .is_some_and(|v| v.eq_ignore_ascii_case("close"))
+        {
+            self.conn = None;
+        }
+        Ok(resp)
+    }
 }
 
 // ---- Databases ------------------------------------------------------------------------
@@ -424,6 +616,22 @@ impl TestDb {
                     .collect()
             }
         }
+    }
+
+    /// How many rows each stored response id has.
+    pub fn counts(&self) -> HashMap<String, i64> {
+        self.query_rows("SELECT id, COUNT(*) AS n FROM responses GROUP BY id", &[])
+            .into_iter()
+            .map(|r| {
+                let id = r["id"].as_str().expect("an id").to_string();
+                (id, r["n"].as_i64().expect("a count"))
+            })
+            .collect()
+    }
+
+    /// Rows stored under `id`.
+    pub fn count(&self, id: &str) -> i64 {
+        self.counts().get(id).copied().unwrap_or(0)
     }
 
     /// Runs one statement as another tool writing the table directly would: the rows it
@@ -590,6 +798,97 @@ impl Auth {
     }
 }
 
+/// How to start a collector beyond its `--addr`, `--db` and `--dist`.
+#[derive(Default, Clone)]
+pub struct Opts {
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    /// Run the process as this user id (and group id): as root, file modes only bind
+    /// another user.
+    pub uid: Option<u32>,
+    /// No group admin is created and signed in at the start: [`Collector::admin`] stays
+    /// [`Auth::Anonymous`] until [`Collector::sign_in`].
+    pub signed_out: bool,
+}
+
+impl Opts {
+    pub fn args(list: &[&str]) -> Opts {
+        Opts {
+            args: list.iter().map(|s| s.to_string()).collect(),
+            ..Opts::default()
+        }
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Opts {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn signed_out(mut self) -> Opts {
+        self.signed_out = true;
+        self
+    }
+}
+
+/// Fills `dir` with what a collector serves: `dist/` (the widget) and, beside it, a
+/// file that must never be served.
+pub fn prepare_dir(dir: &Path) {
+    std::fs::create_dir_all(dir.join("dist/pkg")).expect("temp dir");
+    std::fs::write(dir.join("dist/index.html"), INDEX_HTML).expect("index");
+    std::fs::write(dir.join("dist/pkg/app.wasm"), b"\0asm").expect("wasm");
+    std::fs::write(dir.join("secret.txt"), SECRET).expect("secret");
+}
+
+/// Starts the binary with `--db db --dist dir/dist` (see [`prepare_dir`]) and `opts`,
+/// nothing read yet: stdout piped, stderr collected in the background. For a start
+/// that is meant to fail; [`Collector::start_opts`] waits for the startup line.
+pub fn spawn(db: &str, dir: &Path, opts: &Opts) -> (Child, Arc<Mutex<String>>) {
+    prepare_dir(dir);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
+    // Nothing from the developer's environment (a COLLECTOR_LOG=warn, a
+    // COLLECTOR_MAX_BODY) may change what the tests see.
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("COLLECTOR_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .arg("--addr")
+        .arg("127.0.0.1:0")
+        .arg("--db")
+        .arg(db)
+        .arg("--dist")
+        .arg(dir.join("dist"))
+        .args(&opts.args)
+        .envs(opts.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(uid) = opts.uid {
+        command.uid(uid).gid(uid);
+    }
+    let mut child = command.spawn().expect("start collector");
+
+    let log = Arc::new(Mutex::new(String::new()));
+    if let Some(stderr) = child.stderr.take() {
+        let log = Arc::clone(&log);
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut l = log.lock().unwrap_or_else(PoisonError::into_inner);
+                l.push_str(&line);
+                l.push('\n');
+            }
+        });
+    }
+    (child, log)
+}
+
+/// The last `n` lines of `text`.
+pub fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
 /// Creates an account on `db` with `collector user add` (as an operator would), with
 /// [`PASSWORD`].
 pub fn add_user(db: &TestDb, login: &str, role: &str, dealers: &[&str], advisor: Option<&str>) {
@@ -644,43 +943,13 @@ impl Collector {
 
     /// A collector on `db`, which other collectors may share.
     pub fn start_on(db: Arc<TestDb>, extra: &[&str]) -> Self {
-        let dir = std::env::temp_dir().join(format!("collector-it-{:x}", unique()));
-        std::fs::create_dir_all(dir.join("dist/pkg")).expect("temp dir");
-        std::fs::write(dir.join("dist/index.html"), INDEX_HTML).expect("index");
-        std::fs::write(dir.join("dist/pkg/app.wasm"), b"\0asm").expect("wasm");
-        std::fs::write(dir.join("secret.txt"), SECRET).expect("secret");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_collector"));
-        // Nothing from the developer's environment (a COLLECTOR_LOG=warn, a
-        // COLLECTOR_MAX_BODY) may change what the tests see.
-        for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("COLLECTOR_") {
-                command.env_remove(name);
-            }
-        }
-        let mut child = command
-            .arg("--addr")
-            .arg("127.0.0.1:0")
-            .arg("--db")
-            .arg(db.arg())
-            .arg("--dist")
-            .arg(dir.join("dist"))
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start collector");
+        Self::start_opts(db, &Opts::args(extra))
+    }
 
-        let log = Arc::new(Mutex::new(String::new()));
-        if let Some(stderr) = child.stderr.take() {
-            let log = Arc::clone(&log);
-            thread::spawn(move || {
-                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    let mut l = log.lock().unwrap_or_else(PoisonError::into_inner);
-                    l.push_str(&line);
-                    l.push('\n');
-                }
-            });
-        }
+    /// A collector on `db` started with `opts` (arguments, environment).
+    pub fn start_opts(db: Arc<TestDb>, opts: &Opts) -> Self {
+        let dir = std::env::temp_dir().join(format!("collector-it-{:x}", unique()));
+        let (mut child, log) = spawn(&db.arg(), &dir, opts);
         let mut line = String::new();
         let stdout = child.stdout.take().expect("stdout");
         BufReader::new(stdout)
@@ -712,10 +981,18 @@ impl Collector {
         me.url = url;
         // Every read needs credentials: the tests read as a group admin unless they
         // say otherwise (the access tests do).
-        let admin = format!("it-admin-{:x}", unique());
-        add_user(&me.db, &admin, "group-admin", &[], None);
-        me.admin = me.login(&admin, PASSWORD);
+        if !opts.signed_out {
+            me.sign_in();
+        }
         me
+    }
+
+    /// Creates a group admin (as an operator would) and signs in: [`Self::get`] reads
+    /// with that session from now on.
+    pub fn sign_in(&mut self) {
+        let admin = format!("it-admin-{:x}", unique());
+        add_user(&self.db, &admin, "group-admin", &[], None);
+        self.admin = self.login(&admin, PASSWORD);
     }
 
     /// Signs in; panics unless the login succeeds.
@@ -761,6 +1038,75 @@ impl Collector {
     /// `GET path` with `auth`'s credentials.
     pub fn get_as(&self, auth: &Auth, path: &str) -> Resp {
         self.send_as(auth, "GET", path, &[], b"")
+    }
+
+    // ---- The process ----
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Still running (not exited, not a zombie waiting to be reaped).
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub fn assert_alive(&mut self, when: &str) {
+        if !self.alive() {
+            panic!(
+                "the collector died {when}: {:?}; stderr:\n{}",
+                self.child.try_wait(),
+                tail(&self.log(), 40)
+            );
+        }
+    }
+
+    pub fn signal(&self, signal: i32) {
+        let pid = i32::try_from(self.pid()).expect("pid");
+        // SAFETY: kill(2) on the id of the child this test started and has not reaped.
+        let rc = unsafe { libc::kill(pid, signal) };
+        assert_eq!(
+            rc,
+            0,
+            "kill({pid}, {signal}): {}",
+            io::Error::last_os_error()
+        );
+    }
+
+    /// Waits for the process to end, up to `limit`.
+    pub fn wait_exit(&mut self, limit: Duration) -> ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the collector did not exit within {limit:?}; stderr:\n{}",
+                tail(&self.log(), 40)
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Open file descriptors of the process (`/proc/PID/fd`).
+    pub fn fds(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+
+    /// Waits until the descriptor count is at most `limit` (connections close on their
+    /// own tasks, a moment after the client saw the answer); returns the last count.
+    pub fn settle_fds(&self, limit: usize, wait: Duration) -> usize {
+        let deadline = Instant::now() + wait;
+        loop {
+            let n = self.fds();
+            if n <= limit || Instant::now() >= deadline {
+                return n;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Everything the collector wrote to stderr so far.
@@ -825,6 +1171,18 @@ impl Collector {
 
     pub fn post(&self, payload: &Value) -> Resp {
         self.post_raw("application/json", payload.to_string().as_bytes())
+    }
+
+    /// The ids `GET /v1/responses?limit=1000` lists.
+    pub fn listed_ids(&self) -> Vec<String> {
+        let r = self.get("/v1/responses?limit=1000");
+        assert_eq!(r.status, 200, "list: {}", r.text());
+        r.json()["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["id"].as_str().expect("id").to_string())
+            .collect()
     }
 
     // ---- What the database holds (read directly, not through the API) ----
@@ -925,4 +1283,72 @@ pub fn stored_scores(db: &TestDb, id: &str) -> Stored {
         follow_up_due: text(&r["follow_up_due"]),
         dealer: text(&r["dealer"]),
     }
+}
+
+// ---- Payloads -------------------------------------------------------------------------
+
+/// The post-service template as JSON, read independently of survey-core's types.
+pub fn template() -> Value {
+    serde_json::from_str(survey_core::templates::POST_SERVICE).expect("template JSON")
+}
+
+/// A complete valid post-service response `id` at `dealer` (for `advisor`, if any):
+/// every required question answered (4 on a rating, yes, "ok") and NPS `nps`. With
+/// `not_applicable`, the first question that offers "not applicable" is answered with
+/// it; with `callback_phone`, the customer asks to be called back at that number.
+pub fn post_service_payload(
+    id: &str,
+    dealer: &str,
+    advisor: Option<&str>,
+    nps: u8,
+    not_applicable: bool,
+    callback_phone: Option<&str>,
+) -> Value {
+    let mut answers = Map::new();
+    let mut used_na = false;
+    for page in template()["pages"].as_array().expect("pages") {
+        for q in page["questions"].as_array().expect("questions") {
+            if q["required"] != json!(true) {
+                continue;
+            }
+            let input = &q["input"];
+            let answer = if not_applicable && input["allow_na"] == json!(true) && !used_na {
+                used_na = true;
+                json!("not_applicable")
+            } else {
+                match input["type"].as_str() {
+                    Some("rating") => json!({ "scale": 4 }),
+                    Some("yes_no") => json!({ "yes_no": true }),
+                    Some("nps") => json!({ "scale": nps }),
+                    Some("text") => json!({ "text": "ok" }),
+                    other => panic!("unknown input type {other:?}"),
+                }
+            };
+            answers.insert(q["id"].as_str().expect("question id").to_string(), answer);
+        }
+    }
+    if not_applicable {
+        assert!(used_na, "the template should offer a not-applicable answer");
+    }
+    if let Some(phone) = callback_phone {
+        answers.insert(
+            "contact_me".into(),
+            json!({ "contact": { "consent": true, "phone": phone } }),
+        );
+    }
+    let mut context = Map::new();
+    context.insert("dealer".into(), json!(dealer));
+    if let Some(a) = advisor {
+        context.insert("advisor".into(), json!(a));
+    }
+    json!({
+        "format": "survey-response/1",
+        "id": id,
+        "survey": { "id": "post-service", "version": 1 },
+        "locale": "zh-CN",
+        "created_at": "2026-11-23T10:00:00Z",
+        "context": Value::Object(context),
+        "answers": Value::Object(answers),
+        "client": { "widget_version": "0.1.0", "mode": "page" }
+    })
 }
