@@ -2100,3 +2100,20 @@ fn sqlite_backup_copies_a_live_database() {
     assert_eq!(pg.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&pg.stderr).contains("pg_dump"));
 }
+
+/// A clean shutdown checkpoints the WAL into the file: a copy of the `.sqlite` file
+/// alone then holds everything. It did not once any read had run, since the read-only
+/// connections closed last and a read-only connection cannot checkpoint.
+#[test]
+fn sqlite_a_clean_shutdown_leaves_no_wal_behind() {
+    let mut c = Collector::start(Backend::Sqlite);
+    assert_eq!(c.post(&valid_payload(&new_id())).status, 201);
+    assert_eq!(c.get("/v1/responses").status, 200, "a read, on a reader connection");
+    let db = std::path::PathBuf::from(c.db.arg());
+    let wal = db.with_extension("sqlite-wal");
+    assert!(wal.exists(), "the WAL is in use while the collector runs");
+    c.signal(libc::SIGTERM);
+    assert!(c.wait_exit(Duration::from_secs(10)).success());
+    assert!(!wal.exists(), "{} left behind", wal.display());
+    assert!(!db.with_extension("sqlite-shm").exists());
+}

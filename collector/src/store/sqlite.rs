@@ -52,9 +52,13 @@ const LEGACY_COLUMNS: [(&str, &str); 8] = [
 
 pub struct SqliteStore {
     path: PathBuf,
-    writer: Arc<tokio::sync::Mutex<Connection>>,
+    // Fields drop in this order, and the order matters: SQLite checkpoints the WAL into
+    // the file and removes it when the last connection closes, but a read-only
+    // connection cannot. With the writer closed first, a clean shutdown after any read
+    // left the -wal and -shm files behind.
     readers: Arc<Mutex<Vec<Connection>>>,
     reader_slots: Arc<Semaphore>,
+    writer: Arc<tokio::sync::Mutex<Connection>>,
 }
 
 fn db_err(e: rusqlite::Error) -> StoreError {
@@ -91,9 +95,9 @@ impl SqliteStore {
             .map_err(|e| e.to_string())??;
         Ok(SqliteStore {
             path,
-            writer: Arc::new(tokio::sync::Mutex::new(writer)),
             readers: Arc::new(Mutex::new(Vec::new())),
             reader_slots: Arc::new(Semaphore::new(READERS)),
+            writer: Arc::new(tokio::sync::Mutex::new(writer)),
         })
     }
 
