@@ -2108,7 +2108,11 @@ fn sqlite_backup_copies_a_live_database() {
 fn sqlite_a_clean_shutdown_leaves_no_wal_behind() {
     let mut c = Collector::start(Backend::Sqlite);
     assert_eq!(c.post(&valid_payload(&new_id())).status, 201);
-    assert_eq!(c.get("/v1/responses").status, 200, "a read, on a reader connection");
+    assert_eq!(
+        c.get("/v1/responses").status,
+        200,
+        "a read, on a reader connection"
+    );
     let db = std::path::PathBuf::from(c.db.arg());
     let wal = db.with_extension("sqlite-wal");
     assert!(wal.exists(), "the WAL is in use while the collector runs");
