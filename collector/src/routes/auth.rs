@@ -60,15 +60,9 @@ pub async fn login(
     headers: HeaderMap,
     body: Result<Json<Login>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let Json(form) = match body {
-        Ok(b) => b,
-        Err(e) => {
-            return ApiError::bad_request(format!(
-                "expected {{\"login\", \"password\"}}: {}",
-                e.body_text()
-            ))
-            .into_response()
-        }
+    let form = match super::json_body(body, r#"{"login", "password"}"#) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
     };
     if let Err(wait) = app.throttle.check(peer.ip(), Instant::now()) {
         return throttled(

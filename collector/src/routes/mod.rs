@@ -10,6 +10,17 @@ pub mod summary;
 pub mod tokens;
 pub mod users;
 
+/// A console request's JSON body, or a 400 in the one refusal shape that shows the
+/// fields expected and what was wrong (every console route takes its body this way).
+pub fn json_body<T>(
+    body: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,
+    expected: &str,
+) -> Result<T, crate::error::ApiError> {
+    body.map(|axum::Json(v)| v).map_err(|e| {
+        crate::error::ApiError::bad_request(format!("expected {expected}: {}", e.body_text()))
+    })
+}
+
 /// The raw query string of a request (`""` without one).
 pub fn raw_query(uri: &axum::http::Uri) -> &str {
     uri.query().unwrap_or("")

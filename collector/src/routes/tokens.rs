@@ -53,12 +53,7 @@ pub async fn create(
     body: Result<Json<Create>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     principal.check_csrf(&headers)?;
-    let Json(req) = body.map_err(|e| {
-        ApiError::bad_request(format!(
-            "expected {{\"name\", \"dealers\": [..], \"access\": \"read\"}}: {}",
-            e.body_text()
-        ))
-    })?;
+    let req = super::json_body(body, r#"{"name", "dealers": [..], "access": "read"}"#)?;
     let name = req.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(ApiError::bad_request(

@@ -31,12 +31,10 @@ pub async fn create(
     body: Result<Json<Create>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     principal.check_csrf(&headers)?;
-    let Json(req) = body.map_err(|e| {
-        ApiError::bad_request(format!(
-            "expected {{\"login\", \"password\", \"role\", \"dealers\", \"advisor\"}}: {}",
-            e.body_text()
-        ))
-    })?;
+    let req = super::json_body(
+        body,
+        r#"{"login", "password", "role", "dealers", "advisor"}"#,
+    )?;
     let Some(role) = Role::parse(&req.role) else {
         return Err(ApiError::bad_request(
             "role is group_admin, dealer_manager, service_advisor or follow_up_agent",
