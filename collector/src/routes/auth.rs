@@ -97,9 +97,11 @@ pub async fn login(
     let ok = tokio::task::spawn_blocking(move || password::verify(&given, &stored))
         .await
         .unwrap_or(false);
+    // The account a wrong password counts against, from the row already read.
+    let failed_id = user.as_ref().map(|u| u.id.clone());
     let Some(user) = user.filter(|_| ok) else {
         app.throttle.failed(peer.ip(), Instant::now());
-        if let Some(u) = user_id_of_failed(&app, &login).await {
+        if let Some(u) = failed_id {
             let lock_until = crate::clock::rfc3339_millis(
                 now.checked_add(jiff::SignedDuration::from_mins(LOCK_MINUTES))
                     .unwrap_or(now),
@@ -118,14 +120,18 @@ pub async fn login(
         tracing::info!("failed login");
         return ApiError::new(StatusCode::UNAUTHORIZED, "wrong login or password").into_response();
     };
-    if let Err(e) = app
-        .db(
-            "record the login",
-            app.store.record_login(&user.id, LoginOutcome::Success, ""),
-        )
-        .await
-    {
-        return e.into_response();
+    // A write on every login only when there are failures to forget.
+    let reset = user.failed_logins > 0 || user.locked_until.is_some();
+    if reset {
+        if let Err(e) = app
+            .db(
+                "record the login",
+                app.store.record_login(&user.id, LoginOutcome::Success, ""),
+            )
+            .await
+        {
+            return e.into_response();
+        }
     }
     let (cookie_value, csrf) = (secret::random_token(), secret::random_token());
     let expires = now
@@ -167,15 +173,6 @@ pub async fn login(
     );
     headers_out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
-}
-
-async fn user_id_of_failed(app: &Shared, login: &str) -> Option<String> {
-    app.store
-        .user_by_login(login)
-        .await
-        .ok()
-        .flatten()
-        .map(|u| u.id)
 }
 
 fn dealers_json(scope: &crate::auth::Scope) -> serde_json::Value {

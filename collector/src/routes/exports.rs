@@ -58,9 +58,12 @@ pub async fn csv(
                     return;
                 }
             };
+            // The next page's cursor, taken before the rows are consumed.
+            let next = (rows.len() == PAGE as usize)
+                .then(|| rows.last().map(|r| r.seq))
+                .flatten();
             let mut chunk = Vec::new();
-            for row in &rows {
-                let mut row = row.clone();
+            for mut row in rows {
                 if !contact {
                     crate::auth::redact::contact(&mut row);
                 }
@@ -76,9 +79,9 @@ pub async fn csv(
             if !chunk.is_empty() && tx.send(Ok(Bytes::from(chunk))).await.is_err() {
                 return; // the client went away
             }
-            match rows.last() {
-                Some(last) if rows.len() == PAGE as usize => after = Some(last.seq),
-                _ => return,
+            match next {
+                Some(seq) => after = Some(seq),
+                None => return,
             }
         }
     });

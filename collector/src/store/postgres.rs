@@ -50,8 +50,16 @@ fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
 
 impl PgStore {
     pub async fn open(url: &str) -> Result<Self, String> {
-        let config = tokio_postgres::Config::from_str(url)
+        let mut config = tokio_postgres::Config::from_str(url)
             .map_err(|e| format!("the PostgreSQL URL is not valid: {e}"))?;
+        // Set once per connection at start-up, not with a round trip per checkout.
+        let options = match config.get_options() {
+            Some(given) if !given.is_empty() => {
+                format!("{given} -c statement_timeout={STATEMENT_TIMEOUT_MS}")
+            }
+            _ => format!("-c statement_timeout={STATEMENT_TIMEOUT_MS}"),
+        };
+        config.options(&options);
         let shown = describe(&config);
         let manager = Manager::from_config(
             config,
@@ -79,12 +87,7 @@ impl PgStore {
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        let client = self.pool.get().await.map_err(pool_err)?;
-        client
-            .batch_execute(&format!("SET statement_timeout = {STATEMENT_TIMEOUT_MS}"))
-            .await
-            .map_err(pg_err)?;
-        Ok(client)
+        self.pool.get().await.map_err(pool_err)
     }
 
     /// Applies the pending migrations under an advisory lock, so collectors starting
