@@ -268,20 +268,13 @@ both!(tokens_are_shown_once_scoped_and_revocable);
 
 fn sessions_log_out_and_logins_are_throttled(backend: Backend) {
     let w = world(backend);
-    let json_header = [("Content-Type", "application/json")];
     let me = w.c.get_as(&w.manager, "/v1/auth/me");
     assert_eq!(me.status, 200);
     assert_eq!(me.json()["role"], "dealer_manager");
     assert_eq!(me.json()["dealers"], json!(["D001"]));
     // The cookie is HttpOnly and SameSite=Strict; the database keeps only its hash.
-    let login = json!({ "login": w.c.get_as(&w.manager, "/v1/auth/me").json()["login"], "password": PASSWORD }).to_string();
-    let r = w.c.send_as(
-        &Auth::Anonymous,
-        "POST",
-        "/v1/auth/login",
-        &json_header,
-        login.as_bytes(),
-    );
+    let manager_login = me.json()["login"].as_str().unwrap_or_default().to_string();
+    let r = w.c.try_login(&manager_login, PASSWORD);
     let cookie = r.header("set-cookie").unwrap_or_default().to_string();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
@@ -303,36 +296,15 @@ fn sessions_log_out_and_logins_are_throttled(backend: Backend) {
         .unwrap_or_default()
         .to_string();
     for _ in 0..5 {
-        let body = json!({ "login": me_login, "password": "wrong password here" }).to_string();
-        let r = w.c.send_as(
-            &Auth::Anonymous,
-            "POST",
-            "/v1/auth/login",
-            &json_header,
-            body.as_bytes(),
-        );
+        let r = w.c.try_login(&me_login, "wrong password here");
         assert_eq!(r.status, 401, "{}", r.text());
         assert_eq!(r.error(), "wrong login or password");
     }
-    let body = json!({ "login": me_login, "password": PASSWORD }).to_string();
-    let r = w.c.send_as(
-        &Auth::Anonymous,
-        "POST",
-        "/v1/auth/login",
-        &json_header,
-        body.as_bytes(),
-    );
+    let r = w.c.try_login(&me_login, PASSWORD);
     assert_eq!(r.status, 429, "{}", r.text());
     assert!(r.header("retry-after").is_some());
     // An unknown login reads exactly like a wrong password.
-    let body = json!({ "login": "nobody-here", "password": "whatever it is" }).to_string();
-    let r = w.c.send_as(
-        &Auth::Anonymous,
-        "POST",
-        "/v1/auth/login",
-        &json_header,
-        body.as_bytes(),
-    );
+    let r = w.c.try_login("nobody-here", "whatever it is");
     assert_eq!(
         (r.status, r.error()),
         (401, "wrong login or password".to_string())

@@ -995,16 +995,21 @@ impl Collector {
         self.admin = self.login(&admin, PASSWORD);
     }
 
-    /// Signs in; panics unless the login succeeds.
-    pub fn login(&self, login: &str, password: &str) -> Auth {
+    /// `POST /v1/auth/login` with these credentials, whatever the answer.
+    pub fn try_login(&self, login: &str, password: &str) -> Resp {
         let body = serde_json::json!({ "login": login, "password": password }).to_string();
-        let r = request(
+        request(
             &self.addr,
             "POST",
             "/v1/auth/login",
             &[("Content-Type", "application/json")],
             body.as_bytes(),
-        );
+        )
+    }
+
+    /// Signs in; panics unless the login succeeds.
+    pub fn login(&self, login: &str, password: &str) -> Auth {
+        let r = self.try_login(login, password);
         assert_eq!(r.status, 200, "login {login}: {}", r.text());
         let set_cookie = r.header("set-cookie").unwrap_or_default().to_string();
         let cookie = set_cookie
