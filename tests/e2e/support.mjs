@@ -15,11 +15,14 @@ export const DIST = join(ROOT, 'dist');
 export const PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1280, height: 900 };
 
-/** Starts the collector on 127.0.0.1:0 with a fresh database; resolves once it listens. */
-export async function startCollector({ dist = DIST, args = [] } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'survey-e2e-'));
+/**
+ * Starts the collector on 127.0.0.1:0 with a fresh database; resolves once it listens.
+ * `addr` and `dir` start it again where an earlier one (stopped with `keep`) was.
+ */
+export async function startCollector({ dist = DIST, args = [], addr = '127.0.0.1:0', dir } = {}) {
+  dir ??= mkdtempSync(join(tmpdir(), 'survey-e2e-'));
   const db = join(dir, 'responses.sqlite');
-  const child = spawn(COLLECTOR, ['--addr', '127.0.0.1:0', '--db', db, '--dist', dist, ...args], {
+  const child = spawn(COLLECTOR, ['--addr', addr, '--db', db, '--dist', dist, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = [];
@@ -35,12 +38,13 @@ export async function startCollector({ dist = DIST, args = [] } = {}) {
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`collector exited ${code}: ${log.join('')}`)); });
   });
   return {
-    url, db, log,
+    url, db, dir, log,
     rows(sql = 'SELECT * FROM responses ORDER BY seq') { return queryDb(db, sql); },
-    async stop() {
+    /** Stops it; `keep` keeps its database for a collector started again on `dir`. */
+    async stop({ keep = false } = {}) {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
