@@ -12,7 +12,6 @@ use crate::ids::{is_valid_id, QuestionId, SurveyId};
 use crate::text::{Locale, LocalizedText};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 /// The format tag every definition carries; bumped on an incompatible change.
 pub const DEFINITION_FORMAT: &str = "survey-definition/1";
@@ -241,25 +240,9 @@ pub enum MetricRole {
     Overall,
 }
 
-/// A definition that cannot be used, with the JSON path of the field at fault.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DefinitionError {
-    /// e.g. `pages[1].questions[3].input.points`; empty for the document itself.
-    pub path: String,
-    pub problem: String,
-}
-
-impl fmt::Display for DefinitionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}", self.problem)
-        } else {
-            write!(f, "{}: {}", self.path, self.problem)
-        }
-    }
-}
-
-impl std::error::Error for DefinitionError {}
+/// A definition that cannot be used, with the JSON path of the field at fault
+/// (e.g. `pages[1].questions[3].input.points`; empty for the document itself).
+pub type DefinitionError = crate::path_error::PathError;
 
 /// What an answer key names: a question, or one item of a matrix. A matrix's answers are
 /// keyed by its items' ids, never by the matrix's own id; item ids share one namespace
@@ -482,12 +465,7 @@ fn fail<T>(path: impl Into<String>, problem: impl Into<String>) -> Result<T, Def
 impl Definition {
     /// Parses and validates a definition. The error names the first field at fault.
     pub fn from_json(json: &str) -> Result<Self, DefinitionError> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        let def: Definition =
-            serde_path_to_error::deserialize(de).map_err(|e| DefinitionError {
-                path: clean_path(&e.path().to_string()),
-                problem: e.inner().to_string(),
-            })?;
+        let def: Definition = crate::path_error::parse(json)?;
         def.validate()?;
         Ok(def)
     }
@@ -1265,13 +1243,4 @@ fn check_contact(channels: &[ContactChannel], c: &ContactAnswer) -> Result<(), A
 
 fn id_problem(id: &str) -> String {
     format!("{id:?} is not a valid id (1-64 letters, digits, '_' or '-')")
-}
-
-/// serde_path_to_error prints `.` for the root; we print nothing.
-fn clean_path(p: &str) -> String {
-    if p == "." {
-        String::new()
-    } else {
-        p.to_string()
-    }
 }
