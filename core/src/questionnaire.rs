@@ -9,6 +9,7 @@ use crate::answers::{
     is_valid_email, is_valid_phone, Answer, AnswerError, Answers, ContactAnswer, MAX_HIDDEN_LENGTH,
 };
 use crate::ids::{is_valid_id, QuestionId, SurveyId};
+use crate::scoring::ItemKind;
 use crate::text::{Locale, LocalizedText};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -240,6 +241,20 @@ pub enum MetricRole {
     Overall,
 }
 
+impl MetricRole {
+    /// The role's name in JSON, e.g. `csat` (the same as serde writes; checked in tests).
+    pub fn name(self) -> &'static str {
+        match self {
+            MetricRole::Nps => "nps",
+            MetricRole::Csat => "csat",
+            MetricRole::Ces => "ces",
+            MetricRole::Fcr => "fcr",
+            MetricRole::Process => "process",
+            MetricRole::Overall => "overall",
+        }
+    }
+}
+
 /// A definition that cannot be used, with the JSON path of the field at fault
 /// (e.g. `pages[1].questions[3].input.points`; empty for the document itself).
 pub type DefinitionError = crate::path_error::PathError;
@@ -296,6 +311,20 @@ impl<'a> Target<'a> {
     /// Checks one answer for this target; `None` means unanswered.
     pub fn check(&self, answer: Option<&Answer>) -> Result<(), AnswerError> {
         self.question().check(answer)
+    }
+
+    /// What the item gives scoring: a point on a scale or a yes/no; `None` for what
+    /// gives no number (text, choices, contact, hidden).
+    pub fn item_kind(&self) -> Option<ItemKind> {
+        match self {
+            Target::Item { .. } => Some(ItemKind::Matrix),
+            Target::Question(q) => match q.input {
+                Input::Rating { .. } => Some(ItemKind::Rating),
+                Input::Nps { .. } => Some(ItemKind::Nps),
+                Input::YesNo { .. } => Some(ItemKind::YesNo),
+                _ => None,
+            },
+        }
     }
 
     /// The input type's JSON name, or `matrix item`.
@@ -642,7 +671,11 @@ impl Definition {
                 claim(format!("{item_at}.id"), &item.id)?;
                 self.check_text(&format!("{item_at}.text"), &item.text)?;
                 if let Some(s) = &item.scoring {
-                    check_scoring(&format!("{item_at}.scoring"), s, "matrix item")?;
+                    let target = Target::Item {
+                        matrix: question,
+                        item,
+                    };
+                    check_scoring(&format!("{item_at}.scoring"), s, target)?;
                 }
             }
         }
@@ -662,7 +695,7 @@ impl Definition {
                         "a matrix is scored by its items; put scoring on each item",
                     )
                 }
-                input => check_scoring(&at, s, input.type_name())?,
+                _ => check_scoring(&at, s, Target::Question(question))?,
             }
         }
         Ok(())
@@ -1017,20 +1050,22 @@ fn resolve_ref<'a>(
     })
 }
 
-/// Scoring metadata must fit the answer: `kind` is the input's type name or `matrix item`.
-fn check_scoring(at: &str, s: &ScoringMeta, kind: &str) -> Result<(), DefinitionError> {
-    let numeric = matches!(kind, "rating" | "nps" | "yes_no" | "matrix item");
-    if s.dimension.is_some() && !numeric {
+/// Scoring metadata must fit the answer: only a scored kind of item (rating, NPS,
+/// yes/no, matrix item) gives a number, and each role needs its own kind.
+fn check_scoring(at: &str, s: &ScoringMeta, target: Target<'_>) -> Result<(), DefinitionError> {
+    let kind = target.item_kind();
+    let name = target.kind();
+    if s.dimension.is_some() && kind.is_none() {
         return fail(
             format!("{at}.dimension"),
-            format!("a {kind} question gives no number to score"),
+            format!("a {name} question gives no number to score"),
         );
     }
     if let Some(w) = s.weight {
-        if !numeric {
+        if kind.is_none() {
             return fail(
                 format!("{at}.weight"),
-                format!("a {kind} question gives no number to weigh"),
+                format!("a {name} question gives no number to weigh"),
             );
         }
         if !(w.is_finite() && w > 0.0) {
@@ -1042,22 +1077,19 @@ fn check_scoring(at: &str, s: &ScoringMeta, kind: &str) -> Result<(), Definition
     }
     if let Some(role) = s.role {
         let (fits, needs) = match role {
-            MetricRole::Nps => (kind == "nps", "an nps"),
+            MetricRole::Nps => (kind == Some(ItemKind::Nps), "an nps"),
             MetricRole::Csat | MetricRole::Ces | MetricRole::Overall => (
-                matches!(kind, "rating" | "matrix item"),
+                matches!(kind, Some(ItemKind::Rating | ItemKind::Matrix)),
                 "a rating (or matrix item)",
             ),
-            MetricRole::Fcr | MetricRole::Process => (kind == "yes_no", "a yes_no"),
+            MetricRole::Fcr | MetricRole::Process => (kind == Some(ItemKind::YesNo), "a yes_no"),
         };
         if !fits {
             return fail(
                 format!("{at}.role"),
                 format!(
-                    "role \"{}\" needs {needs} question, not {kind}",
-                    serde_json::to_value(role)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
+                    "role \"{}\" needs {needs} question, not {name}",
+                    role.name()
                 ),
             );
         }
