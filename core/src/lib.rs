@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod endpoint;
 pub mod ids;
 pub mod json_strict;
+pub mod path_error;
 pub mod payload;
 pub mod questionnaire;
 pub mod scoring;

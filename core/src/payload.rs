@@ -9,7 +9,6 @@ use crate::text::Locale;
 use crate::time;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// The format tag of a posted response.
 pub const RESPONSE_FORMAT: &str = "survey-response/1";
@@ -72,37 +71,14 @@ pub enum Mode {
     Kiosk,
 }
 
-/// Why a payload was refused; the collector sends `to_string()` back as the reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PayloadError {
-    pub path: String,
-    pub problem: String,
-}
-
-impl fmt::Display for PayloadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}", self.problem)
-        } else {
-            write!(f, "{}: {}", self.path, self.problem)
-        }
-    }
-}
-
-impl std::error::Error for PayloadError {}
+/// Why a payload was refused, with the field at fault; the collector sends
+/// `to_string()` back as the reason.
+pub type PayloadError = crate::path_error::PathError;
 
 impl ResponsePayload {
     /// Parses a posted body; the error names the field at fault.
     pub fn from_json(body: &str) -> Result<Self, PayloadError> {
-        let de = &mut serde_json::Deserializer::from_str(body);
-        serde_path_to_error::deserialize(de).map_err(|e| PayloadError {
-            path: if e.path().to_string() == "." {
-                String::new()
-            } else {
-                e.path().to_string()
-            },
-            problem: e.inner().to_string(),
-        })
+        crate::path_error::parse(body)
     }
 
     /// Parses a body as the server must: exactly one JSON document (only whitespace may

@@ -982,3 +982,11 @@ fn widget_texts_must_name_an_offered_locale_and_be_usable() {
     assert_eq!(def.widget_texts["en"]["next"], "Onward");
     assert!(schema_errors(&v).is_empty(), "{:?}", schema_errors(&v));
 }
+
+#[test]
+fn a_roles_name_is_its_json_name() {
+    use survey_core::questionnaire::MetricRole::*;
+    for role in [Nps, Csat, Ces, Fcr, Process, Overall] {
+        assert_eq!(json!(role), json!(role.name()));
+    }
+}

@@ -5,7 +5,6 @@
 use crate::ids::QuestionId;
 use crate::questionnaire::Dimension;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Scoring settings; `ScoringConfig::default()` is the training deck's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,37 +130,14 @@ impl LowScore {
     }
 }
 
-/// A setting that cannot be used, with the field at fault.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScoringConfigError {
-    /// e.g. `weights.empathy`; empty for the document itself.
-    pub path: String,
-    pub problem: String,
-}
-
-impl fmt::Display for ScoringConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}", self.problem)
-        } else {
-            write!(f, "{}: {}", self.path, self.problem)
-        }
-    }
-}
-
-impl std::error::Error for ScoringConfigError {}
+/// A setting that cannot be used, with the field at fault (e.g. `weights.empathy`;
+/// empty for the document itself).
+pub type ScoringConfigError = crate::path_error::PathError;
 
 impl ScoringConfig {
     /// Parses and checks a configuration; the error names the first field at fault.
     pub fn from_json(json: &str) -> Result<Self, ScoringConfigError> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        let config: ScoringConfig = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            ScoringConfigError {
-                path: if path == "." { String::new() } else { path },
-                problem: e.inner().to_string(),
-            }
-        })?;
+        let config: ScoringConfig = crate::path_error::parse(json)?;
         config.validate()?;
         Ok(config)
     }
