@@ -336,3 +336,38 @@ fn no_contact_data_in_the_log(backend: Backend) {
 }
 
 both!(no_contact_data_in_the_log);
+
+/// Behind a trusted proxy the login throttle counts the forwarded client too: one
+/// guesser's failures lock out their address, not everyone behind the proxy.
+fn logins_behind_a_proxy_are_throttled_per_client(backend: Backend) {
+    let c = Collector::start_opts(
+        TestDb::fresh(backend),
+        &Opts::args(&["--trusted-proxies", "127.0.0.1"]),
+    );
+    let login = |ip: &str, login: &str, password: &str| {
+        let body = json!({ "login": login, "password": password }).to_string();
+        request(
+            &c.addr,
+            "POST",
+            "/v1/auth/login",
+            &[
+                ("Content-Type", "application/json"),
+                ("X-Forwarded-For", ip),
+            ],
+            body.as_bytes(),
+        )
+        .status
+    };
+    for i in 0..20 {
+        assert_eq!(login("198.51.100.1", &format!("nobody-{i}"), "guess"), 401);
+    }
+    assert_eq!(login("198.51.100.1", "nobody-else", "guess"), 429);
+    support::add_user(&c.db, "li-proxy", "group-admin", &[], None);
+    assert_eq!(
+        login("198.51.100.2", "li-proxy", support::PASSWORD),
+        200,
+        "another client behind the same proxy"
+    );
+}
+
+both!(logins_behind_a_proxy_are_throttled_per_client);
