@@ -50,6 +50,8 @@ pub struct App {
     pub throttle: auth::throttle::Throttle,
     /// Posting rate limits per address and per API token.
     pub limits: crate::limits::Limits,
+    /// Reads of contact data and exports, on their way to the audit table.
+    pub audit: crate::privacy::AuditLog,
 }
 
 pub type Shared = Arc<App>;
@@ -337,6 +339,7 @@ mod access_tests {
             crate::store::open(&crate::store::Location::Sqlite(dir.join("db.sqlite"))).await?;
         let config = Config::default();
         let app = Arc::new(App {
+            audit: crate::privacy::AuditLog::start(Arc::clone(&store)),
             store,
             dist: dir.join("dist"),
             max_body: config.max_body,

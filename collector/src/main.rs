@@ -129,6 +129,7 @@ async fn serve(config: Config) -> Result<(), String> {
     );
 
     let app = Arc::new(app::App {
+        audit: privacy::AuditLog::start(Arc::clone(&store)),
         store,
         dist: config.dist.clone(),
         max_body: config.max_body,
@@ -143,7 +144,7 @@ async fn serve(config: Config) -> Result<(), String> {
         ),
     });
     spawn_housekeeping(Arc::clone(&app), config.retention_days);
-    let router = app::router(app, &config);
+    let router = app::router(Arc::clone(&app), &config);
     server::serve(
         listener,
         router,
@@ -152,6 +153,9 @@ async fn serve(config: Config) -> Result<(), String> {
         server::signal(),
     )
     .await;
+    if !app.audit.flush(server::DRAIN).await {
+        tracing::warn!("audit log: lines still queued at exit were not written");
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -37,18 +37,34 @@
 //!
 //! ## Audit
 //! Every read that returns contact data (`GET /v1/responses` for a role that sees it)
-//! and every export (`GET /v1/responses.csv`) writes a line before the data leaves:
-//! who (`user:<login>` or `token:<id>`), when, the route, the filter as applied (the
-//! query and the caller's dealers) and, for a list, the rows returned. A read whose
-//! line cannot be written is refused (503): no unrecorded read of contact data.
-//! Group admins read the log with `GET /v1/audit`.
+//! and every export (`GET /v1/responses.csv`) is recorded: who (`user:<login>` or
+//! `token:<id>`), when, the route, the filter as applied (the query and the caller's
+//! dealers) and, for a list, the rows returned. Group admins read the log with
+//! `GET /v1/audit`.
+//!
+//! The line is queued ([`AuditLog`]) before the data leaves and written by one task,
+//! in order, in batches, not by the read itself: reads never wait for the database's
+//! writer (SQLite has one, and a post or another process may hold it), and a list
+//! costs no commit of its own.
+//! ```text
+//! read ──AuditLog::record──▶ queue (≤ QUEUE lines) ──writer task──▶ audit table
+//!   │ queue full (the database has refused writes for a while)      │ error: logged,
+//!   ▼                                                               │ same batch again in 1 s
+//! 503 + Retry-After: no read of contact data goes unrecorded        ▼
+//!                                   shutdown: the queue is written out before exit
+//! ```
+//! Lost only if the process dies (a crash, SIGKILL) with lines still queued, which
+//! is at most the last moment's reads.
 
 use crate::auth::principal::Who;
 use crate::auth::Principal;
 use crate::store::{AuditEntry, PurgePlan, Store, StoreError};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::mpsc;
 
 /// Days personal data is kept for a dealer without its own setting.
 pub const DEFAULT_RETENTION_DAYS: u32 = 180;
@@ -153,7 +169,7 @@ pub async fn purge(
     }
     if total > 0 {
         store
-            .record_audit(&AuditEntry {
+            .record_audit(&[AuditEntry {
                 at,
                 actor: "collector (retention)".into(),
                 action: "purge".into(),
@@ -163,10 +179,67 @@ pub async fn purge(
                     settings.len()
                 ),
                 rows: i64::try_from(total).ok(),
-            })
+            }])
             .await?;
     }
     Ok(total)
+}
+
+/// Audit lines queued at most; past this, reads of contact data are refused.
+pub const QUEUE: usize = 10_000;
+/// Lines written per transaction.
+const AUDIT_BATCH: usize = 500;
+
+/// The queue of audit lines and its one writer (see the module docs).
+pub struct AuditLog {
+    tx: mpsc::Sender<AuditEntry>,
+    /// Lines queued or being written.
+    pending: Arc<AtomicUsize>,
+}
+
+impl AuditLog {
+    /// Starts the writer on the current runtime.
+    pub fn start(store: Arc<dyn Store>) -> AuditLog {
+        let (tx, mut rx) = mpsc::channel::<AuditEntry>(QUEUE);
+        let pending = Arc::new(AtomicUsize::new(0));
+        let written = Arc::clone(&pending);
+        tokio::spawn(async move {
+            let mut batch = Vec::new();
+            while rx.recv_many(&mut batch, AUDIT_BATCH).await > 0 {
+                while let Err(e) = store.record_audit(&batch).await {
+                    tracing::warn!(
+                        "audit log: {} lines not written yet ({e}); retrying in 1 s",
+                        batch.len()
+                    );
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                written.fetch_sub(batch.len(), Ordering::SeqCst);
+                batch.clear();
+            }
+        });
+        AuditLog { tx, pending }
+    }
+
+    /// Queues a line; `Err` when the queue is full (the caller refuses the read).
+    pub fn record(&self, entry: AuditEntry) -> Result<(), ()> {
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        self.tx.try_send(entry).map_err(|_| {
+            self.pending.fetch_sub(1, Ordering::SeqCst);
+        })
+    }
+
+    /// Waits until every queued line is written, at most `limit`; `false` if some
+    /// were not.
+    pub async fn flush(&self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.pending.load(Ordering::SeqCst) > 0 {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
+    }
 }
 
 /// Whose data a deletion covers.

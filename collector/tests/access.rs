@@ -338,7 +338,15 @@ fn the_audit_log_records_contact_reads_for_group_admins(backend: Backend) {
     assert_eq!(w.c.get_as(&w.token, "/v1/summary").status, 200); // aggregates only
     assert_eq!(w.c.get_as(&w.advisor, "/v1/responses.csv").status, 200);
     assert_eq!(w.c.get_as(&w.token, "/v1/responses.csv").status, 200);
-    let all = items("?limit=1000");
+    // Lines are written by the collector's audit writer just after the reads.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let all = loop {
+        let all = items("?limit=1000");
+        if all.len() >= before + 4 || std::time::Instant::now() > deadline {
+            break all;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
     let new: Vec<(String, String, String, Value)> = all[before..]
         .iter()
         .map(|i| {

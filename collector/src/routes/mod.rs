@@ -43,8 +43,8 @@ pub fn scope_read(
     Ok(scope.contact)
 }
 
-/// Writes the audit line of a read of contact data or an export before the data leaves
-/// (see [`crate::privacy`]): a read that cannot be recorded is refused (503).
+/// Queues the audit line of a read of contact data or an export before the data
+/// leaves (see [`crate::privacy`]): a read that cannot be recorded is refused (503).
 pub async fn audit_read(
     app: &crate::app::App,
     principal: &crate::auth::Principal,
@@ -68,9 +68,8 @@ pub async fn audit_read(
         filter: filter.to_string(),
         rows: rows.and_then(|n| i64::try_from(n).ok()),
     };
-    app.db(
-        "record the read in the audit log",
-        app.store.record_audit(&entry),
-    )
-    .await
+    app.audit.record(entry).map_err(|()| {
+        tracing::warn!("audit log: the queue is full; refusing reads of contact data");
+        crate::error::ApiError::unavailable("the audit log is behind; retry shortly")
+    })
 }

@@ -236,7 +236,8 @@ pub trait Store: Send + Sync {
     /// Deletes the responses `ids` and writes `entry` with the count deleted, in one
     /// transaction; returns the count.
     async fn forget(&self, ids: &[String], entry: &AuditEntry) -> Result<u64, StoreError>;
-    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// Writes audit lines, in order, in one transaction.
+    async fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
     /// Audit lines after the cursor, oldest first.
     async fn audit(&self, page: PageRequest) -> Result<Vec<AuditRecord>, StoreError>;
     /// A line for the startup log: which backend, where (no password).

@@ -439,10 +439,9 @@ impl Store for PgStore {
         privacy::forget(&mut client, ids, entry).await
     }
 
-    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        let client = self.client().await?;
-        let client: &tokio_postgres::Client = &client;
-        privacy::insert_audit(client, entry).await
+    async fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        privacy::record_audit(&mut client, entries).await
     }
 
     async fn audit(&self, page: PageRequest) -> Result<Vec<AuditRecord>, StoreError> {

@@ -146,7 +146,15 @@ pub async fn forget(
     Ok(deleted)
 }
 
-pub async fn insert_audit(client: &impl GenericClient, e: &AuditEntry) -> Result<(), StoreError> {
+pub async fn record_audit(client: &mut Client, entries: &[AuditEntry]) -> Result<(), StoreError> {
+    let tx = client.transaction().await.map_err(pg_err)?;
+    for e in entries {
+        insert_audit(&tx, e).await?;
+    }
+    tx.commit().await.map_err(pg_err)
+}
+
+async fn insert_audit(client: &impl GenericClient, e: &AuditEntry) -> Result<(), StoreError> {
     client
         .execute(
             "INSERT INTO audit (at, actor, action, route, filter_text, row_count)

@@ -653,9 +653,10 @@ impl Store for SqliteStore {
         self.write(move |c| privacy::forget(c, &ids, &entry)).await
     }
 
-    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        let entry = entry.clone();
-        self.write(move |c| privacy::insert_audit(c, &entry)).await
+    async fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        let entries = entries.to_vec();
+        self.write(move |c| privacy::record_audit(c, &entries))
+            .await
     }
 
     async fn audit(&self, page: PageRequest) -> Result<Vec<AuditRecord>, StoreError> {

@@ -126,7 +126,16 @@ pub fn forget(
     Ok(deleted)
 }
 
-pub fn insert_audit(conn: &Connection, e: &AuditEntry) -> Result<(), StoreError> {
+pub fn record_audit(conn: &mut Connection, entries: &[AuditEntry]) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for e in entries {
+        insert_audit(&tx, e)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn insert_audit(conn: &Connection, e: &AuditEntry) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO audit (at, actor, action, route, filter_text, row_count)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
