@@ -397,6 +397,22 @@ mod tests {
     }
 
     #[test]
+    fn idle_keys_are_dropped() {
+        // One post a millisecond: a key's allowance is full again 1 ms after its post.
+        let fast = Rate {
+            per_minute: 60_000,
+            burst: 1,
+        };
+        let limits = Limits::new(fast, fast, Vec::new());
+        for i in 0..10_000u32 {
+            let _ = limits.check_address(IpAddr::from(i.to_be_bytes()));
+        }
+        let _ = limits.check_token("t");
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(limits.sweep(), 0, "every key idle: none kept");
+    }
+
+    #[test]
     fn retry_after_rounds_up() {
         assert_eq!(retry_after_secs(Duration::from_millis(1)), 1);
         assert_eq!(retry_after_secs(Duration::from_millis(2000)), 2);
