@@ -179,7 +179,7 @@ fn spawn_housekeeping(app: app::Shared, default_days: u32) {
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            match privacy::purge(app.store.as_ref(), jiff::Timestamp::now(), default_days).await {
+            match privacy::purge(app.store.as_ref(), clock::now(), default_days).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("retention: cleared the personal data of {n} responses"),
                 Err(e) => tracing::warn!("retention: the purge failed, retrying in an hour: {e}"),
@@ -201,7 +201,7 @@ fn one_shot<T>(work: impl std::future::Future<Output = Result<T, String>>) -> Re
 fn purge_now(db: store::Location, default_days: u32) -> Result<(), String> {
     one_shot(async {
         let store = store::open(&db).await?;
-        let n = privacy::purge(store.as_ref(), jiff::Timestamp::now(), default_days)
+        let n = privacy::purge(store.as_ref(), clock::now(), default_days)
             .await
             .map_err(|e| e.to_string())?;
         println!("cleared the contact data and comments of {n} responses past retention");
@@ -217,7 +217,7 @@ fn forget(db: store::Location, target: config::ForgetTarget, by: String) -> Resu
     };
     one_shot(async {
         let store = store::open(&db).await?;
-        let n = privacy::forget(store.as_ref(), &target, &by, jiff::Timestamp::now()).await?;
+        let n = privacy::forget(store.as_ref(), &target, &by, clock::now()).await?;
         let how = match &target {
             privacy::Forget::Phone(_) => "with that phone number".to_string(),
             privacy::Forget::Response(id) => format!("with id {id}"),
