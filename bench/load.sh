@@ -39,7 +39,10 @@ admin="$(scripts/pg start "$pgdir")"
 start() {
   local name="$1" db="$2"
   shift 2
-  "$bin" --addr 127.0.0.1:0 --db "$db" --dist dist "$@" >"$dir/$name.out" 2>"$dir/$name.log" &
+  # Every client posts from 127.0.0.1: the posting limits (through the environment,
+  # which an older baseline binary ignores) must not be what is measured.
+  COLLECTOR_POST_RATE_PER_ADDRESS=1000000 COLLECTOR_POST_BURST_PER_ADDRESS=1000000 \
+    "$bin" --addr 127.0.0.1:0 --db "$db" --dist dist "$@" >"$dir/$name.out" 2>"$dir/$name.log" &
   pid=$!
   pids+=("$pid")
   for _ in $(seq 100); do grep -q listening "$dir/$name.out" 2>/dev/null && break; sleep 0.1; done

@@ -4,9 +4,11 @@
 //! 1. the request log line ([`crate::log`]);
 //! 2. a panic in a handler becomes a 500 `{"error"}` and the process keeps serving;
 //! 3. the `Host` allow-list (DNS rebinding);
-//! 4. the in-flight limit: past it a request is answered 503 + `Retry-After` at once
+//! 4. the posting rate limits per address and per API token ([`crate::limits`]): 429 +
+//!    `Retry-After`;
+//! 5. the in-flight limit: past it a request is answered 503 + `Retry-After` at once
 //!    instead of queueing behind the others;
-//! 5. a body timeout: a client that stalls mid-body is cut off.
+//! 6. a body timeout: a client that stalls mid-body is cut off.
 //!
 //! Connection-level limits (header size and count, head and idle timeouts, the
 //! connection cap) are in [`crate::server`].
@@ -46,6 +48,10 @@ pub struct App {
     pub allowed_hosts: Vec<String>,
     /// Failed logins per client address.
     pub throttle: auth::throttle::Throttle,
+    /// Posting rate limits per address and per API token.
+    pub limits: crate::limits::Limits,
+    /// Reads of contact data and exports, on their way to the audit table.
+    pub audit: crate::privacy::AuditLog,
 }
 
 pub type Shared = Arc<App>;
@@ -125,6 +131,11 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/users",
         access: Access::Manage,
     },
+    // Who read contact data, what was exported, deleted, purged: group admins only.
+    RouteSpec {
+        path: "/v1/audit",
+        access: Access::Audit,
+    },
     RouteSpec {
         path: "/healthz",
         access: Access::Public,
@@ -151,6 +162,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/tokens" => post(tokens::create).get(tokens::list),
         "/v1/tokens/{id}" => delete(tokens::revoke),
         "/v1/users" => post(users::create),
+        "/v1/audit" => get(audit::list),
         "/healthz" => get(health::healthz),
         "/readyz" => get(health::readyz),
         _ => any(no_such_endpoint),
@@ -189,6 +201,12 @@ pub fn router(app: Shared, config: &Config) -> Router {
         config.client_timeout,
     ))
     .layer(shed)
+    // Outside the in-flight limit, so a flood refused here holds no slot; inside the
+    // CORS layer, so a widget on another origin can read the 429's Retry-After.
+    .layer(middleware::from_fn_with_state(
+        Arc::clone(&app),
+        crate::limits::limit_posts,
+    ))
     .layer(middleware::from_fn(routes::responses::cors_for_posting))
     .layer(middleware::from_fn_with_state(app, check_host))
     .layer(tower_http::catch_panic::CatchPanicLayer::custom(on_panic))
@@ -225,6 +243,7 @@ async fn guard(
         Access::Manage => {
             rule::manage(&principal.caller, &auth::Scope::Dealers(Default::default()))
         }
+        Access::Audit => rule::audit(&principal.caller),
     };
     if let Err(denied) = allowed {
         return ApiError::new(StatusCode::FORBIDDEN, denied.0).into_response();
@@ -320,6 +339,7 @@ mod access_tests {
             crate::store::open(&crate::store::Location::Sqlite(dir.join("db.sqlite"))).await?;
         let config = Config::default();
         let app = Arc::new(App {
+            audit: crate::privacy::AuditLog::start(Arc::clone(&store)),
             store,
             dist: dir.join("dist"),
             max_body: config.max_body,
@@ -327,6 +347,7 @@ mod access_tests {
             body_deadline: config.body_deadline,
             allowed_hosts: Vec::new(),
             throttle: auth::throttle::Throttle::default(),
+            limits: crate::limits::Limits::default(),
         });
         Ok((router(app, &config), dir))
     }

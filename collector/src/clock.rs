@@ -2,10 +2,16 @@
 
 use jiff::{tz::TimeZone, Timestamp};
 
+/// Now. Logic that depends on the time (the retention purge) takes it as a parameter
+/// and is tested with given instants; only callers at the edge read it here.
+pub fn now() -> Timestamp {
+    Timestamp::now()
+}
+
 /// Now, as stored in `received_at`: RFC 3339 UTC with milliseconds,
 /// e.g. `2026-11-23T10:00:00.123Z`.
 pub fn now_rfc3339() -> String {
-    rfc3339_millis(Timestamp::now())
+    rfc3339_millis(now())
 }
 
 /// `t` as `YYYY-MM-DDTHH:MM:SS.mmmZ`.

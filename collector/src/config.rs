@@ -4,6 +4,7 @@
 //! the environment once and a developer can still override one value on the command
 //! line. The environment comes in as a parameter, so tests never touch the real one.
 
+use crate::limits::{Cidr, Rate};
 use crate::store::Location;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -38,6 +39,14 @@ pub struct Config {
     pub body_deadline: Duration,
     /// Test-only routes (a handler that panics), from `COLLECTOR_TEST_HOOKS=1`.
     pub test_hooks: bool,
+    /// Posts per client address (see [`crate::limits`]).
+    pub post_rate_address: Rate,
+    /// Posts per API token.
+    pub post_rate_token: Rate,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<Cidr>,
+    /// Days contact data and free text are kept for a dealer without its own setting.
+    pub retention_days: u32,
 }
 
 impl Default for Config {
@@ -54,6 +63,10 @@ impl Default for Config {
             client_timeout: Duration::from_secs(10),
             body_deadline: Duration::from_secs(30),
             test_hooks: false,
+            post_rate_address: Rate::ADDRESS,
+            post_rate_token: Rate::TOKEN,
+            trusted_proxies: Vec::new(),
+            retention_days: crate::privacy::DEFAULT_RETENTION_DAYS,
         }
     }
 }
@@ -72,7 +85,35 @@ pub enum Command {
         db: Location,
         user: UserArgs,
     },
+    /// `collector purge [--db DB]`: clears contact data and free text past retention now.
+    Purge {
+        db: Location,
+        default_days: u32,
+    },
+    /// `collector customer forget --phone P | --response ID [--db DB] [--by NAME]`.
+    Forget {
+        db: Location,
+        target: ForgetTarget,
+        /// Who asked for it, for the audit log (default: the `USER` running the command).
+        by: String,
+    },
+    /// `collector retention [--dealer D --days N|default] [--db DB]`: shows or sets a
+    /// dealer's retention period.
+    Retention {
+        db: Location,
+        set: Option<(String, Option<u32>)>,
+        default_days: u32,
+    },
     Help,
+}
+
+/// Whose data `collector customer forget` deletes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForgetTarget {
+    /// Every response whose contact answer has this phone number.
+    Phone(String),
+    /// One response, by id.
+    Response(String),
 }
 
 /// The account `collector user add` creates; the password is generated and printed
@@ -92,6 +133,14 @@ pub struct UserArgs {
 pub const USAGE: &str = "\
 usage: collector [options]              serve the widget and collect responses
        collector backup FILE [--db DB]  copy a live SQLite database to FILE
+       collector purge [--db DB] [--retention-days N]
+                                        clear contact data and free text past their
+                                        dealer's retention period now (serve does it hourly)
+       collector customer forget (--phone P | --response ID) [--by NAME] [--db DB]
+                                        delete a customer's responses on request (PIPL);
+                                        records who, when and how many, never the phone
+       collector retention [--dealer D --days N|default] [--db DB]
+                                        show the retention periods, or set one dealer's
        collector user add --login NAME --role ROLE [--dealers D001,D002] [--advisor A07]
                  [--password-stdin] [--reset] [--db DB]
                                         create an account (ROLE: group-admin, dealer-manager,
@@ -112,10 +161,20 @@ usage: collector [options]              serve the widget and collect responses
   --client-timeout-ms  time a client has for a request head, each body chunk, and
                     between requests (env COLLECTOR_CLIENT_TIMEOUT_MS)
   --body-deadline-ms   time a request body may take in all (env COLLECTOR_BODY_DEADLINE_MS)
+  --post-rate-per-address, --post-burst-per-address
+                    posts a minute per client address on average, and at once
+                    (default 30 and 10; env COLLECTOR_POST_RATE_PER_ADDRESS, …)
+  --post-rate-per-token, --post-burst-per-token
+                    the same per API token (default 600 and 100)
+  --trusted-proxies comma-separated CIDR blocks of reverse proxies whose
+                    X-Forwarded-For names the client, e.g. 10.0.0.0/8,127.0.0.1
+                    (env COLLECTOR_TRUSTED_PROXIES); unset: the socket's address
+  --retention-days  days contact data and free text are kept for a dealer without its
+                    own setting (default 180; env COLLECTOR_RETENTION_DAYS)
   -h, --help        show this help";
 
 /// The flags that take a value.
-const FLAGS: [&str; 10] = [
+const FLAGS: [&str; 16] = [
     "--addr",
     "--db",
     "--dist",
@@ -126,6 +185,12 @@ const FLAGS: [&str; 10] = [
     "--db-deadline-ms",
     "--client-timeout-ms",
     "--body-deadline-ms",
+    "--post-rate-per-address",
+    "--post-burst-per-address",
+    "--post-rate-per-token",
+    "--post-burst-per-token",
+    "--trusted-proxies",
+    "--retention-days",
 ];
 
 /// Reads the arguments (without the program name) and the environment through `env`,
@@ -158,6 +223,72 @@ where
             );
         }
         return parse_user_add(args.collect(), config.db);
+    }
+    match args.peek().map(String::as_str) {
+        Some("purge") => {
+            args.next();
+            let f = sub_flags(args.collect(), &["--db", "--retention-days"])?;
+            apply_shared(&mut config, &f)?;
+            return Ok(Command::Purge {
+                db: config.db,
+                default_days: config.retention_days,
+            });
+        }
+        Some("customer") => {
+            args.next();
+            if args.next().as_deref() != Some("forget") {
+                return Err(
+                    "the customer command is: collector customer forget --phone P | --response ID"
+                        .into(),
+                );
+            }
+            let f = sub_flags(args.collect(), &["--db", "--phone", "--response", "--by"])?;
+            apply_shared(&mut config, &f)?;
+            let target = match (value(&f, "--phone"), value(&f, "--response")) {
+                (Some(p), None) => ForgetTarget::Phone(p.to_string()),
+                (None, Some(r)) => ForgetTarget::Response(r.to_string()),
+                _ => return Err("customer forget needs one of --phone or --response".into()),
+            };
+            let by = value(&f, "--by")
+                .map(str::to_string)
+                .or_else(|| env("USER"))
+                .unwrap_or_else(|| "unknown operator".into());
+            return Ok(Command::Forget {
+                db: config.db,
+                target,
+                by: format!("command line ({by})"),
+            });
+        }
+        Some("retention") => {
+            args.next();
+            let f = sub_flags(
+                args.collect(),
+                &["--db", "--dealer", "--days", "--retention-days"],
+            )?;
+            apply_shared(&mut config, &f)?;
+            let set = match (value(&f, "--dealer"), value(&f, "--days")) {
+                (None, None) => None,
+                (Some(d), Some("default")) => Some((d.to_string(), None)),
+                (Some(d), Some(n)) => Some((
+                    d.to_string(),
+                    Some(
+                        number(n, 1, MAX_RETENTION_DAYS).map_err(|e| format!("--days: {e}"))?
+                            as u32,
+                    ),
+                )),
+                _ => {
+                    return Err(
+                        "retention needs both --dealer and --days (a number or default)".into(),
+                    )
+                }
+            };
+            return Ok(Command::Retention {
+                db: config.db,
+                set,
+                default_days: config.retention_days,
+            });
+        }
+        _ => {}
     }
     let mut backup_to = None;
     if args.peek().map(String::as_str) == Some("backup") {
@@ -200,6 +331,51 @@ where
         };
     }
     Ok(Command::Run(config))
+}
+
+/// The longest retention period accepted: ten years.
+pub const MAX_RETENTION_DAYS: usize = 3650;
+
+/// A subcommand's `--flag value` pairs (or `--flag=value`), each allowed once.
+fn sub_flags(args: Vec<String>, allowed: &[&str]) -> Result<Vec<(String, String)>, String> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let value = if allowed.contains(&flag.as_str()) {
+            match inline.or_else(|| args.next()) {
+                Some(v) => v,
+                None => return Err(format!("{flag} needs a value")),
+            }
+        } else {
+            return Err(format!("unknown argument {arg:?}"));
+        };
+        if out.iter().any(|(f, _)| *f == flag) {
+            return Err(format!("{flag} is given more than once"));
+        }
+        out.push((flag, value));
+    }
+    Ok(out)
+}
+
+fn value<'a>(flags: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    flags
+        .iter()
+        .find(|(f, _)| f == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// The flags a subcommand shares with serving (`--db`, `--retention-days`).
+fn apply_shared(config: &mut Config, flags: &[(String, String)]) -> Result<(), String> {
+    for name in ["--db", "--retention-days"] {
+        if let Some(v) = value(flags, name) {
+            apply(config, name, v).map_err(|e| format!("{name}: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 fn parse_user_add(args: Vec<String>, mut db: Location) -> Result<Command, String> {
@@ -276,6 +452,20 @@ fn apply(config: &mut Config, flag: &str, value: &str) -> Result<(), String> {
         "--body-deadline-ms" => {
             config.body_deadline = Duration::from_millis(number(value, 10, 600_000)? as u64)
         }
+        "--post-rate-per-address" => {
+            config.post_rate_address.per_minute = number(value, 1, 1_000_000)? as u32
+        }
+        "--post-burst-per-address" => {
+            config.post_rate_address.burst = number(value, 1, 1_000_000)? as u32
+        }
+        "--post-rate-per-token" => {
+            config.post_rate_token.per_minute = number(value, 1, 1_000_000)? as u32
+        }
+        "--post-burst-per-token" => {
+            config.post_rate_token.burst = number(value, 1, 1_000_000)? as u32
+        }
+        "--trusted-proxies" => config.trusted_proxies = Cidr::parse_list(value)?,
+        "--retention-days" => config.retention_days = number(value, 1, MAX_RETENTION_DAYS)? as u32,
         _ => return Err("unknown flag".into()),
     }
     Ok(())
@@ -381,6 +571,103 @@ mod tests {
         assert!(user.reset && !user.password_stdin);
         assert!(parse(args(&["user", "add", "--login", "x"]), no_env).is_err());
         assert!(parse(args(&["user", "remove"]), no_env).is_err());
+    }
+
+    #[test]
+    fn limits_and_proxies() {
+        let got = parse(
+            args(&[
+                "--post-rate-per-address=5",
+                "--post-burst-per-address",
+                "2",
+                "--trusted-proxies",
+                "10.0.0.0/8, 127.0.0.1",
+                "--retention-days",
+                "30",
+            ]),
+            no_env,
+        );
+        let Ok(Command::Run(c)) = got else {
+            panic!("expected a config: {got:?}");
+        };
+        assert_eq!(
+            c.post_rate_address,
+            Rate {
+                per_minute: 5,
+                burst: 2
+            }
+        );
+        assert_eq!(c.post_rate_token, Rate::TOKEN);
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert_eq!(c.retention_days, 30);
+        assert!(parse(args(&["--trusted-proxies", "proxy.local"]), no_env).is_err());
+        assert!(parse(args(&["--retention-days", "0"]), no_env).is_err());
+        assert!(parse(args(&["--post-rate-per-token", "0"]), no_env).is_err());
+    }
+
+    #[test]
+    fn privacy_commands() {
+        let env = |k: &str| (k == "USER").then(|| "ops".to_string());
+        assert_eq!(
+            parse(args(&["purge", "--db", "x.sqlite"]), no_env),
+            Ok(Command::Purge {
+                db: Location::Sqlite("x.sqlite".into()),
+                default_days: 180
+            })
+        );
+        assert_eq!(
+            parse(
+                args(&["customer", "forget", "--phone", "138 0013 8000"]),
+                env
+            ),
+            Ok(Command::Forget {
+                db: Location::Sqlite("responses.sqlite".into()),
+                target: ForgetTarget::Phone("138 0013 8000".into()),
+                by: "command line (ops)".into()
+            })
+        );
+        let got = parse(
+            args(&["customer", "forget", "--response=r1", "--by", "li"]),
+            env,
+        );
+        assert!(
+            matches!(got, Ok(Command::Forget { target: ForgetTarget::Response(ref r), ref by, .. }) if r == "r1" && by == "command line (li)"),
+            "{got:?}"
+        );
+        assert!(parse(args(&["customer", "forget"]), no_env).is_err());
+        assert!(parse(
+            args(&["customer", "forget", "--phone", "1", "--response", "r"]),
+            no_env
+        )
+        .is_err());
+        assert!(parse(args(&["customer", "remember"]), no_env).is_err());
+        assert_eq!(
+            parse(
+                args(&["retention", "--dealer", "D001", "--days", "90"]),
+                no_env
+            ),
+            Ok(Command::Retention {
+                db: Location::Sqlite("responses.sqlite".into()),
+                set: Some(("D001".into(), Some(90))),
+                default_days: 180
+            })
+        );
+        assert!(matches!(
+            parse(
+                args(&["retention", "--dealer", "D001", "--days", "default"]),
+                no_env
+            ),
+            Ok(Command::Retention {
+                set: Some((_, None)),
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(args(&["retention"]), no_env),
+            Ok(Command::Retention { set: None, .. })
+        ));
+        assert!(parse(args(&["retention", "--dealer", "D001"]), no_env).is_err());
+        assert!(parse(args(&["retention", "--dealer", "D", "--days", "0"]), no_env).is_err());
     }
 
     #[test]

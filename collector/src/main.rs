@@ -15,8 +15,10 @@ mod config;
 mod csv;
 mod error;
 mod ids;
+mod limits;
 mod log;
 mod prerender;
+mod privacy;
 mod qr;
 mod query;
 mod routes;
@@ -57,6 +59,13 @@ fn main() -> ExitCode {
             store::Location::Postgres(_) => Err("backup copies a SQLite database".into()),
         },
         Command::UserAdd { db, user } => user_add(db, user),
+        Command::Purge { db, default_days } => purge_now(db, default_days),
+        Command::Forget { db, target, by } => forget(db, target, by),
+        Command::Retention {
+            db,
+            set,
+            default_days,
+        } => retention(db, set, default_days),
         Command::Run(config) => run(config),
     };
     match result {
@@ -120,6 +129,7 @@ async fn serve(config: Config) -> Result<(), String> {
     );
 
     let app = Arc::new(app::App {
+        audit: privacy::AuditLog::start(Arc::clone(&store)),
         store,
         dist: config.dist.clone(),
         max_body: config.max_body,
@@ -127,8 +137,14 @@ async fn serve(config: Config) -> Result<(), String> {
         body_deadline: config.body_deadline,
         allowed_hosts,
         throttle: auth::throttle::Throttle::default(),
+        limits: limits::Limits::new(
+            config.post_rate_address,
+            config.post_rate_token,
+            config.trusted_proxies.clone(),
+        ),
     });
-    let router = app::router(app, &config);
+    spawn_housekeeping(Arc::clone(&app), config.retention_days);
+    let router = app::router(Arc::clone(&app), &config);
     server::serve(
         listener,
         router,
@@ -137,8 +153,105 @@ async fn serve(config: Config) -> Result<(), String> {
         server::signal(),
     )
     .await;
+    if !app.audit.flush(server::DRAIN).await {
+        tracing::warn!("audit log: lines still queued at exit were not written");
+    }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// What the serve process does on its own: drops idle rate-limit keys every
+/// [`limits::SWEEP`], and purges personal data past retention at start and every
+/// [`privacy::PURGE_EVERY`] (a failed run is logged and tried again next time).
+fn spawn_housekeeping(app: app::Shared, default_days: u32) {
+    let sweeper = Arc::clone(&app);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(limits::SWEEP);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let kept = sweeper.limits.sweep();
+            tracing::debug!("rate limits: {kept} keys in use");
+        }
+    });
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(privacy::PURGE_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match privacy::purge(app.store.as_ref(), clock::now(), default_days).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("retention: cleared the personal data of {n} responses"),
+                Err(e) => tracing::warn!("retention: the purge failed, retrying in an hour: {e}"),
+            }
+        }
+    });
+}
+
+/// A current-thread runtime for a command that does one thing and exits.
+fn one_shot<T>(work: impl std::future::Future<Output = Result<T, String>>) -> Result<T, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("starting the runtime: {e}"))?
+        .block_on(work)
+}
+
+/// `collector purge`: the retention purge, now.
+fn purge_now(db: store::Location, default_days: u32) -> Result<(), String> {
+    one_shot(async {
+        let store = store::open(&db).await?;
+        let n = privacy::purge(store.as_ref(), clock::now(), default_days)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("cleared the contact data and comments of {n} responses past retention");
+        Ok(())
+    })
+}
+
+/// `collector customer forget`: deletes a customer's responses on request.
+fn forget(db: store::Location, target: config::ForgetTarget, by: String) -> Result<(), String> {
+    let target = match target {
+        config::ForgetTarget::Phone(p) => privacy::Forget::Phone(p),
+        config::ForgetTarget::Response(r) => privacy::Forget::Response(r),
+    };
+    one_shot(async {
+        let store = store::open(&db).await?;
+        let n = privacy::forget(store.as_ref(), &target, &by, clock::now()).await?;
+        let how = match &target {
+            privacy::Forget::Phone(_) => "with that phone number".to_string(),
+            privacy::Forget::Response(id) => format!("with id {id}"),
+        };
+        println!("deleted {n} responses {how}; recorded in the audit log (without the number)");
+        Ok(())
+    })
+}
+
+/// `collector retention`: lists the dealers' retention periods, or sets one.
+fn retention(
+    db: store::Location,
+    set: Option<(String, Option<u32>)>,
+    default_days: u32,
+) -> Result<(), String> {
+    one_shot(async {
+        let store = store::open(&db).await?;
+        if let Some((dealer, days)) = &set {
+            store
+                .set_retention(dealer, *days, &clock::now_rfc3339())
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        let settings = store.retention().await.map_err(|e| e.to_string())?;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "every other dealer: {default_days} days (--retention-days)"
+        );
+        for (dealer, days) in settings {
+            let _ = writeln!(out, "{dealer}: {days} days");
+        }
+        Ok(())
+    })
 }
 
 /// `collector user add`: the first group admin, or the demo login.

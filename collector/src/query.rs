@@ -24,6 +24,8 @@ pub enum Shape {
     Filter,
     /// The filter plus `after` and `limit` (paged lists).
     Paged,
+    /// `after` and `limit` only: a list that is not of responses (the audit log).
+    Page,
 }
 
 impl Shape {
@@ -31,6 +33,7 @@ impl Shape {
         match self {
             Shape::Filter => &["survey", "dealer", "from", "to"],
             Shape::Paged => &["survey", "dealer", "from", "to", "after", "limit"],
+            Shape::Page => &["after", "limit"],
         }
     }
 }

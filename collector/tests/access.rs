@@ -312,3 +312,86 @@ fn sessions_log_out_and_logins_are_throttled(backend: Backend) {
 }
 
 both!(sessions_log_out_and_logins_are_throttled);
+
+/// `GET /v1/audit` is for group admins alone (401 without credentials, 403 for every
+/// other role and for tokens), and it shows every read that returned contact data and
+/// every export, with who, the route and the filter as applied; reads without contact
+/// data and summaries are not in it. Paged with `after` and `limit` like every list.
+fn the_audit_log_records_contact_reads_for_group_admins(backend: Backend) {
+    let w = world(backend);
+    let audit = |auth: &Auth, query: &str| w.c.get_as(auth, &format!("/v1/audit{query}"));
+    assert_eq!(audit(&Auth::Anonymous, "").status, 401);
+    for auth in [&w.manager, &w.advisor, &w.agent, &w.other_manager, &w.token] {
+        let r = audit(auth, "");
+        assert_eq!(r.status, 403, "{}", r.text());
+        assert_eq!(r.sole_error(), "only a group admin may read the audit log");
+    }
+    let items = |query: &str| -> Vec<Value> {
+        let r = audit(&w.c.admin, query);
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()["items"].as_array().expect("items").clone()
+    };
+    let before = items("?limit=1000").len();
+    assert_eq!(listed(&w, &w.manager, "?dealer=D001").0, 200);
+    assert_eq!(listed(&w, &w.advisor, "").0, 200); // no contact data: not recorded
+    assert_eq!(listed(&w, &w.agent, "").0, 200);
+    assert_eq!(w.c.get_as(&w.token, "/v1/summary").status, 200); // aggregates only
+    assert_eq!(w.c.get_as(&w.advisor, "/v1/responses.csv").status, 200);
+    assert_eq!(w.c.get_as(&w.token, "/v1/responses.csv").status, 200);
+    // Lines are written by the collector's audit writer just after the reads.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let all = loop {
+        let all = items("?limit=1000");
+        if all.len() >= before + 4 || std::time::Instant::now() > deadline {
+            break all;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let new: Vec<(String, String, String, Value)> = all[before..]
+        .iter()
+        .map(|i| {
+            let actor = i["actor"].as_str().unwrap_or_default();
+            // `user:manager-<tag>` → `user:manager`; `token:<id>` → `token`.
+            let who = actor.split('-').next().unwrap_or_default();
+            let who = who.split_once(':').map_or(
+                who,
+                |(kind, name)| {
+                    if kind == "token" {
+                        kind
+                    } else {
+                        name
+                    }
+                },
+            );
+            (
+                who.to_string(),
+                i["action"].as_str().unwrap_or_default().to_string(),
+                i["route"].as_str().unwrap_or_default().to_string(),
+                i["rows"].clone(),
+            )
+        })
+        .collect();
+    let expect = |who: &str, action: &str, route: &str, rows: Value| {
+        (who.to_string(), action.to_string(), route.to_string(), rows)
+    };
+    assert_eq!(
+        new,
+        vec![
+            expect("manager", "read", "/v1/responses", json!(4)),
+            expect("agent", "read", "/v1/responses", json!(2)),
+            expect("advisor", "export", "/v1/responses.csv", Value::Null),
+            expect("token", "export", "/v1/responses.csv", Value::Null),
+        ]
+    );
+    let filter = all[before]["filter"].as_str().unwrap_or_default();
+    assert!(filter.contains("\"dealer\":\"D001\""), "{filter}");
+    assert!(all[before]["at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    // Paging: one line a page, the cursor leads to the next.
+    let first = audit(&w.c.admin, "?limit=1").json();
+    let next = first["next"].as_str().expect("a next cursor").to_string();
+    let second = items(&format!("?limit=1&after={next}"));
+    assert_eq!(second[0]["seq"], all[1]["seq"]);
+    assert_eq!(audit(&w.c.admin, "?dealer=D001").status, 400);
+}
+
+both!(the_audit_log_records_contact_reads_for_group_admins);

@@ -907,6 +907,24 @@ fn a_locked_sqlite_database_makes_posts_answer_503_while_reads_go_on() {
         "/readyz after the lock: {}",
         ready.text()
     );
+    // The admin's list during the lock returned contact data without waiting for the
+    // writer; its audit line, queued then, is written once the lock is gone.
+    let audit_deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = c.get("/v1/audit");
+        assert_eq!(r.status, 200, "{}", r.text());
+        let reads = r.json()["items"]
+            .as_array()
+            .map_or(0, |i| i.iter().filter(|l| l["action"] == "read").count());
+        if reads >= 1 {
+            break;
+        }
+        assert!(
+            Instant::now() < audit_deadline,
+            "the read during the lock never reached the audit log"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
     assert_serving(&mut c, "after the lock was released");
 }
 

@@ -94,6 +94,8 @@ pub enum Access {
     Read(Resource),
     /// Managing tokens and accounts: admins and managers, in person.
     Manage,
+    /// The audit log of reads of contact data: group admins in person only.
+    Audit,
 }
 
 /// The kinds of reads.
@@ -173,6 +175,18 @@ pub fn read(
         alerts_only,
         contact,
     })
+}
+
+/// May `caller` read the audit log? Only a group admin, in person: a dealer's manager
+/// would see other dealers' staff, and a token is a machine, not someone accountable.
+pub fn audit(caller: &Caller) -> Result<(), Denied> {
+    match caller {
+        Caller::User {
+            role: Role::GroupAdmin,
+            ..
+        } => Ok(()),
+        _ => Err(Denied("only a group admin may read the audit log".into())),
+    }
 }
 
 /// May `caller` manage tokens and accounts of `target` dealers?
@@ -305,5 +319,18 @@ mod tests {
         assert_eq!(Role::parse("group-admin"), Some(Role::GroupAdmin));
         assert_eq!(Role::parse("follow_up_agent"), Some(Role::FollowUpAgent));
         assert_eq!(Role::parse("boss"), None);
+    }
+
+    #[test]
+    fn only_group_admins_read_the_audit_log() {
+        for role in Role::ALL {
+            let caller = Caller::User {
+                role,
+                scope: Scope::All,
+                advisor: Some("A07".into()),
+            };
+            assert_eq!(audit(&caller).is_ok(), role == Role::GroupAdmin, "{role}");
+        }
+        assert!(audit(&Caller::Token { scope: Scope::All }).is_err());
     }
 }

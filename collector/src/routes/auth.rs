@@ -64,7 +64,10 @@ pub async fn login(
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };
-    if let Err(wait) = app.throttle.check(peer.ip(), Instant::now()) {
+    // Behind a trusted reverse proxy, the client it names (see `crate::limits`): else
+    // every login would share the proxy's address, and one guesser lock out everyone.
+    let client = app.limits.client(peer.ip(), &headers);
+    if let Err(wait) = app.throttle.check(client, Instant::now()) {
         return throttled(
             wait,
             "too many failed logins from this address; wait and try again",
@@ -100,7 +103,7 @@ pub async fn login(
     // The account a wrong password counts against, from the row already read.
     let failed_id = user.as_ref().map(|u| u.id.clone());
     let Some(user) = user.filter(|_| ok) else {
-        app.throttle.failed(peer.ip(), Instant::now());
+        app.throttle.failed(client, Instant::now());
         if let Some(u) = failed_id {
             let lock_until = crate::clock::rfc3339_millis(
                 now.checked_add(jiff::SignedDuration::from_mins(LOCK_MINUTES))

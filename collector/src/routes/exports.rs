@@ -28,6 +28,9 @@ pub async fn csv(
     let mut q =
         query::parse(super::raw_query(&uri), Shape::Filter).map_err(ApiError::bad_request)?;
     let contact = super::scope_read(&mut q.filter, &principal, Resource::Export)?;
+    // Every export is recorded, with contact data or not; the row count is not known
+    // before the stream ends.
+    super::audit_read(&app, &principal, "export", "/v1/responses.csv", &q, None).await?;
     let columns = app
         .db("read the responses", app.store.columns(&q.filter))
         .await?;

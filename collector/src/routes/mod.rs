@@ -1,5 +1,6 @@
 //! One module per resource.
 
+pub mod audit;
 pub mod auth;
 pub mod exports;
 pub mod health;
@@ -40,4 +41,35 @@ pub fn scope_read(
     filter.advisor = scope.advisor;
     filter.alerts_only = scope.alerts_only;
     Ok(scope.contact)
+}
+
+/// Queues the audit line of a read of contact data or an export before the data
+/// leaves (see [`crate::privacy`]): a read that cannot be recorded is refused (503).
+pub async fn audit_read(
+    app: &crate::app::App,
+    principal: &crate::auth::Principal,
+    action: &str,
+    route: &str,
+    query: &crate::query::Query,
+    rows: Option<usize>,
+) -> Result<(), crate::error::ApiError> {
+    let filter = serde_json::json!({
+        "query": query.echo,
+        "dealers": query.filter.dealers,
+        "advisor": query.filter.advisor,
+        "alerts_only": query.filter.alerts_only,
+        "after": query.page.after,
+    });
+    let entry = crate::store::AuditEntry {
+        at: crate::clock::now_rfc3339(),
+        actor: crate::privacy::actor(principal),
+        action: action.to_string(),
+        route: Some(route.to_string()),
+        filter: filter.to_string(),
+        rows: rows.and_then(|n| i64::try_from(n).ok()),
+    };
+    app.audit.record(entry).map_err(|()| {
+        tracing::warn!("audit log: the queue is full; refusing reads of contact data");
+        crate::error::ApiError::unavailable("the audit log is behind; retry shortly")
+    })
 }

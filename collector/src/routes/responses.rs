@@ -331,6 +331,17 @@ pub async fn list(
             }
         }
     }
+    if contact {
+        super::audit_read(
+            &app,
+            &principal,
+            "read",
+            "/v1/responses",
+            &q,
+            Some(items.len()),
+        )
+        .await?;
+    }
     let body = json!({ "filter": q.echo, "items": items, "next": next });
     Ok(([(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response())
 }

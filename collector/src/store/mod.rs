@@ -32,12 +32,16 @@ pub mod accounts;
 pub mod migrations;
 pub mod postgres;
 mod postgres_accounts;
+mod postgres_privacy;
+pub mod privacy;
 pub mod sqlite;
 mod sqlite_accounts;
+mod sqlite_privacy;
 
 use crate::verify::Verified;
 pub use accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use async_trait::async_trait;
+pub use privacy::{AuditEntry, AuditRecord, PurgePlan};
 use std::fmt;
 use survey_core::scoring::ScoreCard;
 use survey_core::ResponsePayload;
@@ -208,6 +212,34 @@ pub trait Store: Send + Sync {
     async fn token(&self, id: &str) -> Result<Option<Token>, StoreError>;
     /// Marks a token revoked at `at`; `Ok(false)` when there is no such live token.
     async fn revoke_token(&self, id: &str, at: &str) -> Result<bool, StoreError>;
+
+    // Customers' privacy (see `crate::privacy`).
+
+    /// Every dealer's own retention period in days.
+    async fn retention(&self) -> Result<Vec<(String, u32)>, StoreError>;
+    /// Sets a dealer's retention period; `None` returns it to the default.
+    async fn set_retention(
+        &self,
+        dealer: &str,
+        days: Option<u32>,
+        at: &str,
+    ) -> Result<(), StoreError>;
+    /// Clears the personal data of up to `limit` rows received before their cutoff in
+    /// `plan` and not cleared yet, marking them cleared `at`; returns how many.
+    async fn purge_batch(&self, plan: &PurgePlan, at: &str, limit: u32) -> Result<u64, StoreError>;
+    /// `(seq, id, answers)` of rows after `after` whose answers may hold a phone number.
+    async fn phone_candidates(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<(i64, String, String)>, StoreError>;
+    /// Deletes the responses `ids` and writes `entry` with the count deleted, in one
+    /// transaction; returns the count.
+    async fn forget(&self, ids: &[String], entry: &AuditEntry) -> Result<u64, StoreError>;
+    /// Writes audit lines, in order, in one transaction.
+    async fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
+    /// Audit lines after the cursor, oldest first.
+    async fn audit(&self, page: PageRequest) -> Result<Vec<AuditRecord>, StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }

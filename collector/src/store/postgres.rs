@@ -11,6 +11,8 @@
 use super::accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use super::migrations::{self, Migration};
 use super::postgres_accounts as acc;
+use super::postgres_privacy as privacy;
+use super::privacy::{AuditEntry, AuditRecord, PurgePlan};
 use super::{
     Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
 };
@@ -404,5 +406,45 @@ impl Store for PgStore {
 
     async fn revoke_token(&self, id: &str, at: &str) -> Result<bool, StoreError> {
         acc::revoke_token(&*self.client().await?, id, at).await
+    }
+
+    async fn retention(&self) -> Result<Vec<(String, u32)>, StoreError> {
+        privacy::retention(&*self.client().await?).await
+    }
+
+    async fn set_retention(
+        &self,
+        dealer: &str,
+        days: Option<u32>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        privacy::set_retention(&*self.client().await?, dealer, days, at).await
+    }
+
+    async fn purge_batch(&self, plan: &PurgePlan, at: &str, limit: u32) -> Result<u64, StoreError> {
+        let mut client = self.client().await?;
+        privacy::purge_batch(&mut client, plan, at, limit).await
+    }
+
+    async fn phone_candidates(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+        privacy::phone_candidates(&*self.client().await?, after, limit).await
+    }
+
+    async fn forget(&self, ids: &[String], entry: &AuditEntry) -> Result<u64, StoreError> {
+        let mut client = self.client().await?;
+        privacy::forget(&mut client, ids, entry).await
+    }
+
+    async fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        privacy::record_audit(&mut client, entries).await
+    }
+
+    async fn audit(&self, page: PageRequest) -> Result<Vec<AuditRecord>, StoreError> {
+        privacy::audit(&*self.client().await?, page).await
     }
 }

@@ -15,7 +15,9 @@
 
 use super::accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use super::migrations::{self, Migration};
+use super::privacy::{AuditEntry, AuditRecord, PurgePlan};
 use super::sqlite_accounts as acc;
+use super::sqlite_privacy as privacy;
 use super::{
     Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
 };
@@ -614,6 +616,51 @@ impl Store for SqliteStore {
     async fn revoke_token(&self, id: &str, at: &str) -> Result<bool, StoreError> {
         let (id, at) = (id.to_string(), at.to_string());
         self.write(move |c| acc::revoke_token(c, &id, &at)).await
+    }
+
+    async fn retention(&self) -> Result<Vec<(String, u32)>, StoreError> {
+        self.read(privacy::retention).await
+    }
+
+    async fn set_retention(
+        &self,
+        dealer: &str,
+        days: Option<u32>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let (dealer, at) = (dealer.to_string(), at.to_string());
+        self.write(move |c| privacy::set_retention(c, &dealer, days, &at))
+            .await
+    }
+
+    async fn purge_batch(&self, plan: &PurgePlan, at: &str, limit: u32) -> Result<u64, StoreError> {
+        let (plan, at) = (plan.clone(), at.to_string());
+        self.write(move |c| privacy::purge_batch(c, &plan, &at, limit))
+            .await
+    }
+
+    async fn phone_candidates(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+        self.read(move |c| privacy::phone_candidates(c, after, limit))
+            .await
+    }
+
+    async fn forget(&self, ids: &[String], entry: &AuditEntry) -> Result<u64, StoreError> {
+        let (ids, entry) = (ids.to_vec(), entry.clone());
+        self.write(move |c| privacy::forget(c, &ids, &entry)).await
+    }
+
+    async fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        let entries = entries.to_vec();
+        self.write(move |c| privacy::record_audit(c, &entries))
+            .await
+    }
+
+    async fn audit(&self, page: PageRequest) -> Result<Vec<AuditRecord>, StoreError> {
+        self.read(move |c| privacy::audit(c, page)).await
     }
 }
 

@@ -839,6 +839,18 @@ pub fn prepare_dir(dir: &Path) {
     std::fs::write(dir.join("secret.txt"), SECRET).expect("secret");
 }
 
+/// The posting rate limits every test collector starts with: far above any test.
+pub const NO_POST_LIMITS: [&str; 8] = [
+    "--post-rate-per-address",
+    "1000000",
+    "--post-burst-per-address",
+    "1000000",
+    "--post-rate-per-token",
+    "1000000",
+    "--post-burst-per-token",
+    "1000000",
+];
+
 /// Starts the binary with `--db db --dist dir/dist` (see [`prepare_dir`]) and `opts`,
 /// nothing read yet: stdout piped, stderr collected in the background. For a start
 /// that is meant to fail; [`Collector::start_opts`] waits for the startup line.
@@ -859,6 +871,10 @@ pub fn spawn(db: &str, dir: &Path, opts: &Opts) -> (Child, Arc<Mutex<String>>) {
         .arg(db)
         .arg("--dist")
         .arg(dir.join("dist"))
+        // Every test posts from 127.0.0.1, many far faster than a customer: the
+        // posting limits are out of the way unless a test sets its own (later flags
+        // win), as the rate-limit tests do.
+        .args(NO_POST_LIMITS)
         .args(&opts.args)
         .envs(opts.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .stdin(Stdio::null())
