@@ -46,6 +46,8 @@ pub struct App {
     pub allowed_hosts: Vec<String>,
     /// Failed logins per client address.
     pub throttle: auth::throttle::Throttle,
+    /// The group's signed-link key, read from the database once ([`crate::links`]).
+    pub link_key: tokio::sync::OnceCell<crate::links::Key>,
 }
 
 pub type Shared = Arc<App>;
@@ -65,6 +67,32 @@ impl App {
                 Err(ApiError::unavailable("the database is busy; retry shortly"))
             }
         }
+    }
+}
+
+impl App {
+    /// The group's link key: made and stored by the first collector that needs it,
+    /// read by every other one, then kept in this process.
+    pub async fn link_key(&self) -> Result<crate::links::Key, ApiError> {
+        self.link_key
+            .get_or_try_init(|| async {
+                let stored = self
+                    .db(
+                        "read the link key",
+                        self.store
+                            .link_key(&crate::links::Key::generate(), &crate::clock::now_rfc3339()),
+                    )
+                    .await?;
+                crate::links::Key::parse(&stored).ok_or_else(|| {
+                    tracing::error!("the stored link key is not 32 bytes of base64");
+                    ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "the survey link key is damaged; see the collector's log",
+                    )
+                })
+            })
+            .await
+            .cloned()
     }
 }
 
@@ -125,6 +153,11 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/users",
         access: Access::Manage,
     },
+    // Signed survey links: admins, managers and write tokens, for their dealers.
+    RouteSpec {
+        path: "/v1/links",
+        access: Access::IssueLinks,
+    },
     RouteSpec {
         path: "/healthz",
         access: Access::Public,
@@ -151,6 +184,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/tokens" => post(tokens::create).get(tokens::list),
         "/v1/tokens/{id}" => delete(tokens::revoke),
         "/v1/users" => post(users::create),
+        "/v1/links" => post(links::create),
         "/healthz" => get(health::healthz),
         "/readyz" => get(health::readyz),
         _ => any(no_such_endpoint),
@@ -225,6 +259,7 @@ async fn guard(
         Access::Manage => {
             rule::manage(&principal.caller, &auth::Scope::Dealers(Default::default()))
         }
+        Access::IssueLinks => rule::issue_link(&principal.caller, None),
     };
     if let Err(denied) = allowed {
         return ApiError::new(StatusCode::FORBIDDEN, denied.0).into_response();
@@ -327,6 +362,7 @@ mod access_tests {
             body_deadline: config.body_deadline,
             allowed_hosts: Vec::new(),
             throttle: auth::throttle::Throttle::default(),
+            link_key: Default::default(),
         });
         Ok((router(app, &config), dir))
     }

@@ -15,6 +15,7 @@ mod config;
 mod csv;
 mod error;
 mod ids;
+mod links;
 mod log;
 mod prerender;
 mod qr;
@@ -127,6 +128,7 @@ async fn serve(config: Config) -> Result<(), String> {
         body_deadline: config.body_deadline,
         allowed_hosts,
         throttle: auth::throttle::Throttle::default(),
+        link_key: Default::default(),
     });
     let router = app::router(app, &config);
     server::serve(

@@ -26,6 +26,11 @@ pub const SQLITE: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../../migrations/sqlite/0002_accounts.sql"),
     },
+    Migration {
+        version: 3,
+        name: "links",
+        sql: include_str!("../../migrations/sqlite/0003_links.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -39,6 +44,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 2,
         name: "accounts",
         sql: include_str!("../../migrations/postgres/0002_accounts.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "links",
+        sql: include_str!("../../migrations/postgres/0003_links.sql"),
     },
 ];
 
