@@ -21,6 +21,11 @@ pub const CONTEXT_PARAMS: &[(&str, &str)] = &[
     // fills the post-call survey's hidden `call_type` question).
     ("agent", "agent"),
     ("call", "call_type"),
+    // A signed link (collector/src/links.rs): how it was sent, its expiry and the
+    // collector's signature, carried as they are; the collector checks them.
+    ("channel", "channel"),
+    ("exp", "exp"),
+    ("sig", "sig"),
 ];
 
 /// The mount point's `data-*` attributes the widget reads (named without `data-`).
@@ -397,6 +402,26 @@ pub(crate) mod tests {
         let (cfg, warnings) = with("javascript:alert(1)");
         assert_eq!(cfg.unwrap().review_url, None);
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_signed_link_carries_its_channel_expiry_and_signature() {
+        let page = attrs(&[("survey", "post-service"), ("endpoint", "/v1/responses")]);
+        let sig = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDvCw0";
+        let q = query(&[
+            ("dealer", "D001"),
+            ("channel", "qr"),
+            ("exp", "1796000000"),
+            ("sig", sig),
+        ]);
+        let (cfg, warnings) = parse(&page, &q, &[]);
+        let context = cfg.unwrap().context;
+        let get = |k: &str| context.get(k).map(String::as_str);
+        assert_eq!(
+            (get("channel"), get("exp"), get("sig")),
+            (Some("qr"), Some("1796000000"), Some(sig))
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]

@@ -1,7 +1,9 @@
-// The dealer page (qr.html): builds the survey link for one visit and shows it as text
-// and as a QR code to print on the repair order. No inline script or style, so the
-// page runs under a strict CSP. The link is built with URL + URLSearchParams and shown
-// with textContent only; nothing typed here is ever parsed as HTML.
+// The dealer page (qr.html): asks the collector for the signed survey link of one
+// visit (POST /v1/links, with the session's CSRF token) and shows it as text and as a
+// QR code to print on the repair order. A visitor without a session is sent to the
+// sign-in page (/login?next=…) first. No inline script or style, so the page runs
+// under a strict CSP. The link is shown with textContent only; nothing typed here is
+// ever parsed as HTML.
 
 /** survey_core::payload::MAX_CONTEXT_VALUE: the widget drops longer values. */
 const MAX_VALUE = 128;
@@ -27,7 +29,19 @@ const MSG = {
   copied: '已复制链接。 Link copied.',
   copyFallback: '无法自动复制：链接已选中，请按 Ctrl+C（手机上长按）复制。 Could not copy automatically: the link is selected; press Ctrl+C (or long-press on a phone).',
   qrFailed: '二维码生成失败，请稍后重试。 The QR code could not be made; please try again.',
+  refused: (reason) => `服务器拒绝生成链接：${reason} The server refused the link: ${reason}`,
+  offline: '无法连接服务器，请检查网络后重试。 Could not reach the server; check the connection and try again.',
+  signedIn: (login) => `已登录：${login} Signed in as ${login}`,
 };
+
+/** The session's CSRF token (from GET /v1/auth/me), sent with every POST. */
+let csrf = '';
+
+/** To the sign-in page, coming back here afterwards. */
+function toLogin() {
+  const next = window.location.pathname + window.location.search;
+  window.location.replace(`/login?${new URLSearchParams({ next })}`);
+}
 
 const $ = (id) => {
   const el = document.getElementById(id);
@@ -71,7 +85,6 @@ const FIELDS = [
   { id: 'ro', param: 'ro', required: true, check: contextValue },
   { id: 'advisor', param: 'advisor', required: true, check: contextValue },
   { id: 'visit', param: 'visit', required: true, check: visitDate },
-  { id: 'token', param: 'token', required: false, check: contextValue },
 ];
 
 const value = (id) => $(id).value.trim();
@@ -92,20 +105,41 @@ function validate(field) {
   return message === null;
 }
 
-/** The survey link for the visit: this page's origin, the widget's query parameters. */
-function surveyLink() {
-  const params = new URLSearchParams();
-  params.set('survey', $('survey').value);
-  for (const f of FIELDS) {
-    if (f.param === 'token' || f.param === null) continue;
-    params.set(f.param, value(f.id));
+/**
+ * The signed survey link for the visit, from the collector: `{ link }`, or
+ * `{ error }` with a message to show. Customers reach the collector where this page is.
+ */
+async function signedLink() {
+  const body = {
+    survey: $('survey').value,
+    dealer: value('dealer'),
+    repair_order: value('ro'),
+    advisor: value('advisor'),
+    visit_date: value('visit'),
+    channel: 'qr',
+    lang: $('lang').value,
+    base: window.location.origin,
+  };
+  let response;
+  try {
+    response = await fetch('/v1/links', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    return { error: MSG.offline };
   }
-  params.set('lang', $('lang').value);
-  const token = value('token');
-  if (token) params.set('token', token);
-  const url = new URL('/', window.location.origin);
-  url.search = params.toString();
-  return url.href;
+  if (response.status === 401) {
+    toLogin();
+    return { error: '' };
+  }
+  const reply = await response.json().catch(() => ({}));
+  if (response.status !== 201 || typeof reply.url !== 'string') {
+    return { error: MSG.refused(reply.error ?? response.status) };
+  }
+  return { link: reply.url };
 }
 
 function isLocalHost(host) {
@@ -137,7 +171,7 @@ function showResult(link) {
   if (top < 0 || top > window.innerHeight / 2) title.scrollIntoView({ block: 'start' });
 }
 
-function onSubmit(event) {
+async function onSubmit(event) {
   event.preventDefault();
   const bad = FIELDS.filter((f) => !validate(f));
   const status = $('form-status');
@@ -147,7 +181,13 @@ function onSubmit(event) {
     $(bad[0].id).focus();
     return;
   }
-  const link = surveyLink();
+  hideResult();
+  status.textContent = '';
+  const { link, error } = await signedLink();
+  if (!link) {
+    status.textContent = error;
+    return;
+  }
   if (new TextEncoder().encode(link).length > MAX_LINK) {
     hideResult();
     status.textContent = MSG.tooLong(link.length);
@@ -181,13 +221,27 @@ async function copyLink() {
   }
 }
 
-/** 22 random characters of the token alphabet (132 bits). */
-function newToken() {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  return Array.from(crypto.getRandomValues(new Uint8Array(22)), (b) => abc[b & 63]).join('');
+/** The session, or off to the sign-in page. */
+async function signIn() {
+  let response;
+  try {
+    response = await fetch('/v1/auth/me', { credentials: 'same-origin' });
+  } catch {
+    $('form-status').textContent = MSG.offline;
+    return false;
+  }
+  if (response.status === 401) {
+    toLogin();
+    return false;
+  }
+  const me = await response.json().catch(() => ({}));
+  csrf = me.csrf ?? '';
+  return me;
 }
 
-function start() {
+async function start() {
+  const me = await signIn();
+  if (!me) return;
   const visit = $('visit');
   visit.value = today();
   visit.max = today();
@@ -202,17 +256,15 @@ function start() {
     if (field && event.target.getAttribute('aria-invalid') === 'true') validate(field);
   });
   form.addEventListener('change', hideResult);
-  $('token-new').addEventListener('click', () => {
-    const token = $('token');
-    token.value = newToken();
-    validate(FIELDS.find((f) => f.id === 'token'));
-    hideResult();
-  });
   $('copy').addEventListener('click', copyLink);
   $('print').addEventListener('click', () => window.print());
   $('qr-img').addEventListener('error', () => {
     $('copy-status').textContent = MSG.qrFailed;
   });
+  // Shown last: the page is ready once it says who is signed in.
+  const who = $('signed-in');
+  who.textContent = MSG.signedIn(me.login ?? '');
+  who.hidden = false;
 }
 
 start();

@@ -52,6 +52,8 @@ pub struct App {
     pub limits: crate::limits::Limits,
     /// Reads of contact data and exports, on their way to the audit table.
     pub audit: crate::privacy::AuditLog,
+    /// The group's signed-link key, read from the database once ([`crate::links`]).
+    pub link_key: tokio::sync::OnceCell<crate::links::Key>,
 }
 
 pub type Shared = Arc<App>;
@@ -71,6 +73,32 @@ impl App {
                 Err(ApiError::unavailable("the database is busy; retry shortly"))
             }
         }
+    }
+}
+
+impl App {
+    /// The group's link key: made and stored by the first collector that needs it,
+    /// read by every other one, then kept in this process.
+    pub async fn link_key(&self) -> Result<crate::links::Key, ApiError> {
+        self.link_key
+            .get_or_try_init(|| async {
+                let stored = self
+                    .db(
+                        "read the link key",
+                        self.store
+                            .link_key(&crate::links::Key::generate(), &crate::clock::now_rfc3339()),
+                    )
+                    .await?;
+                crate::links::Key::parse(&stored).ok_or_else(|| {
+                    tracing::error!("the stored link key is not 32 bytes of base64");
+                    ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "the survey link key is damaged; see the collector's log",
+                    )
+                })
+            })
+            .await
+            .cloned()
     }
 }
 
@@ -136,6 +164,11 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/audit",
         access: Access::Audit,
     },
+    // Signed survey links: admins, managers and write tokens, for their dealers.
+    RouteSpec {
+        path: "/v1/links",
+        access: Access::IssueLinks,
+    },
     RouteSpec {
         path: "/healthz",
         access: Access::Public,
@@ -163,6 +196,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/tokens/{id}" => delete(tokens::revoke),
         "/v1/users" => post(users::create),
         "/v1/audit" => get(audit::list),
+        "/v1/links" => post(links::create),
         "/healthz" => get(health::healthz),
         "/readyz" => get(health::readyz),
         _ => any(no_such_endpoint),
@@ -244,6 +278,7 @@ async fn guard(
             rule::manage(&principal.caller, &auth::Scope::Dealers(Default::default()))
         }
         Access::Audit => rule::audit(&principal.caller),
+        Access::IssueLinks => rule::issue_link(&principal.caller, None),
     };
     if let Err(denied) = allowed {
         return ApiError::new(StatusCode::FORBIDDEN, denied.0).into_response();
@@ -348,6 +383,7 @@ mod access_tests {
             allowed_hosts: Vec::new(),
             throttle: auth::throttle::Throttle::default(),
             limits: crate::limits::Limits::default(),
+            link_key: Default::default(),
         });
         Ok((router(app, &config), dir))
     }

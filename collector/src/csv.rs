@@ -16,7 +16,7 @@ pub const BOM: &str = "\u{feff}";
 
 /// The fixed leading columns. The score columns come from the server's card and are
 /// empty when the collector could not score the response (a survey it does not know).
-pub const FIXED_COLUMNS: [&str; 12] = [
+pub const FIXED_COLUMNS: [&str; 13] = [
     "id",
     "received_at",
     "survey_id",
@@ -29,6 +29,8 @@ pub const FIXED_COLUMNS: [&str; 12] = [
     "alerts",
     "follow_up_due",
     "score_mismatch",
+    // `true`: the response came through a signed link (`crate::links`).
+    "verified",
 ];
 
 /// The export's columns: `context.<key>` for every key any selected row has (sorted),
@@ -109,6 +111,7 @@ impl Layout {
                 .unwrap_or_default(),
             row.follow_up_due.clone().unwrap_or_default(),
             row.score_mismatch.to_string(),
+            row.verified.to_string(),
         ];
         let context = self
             .context_keys
@@ -241,6 +244,7 @@ mod tests {
             alerts: 0,
             follow_up_due: None,
             dealer: None,
+            verified: false,
         }
     }
 
@@ -307,17 +311,18 @@ mod tests {
         assert_eq!(
             lines[0],
             "id,received_at,survey_id,survey_version,locale,created_at,mode,\
-             csi,nps_category,alerts,follow_up_due,score_mismatch,context.advisor,context.dealer,\
+             csi,nps_category,alerts,follow_up_due,score_mismatch,verified,context.advisor,\
+             context.dealer,\
              answer.p_appointment,answer.s_lounge,answer.nps,answer.comment,answer.aa,answer.zz"
         );
         assert_eq!(
             lines[1],
             "a,2026-11-23T10:00:01.000Z,post-service,1,zh-CN,2026-11-23T10:00:00Z,kiosk,\
-             83.3,promoter,2,2026-11-25T10:00:00Z,true,,D1,yes,n/a,9,fine,,"
+             83.3,promoter,2,2026-11-25T10:00:00Z,true,false,,D1,yes,n/a,9,fine,,"
         );
         assert_eq!(
             lines[2],
-            "b,2026-11-23T10:00:01.000Z,custom,1,zh-CN,2026-11-23T10:00:00Z,kiosk,,,,,false,A7,,,,,,2,no"
+            "b,2026-11-23T10:00:01.000Z,custom,1,zh-CN,2026-11-23T10:00:00Z,kiosk,,,,,false,false,A7,,,,,,2,no"
         );
         assert_eq!(lines[3], "");
         Ok(())

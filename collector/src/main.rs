@@ -16,6 +16,7 @@ mod csv;
 mod error;
 mod ids;
 mod limits;
+mod links;
 mod log;
 mod prerender;
 mod privacy;
@@ -142,6 +143,7 @@ async fn serve(config: Config) -> Result<(), String> {
             config.post_rate_token,
             config.trusted_proxies.clone(),
         ),
+        link_key: Default::default(),
     });
     spawn_housekeeping(Arc::clone(&app), config.retention_days);
     let router = app::router(Arc::clone(&app), &config);

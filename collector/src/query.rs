@@ -1,8 +1,14 @@
 //! The one query module: which stored responses a read covers, for every read route.
 //!
-//! `survey=<id>`, `dealer=<context.dealer>`, `from=<time>` (inclusive) and `to=<time>`
-//! (exclusive), all optional and combined with AND; list routes also take the cursor
-//! `after=<seq>` and `limit=<n>`. A time is RFC 3339 (`2026-11-23T18:00:00+08:00`,
+//! `survey=<id>`, `dealer=<context.dealer>`, `from=<time>` (inclusive), `to=<time>`
+//! (exclusive) and `verified=yes|no|all`, all optional and combined with AND; list
+//! routes also take the cursor `after=<seq>` and `limit=<n>`.
+//!
+//! `verified` selects by signed link ([`crate::links`]). Reports (summary, CSV export)
+//! count only verified responses unless asked (`yes` by default): a number a dealer is
+//! judged by must not be made by whoever found the script tag. The paged list shows
+//! every response (`all` by default), each with its `verified` flag, since an unhappy
+//! customer who came through an unsigned link still needs the follow-up call. A time is RFC 3339 (`2026-11-23T18:00:00+08:00`,
 //! `2026-11-23T10:00:00.5Z`) or a date (`2026-11-23`, meaning 00:00:00Z that day).
 //! Anything else, an unknown parameter or one given twice, is refused with a reason
 //! naming the parameter: a report over the wrong rows is worse than no report.
@@ -31,8 +37,10 @@ pub enum Shape {
 impl Shape {
     fn parameters(self) -> &'static [&'static str] {
         match self {
-            Shape::Filter => &["survey", "dealer", "from", "to"],
-            Shape::Paged => &["survey", "dealer", "from", "to", "after", "limit"],
+            Shape::Filter => &["survey", "dealer", "from", "to", "verified"],
+            Shape::Paged => &[
+                "survey", "dealer", "from", "to", "verified", "after", "limit",
+            ],
             Shape::Page => &["after", "limit"],
         }
     }
@@ -93,6 +101,20 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
             .transpose()
     };
     let (from, to) = (time("from")?, time("to")?);
+    let verified = match take("verified").as_deref() {
+        None => match shape {
+            Shape::Filter => Some(true),
+            Shape::Paged | Shape::Page => None,
+        },
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        Some("all") => None,
+        Some(v) => {
+            return Err(format!(
+                "the verified parameter {v:?} must be yes (signed links only), no or all"
+            ))
+        }
+    };
     let after = take("after")
         .map(|v| {
             v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
@@ -116,6 +138,11 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
         "dealer": dealer,
         "from": from.as_ref().map(|k| format!("{k}Z")),
         "to": to.as_ref().map(|k| format!("{k}Z")),
+        "verified": match verified {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "all",
+        },
     });
     Ok(Query {
         filter: Filter {
@@ -123,6 +150,7 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
             dealer,
             from,
             to,
+            verified,
             ..Filter::default()
         },
         page: PageRequest { after, limit },
@@ -259,13 +287,20 @@ mod tests {
                 dealer: Some("D 1".into()),
                 from: Some("2026-11-20T00:00:00".into()),
                 to: Some("2026-11-23T00:00:00".into()),
+                verified: Some(true),
                 ..Filter::default()
             }
         );
         assert_eq!(
             q.echo,
             json!({"survey": "post-service", "dealer": "D 1",
-                   "from": "2026-11-20T00:00:00Z", "to": "2026-11-23T00:00:00Z"})
+                   "from": "2026-11-20T00:00:00Z", "to": "2026-11-23T00:00:00Z",
+                   "verified": "yes"})
+        );
+        assert_eq!(parse("verified=all", Shape::Filter)?.filter.verified, None);
+        assert_eq!(
+            parse("verified=no", Shape::Paged)?.filter.verified,
+            Some(false)
         );
         let all = parse("", Shape::Paged)?;
         assert_eq!(all.filter, Filter::default());
@@ -303,6 +338,7 @@ mod tests {
             ("limit=1001", Shape::Paged, "limit"),
             ("after=-1", Shape::Paged, "after"),
             ("after=x", Shape::Paged, "after"),
+            ("verified=true", Shape::Filter, "verified"),
         ] {
             let reason = parse(query, shape).err().unwrap_or_default();
             assert!(reason.contains(named), "{query}: {reason:?}");

@@ -3,6 +3,10 @@
 //! credentials. An explicit other dealer is refused (403, naming what the caller may
 //! read); without a dealer the read is filtered to the caller's dealers (200), since a
 //! list of "your responses" is what a console asks for.
+//!
+//! The world's responses are posted without a signed link, so the reports read them
+//! with `verified=all` (reports count signed-link responses only by default); `links.rs`
+//! tests that default.
 
 #[macro_use]
 mod support;
@@ -154,12 +158,17 @@ both!(the_responses_list_is_scoped);
 
 fn the_export_and_the_summary_are_scoped(backend: Backend) {
     let w = world(backend);
+    let all = |query: &str| match query {
+        "" => "?verified=all".to_string(),
+        q => format!("{q}&verified=all"),
+    };
     let csv_rows = |auth: &Auth, query: &str| -> (u16, String) {
-        let r = w.c.get_as(auth, &format!("/v1/responses.csv{query}"));
+        let r =
+            w.c.get_as(auth, &format!("/v1/responses.csv{}", all(query)));
         (r.status, r.text())
     };
     let summary_n = |auth: &Auth, query: &str| -> (u16, i64) {
-        let r = w.c.get_as(auth, &format!("/v1/summary{query}"));
+        let r = w.c.get_as(auth, &format!("/v1/summary{}", all(query)));
         let n = if r.status == 200 {
             r.json()["summary"]["n"].as_i64().unwrap_or(-1)
         } else {
@@ -395,3 +404,67 @@ fn the_audit_log_records_contact_reads_for_group_admins(backend: Backend) {
 }
 
 both!(the_audit_log_records_contact_reads_for_group_admins);
+/// `POST /v1/links`: a group admin (any dealer), a manager (their dealers) and a
+/// `write` API token (its dealers) make signed links; a service advisor (whose own
+/// scores the link would vouch for), a follow-up agent, a read-only token, another
+/// dealer's manager and a session without its CSRF header do not.
+fn links_are_made_by_admins_managers_and_write_tokens(backend: Backend) {
+    let w = world(backend);
+    let json_header = [("Content-Type", "application/json")];
+    let body = json!({ "name": "DMS", "dealers": ["D001"], "access": "write" }).to_string();
+    let r = w.c.send_as(
+        &w.manager,
+        "POST",
+        "/v1/tokens",
+        &json_header,
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let writer = Auth::Token(r.json()["token"].as_str().expect("token").to_string());
+    let link = |auth: &Auth, dealer: &str| {
+        let body = json!({
+            "survey": "post-service", "dealer": dealer, "repair_order": "RO-1",
+            "advisor": "A07", "visit_date": "2026-12-01"
+        })
+        .to_string();
+        w.c.send_as(auth, "POST", "/v1/links", &json_header, body.as_bytes())
+    };
+    for (who, auth, dealer, status) in [
+        ("nobody", &Auth::Anonymous, "D001", 401),
+        ("admin", &w.c.admin, "D002", 201),
+        ("manager", &w.manager, "D001", 201),
+        ("manager, other dealer", &w.manager, "D002", 403),
+        ("other manager", &w.other_manager, "D001", 403),
+        ("advisor", &w.advisor, "D001", 403),
+        ("agent", &w.agent, "D001", 403),
+        ("read token", &w.token, "D001", 403),
+        ("write token", &writer, "D001", 201),
+        ("write token, other dealer", &writer, "D002", 403),
+    ] {
+        let r = link(auth, dealer);
+        assert_eq!(r.status, status, "{who}: {}", r.text());
+        if status == 201 {
+            let url = r.json()["url"].as_str().unwrap_or_default().to_string();
+            assert!(
+                url.contains("&sig=") && url.contains("&exp="),
+                "{who}: {url}"
+            );
+        } else {
+            assert!(!r.error().is_empty(), "{who}: one-line error");
+        }
+    }
+    // A session without its CSRF header cannot make one.
+    let Auth::Session { cookie, .. } = &w.manager else {
+        panic!("session")
+    };
+    let cookie = format!("sid={cookie}");
+    let headers = [("Cookie", cookie.as_str()), json_header[0]];
+    let body = json!({ "survey": "post-service", "dealer": "D001" }).to_string();
+    let r = support::request(&w.c.addr, "POST", "/v1/links", &headers, body.as_bytes());
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert!(r.error().contains("CSRF"), "{}", r.error());
+    // Reading is not a thing links do.
+    assert_eq!(w.c.get_as(&w.manager, "/v1/links").status, 405);
+}
+
+both!(links_are_made_by_admins_managers_and_write_tokens);

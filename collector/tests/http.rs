@@ -60,7 +60,7 @@ fn items_of(c: &Collector, query: &str) -> Vec<Value> {
 const BOM: &str = "\u{feff}";
 
 /// The fixed leading columns of the CSV export, the same as before the rewrite.
-const CSV_COLUMNS: [&str; 12] = [
+const CSV_COLUMNS: [&str; 13] = [
     "id",
     "received_at",
     "survey_id",
@@ -73,6 +73,7 @@ const CSV_COLUMNS: [&str; 12] = [
     "alerts",
     "follow_up_due",
     "score_mismatch",
+    "verified",
 ];
 
 /// The CSV header of an export of post-service responses with only `context.dealer`
@@ -553,7 +554,8 @@ fn responses_are_listed_as_json_in_received_order(backend: Backend) {
     let list = r.json();
     assert_eq!(
         list["filter"],
-        json!({ "survey": "post-service", "dealer": null, "from": null, "to": null })
+        json!({ "survey": "post-service", "dealer": null, "from": null, "to": null,
+                "verified": "all" })
     );
     assert_eq!(list["next"], Value::Null, "one page holds them all");
     let items = list["items"].as_array().expect("items");
@@ -580,7 +582,8 @@ fn csv_export_has_the_columns_and_defuses_formulas(backend: Backend) {
         json!({ "text": "=HYPERLINK(\"http://evil.example\",\"click\")" });
     assert_eq!(c.post(&payload).status, 201, "{}", c.log());
 
-    let r = c.get("/v1/responses.csv");
+    // Posted without a signed link: in the export only when asked for.
+    let r = c.get("/v1/responses.csv?verified=all");
     assert_eq!(r.status, 200);
     assert_eq!(r.header("Content-Type"), Some("text/csv; charset=utf-8"));
     // Changed on purpose with the rewrite: the file starts with a UTF-8 byte order
@@ -603,7 +606,7 @@ fn csv_export_has_the_columns_and_defuses_formulas(backend: Backend) {
     let row = lines[1];
     let csi = card_for(&payload).csi.expect("a CSI");
     let prefix = format!(
-        "{id},{},post-service,1,zh-CN,2026-11-23T10:00:00Z,page,{csi:.1},promoter,0,,false,D001,yes,yes,yes,n/a,",
+        "{id},{},post-service,1,zh-CN,2026-11-23T10:00:00Z,page,{csi:.1},promoter,0,,false,false,D001,yes,yes,yes,n/a,",
         received.as_str().expect("received_at")
     );
     assert!(row.starts_with(&prefix), "{row}\nexpected prefix {prefix}");
@@ -887,7 +890,7 @@ fn a_detractor_raises_an_alert_due_in_48_hours(backend: Backend) {
         item["score"]["follow_up_due"],
         json!("2026-01-02T23:30:00.250Z")
     );
-    let csv = c.get("/v1/responses.csv");
+    let csv = c.get("/v1/responses.csv?verified=all");
     assert_eq!(csv.status, 200, "{}", csv.text());
     let csv = csv.text();
     assert!(
@@ -920,8 +923,8 @@ fn an_unknown_survey_keeps_the_client_card_unverified(backend: Backend) {
     let item = &items_of(&c, "")[0];
     assert_eq!(item["score"], Value::Null);
     assert_eq!(item["client_score"], card);
-    let summary = c.get("/v1/summary").json();
-    assert_eq!(summary["unverified"], json!(1));
+    let summary = c.get("/v1/summary?verified=all").json();
+    assert_eq!(summary["unscored"], json!(1));
     assert_eq!(summary["summary"]["n"], json!(0));
 }
 
@@ -943,16 +946,17 @@ fn summary_of_twenty_responses_has_the_nps_interval(backend: Backend) {
         assert_eq!(c.post(&p).status, 201);
         cards.push(card);
     }
-    let r = c.get("/v1/summary");
+    // Posted without signed links: counted only when asked for (`verified=all`).
+    let r = c.get("/v1/summary?verified=all");
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.header("Content-Type"), Some("application/json"));
     assert_eq!(r.header("Access-Control-Allow-Origin"), None);
     let body = r.json();
     assert_eq!(
         body["filter"],
-        json!({ "survey": null, "dealer": null, "from": null, "to": null })
+        json!({ "survey": null, "dealer": null, "from": null, "to": null, "verified": "all" })
     );
-    assert_eq!(body["unverified"], json!(0));
+    assert_eq!(body["unscored"], json!(0));
     assert_eq!(body["score_mismatches"], json!(0));
     let nps = &body["summary"]["nps"];
     assert_eq!(
@@ -1003,13 +1007,15 @@ fn summary_filters_by_dealer_date_and_survey(backend: Backend) {
     assert_eq!(c.post(&lie).status, 201);
 
     let counts = |query: &str| -> (u64, u64, u64) {
-        let r = c.get(&format!("/v1/summary{query}"));
+        // Unsigned posts: every one counted only with `verified=all`.
+        let all = if query.is_empty() { "?" } else { "&" };
+        let r = c.get(&format!("/v1/summary{query}{all}verified=all"));
         assert_eq!(r.status, 200, "{query}: {}", r.text());
         let b = r.json();
         let n = |v: &Value| v.as_u64().unwrap_or_else(|| panic!("{query}: {b}"));
         (
             n(&b["summary"]["n"]),
-            n(&b["unverified"]),
+            n(&b["unscored"]),
             n(&b["score_mismatches"]),
         )
     };
@@ -1036,7 +1042,7 @@ fn summary_filters_by_dealer_date_and_survey(backend: Backend) {
     assert_eq!(
         body["filter"],
         json!({ "survey": "post-service", "dealer": "D 1",
-                "from": "2026-11-21T15:00:00Z", "to": null })
+                "from": "2026-11-21T15:00:00Z", "to": null, "verified": "yes" })
     );
     assert_eq!(body["summary"]["nps"], Value::Null);
 }
@@ -1197,9 +1203,10 @@ fn sqlite_an_old_database_is_migrated_on_start() {
     let new = new_id();
     assert_eq!(c.post(&valid_payload(&new)).status, 201);
     assert!(stored_scores(&stored, &new).score_verified);
-    let summary = c.get("/v1/summary?dealer=D001").json();
+    // Rows from before signed links, and this unsigned post: counted with `verified=all`.
+    let summary = c.get("/v1/summary?dealer=D001&verified=all").json();
     assert_eq!(
-        (&summary["summary"]["n"], &summary["unverified"]),
+        (&summary["summary"]["n"], &summary["unscored"]),
         (&json!(2), &json!(1))
     );
     assert_eq!(items_of(&c, "").len(), 3);
@@ -1208,7 +1215,10 @@ fn sqlite_an_old_database_is_migrated_on_start() {
     // Starting again on the migrated database changes nothing.
     let c = Collector::start_on(stored, &[]);
     assert_eq!(columns(&db), cols);
-    assert_eq!(c.get("/v1/summary").json()["summary"]["n"], json!(2));
+    assert_eq!(
+        c.get("/v1/summary?verified=all").json()["summary"]["n"],
+        json!(2)
+    );
 }
 
 // ---- A survey link (context.token) is answered once -------------------------------
@@ -1768,10 +1778,11 @@ fn the_list_filters_like_the_summary(backend: Backend) {
         "from=2026-11-21T23:00:00%2B08:00",
         "survey=post-service&dealer=D1&from=2026-11-21",
     ] {
-        let r = c.get(&format!("/v1/responses?{query}"));
+        // Unsigned posts: the summary counts them with `verified=all`, as the list shows.
+        let r = c.get(&format!("/v1/responses?{query}&verified=all"));
         assert_eq!(r.status, 200, "{query}: {}", r.text());
         let list = r.json();
-        let summary = c.get(&format!("/v1/summary?{query}")).json();
+        let summary = c.get(&format!("/v1/summary?{query}&verified=all")).json();
         assert_eq!(list["filter"], summary["filter"], "{query}");
         let items = list["items"].as_array().expect("items");
         let scored = |i: &&Value| !i["score"].is_null();
@@ -1782,7 +1793,7 @@ fn the_list_filters_like_the_summary(backend: Backend) {
             ),
             (
                 summary["summary"]["n"].as_u64().expect("n"),
-                summary["unverified"].as_u64().expect("unverified")
+                summary["unscored"].as_u64().expect("unscored")
             ),
             "{query}: the list and the summary cover the same rows"
         );
@@ -1871,7 +1882,7 @@ fn csv_export_of_1200_rows_spans_its_internal_pages(backend: Backend) {
     let stored = stored_ids(&c, None);
     assert_eq!(stored.len(), 1200);
 
-    let r = c.get("/v1/responses.csv");
+    let r = c.get("/v1/responses.csv?verified=all");
     assert_eq!(r.status, 200);
     assert_eq!(r.header("Content-Type"), Some("text/csv; charset=utf-8"));
     assert_eq!(

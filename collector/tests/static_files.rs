@@ -24,6 +24,7 @@ impl Drop for Server {
 }
 
 const WASM: &str = "survey_widget_bg-0123456789abcdef.wasm";
+const LOGIN_PAGE: &str = "<!doctype html><title>sign in</title>";
 
 /// A dist directory with a page, a hashed wasm (and its gzip copy), a plain script.
 fn start() -> Server {
@@ -45,6 +46,7 @@ fn start() -> Server {
         .expect("gzip");
     assert!(gz.success());
     std::fs::write(dist.join("static/boot.js"), "console.log('boot');\n").expect("write");
+    std::fs::write(dist.join("static/login.html"), LOGIN_PAGE).expect("write");
     let mut child = Command::new(env!("CARGO_BIN_EXE_collector"))
         .args(["--addr", "127.0.0.1:0", "--dist"])
         .arg(&dist)
@@ -238,4 +240,19 @@ fn hashed_names_are_immutable_and_the_rest_revalidates() {
     );
     let traversal = get(&s.addr, "/static/../../etc/passwd", &[]);
     assert_eq!(traversal.status, 400);
+}
+
+/// `/login` is the sign-in page (`static/login.html`), served as that page is, with
+/// its query (`?next=`) left to the page's script.
+#[test]
+fn login_is_the_sign_in_page() {
+    let s = start();
+    let r = get(&s.addr, "/login?next=%2Fstatic%2Fqr.html", &[]);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, LOGIN_PAGE.as_bytes());
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(r
+        .header("content-security-policy")
+        .is_some_and(|c| c.contains("form-action 'none'")));
+    assert_eq!(get(&s.addr, "/login/x", &[]).status, 404);
 }

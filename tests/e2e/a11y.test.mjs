@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { PHONE, startCollector, launchBrowser, makeSite, hostPage, answerPageWithFirstOptions } from './support.mjs';
+import { PHONE, startCollector, launchBrowser, makeSite, hostPage, answerPageWithFirstOptions, addUser, PASSWORD } from './support.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -73,10 +73,37 @@ for (const [survey, path] of [['post-service', '/'], ['post-call', '/post-call.h
   }
 }
 
-test('axe: the QR page, the embedded widget and the kiosk', async () => {
+test('axe: the sign-in page and the QR page behind it', async () => {
+  const login = addUser(collector, 'a11y-manager', 'dealer-manager', ['D001']);
+  const violations = [];
+  const page = await open(PHONE, `${collector.url}/static/qr.html`);
+  await page.waitForURL((url) => url.pathname === '/login');
+  await page.locator('#login-form').waitFor();
+  violations.push(...(await audit(page, 'login')));
+  // The announced error state: a wrong password.
+  await page.getByLabel('登录名').fill(login);
+  await page.getByLabel('密码').fill('not the password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('#login-status:not(:empty)').waitFor();
+  violations.push(...(await audit(page, 'login error')));
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => url.pathname === '/static/qr.html');
+  await page.locator('#signed-in:not([hidden])').waitFor();
+  violations.push(...(await audit(page, 'qr')));
+  await page.getByLabel('经销商代码').fill('D001');
+  await page.getByLabel('工单号').fill('RO-1');
+  await page.getByLabel('服务顾问').fill('A07');
+  await page.getByRole('button', { name: '生成二维码' }).click();
+  await page.locator('#result:not([hidden])').waitFor();
+  violations.push(...(await audit(page, 'qr result')));
+  await page.context().close();
+  assert.deepEqual(violations, []);
+});
+
+test('axe: the embedded widget and the kiosk', async () => {
   const violations = [];
   for (const [name, viewport, url] of [
-    ['qr', PHONE, '/static/qr.html'],
     ['embedded', KIOSK, '/static/embedded.html'],
     ['kiosk welcome', KIOSK, '/static/kiosk.html'],
   ]) {

@@ -1,25 +1,31 @@
-// The dealer page (static/qr.html): a dealer fills in the visit, gets the survey link
-// as text and as a QR code from the collector, copies it and prints the card; bad
-// input shows inline messages and no code. Runs under the collector's CSP header and
-// the page's own stricter meta CSP, and asserts that nothing was blocked.
+// The dealer page (static/qr.html), behind the sign-in page (/login): a dealer signs
+// in, fills in the visit, gets the collector's signed survey link as text and as a QR
+// code, copies it and prints the card; bad input shows inline messages and no code; a
+// customer who opens the link and answers is stored verified. Runs under the
+// collector's CSP header and the page's own stricter meta CSP, and asserts that
+// nothing was blocked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, PHONE, DESKTOP, startCollector, launchBrowser, newPage } from './support.mjs';
+import {
+  ROOT, PHONE, DESKTOP, startCollector, launchBrowser, newPage, addUser, signInOnPage, completeSurvey,
+} from './support.mjs';
 
 const ARTIFACTS = join(ROOT, 'tests', 'e2e', 'artifacts');
 const VISIT = {
   dealer: 'D001', name: '东方汽车 4S 店', ro: 'RO-2026-1182', advisor: 'A07',
-  visit: '2026-11-20', token: 'tkn.AbC-123_x',
+  visit: '2026-11-20',
 };
 
 let collector;
 let browser;
+let manager;
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   collector = await startCollector();
   browser = await launchBrowser();
+  manager = addUser(collector, 'qr-manager', 'dealer-manager', ['D001']);
 });
 after(async () => { await browser?.close(); await collector?.stop(); });
 
@@ -35,11 +41,13 @@ async function openQrPage(viewport, options = {}, initScript = null) {
     window.print = () => { window.printCalls += 1; };
   });
   if (initScript) await page.addInitScript(initScript);
+  await signInOnPage(page, collector, manager);
   const response = await page.goto(`${collector.url}/static/qr.html`);
   assert.equal(response.status(), 200);
   assert.match(response.headers()['content-security-policy'] ?? '', /frame-ancestors 'self'/);
   assert.equal(response.headers()['referrer-policy'], 'no-referrer');
   await page.locator('#qr-form').waitFor();
+  await page.locator('#signed-in:not([hidden])').waitFor();
   return page;
 }
 
@@ -55,13 +63,23 @@ async function fill(page, v = VISIT) {
   await page.getByLabel('工单号').fill(v.ro);
   await page.getByLabel('服务顾问').fill(v.advisor);
   await page.getByLabel('到店日期').fill(v.visit);
-  await page.getByLabel('一次性验证码').fill(v.token);
 }
 
-function expectedLink(v = VISIT, survey = 'post-service', lang = 'zh-CN') {
-  const q = new URLSearchParams({ survey, dealer: v.dealer, ro: v.ro, advisor: v.advisor, visit: v.visit, lang });
-  if (v.token) q.set('token', v.token);
-  return `${collector.url}/?${q}`;
+/**
+ * Checks a signed link: this collector's survey page with the visit, the channel, a
+ * fresh token, the expiry (30 days on) and the signature; returns its parameters.
+ */
+function checkLink(link, v = VISIT, survey = 'post-service', lang = 'zh-CN') {
+  const url = new URL(link);
+  assert.equal(`${url.origin}${url.pathname}`, `${collector.url}/`);
+  const q = Object.fromEntries(url.searchParams);
+  const { token, exp, sig, ...visit } = q;
+  assert.deepEqual(visit, { survey, dealer: v.dealer, ro: v.ro, advisor: v.advisor, visit: v.visit, channel: 'qr', lang });
+  assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+  assert.match(sig, /^[A-Za-z0-9_-]{43}$/);
+  const days = (Number(exp) * 1000 - Date.now()) / 86400000;
+  assert.ok(days > 29.9 && days <= 30, `expires in ${days} days`);
+  return q;
 }
 
 async function waitForQr(page) {
@@ -82,9 +100,8 @@ test('a dealer makes the QR code of a visit on a phone', async () => {
   await page.getByRole('button', { name: '生成二维码' }).click();
   await page.locator('#result').waitFor();
 
-  const link = expectedLink();
-  assert.equal(link, `${collector.url}/?survey=post-service&dealer=D001&ro=RO-2026-1182&advisor=A07&visit=2026-11-20&lang=zh-CN&token=tkn.AbC-123_x`);
-  assert.equal(await page.locator('#link-text').textContent(), link);
+  const link = await page.locator('#link-text').textContent();
+  checkLink(link);
   await waitForQr(page);
   const img = page.locator('#qr-img');
   const src = await img.getAttribute('src');
@@ -139,7 +156,6 @@ test('invalid input shows inline messages and no QR code', async () => {
   assert.equal(await page.locator('#dealer-error').textContent(), '只能包含字母、数字及 - _ . / : 这几个符号。 Letters, digits and - _ . / : only.');
   assert.equal(await page.locator('#ro-error').textContent(), '必填。 Required.');
   assert.match(await page.locator('#advisor-error').textContent(), /At most 128 characters; this has 129\./);
-  assert.equal(await page.locator('#token-error').isVisible(), false);
   assert.match(await page.locator('#form-status').textContent(), /correct the 3 fields/);
   // The first field at fault has focus; the typed markup stayed text.
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'dealer');
@@ -148,35 +164,40 @@ test('invalid input shows inline messages and no QR code', async () => {
   assert.equal(await page.locator('#qr-img').getAttribute('src'), null);
   await page.screenshot({ path: join(ARTIFACTS, 'qr-phone-errors.png') });
 
-  // A message clears as the field is corrected; a future visit or a bad token is refused.
+  // A message clears as the field is corrected; a future visit is refused.
   await dealer.fill('D001');
   assert.equal(await page.locator('#dealer-error').isVisible(), false);
   assert.equal(await dealer.getAttribute('aria-invalid'), null);
   await page.getByLabel('工单号').fill('RO-1');
   await page.getByLabel('服务顾问').fill('王伟');
   await page.getByLabel('到店日期').fill('2999-01-01');
-  await page.getByLabel('一次性验证码').fill('a b');
   await page.getByRole('button', { name: '生成二维码' }).click();
   assert.equal(await page.locator('#visit-error').textContent(), '到店日期不能晚于今天。 The visit cannot be later than today.');
-  assert.match(await page.locator('#token-error').textContent(), /Letters, digits/);
   assert.equal(await page.locator('#advisor-error').isVisible(), false, 'letters of any script are fine');
   assert.equal(await page.locator('#result').isVisible(), false);
 
-  // Fixed: the code appears; changing a field afterwards hides it (no stale print).
+  // Another dealer than the manager's: the collector refuses, and the page says why.
   await page.getByLabel('到店日期').fill('2026-11-01');
-  await page.locator('#token-new').click();
-  const token = await page.getByLabel('一次性验证码').inputValue();
-  assert.match(token, /^[A-Za-z0-9_-]{22}$/);
+  await dealer.fill('D002');
+  await page.getByRole('button', { name: '生成二维码' }).click();
+  await page.locator('#form-status', { hasText: 'The server refused the link' }).waitFor();
+  assert.match(await page.locator('#form-status').textContent(), /D002/);
+  assert.equal(await page.locator('#result').isVisible(), false);
+
+  // Fixed: the code appears; changing a field afterwards hides it (no stale print).
+  await dealer.fill('D001');
   await page.getByLabel('问卷语言').selectOption('en');
   await page.locator('#survey').selectOption('post-call');
   await page.getByRole('button', { name: '生成二维码' }).click();
   await waitForQr(page);
-  const link = expectedLink({ ...VISIT, ro: 'RO-1', advisor: '王伟', visit: '2026-11-01', token }, 'post-call', 'en');
-  assert.equal(await page.locator('#link-text').textContent(), link);
+  const link = await page.locator('#link-text').textContent();
+  checkLink(link, { ...VISIT, ro: 'RO-1', advisor: '王伟', visit: '2026-11-01' }, 'post-call', 'en');
   assert.match(link, /advisor=%E7%8E%8B%E4%BC%9F/);
   await page.getByLabel('工单号').fill('RO-2');
   assert.equal(await page.locator('#result').isVisible(), false);
-  await assertClean(page);
+  // The refused link is the one error the browser logs (the 403 of /v1/links).
+  assert.deepEqual(page.consoleErrors, ['Failed to load resource: the server responded with a status of 403 (Forbidden)']);
+  assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
   await page.context().close();
 });
 
@@ -191,7 +212,9 @@ test('copy, print, and the printed card on a desktop', async () => {
 
   await page.getByRole('button', { name: '复制链接' }).click();
   await page.locator('#copy-status', { hasText: '已复制链接' }).waitFor();
-  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), expectedLink());
+  const link = await page.locator('#link-text').textContent();
+  checkLink(link);
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
 
   await page.getByRole('button', { name: '打印' }).click();
   assert.equal(await page.evaluate(() => window.printCalls), 1);
@@ -216,19 +239,80 @@ test('without a clipboard the link is selected for copying by hand', async () =>
   await page.getByRole('button', { name: '生成二维码' }).click();
   await page.getByRole('button', { name: '复制链接' }).click();
   await page.locator('#copy-status', { hasText: 'Could not copy automatically' }).waitFor();
-  assert.equal(await page.evaluate(() => String(window.getSelection())), expectedLink());
+  const link = await page.locator('#link-text').textContent();
+  assert.equal(await page.evaluate(() => String(window.getSelection())), link);
   await assertClean(page);
   await page.context().close();
 });
 
-test('the link opens the survey under the collector CSP header', async () => {
+test('without a session the QR page sends the visitor to sign in, then back', async () => {
+  const page = await newPage(browser, PHONE);
+  await page.goto(`${collector.url}/static/qr.html?from=card`);
+  await page.waitForURL((url) => url.pathname === '/login');
+  assert.equal(new URL(page.url()).searchParams.get('next'), '/static/qr.html?from=card');
+  assert.equal(await page.locator('#result').count(), 0, 'nothing of the QR page shown');
+  // A wrong password is announced and the password field gets focus.
+  await page.getByLabel('登录名').fill(manager);
+  await page.getByLabel('密码').fill('not the password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('#login-status', { hasText: 'Wrong login or password' }).waitFor();
+  assert.equal(await page.locator('#login-status').getAttribute('role'), 'alert');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'password');
+  // Signing in returns to the page asked for; another site is never a destination.
+  await signInOnPage(page, collector, manager, '/static/qr.html');
+  await page.locator('#signed-in', { hasText: manager }).waitFor();
+  const { nextPath } = await import('../../static/login.js');
+  assert.equal(nextPath('?next=//evil.example/x'), '/static/qr.html');
+  assert.equal(nextPath('?next=/\\evil.example/x'), '/static/qr.html');
+  assert.equal(nextPath('?next=https://evil.example/'), '/static/qr.html');
+  assert.equal(nextPath('?next=/static/qr.html%3Fa%3D1'), '/static/qr.html?a=1');
+  await page.context().close();
+});
+
+test('a customer answers on the signed link: stored verified, and only once', async () => {
   const page = await openQrPage(PHONE);
   await fill(page);
   await page.getByRole('button', { name: '生成二维码' }).click();
+  await waitForQr(page);
   const link = await page.locator('#link-text').textContent();
-  const response = await page.goto(link);
-  assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
-  await page.locator('.sw-page-title').first().waitFor({ timeout: 15000 });
+  const { token } = checkLink(link);
   await assertClean(page);
   await page.context().close();
+
+  // The customer's phone: no session, the link only.
+  const phone = await newPage(browser, PHONE);
+  const response = await phone.goto(link);
+  assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
+  await phone.locator('.sw-page-title').first().waitFor({ timeout: 15000 });
+  // Statuses only: the receipt's body is tested over HTTP (collector/tests/links.rs).
+  const statuses = [];
+  phone.on('response', (r) => {
+    if (r.url().endsWith('/v1/responses') && r.request().method() === 'POST') statuses.push(r.status());
+  });
+  await completeSurvey(phone, 'last');
+  await phone.locator('.sw-done').waitFor();
+  for (let i = 0; i < 50 && statuses.length === 0; i++) await phone.waitForTimeout(100);
+  assert.deepEqual(statuses, [201]);
+  const rows = collector.rows(`SELECT verified, context FROM responses WHERE token = '${token}'`);
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].verified, 1);
+  const context = JSON.parse(rows[0].context);
+  assert.deepEqual(
+    [context.dealer, context.repair_order, context.advisor, context.visit_date, context.channel],
+    ['D001', 'RO-2026-1182', 'A07', '2026-11-20', 'qr'],
+  );
+  assert.deepEqual(phone.consoleErrors, []);
+  await phone.context().close();
+
+  // The same link on another phone: answered once, the second is refused.
+  const second = await newPage(browser, PHONE);
+  const refused = [];
+  second.on('response', (r) => { if (r.url().endsWith('/v1/responses') && r.status() === 409) refused.push(409); });
+  await second.goto(link);
+  await second.locator('.sw-page-title').first().waitFor({ timeout: 15000 });
+  await completeSurvey(second, 'last');
+  for (let i = 0; i < 50 && refused.length === 0; i++) await second.waitForTimeout(100);
+  assert.deepEqual(refused, [409]);
+  assert.equal(collector.rows(`SELECT id FROM responses WHERE token = '${token}'`).length, 1);
+  await second.context().close();
 });

@@ -52,6 +52,31 @@ export async function startCollector({ dist = DIST, args = [], addr = '127.0.0.1
   };
 }
 
+/** The password of every account the e2e tests create. */
+export const PASSWORD = 'an e2e password of some length';
+
+/**
+ * Creates an account on the collector's database as an operator would
+ * (`collector user add … --password-stdin`); resolves to its login.
+ */
+export function addUser(collector, login, role, dealers = []) {
+  const args = ['user', 'add', '--login', login, '--role', role, '--password-stdin', '--db', collector.db];
+  if (dealers.length) args.push('--dealers', dealers.join(','));
+  execFileSync(COLLECTOR, args, { input: `${PASSWORD}\n`, stdio: ['pipe', 'ignore', 'inherit'] });
+  return login;
+}
+
+/** Signs in on the sign-in page (`/login?next=…`) as a person would. */
+export async function signInOnPage(page, collector, login, next = '/static/qr.html') {
+  await page.goto(`${collector.url}/login?${new URLSearchParams({ next })}`);
+  await page.getByLabel('登录名').fill(login);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === next),
+    page.getByRole('button', { name: '登录' }).click(),
+  ]);
+}
+
 /** Runs a query against the collector's SQLite file and returns rows as objects. */
 export function queryDb(db, sql) {
   const out = execFileSync('sqlite3', ['-json', db, sql], { encoding: 'utf8' });

@@ -64,7 +64,7 @@ impl Principal {
     /// The dealers of the caller.
     pub fn scope(&self) -> &Scope {
         match &self.caller {
-            Caller::User { scope, .. } | Caller::Token { scope } => scope,
+            Caller::User { scope, .. } | Caller::Token { scope, .. } => scope,
         }
     }
 }
@@ -108,6 +108,7 @@ impl FromRequestParts<Shared> for Principal {
             };
             return Ok(Principal {
                 caller: Caller::Token {
+                    write: token.access == "write",
                     scope: Scope::Dealers(token.dealers.into_iter().collect()),
                 },
                 who: Who::Token { id: token.id },

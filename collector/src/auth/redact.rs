@@ -63,6 +63,7 @@ mod tests {
             alerts: 1,
             follow_up_due: None,
             dealer: None,
+            verified: false,
         };
         contact(&mut row);
         for text in [&row.answers, &row.payload] {

@@ -80,7 +80,11 @@ pub enum Caller {
         advisor: Option<String>,
     },
     /// A dealer's system with an API token (reads like a manager of its dealers).
-    Token { scope: Scope },
+    Token {
+        scope: Scope,
+        /// A `write` token: may also make signed survey links for its dealers.
+        write: bool,
+    },
 }
 
 /// What a route needs.
@@ -96,6 +100,8 @@ pub enum Access {
     Manage,
     /// The audit log of reads of contact data: group admins in person only.
     Audit,
+    /// Making signed survey links ([`issue_link`]): admins, managers, write tokens.
+    IssueLinks,
 }
 
 /// The kinds of reads.
@@ -136,7 +142,7 @@ pub fn read(
     requested: Option<&str>,
 ) -> Result<ReadScope, Denied> {
     let (scope, advisor, alerts_only, contact) = match caller {
-        Caller::Token { scope } => (scope, None, false, true),
+        Caller::Token { scope, .. } => (scope, None, false, true),
         Caller::User { role, scope, advisor } => match role {
             Role::GroupAdmin | Role::DealerManager => (scope, None, false, true),
             Role::ServiceAdvisor => {
@@ -218,6 +224,40 @@ pub fn manage(caller: &Caller, target: &Scope) -> Result<(), Denied> {
     }
 }
 
+/// May `caller` make a signed survey link for `dealer` (`None`: may they make links at
+/// all)? A link makes its response count as a real customer's, so only the people
+/// accountable for a dealer's scores make them: a group admin, a manager of the dealer,
+/// or the dealer's system with a `write` API token (a DMS printing repair orders). Not a
+/// service advisor, whose own scores the links would vouch for (the issue's
+/// "an advisor could do the same for himself"), and not a follow-up agent.
+pub fn issue_link(caller: &Caller, dealer: Option<&str>) -> Result<(), Denied> {
+    let scope = match caller {
+        Caller::User {
+            role: Role::GroupAdmin | Role::DealerManager,
+            scope,
+            ..
+        } => scope,
+        Caller::User { role, .. } => {
+            return Err(Denied(format!(
+                "a {role} cannot make survey links; ask a dealer manager"
+            )))
+        }
+        Caller::Token { write: false, .. } => {
+            return Err(Denied(
+                "this API token is read-only; survey links need a write token".into(),
+            ))
+        }
+        Caller::Token { scope, .. } => scope,
+    };
+    match dealer {
+        Some(d) if !scope.allows(d) => Err(Denied(format!(
+            "you may not make links for dealer {d}; you may for {}",
+            describe(scope)
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn describe(scope: &Scope) -> String {
     match scope {
         Scope::All => "every dealer".into(),
@@ -250,6 +290,7 @@ mod tests {
     fn the_matrix() {
         let token = Caller::Token {
             scope: dealers(&["D001"]),
+            write: false,
         };
         for resource in [Resource::Responses, Resource::Export, Resource::Summary] {
             // Own dealer, other dealer, no dealer given.
@@ -310,8 +351,25 @@ mod tests {
         assert!(manage(&user(Role::FollowUpAgent), &dealers(&["D001"])).is_err());
         let token = Caller::Token {
             scope: dealers(&["D001"]),
+            write: false,
         };
         assert!(manage(&token, &dealers(&["D001"])).is_err());
+    }
+
+    #[test]
+    fn who_makes_links() {
+        assert!(issue_link(&user(Role::GroupAdmin), Some("D002")).is_ok());
+        assert!(issue_link(&user(Role::DealerManager), Some("D001")).is_ok());
+        assert!(issue_link(&user(Role::DealerManager), Some("D002")).is_err());
+        assert!(issue_link(&user(Role::ServiceAdvisor), Some("D001")).is_err());
+        assert!(issue_link(&user(Role::FollowUpAgent), None).is_err());
+        let token = |write| Caller::Token {
+            scope: dealers(&["D001"]),
+            write,
+        };
+        assert!(issue_link(&token(true), Some("D001")).is_ok());
+        assert!(issue_link(&token(true), Some("D002")).is_err());
+        assert!(issue_link(&token(false), Some("D001")).is_err());
     }
 
     #[test]
@@ -331,6 +389,10 @@ mod tests {
             };
             assert_eq!(audit(&caller).is_ok(), role == Role::GroupAdmin, "{role}");
         }
-        assert!(audit(&Caller::Token { scope: Scope::All }).is_err());
+        assert!(audit(&Caller::Token {
+            scope: Scope::All,
+            write: false,
+        })
+        .is_err());
     }
 }

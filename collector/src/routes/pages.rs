@@ -30,7 +30,7 @@ form-action 'none'; object-src 'none'; frame-ancestors 'self'";
 /// A year: files whose name carries their content's hash never change under that name.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-pub async fn serve(State(app): State<Shared>, request: Request) -> Response {
+pub async fn serve(State(app): State<Shared>, mut request: Request) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         let mut r =
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed").into_response();
@@ -39,6 +39,17 @@ pub async fn serve(State(app): State<Shared>, request: Request) -> Response {
             HeaderValue::from_static("GET, HEAD, OPTIONS"),
         );
         return r;
+    }
+    // The sign-in page has a short address of its own: the QR page sends visitors
+    // without a session there (`/login?next=…`). Served as the file it is.
+    if request.uri().path() == "/login" {
+        let target = match request.uri().query() {
+            Some(q) => format!("/static/login.html?{q}"),
+            None => "/static/login.html".to_string(),
+        };
+        if let Ok(uri) = target.parse() {
+            *request.uri_mut() = uri;
+        }
     }
     let path = request.uri().path().to_string();
     let gzip = request

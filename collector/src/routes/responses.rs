@@ -199,10 +199,14 @@ async fn receive(
     }
     let received_at = crate::clock::now_rfc3339();
     let def = validate(&payload, &received_at).map_err(|e| (e, Some(id.clone())))?;
+    let link_verified = check_link(app, &payload)
+        .await
+        .map_err(|e| (e, Some(id.clone())))?;
     // The server's own card: the one used for alerts and reports, whatever was sent.
     let verified = verify::verify(def.as_ref(), &payload, &received_at);
-    let row = NewRow::of(&payload, &verified, &received_at)
+    let mut row = NewRow::of(&payload, &verified, &received_at)
         .map_err(|e| (ApiError::store("store the response", e), Some(id.clone())))?;
+    row.verified = link_verified;
     let outcome = app
         .db("store the response", app.store.insert(row))
         .await
@@ -245,7 +249,27 @@ fn receipt_json(id: &str, receipt: &Receipt, duplicate: bool) -> Value {
         "duplicate": duplicate,
         "score_mismatch": receipt.score_mismatch,
         "alerts": receipt.alerts,
+        "verified": receipt.verified,
     })
+}
+
+/// The signed link's verdict ([`crate::links`]): `true` for a valid signed link,
+/// `false` for none, a 422 for an altered, damaged or expired one. The key is read
+/// only when the response carries a signature, so unsigned posts never wait for it.
+async fn check_link(app: &Shared, payload: &ResponsePayload) -> Result<bool, ApiError> {
+    let context = &payload.context;
+    if !context.contains_key("sig") && !context.contains_key("exp") {
+        return Ok(false);
+    }
+    let key = app.link_key().await?;
+    let now = jiff::Timestamp::now().as_second();
+    match crate::links::check(&key, payload.survey.id.as_str(), context, now) {
+        crate::links::Check::Verified => Ok(true),
+        crate::links::Check::Unsigned => Ok(false),
+        crate::links::Check::Refused(reason) => {
+            Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, reason))
+        }
+    }
 }
 
 /// Runs survey-core's checks: the device clock's plausibility, then the definition for
@@ -321,6 +345,7 @@ pub async fn list(
                 "score": score,
                 "client_score": client_score,
                 "score_mismatch": row.score_mismatch,
+                "verified": row.verified,
             })),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
                 tracing::error!(response = %row.id, "stored response is unreadable: {e}");

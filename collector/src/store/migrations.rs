@@ -26,7 +26,11 @@ pub const SQLITE: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../../migrations/sqlite/0002_accounts.sql"),
     },
-    // 3 is the signed links' (another branch); numbered apart so both merge.
+    Migration {
+        version: 3,
+        name: "links",
+        sql: include_str!("../../migrations/sqlite/0003_links.sql"),
+    },
     Migration {
         version: 4,
         name: "privacy",
@@ -46,7 +50,11 @@ pub const POSTGRES: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../../migrations/postgres/0002_accounts.sql"),
     },
-    // 3 is the signed links' (another branch); numbered apart so both merge.
+    Migration {
+        version: 3,
+        name: "links",
+        sql: include_str!("../../migrations/postgres/0003_links.sql"),
+    },
     Migration {
         version: 4,
         name: "privacy",

@@ -32,10 +32,12 @@ pub mod accounts;
 pub mod migrations;
 pub mod postgres;
 mod postgres_accounts;
+mod postgres_links;
 mod postgres_privacy;
 pub mod privacy;
 pub mod sqlite;
 mod sqlite_accounts;
+mod sqlite_links;
 mod sqlite_privacy;
 
 use crate::verify::Verified;
@@ -67,6 +69,8 @@ pub struct Receipt {
     pub score_mismatch: bool,
     /// Alerts in the server's card (0 without one).
     pub alerts: i64,
+    /// It came through a valid signed link ([`crate::links`]).
+    pub verified: bool,
 }
 
 /// One stored row, as the read endpoints need it.
@@ -94,6 +98,8 @@ pub struct Row {
     pub alerts: i64,
     pub follow_up_due: Option<String>,
     pub dealer: Option<String>,
+    /// It came through a valid signed link ([`crate::links`]).
+    pub verified: bool,
 }
 
 /// Which rows a read covers; every part is optional and they combine with AND. Built
@@ -113,6 +119,9 @@ pub struct Filter {
     pub advisor: Option<String>,
     /// Only responses with alerts (a follow-up agent's work).
     pub alerts_only: bool,
+    /// Only responses that came through a signed link (`Some(true)`), only the others
+    /// (`Some(false)`), or both (`None`).
+    pub verified: Option<bool>,
 }
 
 /// One page of a list: rows after a cursor, in storage order.
@@ -130,7 +139,7 @@ pub struct Scores {
     /// The server's cards, in received order.
     pub cards: Vec<ScoreCard>,
     /// Rows without a server card (a survey the collector does not know).
-    pub unverified: u64,
+    pub unscored: u64,
     /// Rows whose client card differed from the server's.
     pub mismatches: u64,
 }
@@ -240,6 +249,10 @@ pub trait Store: Send + Sync {
     async fn record_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
     /// Audit lines after the cursor, oldest first.
     async fn audit(&self, page: PageRequest) -> Result<Vec<AuditRecord>, StoreError>;
+    /// The group's signed-link key: stores `candidate` if there is none yet (the first
+    /// process to ask wins, in the database), then answers the stored one, so every
+    /// collector of a group signs with the same key ([`crate::links`]).
+    async fn link_key(&self, candidate: &str, now: &str) -> Result<String, StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }
@@ -277,6 +290,8 @@ pub struct NewRow {
     pub token: Option<String>,
     /// `context.advisor`, for an advisor's own reads.
     pub advisor: Option<String>,
+    /// It came through a valid signed link ([`crate::links`]).
+    pub verified: bool,
 }
 
 impl NewRow {
@@ -314,6 +329,7 @@ impl NewRow {
                 .filter(|t| !t.is_empty())
                 .cloned(),
             advisor: payload.context.get("advisor").cloned(),
+            verified: false,
         })
     }
 
@@ -323,6 +339,7 @@ impl NewRow {
             received_at: self.received_at.clone(),
             score_mismatch: self.score_mismatch,
             alerts: self.alerts,
+            verified: self.verified,
         }
     }
 }

@@ -150,12 +150,13 @@ const WHERE_FILTER: &str = "($1::text IS NULL OR survey_id = $1)
    AND ($4::text IS NULL OR rtrim(created_at, 'Z') < $4)
    AND ($5::text[] IS NULL OR dealer = ANY($5))
    AND ($6::text IS NULL OR advisor = $6)
-   AND (NOT $7::bool OR alerts > 0)";
+   AND (NOT $7::bool OR alerts > 0)
+   AND ($8::bool IS NULL OR verified = $8)";
 
 type Param<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
 
-/// The seven parameters of [`WHERE_FILTER`].
-fn filter_params(f: &Filter) -> [Param<'_>; 7] {
+/// The eight parameters of [`WHERE_FILTER`].
+fn filter_params(f: &Filter) -> [Param<'_>; 8] {
     [
         &f.survey,
         &f.dealer,
@@ -164,11 +165,13 @@ fn filter_params(f: &Filter) -> [Param<'_>; 7] {
         &f.dealers,
         &f.advisor,
         &f.alerts_only,
+        &f.verified,
     ]
 }
 
 const ROW_COLUMNS: &str = "seq, id, received_at, survey_id, survey_version, locale, created_at,
-    context, answers, payload, score, client_score, score_mismatch, alerts, follow_up_due, dealer";
+    context, answers, payload, score, client_score, score_mismatch, alerts, follow_up_due, dealer,
+    verified";
 
 fn row_of(r: &PgRow) -> Row {
     Row {
@@ -188,6 +191,7 @@ fn row_of(r: &PgRow) -> Row {
         alerts: r.get(13),
         follow_up_due: r.get(14),
         dealer: r.get(15),
+        verified: r.get(16),
     }
 }
 
@@ -200,8 +204,9 @@ impl Store for PgStore {
                 "INSERT INTO responses
                      (id, received_at, survey_id, survey_version, locale, created_at, context,
                       answers, payload, score, client_score, score_mismatch, score_verified,
-                      alerts, follow_up_due, dealer, token, advisor)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                      alerts, follow_up_due, dealer, token, advisor, verified)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                         $19)
                  ON CONFLICT DO NOTHING",
                 &[
                     &row.id,
@@ -222,6 +227,7 @@ impl Store for PgStore {
                     &row.dealer,
                     &row.token,
                     &row.advisor,
+                    &row.verified,
                 ],
             )
             .await
@@ -231,7 +237,8 @@ impl Store for PgStore {
         }
         let existing = client
             .query_opt(
-                "SELECT received_at, payload, score_mismatch, alerts FROM responses WHERE id = $1",
+                "SELECT received_at, payload, score_mismatch, alerts, verified
+                 FROM responses WHERE id = $1",
                 &[&row.id],
             )
             .await
@@ -241,6 +248,7 @@ impl Store for PgStore {
                 received_at: r.get(0),
                 score_mismatch: r.get(2),
                 alerts: r.get(3),
+                verified: r.get(4),
             }),
             Some(_) => Insert::Conflict,
             None if row.token.is_some() => Insert::TokenUsed,
@@ -258,8 +266,8 @@ impl Store for PgStore {
             .query(
                 &format!(
                     "SELECT {ROW_COLUMNS} FROM responses
-                     WHERE {WHERE_FILTER} AND ($8::bigint IS NULL OR seq > $8)
-                     ORDER BY seq LIMIT $9"
+                     WHERE {WHERE_FILTER} AND ($9::bigint IS NULL OR seq > $9)
+                     ORDER BY seq LIMIT $10"
                 ),
                 &[
                     filter_params(filter).as_slice(),
@@ -314,7 +322,7 @@ impl Store for PgStore {
             .map_err(pg_err)?;
         let mut out = Scores {
             cards: Vec::with_capacity(rows.len()),
-            unverified: 0,
+            unscored: 0,
             mismatches: 0,
         };
         for r in &rows {
@@ -326,7 +334,7 @@ impl Store for PgStore {
                 Some(text) => out.cards.push(serde_json::from_str(&text).map_err(|e| {
                     StoreError::Failed(format!("stored response {id} has an unreadable score: {e}"))
                 })?),
-                None => out.unverified += 1,
+                None => out.unscored += 1,
             }
         }
         Ok(out)
@@ -381,6 +389,10 @@ impl Store for PgStore {
 
     async fn session(&self, token_hash: &str, now: &str) -> Result<Option<Session>, StoreError> {
         acc::session(&*self.client().await?, token_hash, now).await
+    }
+
+    async fn link_key(&self, candidate: &str, now: &str) -> Result<String, StoreError> {
+        super::postgres_links::link_key(&*self.client().await?, candidate, now).await
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {

@@ -335,10 +335,11 @@ const WHERE_FILTER: &str = "(?1 IS NULL OR survey_id = ?1)
    AND (?4 IS NULL OR rtrim(created_at, 'Z') < ?4)
    AND (?5 IS NULL OR dealer IN (SELECT value FROM json_each(?5)))
    AND (?6 IS NULL OR advisor = ?6)
-   AND (?7 = 0 OR alerts > 0)";
+   AND (?7 = 0 OR alerts > 0)
+   AND (?8 IS NULL OR verified = ?8)";
 
-/// The seven parameters of [`WHERE_FILTER`].
-fn filter_params(f: &Filter) -> Result<[Box<dyn rusqlite::ToSql + Send>; 7], StoreError> {
+/// The eight parameters of [`WHERE_FILTER`].
+fn filter_params(f: &Filter) -> Result<[Box<dyn rusqlite::ToSql + Send>; 8], StoreError> {
     let dealers = f.dealers.as_ref().map(serde_json::to_string).transpose()?;
     Ok([
         Box::new(f.survey.clone()),
@@ -348,12 +349,13 @@ fn filter_params(f: &Filter) -> Result<[Box<dyn rusqlite::ToSql + Send>; 7], Sto
         Box::new(dealers),
         Box::new(f.advisor.clone()),
         Box::new(f.alerts_only),
+        Box::new(f.verified),
     ])
 }
 
 /// The filter's parameters followed by `extra`, as rusqlite takes them.
 fn with_filter<'a>(
-    fixed: &'a [Box<dyn rusqlite::ToSql + Send>; 7],
+    fixed: &'a [Box<dyn rusqlite::ToSql + Send>; 8],
     extra: &'a [&'a dyn rusqlite::ToSql],
 ) -> Vec<&'a dyn rusqlite::ToSql> {
     fixed
@@ -381,11 +383,13 @@ fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         alerts: r.get(13)?,
         follow_up_due: r.get(14)?,
         dealer: r.get(15)?,
+        verified: r.get(16)?,
     })
 }
 
 const ROW_COLUMNS: &str = "seq, id, received_at, survey_id, survey_version, locale, created_at,
-    context, answers, payload, score, client_score, score_mismatch, alerts, follow_up_due, dealer";
+    context, answers, payload, score, client_score, score_mismatch, alerts, follow_up_due, dealer,
+    verified";
 
 /// The insert protocol of the module docs, in one immediate transaction.
 fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError> {
@@ -394,8 +398,9 @@ fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError>
         "INSERT INTO responses
              (id, received_at, survey_id, survey_version, locale, created_at, context, answers,
               payload, score, client_score, score_mismatch, score_verified, alerts,
-              follow_up_due, dealer, token, advisor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+              follow_up_due, dealer, token, advisor, verified)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19)
          ON CONFLICT DO NOTHING",
         params![
             row.id,
@@ -416,24 +421,27 @@ fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError>
             row.dealer,
             row.token,
             row.advisor,
+            row.verified,
         ],
     )?;
     let outcome = if inserted == 1 {
         Insert::Created(row.receipt())
     } else {
-        let existing: Option<(String, String, bool, i64)> = tx
+        let existing: Option<(String, String, bool, i64, bool)> = tx
             .query_row(
-                "SELECT received_at, payload, score_mismatch, alerts FROM responses WHERE id = ?1",
+                "SELECT received_at, payload, score_mismatch, alerts, verified
+                 FROM responses WHERE id = ?1",
                 params![row.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
         match existing {
-            Some((first, stored, score_mismatch, alerts)) if stored == row.payload => {
+            Some((first, stored, score_mismatch, alerts, verified)) if stored == row.payload => {
                 Insert::Duplicate(Receipt {
                     received_at: first,
                     score_mismatch,
                     alerts,
+                    verified,
                 })
             }
             Some(_) => Insert::Conflict,
@@ -460,8 +468,8 @@ impl Store for SqliteStore {
         self.read(move |conn| {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {ROW_COLUMNS} FROM responses
-                 WHERE {WHERE_FILTER} AND (?8 IS NULL OR seq > ?8)
-                 ORDER BY seq LIMIT ?9"
+                 WHERE {WHERE_FILTER} AND (?9 IS NULL OR seq > ?9)
+                 ORDER BY seq LIMIT ?10"
             ))?;
             let fixed = filter_params(&f)?;
             let rows = stmt.query_map(
@@ -508,7 +516,7 @@ impl Store for SqliteStore {
             let mut rows = stmt.query(with_filter(&fixed, &[]).as_slice())?;
             let mut out = Scores {
                 cards: Vec::new(),
-                unverified: 0,
+                unscored: 0,
                 mismatches: 0,
             };
             while let Some(r) = rows.next()? {
@@ -522,7 +530,7 @@ impl Store for SqliteStore {
                             "stored response {id} has an unreadable score: {e}"
                         ))
                     })?),
-                    None => out.unverified += 1,
+                    None => out.unscored += 1,
                 }
             }
             Ok(out)
@@ -548,6 +556,12 @@ impl Store for SqliteStore {
 
     fn describe(&self) -> String {
         format!("SQLite {}", self.path.display())
+    }
+
+    async fn link_key(&self, candidate: &str, now: &str) -> Result<String, StoreError> {
+        let (candidate, now) = (candidate.to_string(), now.to_string());
+        self.write(move |c| super::sqlite_links::link_key(c, &candidate, &now))
+            .await
     }
 
     async fn create_user(&self, user: NewUser, replace: bool) -> Result<bool, StoreError> {
