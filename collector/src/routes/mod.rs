@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod exports;
 pub mod health;
+pub mod links;
 pub mod pages;
 pub mod qr;
 pub mod responses;

@@ -29,6 +29,7 @@
 //! pages, reads and `/healthz` go on, since they never wait for the writer.
 
 pub mod accounts;
+mod links;
 pub mod migrations;
 pub mod postgres;
 mod postgres_accounts;
@@ -208,6 +209,9 @@ pub trait Store: Send + Sync {
     async fn token(&self, id: &str) -> Result<Option<Token>, StoreError>;
     /// Marks a token revoked at `at`; `Ok(false)` when there is no such live token.
     async fn revoke_token(&self, id: &str, at: &str) -> Result<bool, StoreError>;
+    /// Whether a response to `survey` used this link `token` already (a post through
+    /// the link would be answered 409): `GET /v1/links/status`.
+    async fn token_used(&self, survey: &str, token: &str) -> Result<bool, StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }

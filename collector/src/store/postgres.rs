@@ -405,4 +405,8 @@ impl Store for PgStore {
     async fn revoke_token(&self, id: &str, at: &str) -> Result<bool, StoreError> {
         acc::revoke_token(&*self.client().await?, id, at).await
     }
+
+    async fn token_used(&self, survey: &str, token: &str) -> Result<bool, StoreError> {
+        super::links::pg_token_used(&*self.client().await?, survey, token).await
+    }
 }

@@ -615,6 +615,12 @@ impl Store for SqliteStore {
         let (id, at) = (id.to_string(), at.to_string());
         self.write(move |c| acc::revoke_token(c, &id, &at)).await
     }
+
+    async fn token_used(&self, survey: &str, token: &str) -> Result<bool, StoreError> {
+        let (s, t) = (survey.to_string(), token.to_string());
+        self.read(move |c| super::links::sqlite_token_used(c, &s, &t))
+            .await
+    }
 }
 
 /// `collector backup FILE`: a consistent copy of a live database, WAL included, made
