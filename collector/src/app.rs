@@ -352,7 +352,13 @@ mod access_tests {
             .collect();
         assert_eq!(
             public,
-            ["/v1/qr.svg", "/v1/auth/login", "/healthz", "/readyz"]
+            [
+                "/v1/qr.svg",
+                "/v1/links/status",
+                "/v1/auth/login",
+                "/healthz",
+                "/readyz"
+            ]
         );
         for spec in ROUTES.iter().filter(|r| r.access != Access::Public) {
             let path = spec
