@@ -603,7 +603,8 @@ fn csv_export_has_the_columns_and_defuses_formulas(backend: Backend) {
     let row = lines[1];
     let csi = card_for(&payload).csi.expect("a CSI");
     let prefix = format!(
-        "{id},{},post-service,1,zh-CN,2026-11-23T10:00:00Z,page,{csi:.1},promoter,0,,false,D001,yes,yes,yes,n/a,",
+        // The first question offering N/A is the appointment one now (a walk-in).
+        "{id},{},post-service,1,zh-CN,2026-11-23T10:00:00Z,page,{csi:.1},promoter,0,,false,D001,n/a,yes,yes,yes,",
         received.as_str().expect("received_at")
     );
     assert!(row.starts_with(&prefix), "{row}\nexpected prefix {prefix}");
