@@ -43,6 +43,9 @@ pub const ATTRIBUTES: &[&str] = &[
     "review-url",
     "kiosk-pin",
     "idle-seconds",
+    // Pixels the page covers at the top (a sticky header): after Next the widget's top
+    // is scrolled to just below them (issue 13 item 15).
+    "scroll-offset",
     // Context the page itself sets (a dealer's site, a lounge kiosk): checked by the
     // same rule as a link's context.
     "dealer",
@@ -52,7 +55,16 @@ pub const ATTRIBUTES: &[&str] = &[
 
 /// `data-*` attributes of the script tag that only the loader (`static/survey-widget.js`)
 /// reads: how the widget is shown, not what it does. Not settings, and not warned about.
-pub const LOADER_ATTRIBUTES: &[&str] = &["display", "label", "target"];
+/// `launcher-position` (bottom-right, bottom-left, top-right, top-left) and
+/// `launcher-offset` (px from the corner: `16`, or `16 80` across and up/down) place the
+/// floating button clear of the dealer's own sticky bars (issue 13 item 14).
+pub const LOADER_ATTRIBUTES: &[&str] = &[
+    "display",
+    "label",
+    "target",
+    "launcher-position",
+    "launcher-offset",
+];
 
 /// One warning per `data-*` name (without `data-`) that is not a setting: a misspelt
 /// attribute is reported, as a misspelt value is. The mount point's own marker and the
@@ -103,6 +115,8 @@ pub struct WidgetConfig {
     pub url_fields: BTreeMap<String, String>,
     /// A public review page offered to delighted customers (`data-review-url`).
     pub review_url: Option<String>,
+    /// What the host page covers at the top, in px (`data-scroll-offset`).
+    pub scroll_offset: u32,
     /// Kiosk mode: the staff PIN (`data-kiosk-pin`) and timings (`data-idle-seconds`).
     pub kiosk_pin: Option<String>,
     pub kiosk_times: crate::kiosk::KioskTimes,
@@ -260,6 +274,15 @@ pub fn parse(
         None => {}
     }
 
+    let scroll_offset = match attr("scroll-offset").map(str::parse::<u32>) {
+        Some(Ok(px)) if px <= 500 => px,
+        Some(_) => {
+            warnings.push("data-scroll-offset: expected 0 to 500 (px); using 0".into());
+            0
+        }
+        None => 0,
+    };
+
     let config = WidgetConfig {
         source,
         endpoint,
@@ -268,6 +291,7 @@ pub fn parse(
         context,
         url_fields,
         review_url,
+        scroll_offset,
         kiosk_pin,
         kiosk_times,
     };

@@ -38,6 +38,12 @@ pub enum Msg {
     QueuedOffline,
     NotStorable,
     NotStorableRetry,
+    AlreadyAnswered,
+    OnceOnly,
+    NotRecorded,
+    RefusedTitle,
+    ServerDown,
+    ContactPurpose,
 }
 
 impl Msg {
@@ -73,6 +79,12 @@ impl Msg {
             Msg::QueuedOffline => "queued_offline",
             Msg::NotStorable => "not_storable",
             Msg::NotStorableRetry => "not_storable_retry",
+            Msg::AlreadyAnswered => "already_answered",
+            Msg::OnceOnly => "once_only",
+            Msg::NotRecorded => "not_recorded",
+            Msg::RefusedTitle => "refused_title",
+            Msg::ServerDown => "server_down",
+            Msg::ContactPurpose => "contact_purpose",
         }
     }
 }
@@ -171,6 +183,12 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::QueuedOffline => "您的反馈已保存在本设备上，网络恢复后将自动发送。",
         Msg::NotStorable => "此浏览器不允许在本设备上保存您的回答（可能是无痕模式或存储已满），因此回答已直接发送。",
         Msg::NotStorableRetry => "此浏览器不允许在本设备上保存您的回答（可能是无痕模式或存储已满），因此无法稍后自动补发：请保持本页打开并重试。",
+        Msg::AlreadyAnswered => "此问卷已经填写过了",
+        Msg::OnceOnly => "每个问卷链接只能填写一次。感谢您的参与！",
+        Msg::NotRecorded => "本次的回答没有被记录，也不会再发送。",
+        Msg::RefusedTitle => "您的回答未被接受",
+        Msg::ServerDown => "本店的服务器暂时没有响应。您的回答已保存在本设备上，稍后将自动发送。",
+        Msg::ContactPurpose => "您的联系方式仅用于就本次反馈联系您，180 天后删除。",
     }
 }
 
@@ -205,6 +223,12 @@ fn zh_tw(msg: Msg) -> &'static str {
         Msg::QueuedOffline => "您的回饋已儲存在本裝置上，網路恢復後將自動送出。",
         Msg::NotStorable => "此瀏覽器不允許在本裝置上儲存您的回答（可能是無痕模式或儲存空間已滿），因此回答已直接送出。",
         Msg::NotStorableRetry => "此瀏覽器不允許在本裝置上儲存您的回答（可能是無痕模式或儲存空間已滿），因此無法稍後自動補送：請保持本頁開啟並重試。",
+        Msg::AlreadyAnswered => "此問卷已經填寫過了",
+        Msg::OnceOnly => "每個問卷連結只能填寫一次。感謝您的參與！",
+        Msg::NotRecorded => "本次的回答沒有被記錄，也不會再送出。",
+        Msg::RefusedTitle => "您的回答未被接受",
+        Msg::ServerDown => "本店的伺服器暫時沒有回應。您的回答已儲存在本裝置上，稍後將自動送出。",
+        Msg::ContactPurpose => "您的聯絡方式僅用於就本次回饋聯絡您，180 天後刪除。",
     }
 }
 
@@ -243,6 +267,12 @@ fn en(msg: Msg) -> &'static str {
         Msg::QueuedOffline => "Your answers are saved on this device and will be sent when you are back online.",
         Msg::NotStorable => "This browser does not let us save your answers on this device (private browsing, or storage is full), so they were sent straight away.",
         Msg::NotStorableRetry => "This browser does not let us save your answers on this device (private browsing, or storage is full), so they cannot be sent later by themselves: please keep this page open and try again.",
+        Msg::AlreadyAnswered => "This survey has already been answered",
+        Msg::OnceOnly => "Each survey link can be answered once. Thank you for taking part!",
+        Msg::NotRecorded => "These answers were not recorded and will not be sent.",
+        Msg::RefusedTitle => "Your answers were not accepted",
+        Msg::ServerDown => "The dealer's server did not answer. Your answers are saved on this device and will be sent automatically.",
+        Msg::ContactPurpose => "Your contact details are used only to follow up on this feedback and are deleted after 180 days.",
     }
 }
 
@@ -357,6 +387,23 @@ fn en_error(e: &AnswerError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 14 (privacy): the contact question says what the details are for and how
+    /// long they are kept, in every language the widget ships.
+    #[test]
+    fn issue_14_the_contact_question_states_purpose_and_retention() {
+        for (tag, days, purpose) in [
+            ("zh-CN", "180 天", "就本次反馈联系您"),
+            ("zh-TW", "180 天", "就本次回饋聯絡您"),
+            ("en", "180 days", "follow up"),
+        ] {
+            let text = t(&Locale::new(tag), Msg::ContactPurpose);
+            assert!(
+                text.contains(days) && text.contains(purpose),
+                "{tag}: {text}"
+            );
+        }
+    }
 
     #[test]
     fn a_definition_can_add_the_widget_texts_of_a_new_language() {

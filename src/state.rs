@@ -121,6 +121,14 @@ pub enum Delivery {
     Normal,
     /// Stored on the device; it will be sent when the network is back.
     QueuedOffline,
+    /// Stored on the device while it is online: the endpoint did not answer (down,
+    /// 5xx, timeout); the outbox sends it by itself later.
+    ServerDown,
+    /// Refused with 409: this link was answered already. Nothing was stored and
+    /// nothing will be sent.
+    AlreadyAnswered,
+    /// Refused for good (another 4xx): not stored, and not sent again.
+    Refused,
     /// This browser cannot store it (private mode, storage full or blocked): it is
     /// sent directly, and only while the page stays open.
     NotStorable,

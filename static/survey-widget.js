@@ -66,8 +66,34 @@
     };
   }
 
+  const POSITIONS = ['bottom-right', 'bottom-left', 'top-right', 'top-left'];
+  const CLOSE = { 'zh-CN': '关闭', 'zh-TW': '關閉', en: 'Close' };
+
+  /**
+   * data-launcher-position (a corner) and data-launcher-offset (px from it: "16", or
+   * "16 80" across then up/down), so the button clears the dealer's own sticky bars
+   * (issue 13 item 14). Both are loader settings in config.rs LOADER_ATTRIBUTES; a bad
+   * value warns, as every setting does, and the default is used.
+   */
+  function place(button, position = 'bottom-right', offset = '16') {
+    if (!POSITIONS.includes(position)) {
+      console.warn(`[survey-widget] data-launcher-position: ${JSON.stringify(position)} is not ${POSITIONS.join(', ')}; using bottom-right`);
+      position = 'bottom-right';
+    }
+    let px = String(offset).trim().split(/\s+/).map(Number);
+    if (px.length > 2 || !px.every((n) => Number.isInteger(n) && n >= 0 && n <= 500)) {
+      console.warn(`[survey-widget] data-launcher-offset: ${JSON.stringify(offset)} is not one or two whole px values from 0 to 500; using 16`);
+      px = [16];
+    }
+    const [v, h] = position.split('-');
+    const s = button.style; // CSSOM, not a style attribute: allowed by a strict CSP
+    s.top = s.bottom = s.left = s.right = 'auto';
+    s[h] = `${px[0]}px`;
+    s[v] = `${px[1] ?? px[0]}px`;
+  }
+
   /** A floating button that opens the survey in a modal dialog; the wasm loads on first open. */
-  function mountButton(options, label) {
+  function mountButton(options, label, position, offset) {
     const host = document.createElement('div');
     document.body.append(host);
     const shadow = host.attachShadow({ mode: 'open' });
@@ -79,19 +105,28 @@
     button.hidden = true;
     styled.then(() => { button.hidden = false; });
     button.textContent = label || '评价本次服务 · Rate our service';
+    place(button, position, offset);
     const dialog = document.createElement('dialog');
     dialog.className = 'sw-dialog';
     dialog.setAttribute('aria-label', button.textContent);
     const close = document.createElement('button');
     close.type = 'button';
     close.className = 'sw-dialog-close';
-    close.textContent = '关闭 · Close';
+    // In the survey's language: data-locale first, then whatever the customer picks.
+    close.textContent = CLOSE[options.locale] || '关闭 · Close';
     const body = document.createElement('div');
+    body.className = 'sw-in-dialog';
     dialog.append(close, body);
     shadow.replaceChildren(link, button, dialog);
     let widget = null;
     button.addEventListener('click', () => {
-      widget ??= mount(body, options, true);
+      if (!widget) {
+        widget = mount(body, options, true);
+        new MutationObserver(() => {
+          const lang = body.shadowRoot.querySelector('.sw[lang]')?.lang;
+          if (CLOSE[lang]) close.textContent = CLOSE[lang];
+        }).observe(body.shadowRoot, { subtree: true, childList: true, attributes: true, attributeFilter: ['lang'] });
+      }
       dialog.showModal();
     });
     close.addEventListener('click', () => dialog.close());
@@ -106,10 +141,10 @@
   // All data-* but the loader's own go to the widget, which checks them (config.rs ATTRIBUTES).
   const options = { mode: 'embed' };
   for (const [key, value] of Object.entries(d)) {
-    if (!['display', 'label', 'target'].includes(key)) options[key] = value;
+    if (!['display', 'label', 'target', 'launcherPosition', 'launcherOffset'].includes(key)) options[key] = value;
   }
   const start = () => {
-    if (d.display === 'button') { mountButton(options, d.label); return; }
+    if (d.display === 'button') { mountButton(options, d.label, d.launcherPosition, d.launcherOffset); return; }
     let host;
     if (d.target) {
       host = document.querySelector(d.target);

@@ -58,11 +58,11 @@ async fn renders_the_first_question_in_the_requested_language() {
     assert!(legend
         .text_content()
         .unwrap_or_default()
-        .contains("Did the dealer offer you an appointment?"));
+        .contains("Did we offer you an appointment?"));
     let radios = root
         .query_selector_all("#t-q-p_appointment input[type=radio]")
         .unwrap();
-    assert_eq!(radios.length(), 2, "yes and no");
+    assert_eq!(radios.length(), 3, "yes, no and not applicable (a walk-in)");
 }
 
 #[wasm_bindgen_test]

@@ -135,6 +135,13 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/qr.svg",
         access: Access::Public,
     },
+    // Whether a survey link was answered already (`{"used": bool}`), asked by the
+    // widget before the first question. Public: the customer is not signed in; it tells
+    // one bit about a token the caller already holds, and tokens are unguessable.
+    RouteSpec {
+        path: "/v1/links/status",
+        access: Access::Public,
+    },
     RouteSpec {
         path: "/v1/auth/login",
         access: Access::Public,
@@ -189,6 +196,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/responses.csv" => get(exports::csv),
         "/v1/summary" => get(summary::get),
         "/v1/qr.svg" => get(qr::svg),
+        "/v1/links/status" => get(link_status::status),
         "/v1/auth/login" => post(auth::login),
         "/v1/auth/logout" => post(auth::logout),
         "/v1/auth/me" => get(auth::me),
@@ -401,7 +409,13 @@ mod access_tests {
             .collect();
         assert_eq!(
             public,
-            ["/v1/qr.svg", "/v1/auth/login", "/healthz", "/readyz"]
+            [
+                "/v1/qr.svg",
+                "/v1/links/status",
+                "/v1/auth/login",
+                "/healthz",
+                "/readyz"
+            ]
         );
         for spec in ROUTES.iter().filter(|r| r.access != Access::Public) {
             let path = spec

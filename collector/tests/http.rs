@@ -606,7 +606,8 @@ fn csv_export_has_the_columns_and_defuses_formulas(backend: Backend) {
     let row = lines[1];
     let csi = card_for(&payload).csi.expect("a CSI");
     let prefix = format!(
-        "{id},{},post-service,1,zh-CN,2026-11-23T10:00:00Z,page,{csi:.1},promoter,0,,false,false,D001,yes,yes,yes,n/a,",
+        // The first question offering N/A is the appointment one now (a walk-in).
+        "{id},{},post-service,1,zh-CN,2026-11-23T10:00:00Z,page,{csi:.1},promoter,0,,false,false,D001,n/a,yes,yes,yes,",
         received.as_str().expect("received_at")
     );
     assert!(row.starts_with(&prefix), "{row}\nexpected prefix {prefix}");
@@ -1305,6 +1306,53 @@ fn tokens_are_per_survey_and_responses_without_one_are_unlimited(backend: Backen
 }
 
 both!(tokens_are_per_survey_and_responses_without_one_are_unlimited);
+
+// issue 13 item 1: the widget asks whether its link was answered before the first
+// question. Public, CORS for any origin, one bit; bad queries are 400.
+fn a_links_status_says_whether_the_token_was_used(backend: Backend) {
+    let c = Collector::start(backend);
+    let status = |query: &str| c.get(&format!("/v1/links/status?{query}"));
+    let r = status("survey=post-service&token=tkn.AbC-123_x");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json(), json!({ "used": false }));
+    assert_eq!(r.header("Access-Control-Allow-Origin"), Some("*"));
+    assert_eq!(r.header("Cache-Control"), Some("no-store"));
+
+    assert_eq!(
+        c.post(&payload_with_token(&new_id(), "tkn.AbC-123_x"))
+            .status,
+        201
+    );
+    let r = status("survey=post-service&token=tkn.AbC-123_x");
+    assert_eq!(r.json(), json!({ "used": true }), "nothing else is told");
+    // Tokens are per survey and case-sensitive, as the insert's unique index is.
+    assert_eq!(
+        status("survey=post-call&token=tkn.AbC-123_x").json(),
+        json!({ "used": false })
+    );
+    assert_eq!(
+        status("survey=post-service&token=TKN.AbC-123_x").json(),
+        json!({ "used": false })
+    );
+
+    for bad in [
+        "",
+        "survey=post-service",
+        "token=tkn.AbC-123_x",
+        "survey=post-service&token=",
+        "survey=post-service&token=a%20b",
+        "survey=../x&token=t",
+        "survey=post-service&token=t&token=u",
+        "survey=post-service&token=t&dealer=D001",
+    ] {
+        let r = status(bad);
+        assert_eq!(r.status, 400, "{bad}: {}", r.text());
+        assert!(!r.error().is_empty(), "{bad}");
+        assert_eq!(r.header("Access-Control-Allow-Origin"), Some("*"));
+    }
+}
+
+both!(a_links_status_says_whether_the_token_was_used);
 
 fn concurrent_answers_through_one_link_store_one_row(backend: Backend) {
     let c = Collector::start(backend);

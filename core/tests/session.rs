@@ -209,11 +209,16 @@ fn not_applicable_only_where_offered() {
     let mut s = Session::new();
     s.answer(&d, &qid("p_lounge_food"), Some(Answer::NotApplicable))
         .unwrap();
+    s.answer(&d, &qid("p_cost_estimate"), Some(Answer::NotApplicable))
+        .unwrap();
+    // A walk-in answers the appointment question "not applicable" (issue 13 item 20).
     s.answer(&d, &qid("p_appointment"), Some(Answer::NotApplicable))
         .unwrap();
     let problems = s.check_page(&d);
-    assert!(problems.contains(&(qid("p_appointment"), AnswerError::NotApplicableNotAllowed)));
-    assert!(!problems.iter().any(|(id, _)| id == &qid("p_lounge_food")));
+    assert!(problems.contains(&(qid("p_cost_estimate"), AnswerError::NotApplicableNotAllowed)));
+    for offered in ["p_lounge_food", "p_appointment"] {
+        assert!(!problems.iter().any(|(id, _)| id == &qid(offered)));
+    }
 }
 
 #[test]

@@ -27,6 +27,11 @@ pub fn ContactFields(props: &ContactFieldsProps) -> Html {
         email: None,
     });
     let consent_id = format!("{}-consent", props.id);
+    let purpose_id = format!("{}-purpose", props.id);
+    let purpose_described = match &props.described_by {
+        Some(d) => format!("{d} {purpose_id}"),
+        None => purpose_id.clone(),
+    };
     let on_consent = {
         let cb = props.on_change.clone();
         Callback::from(move |e: Event| {
@@ -83,9 +88,11 @@ pub fn ContactFields(props: &ContactFieldsProps) -> Html {
         <div class="sw-contact">
             <label class="sw-check" for={consent_id.clone()}>
                 <input type="checkbox" id={consent_id} checked={value.consent} onchange={on_consent}
-                    aria-describedby={props.described_by.clone()} />
+                    aria-describedby={purpose_described} />
                 <span>{ i18n::t(l, Msg::ContactConsent) }</span>
             </label>
+            // Purpose and retention, stated before anything is given (PIPL).
+            <p class="sw-purpose" id={purpose_id}>{ i18n::t(l, Msg::ContactPurpose) }</p>
             if value.consent {
                 { for props.channels.iter().map(|c| field(*c)) }
             }

@@ -51,7 +51,10 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
     {
         // A new customer starts in the default language.
         let (locale, initial) = (locale.clone(), props.locale.clone());
-        use_effect_with(kiosk.generation, move |_| locale.set(initial));
+        use_effect_with(kiosk.generation, move |_| {
+            locale.set(initial);
+            crate::services::outbox::purge_refused();
+        });
     }
 
     let activity = {
@@ -216,6 +219,8 @@ fn StaffMenu(props: &StaffMenuProps) -> Html {
                     <button type="button" class="sw-btn sw-btn-secondary" onclick={reset}>{ "立即重置 · Reset now" }</button>
                     <button type="button" class="sw-btn sw-btn-secondary" onclick={exit}>{ "退出自助模式 · Exit kiosk mode" }</button>
                     <button type="button" class="sw-btn sw-btn-secondary" onclick={close}>{ "关闭 · Close" }</button>
+                    // Refused by the endpoint: staff can tell the dealer's web people.
+                    <p class="sw-staff-refused">{ format!("被拒收的回答 · Refused responses: {}", crate::services::outbox::refused_count()) }</p>
                 </div>
             }
         }

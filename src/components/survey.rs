@@ -3,7 +3,8 @@ use crate::components::progress::Progress;
 use crate::components::question::QuestionView;
 use crate::components::thank_you::ThankYou;
 use crate::hooks::{
-    load_saved, use_delivery, use_focus, use_page_events, use_persistence, use_reveal,
+    load_saved, use_delivery, use_focus, use_link_status, use_page_events, use_persistence,
+    use_reveal, LinkStatus,
 };
 use crate::i18n::{self, Msg};
 use crate::services::browser;
@@ -39,6 +40,9 @@ pub struct SurveyProps {
     /// Where `survey:*` events are dispatched (the host element of an embed).
     #[prop_or_default]
     pub events: Option<web_sys::EventTarget>,
+    /// What the host page covers at the top (px): a new page is scrolled below it.
+    #[prop_or_default]
+    pub scroll_offset: u32,
 }
 
 /// A running survey: one page at a time, progress, back/next/submit, thank-you.
@@ -64,7 +68,12 @@ pub fn Survey(props: &SurveyProps) -> Html {
     use_delivery(state.clone(), props.endpoint.clone(), props.events.clone());
     use_page_events(props.events.clone(), state.clone());
     let root = use_node_ref();
-    use_focus(state.focus.clone(), props.prefix.clone(), root.clone());
+    use_focus(
+        state.focus.clone(),
+        props.prefix.clone(),
+        root.clone(),
+        props.scroll_offset,
+    );
     use_reveal(state.reveal.clone(), props.prefix.clone(), root.clone());
     use_persistence(props.storage_key.clone(), state.clone());
     {
@@ -77,10 +86,31 @@ pub fn Survey(props: &SurveyProps) -> Html {
         });
     }
 
+    let link = use_link_status(
+        &props.endpoint.url,
+        props.def.id.as_str(),
+        props.context.get("token").map(String::as_str),
+    );
+
     let def = &state.def;
     let l = &state.locale;
     let prefix = &props.prefix;
     let heading_id = format!("{prefix}-heading");
+    match link {
+        LinkStatus::Checking => return html! { <div class="sw sw-loading" aria-busy="true"></div> },
+        // Before any question: this link was answered already (issue 13 item 1).
+        LinkStatus::Used => {
+            return html! {
+                <div class="sw" lang={l.to_string()} ref={root}>
+                    <section class="sw-done sw-link-used" aria-labelledby={heading_id.clone()}>
+                        <h2 id={heading_id} tabindex="-1">{ i18n::t(l, Msg::AlreadyAnswered) }</h2>
+                        <p>{ i18n::t(l, Msg::OnceOnly) }</p>
+                    </section>
+                </div>
+            }
+        }
+        LinkStatus::Open => {}
+    }
     let on_locale = {
         let state = state.clone();
         Callback::from(move |l: Locale| state.dispatch(Action::SetLocale(l)))
@@ -99,9 +129,17 @@ pub fn Survey(props: &SurveyProps) -> Html {
     };
 
     if let Phase::Done(thanks) = state.phase {
+        // No language switch: the survey is over (issue 13 item 16).
+        let title = def.title.get(l, &def.default_locale);
         return html! {
             <div class="sw" lang={l.to_string()} ref={root}>
-                { header }
+                <header class="sw-header">
+                    if props.mode == Mode::Embed {
+                        <p class="sw-title">{ title }</p>
+                    } else {
+                        <h1 class="sw-title">{ title }</h1>
+                    }
+                </header>
                 <ThankYou locale={l.clone()} heading_id={heading_id} thanks={thanks}
                     review_url={props.review_url.clone()} delivery={state.delivery} />
             </div>

@@ -24,6 +24,15 @@ pub struct ThankYouProps {
 pub fn ThankYou(props: &ThankYouProps) -> Html {
     let l = &props.locale;
     let thanks = props.thanks;
+    // A refused response was not recorded: say so, and promise nothing.
+    if let Some(title) = refused_title(props.delivery) {
+        return html! {
+            <section class="sw-done" aria-labelledby={props.heading_id.clone()}>
+                <h2 id={props.heading_id.clone()} tabindex="-1">{ i18n::t(l, title) }</h2>
+                <p role="status">{ i18n::t(l, Msg::NotRecorded) }</p>
+            </section>
+        };
+    }
     let (mark, title, body) = match thanks.tone {
         Tone::Sorry => (
             "sw-done-mark sw-done-sorry",
@@ -57,11 +66,21 @@ pub fn ThankYou(props: &ThankYouProps) -> Html {
     }
 }
 
+/// The heading instead of the thanks when the endpoint refused the response.
+fn refused_title(delivery: Delivery) -> Option<Msg> {
+    match delivery {
+        Delivery::AlreadyAnswered => Some(Msg::AlreadyAnswered),
+        Delivery::Refused => Some(Msg::RefusedTitle),
+        _ => None,
+    }
+}
+
 /// The quiet line under the thanks, when there is something to say about delivery.
 fn delivery_note(delivery: Delivery) -> Option<Msg> {
     match delivery {
-        Delivery::Normal => None,
         Delivery::QueuedOffline => Some(Msg::QueuedOffline),
+        Delivery::ServerDown => Some(Msg::ServerDown),
         Delivery::NotStorable => Some(Msg::NotStorable),
+        _ => None,
     }
 }

@@ -1,7 +1,7 @@
 use crate::services::browser;
 use crate::services::delivery::{self, Request};
 use crate::services::events::{emit, Completed, ErrorDetail};
-use crate::services::outbox::{self, Stored};
+use crate::services::outbox::{self, FirstAttempt, Stored};
 use crate::state::{Action, Delivery, Phase, SurveyState};
 use gloo::timers::callback::Timeout;
 use std::cell::Cell;
@@ -41,39 +41,44 @@ pub fn use_delivery(
                 let payload = payload.clone();
                 let dispatcher = dispatcher.clone();
                 let done = Rc::new(Cell::new(false));
-                move |queued_offline: bool| {
+                move |how: Delivery| {
                     if done.replace(true) {
                         return;
                     }
-                    if queued_offline {
+                    if matches!(how, Delivery::QueuedOffline | Delivery::ServerDown) {
                         browser::console_warn(&format!(
-                            "response {} is stored on this device and will be sent when the network is back",
+                            "response {} is stored on this device and will be sent later",
                             payload.id
                         ));
                     }
-                    completed(events.as_ref(), &payload);
-                    dispatcher.dispatch(Action::Sent {
-                        how: if queued_offline {
-                            Delivery::QueuedOffline
-                        } else {
-                            Delivery::Normal
-                        },
-                    });
+                    // A refused response is not complete: the outbox reported it as
+                    // `survey:error` already.
+                    if !matches!(how, Delivery::AlreadyAnswered | Delivery::Refused) {
+                        completed(events.as_ref(), &payload);
+                    }
+                    dispatcher.dispatch(Action::Sent { how });
                 }
             };
             let endpoint = endpoint.clone();
             let events = events.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match outbox::enqueue(&endpoint, &payload).await {
-                    Ok(Stored::AlreadyDelivered) => thank(false),
+                    Ok(Stored::AlreadyDelivered) => thank(Delivery::Normal),
                     Ok(Stored::Queued) if !outbox::is_online() => {
-                        thank(true);
+                        thank(Delivery::QueuedOffline);
                         outbox::flush();
                     }
                     Ok(Stored::Queued) => {
                         let on_first = thank.clone();
-                        outbox::watch(&payload.id, move |delivered| on_first(!delivered));
-                        Timeout::new(GRACE_MS, move || thank(true)).forget();
+                        outbox::watch(&payload.id, move |first| {
+                            on_first(match first {
+                                FirstAttempt::Delivered => Delivery::Normal,
+                                FirstAttempt::Refused(Some(409)) => Delivery::AlreadyAnswered,
+                                FirstAttempt::Refused(_) => Delivery::Refused,
+                                FirstAttempt::NotYet => waiting(),
+                            })
+                        });
+                        Timeout::new(GRACE_MS, move || thank(waiting())).forget();
                         outbox::flush();
                     }
                     Err(e) => {
@@ -84,6 +89,16 @@ pub fn use_delivery(
             });
         }
     });
+}
+
+/// Queued and not delivered yet: offline, or online with the endpoint not answering
+/// (down, 5xx, timeout), which the customer is told apart.
+fn waiting() -> Delivery {
+    if outbox::is_online() {
+        Delivery::ServerDown
+    } else {
+        Delivery::QueuedOffline
+    }
 }
 
 fn completed(events: Option<&web_sys::EventTarget>, payload: &ResponsePayload) {

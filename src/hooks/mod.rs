@@ -4,10 +4,12 @@ mod definition;
 mod delivery;
 mod events;
 mod focus;
+mod link;
 mod persistence;
 
 pub use definition::{use_definition, Loaded};
 pub use delivery::use_delivery;
 pub use events::use_page_events;
 pub use focus::{use_focus, use_reveal};
+pub use link::{use_link_status, LinkStatus};
 pub use persistence::{load_saved, use_persistence};

@@ -66,7 +66,17 @@ pub enum Stored {
     AlreadyDelivered,
 }
 
-type Watcher = Box<dyn FnOnce(bool)>;
+/// How this page's first attempt at a response ended, for what the customer is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstAttempt {
+    Delivered,
+    /// Refused for good (4xx, with its status): kept aside, never sent again.
+    Refused(Option<u16>),
+    /// Not delivered yet (network, timeout, 5xx, 429): the outbox keeps trying.
+    NotYet,
+}
+
+type Watcher = Box<dyn FnOnce(FirstAttempt)>;
 
 struct Driver {
     owner: String,
@@ -233,8 +243,64 @@ fn reconnected() {
     flush();
 }
 
-/// Calls `f` once with whether this page's first attempt at sending `id` delivered it.
-pub fn watch(id: &ResponseId, f: impl FnOnce(bool) + 'static) {
+/// How many responses the endpoint refused on this device, purged or not: a number
+/// only, for the kiosk's staff menu.
+const REFUSED_KEY: &str = "survey-widget:refused";
+
+/// A kiosk between two customers (issue 14): every refused response is removed from
+/// localStorage (the outbox and any copy kept aside) and from the IndexedDB journal,
+/// so nothing of a customer stays on a shared device; only their count is kept, for
+/// the staff. Queued responses stay until delivered, when the outbox drops them.
+pub fn purge_refused() {
+    let Ok(d) = driver() else { return };
+    let refused = d.modify(|ob| {
+        let ids: Vec<ResponseId> = ob.failed().map(|e| e.id.clone()).collect();
+        for id in &ids {
+            ob.remove(id);
+        }
+        let changed = !ids.is_empty();
+        (ids, changed)
+    });
+    let Ok(refused) = refused else { return };
+    let aside: Vec<String> = (0..d.storage.length().unwrap_or(0))
+        .filter_map(|i| d.storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with(&format!("{KEY}:aside:")))
+        .collect();
+    for k in aside {
+        let _ = d.storage.remove_item(&k);
+    }
+    if refused.is_empty() {
+        return;
+    }
+    let total = stored_refused(&d) + refused.len() as u32;
+    let _ = d.storage.set_item(REFUSED_KEY, &total.to_string());
+    wasm_bindgen_futures::spawn_local(async move {
+        for id in refused {
+            if let Err(e) = journal::remove(&id).await {
+                browser::console_warn(&format!("journal: {e}"));
+            }
+        }
+    });
+}
+
+fn stored_refused(d: &Driver) -> u32 {
+    d.storage
+        .get_item(REFUSED_KEY)
+        .ok()
+        .flatten()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Responses refused on this device: purged ones and those still kept aside.
+pub fn refused_count() -> u32 {
+    let Ok(d) = driver() else { return 0 };
+    let waiting = d.load().map_or(0, |ob| ob.failed().count() as u32);
+    stored_refused(&d) + waiting
+}
+
+/// Calls `f` once with how this page's first attempt at sending `id` ended.
+pub fn watch(id: &ResponseId, f: impl FnOnce(FirstAttempt) + 'static) {
     if let Ok(d) = driver() {
         d.watchers.borrow_mut().push((id.clone(), Box::new(f)));
     }
@@ -369,13 +435,13 @@ impl Driver {
             (r, changed)
         });
         let recorded_ok = recorded.is_ok();
-        let delivered = match recorded {
+        let first = match recorded {
             Ok(Recorded::Delivered { .. }) => {
                 self.mine.borrow_mut().retain(|m| m.id != entry.id);
                 if let Err(e) = journal::remove(&entry.id).await {
                     browser::console_warn(&format!("journal: {e}"));
                 }
-                true
+                FirstAttempt::Delivered
             }
             Ok(Recorded::Retry {
                 attempts,
@@ -387,9 +453,14 @@ impl Driver {
                     "response {} not delivered yet (attempt {attempts}: {error}); next attempt in {delay_ms} ms",
                     entry.id
                 ));
-                false
+                FirstAttempt::NotYet
             }
-            Ok(Recorded::Failed { error, evicted, .. }) => {
+            Ok(Recorded::Failed {
+                error,
+                evicted,
+                status,
+                ..
+            }) => {
                 let message = format!(
                     "response {} refused by {} ({error}); kept aside in localStorage[\"{KEY}\"], not retried",
                     entry.id, entry.endpoint
@@ -404,15 +475,15 @@ impl Driver {
                         e.body
                     ));
                 }
-                false
+                FirstAttempt::Refused(status)
             }
-            Ok(Recorded::Stale { .. } | Recorded::Unknown { .. }) => false,
+            Ok(Recorded::Stale { .. } | Recorded::Unknown { .. }) => FirstAttempt::NotYet,
             Err(e) => {
                 browser::console_error(&e.to_string());
-                false
+                FirstAttempt::NotYet
             }
         };
-        self.notify(&entry.id, delivered);
+        self.notify(&entry.id, first);
         if recorded_ok {
             self.wake_in(next_wake);
         } else {
@@ -436,7 +507,7 @@ impl Driver {
         }
     }
 
-    fn notify(&self, id: &ResponseId, delivered: bool) {
+    fn notify(&self, id: &ResponseId, first: FirstAttempt) {
         let ready: Vec<Watcher> = {
             let mut watchers = self.watchers.borrow_mut();
             let (ready, rest) = watchers.drain(..).partition(|(w, _)| w == id);
@@ -444,7 +515,7 @@ impl Driver {
             ready.into_iter().map(|(_, f)| f).collect()
         };
         for f in ready {
-            f(delivered);
+            f(first);
         }
     }
 

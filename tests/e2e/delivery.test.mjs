@@ -5,6 +5,8 @@
 // A response the endpoint refuses (400) is kept aside and reported, not retried.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage, completeSurvey, until, widgetRunning } from './support.mjs';
 
 const KEY = 'survey-widget:outbox';
@@ -87,6 +89,28 @@ test('offline at submit: thanked at once, delivered when the network is back', a
   assert.equal(posts[0].key, entry.id, 'the response id is the idempotency key');
   assert.deepEqual(widgetErrors(page), []);
   console.log(`# offline: survey walked + thanked in ${thankedMs} ms; delivered ${arrivedMs} ms after coming back online`);
+  await page.context().close();
+});
+
+// issue 13 item 10 (second half): online, with the collector down, the customer is
+// not told to get back online; they are told the dealer's server did not answer.
+test('issue 13 item 10: collector down while online says the server did not answer', async () => {
+  const down = await startCollector({ dist: site.dir });
+  const endpoint = `${down.url}/v1/responses`;
+  await down.stop();
+  const name = `down-${Date.now()}.html`;
+  writeFileSync(join(site.dir, name), hostPage({ survey: 'post-call', endpoint }));
+  const page = await newPage(browser, PHONE, { locale: 'en-US' });
+  await page.goto(`${collector.url}/${name}?lang=en`);
+  await widgetRunning(page);
+  assert.equal(await page.evaluate(() => navigator.onLine), true);
+  await submit(page);
+  const note = page.locator('.sw-done-note');
+  await note.waitFor();
+  assert.equal(await note.innerText(), "The dealer's server did not answer. Your answers are saved on this device and will be sent automatically.");
+  assert.doesNotMatch(await page.locator('.sw-done').innerText(), /back online/);
+  const [entry] = (await outbox(page)).entries;
+  assert.equal(entry?.state, 'pending', 'it waits in the outbox to be sent');
   await page.context().close();
 });
 

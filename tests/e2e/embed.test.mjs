@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, DESKTOP, startCollector, launchBrowser, newPage, makeSite, completeSurvey } from './support.mjs';
+import { ROOT, DESKTOP, startCollector, launchBrowser, newPage, makeSite, completeSurvey, until } from './support.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; object-src 'none'";
 const page = (body, css = []) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -30,6 +30,11 @@ before(async () => {
     'static/t-two.html': page(`${slot('one')}${slot('two')}
       ${tag({ survey: 'post-call', endpoint: '/v1/responses', locale: 'en', target: '#one' })}
       ${tag({ survey: 'post-call', endpoint: '/v1/responses', locale: 'zh-TW', target: '#two' })}`, ['t-slot.css']),
+    // issue 13 item 15: a dealer page with a 64 px sticky header and text above the widget.
+    'static/t-sticky.css': 'body { margin: 0; } header { position: sticky; top: 0; height: 64px; background: #333; color: #fff; z-index: 10; } .tall { height: 900px; margin: 0; } #one { margin: 0; }',
+    'static/t-sticky.html': page(`<header>Dealer</header>
+      <main><p class="tall">About us</p>${slot('one')}<p class="tall">Footer</p></main>
+      ${tag({ survey: 'post-service', endpoint: '/v1/responses', locale: 'en', target: '#one', 'scroll-offset': '64' })}`, ['t-sticky.css']),
     'static/t-api.html': page(slot('one'), ['t-slot.css']) .replace('</body>', '<script src="survey-widget.js"></script></body>'),
   });
   collector = await startCollector({ dist: site.dir });
@@ -157,3 +162,33 @@ test('SurveyWidget.mount reports events with the score card, and destroy() remov
   assert.match(message, /SurveyWidget\.mount options: unknown field `colour`/);
   await p.context().close();
 });
+
+// issue 13 item 15: after Next, the new page's heading is not under the site's sticky
+// header: the widget scrolls its own top to just below `data-scroll-offset`.
+for (const motion of ['reduce', 'no-preference']) {
+  test(`issue 13 item 15: after Next the heading is below a 64 px sticky header (${motion} motion)`, async () => {
+    const p = await newPage(browser, { width: 360, height: 740 }, { locale: 'en-US', reducedMotion: motion });
+    await p.goto(`${collector.url}/static/t-sticky.html`);
+    const widget = p.locator('#one');
+    await widget.locator('.sw-page-title').waitFor();
+    const first = await widget.locator('.sw-page-title').innerText();
+    for (const group of await widget.locator('fieldset.sw-q').all()) {
+      await group.locator(':scope > .sw-choices label.sw-choice').first().click();
+    }
+    // The customer has scrolled the page's heading up under the site's header to see
+    // the whole page down to Next; the next page's heading lands there too unless the
+    // widget scrolls.
+    await widget.locator('.sw-page-title').evaluate((h) => window.scrollBy(0, h.getBoundingClientRect().top - 10));
+    const next = widget.locator('.sw-btn-primary');
+    assert.ok((await next.boundingBox()).y + 44 <= 740, 'Next is on screen');
+    await next.click();
+    await until(async () => (await widget.locator('.sw-page-title').innerText()) !== first, 'the second page');
+    await p.waitForTimeout(motion === 'reduce' ? 100 : 1200);
+    const heading = await widget.locator('.sw-page-title').boundingBox();
+    const header = await p.locator('header:not(.sw-header)').boundingBox();
+    assert.equal(header.y, 0, 'the sticky header is at the top');
+    assert.ok(heading.y >= 64, `the heading (${JSON.stringify(heading)}) is below the 64 px header`);
+    assert.ok(heading.y + heading.height <= 740, `the heading is on screen: ${JSON.stringify(heading)}`);
+    await p.context().close();
+  });
+}

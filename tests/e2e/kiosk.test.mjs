@@ -131,3 +131,74 @@ test('"Exit kiosk mode" in the staff menu leaves kiosk mode on static/kiosk.html
   assert.equal(await page.locator('.sw-progress-label').innerText(), '第 1 页，共 10 页');
   await page.context().close();
 });
+
+// issue 14 (kiosk residue): a response the endpoint refuses for good (4xx) is counted
+// for the staff and, at the next reset, removed from localStorage and IndexedDB:
+// nothing of the customer (phone, comment) stays on the lounge tablet.
+test('issue 14: a refused response leaves nothing of the customer after the reset, and staff see the count', async () => {
+  const PHONE_NO = '13912345678';
+  const page = await kioskPage();
+  await page.route('**/v1/responses', (route) => (route.request().method() === 'POST'
+    ? route.fulfill({ status: 400, contentType: 'application/json', body: '{"error":"answers.x: unknown question"}' })
+    : route.continue()));
+  await page.getByRole('button', { name: '开始评价' }).click();
+  await page.locator('.sw-page-title').waitFor();
+  let gaveContact = false;
+  for (let i = 0; i < 30 && !(await page.locator('.sw-done').count()); i++) {
+    for (const group of await page.locator('fieldset.sw-q:not(:has(fieldset)), fieldset.sw-matrix-item').all()) {
+      const first = group.locator(':scope > .sw-choices label.sw-choice').first();
+      if (await first.count()) await first.click();
+    }
+    const consent = page.locator('.sw-contact input[type=checkbox]');
+    if ((await consent.count()) && !(await consent.isChecked())) {
+      await consent.check();
+      // Purpose and retention are stated with the consent box (issue 14 privacy).
+      const purpose = page.locator('.sw-purpose');
+      assert.equal(await purpose.innerText(), '您的联系方式仅用于就本次反馈联系您，180 天后删除。');
+      assert.ok((await consent.getAttribute('aria-describedby')).split(' ').includes(await purpose.getAttribute('id')));
+      await page.locator('.sw-contact input[type=tel]').fill(PHONE_NO);
+      gaveContact = true;
+    }
+    for (const area of await page.locator('.sw-q textarea').all()) await area.fill(SECRET);
+    const label = await page.locator('.sw-progress-label').innerText().catch(() => '');
+    await page.locator('.sw-btn-primary').click();
+    for (let w = 0; w < 100; w++) {
+      if (await page.locator('.sw-done').count()) break;
+      if ((await page.locator('.sw-progress-label').innerText().catch(() => label)) !== label) break;
+      await page.waitForTimeout(20);
+    }
+  }
+  assert.ok(gaveContact, 'the contact question was answered');
+  await page.locator('.sw-done').waitFor();
+  const stored = async () => page.evaluate(async () => {
+    const idb = await new Promise((resolve) => {
+      const open = indexedDB.open('survey-widget');
+      open.onerror = () => resolve('');
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('journal')) { db.close(); resolve(''); return; }
+        const all = db.transaction('journal').objectStore('journal').getAll();
+        all.onsuccess = () => { db.close(); resolve(JSON.stringify(all.result)); };
+        all.onerror = () => { db.close(); resolve(''); };
+      };
+    });
+    return { local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }), idb };
+  });
+  // Refused and kept aside until the reset (the outbox reports it; it is not retried).
+  await page.waitForTimeout(500);
+  assert.ok((await stored()).local.includes(SECRET), 'before the reset the refused response is still on the device');
+  await page.clock.runFor(9_000);
+  await page.getByRole('button', { name: '开始评价' }).waitFor();
+  await page.waitForTimeout(300);
+  const left = await stored();
+  for (const secret of [SECRET, PHONE_NO]) {
+    assert.ok(!left.local.includes(secret), `localStorage still holds ${secret}: ${left.local}`);
+    assert.ok(!left.session.includes(secret), `sessionStorage still holds ${secret}`);
+    assert.ok(!left.idb.includes(secret), `IndexedDB still holds ${secret}: ${left.idb}`);
+  }
+  await page.getByRole('button', { name: '工作人员 · Staff' }).click();
+  await page.getByLabel('PIN').fill('2468');
+  await page.getByRole('button', { name: 'OK' }).click();
+  assert.equal(await page.locator('.sw-staff-refused').innerText(), '被拒收的回答 · Refused responses: 1');
+  await page.context().close();
+});

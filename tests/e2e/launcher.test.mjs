@@ -12,6 +12,10 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const LABEL = 'Rate our service';
 
+// The collector's CSP allows no inline style: the bar's CSS is a file of its own.
+const STICKY_BAR = `<link rel="stylesheet" href="t-bar.css"><main><h1>Dealer site</h1></main>
+<div id="book">Book a service</div>`;
+
 let site;
 let collector;
 let browser;
@@ -20,6 +24,20 @@ before(async () => {
     'static/t-button.html': scriptTagPage(
       { survey: 'post-call', endpoint: '/v1/responses', locale: 'en', display: 'button', label: LABEL },
       '<main><h1>Dealer site</h1><p>Opening hours 8:00–18:00.</p></main>',
+    ),
+    // A dealer's phone page with its own sticky 64 px "book a service" bar.
+    'static/t-bar.css': 'main { height: 2000px; } #book { position: fixed; left: 0; right: 0; bottom: 0; height: 64px; background: #c00; color: #fff; }',
+    ...Object.fromEntries([
+      ['t-corner.html', { 'launcher-position': 'bottom-left', 'launcher-offset': '16 80' }],
+      ['t-corner-bad.html', { 'launcher-position': 'middle', 'launcher-offset': '-3' }],
+      ['t-corner-top.html', { 'launcher-position': 'top-right', 'launcher-offset': '24' }],
+    ].map(([name, extra]) => [`static/${name}`, scriptTagPage(
+      { survey: 'post-call', endpoint: '/v1/responses', locale: 'en', display: 'button', label: LABEL, ...extra },
+      STICKY_BAR,
+    )])),
+    'static/t-dialog.html': scriptTagPage(
+      { survey: 'post-service', endpoint: '/v1/responses', locale: 'en', display: 'button', label: LABEL },
+      '<main><h1>Dealer site</h1></main>',
     ),
   });
   collector = await startCollector({ dist: site.dir });
@@ -86,4 +104,64 @@ test('axe: the page with the button, and with the survey open in the dialog', as
   violations.push(...(await audit('open')));
   assert.deepEqual(violations, []);
   await context.close();
+});
+
+// issue 13 item 14: the floating button can be put in any corner with an offset, so it
+// clears the dealer's own sticky bar; a bad value warns and the default is used.
+test('issue 13 item 14: data-launcher-position and data-launcher-offset move the button clear of a sticky bar', async () => {
+  const page = await newPage(browser, PHONE, { locale: 'en-US' });
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await page.goto(`${collector.url}/static/t-corner.html`);
+  const button = page.getByRole('button', { name: LABEL });
+  await button.waitFor();
+  const box = await button.boundingBox();
+  const bar = await page.locator('#book').boundingBox();
+  assert.equal(Math.round(box.x), 16, JSON.stringify(box));
+  assert.equal(Math.round(PHONE.height - (box.y + box.height)), 80, JSON.stringify(box));
+  assert.ok(box.y + box.height <= bar.y, `the button (${JSON.stringify(box)}) clears the bar (${JSON.stringify(bar)})`);
+  assert.deepEqual(warnings, []);
+
+  await page.goto(`${collector.url}/static/t-corner-top.html`);
+  await button.waitFor();
+  const top = await button.boundingBox();
+  assert.equal(Math.round(top.y), 24);
+  assert.equal(Math.round(PHONE.width - (top.x + top.width)), 24);
+
+  await page.goto(`${collector.url}/static/t-corner-bad.html`);
+  await button.waitFor();
+  const fallback = await button.boundingBox();
+  assert.equal(Math.round(PHONE.width - (fallback.x + fallback.width)), 16, 'bottom-right, 16 px');
+  assert.ok(warnings.some((w) => w.includes('data-launcher-position: "middle"')), warnings.join('\n'));
+  assert.ok(warnings.some((w) => w.includes('data-launcher-offset: "-3"')), warnings.join('\n'));
+  assert.ok(!warnings.some((w) => w.includes('not a setting')), 'the widget knows them as loader settings');
+  await page.context().close();
+});
+
+// issue 13 item 16: Close sits in the header's corner (no band of its own), Next is on
+// screen at 768 px height, Close speaks the chosen language, and the thank-you has no
+// language switch.
+test('issue 13 item 16: the dialog has no empty band, shows Next at 768 px, and follows the language', async () => {
+  const page = await newPage(browser, { width: 1024, height: 768 }, { locale: 'en-US' });
+  await page.goto(`${collector.url}/static/t-dialog.html`);
+  await page.getByRole('button', { name: LABEL }).click();
+  const dialog = page.locator('dialog.sw-dialog');
+  await dialog.locator('.sw-page-title').waitFor();
+  await page.waitForTimeout(300);
+  const close = dialog.locator('.sw-dialog-close');
+  const closeBox = await close.boundingBox();
+  const header = await dialog.locator('.sw-header').boundingBox();
+  assert.ok(closeBox.y < header.y + header.height && closeBox.y + closeBox.height > header.y,
+    `Close (${JSON.stringify(closeBox)}) sits beside the header (${JSON.stringify(header)}), not above it`);
+  const next = await dialog.locator('.sw-btn-primary').boundingBox();
+  assert.ok(next.y >= 0 && next.y + next.height <= 768, `Next is on screen: ${JSON.stringify(next)}`);
+  assert.equal(await close.innerText(), 'Close');
+  await dialog.locator('.sw-lang-btn[lang="zh-TW"]').click();
+  await until(async () => (await close.innerText()) === '關閉', 'Close in zh-TW');
+  await dialog.locator('.sw-lang-btn[lang="zh-CN"]').click();
+  await until(async () => (await close.innerText()) === '关闭', 'Close in zh-CN');
+  await completeSurvey(page, 'first', dialog);
+  await dialog.locator('.sw-done').waitFor();
+  assert.equal(await dialog.locator('.sw-lang').count(), 0, 'no language switch on the thank-you');
+  await page.context().close();
 });

@@ -51,18 +51,61 @@ test('a malformed or oversized parameter is dropped with a warning and the surve
   await page.context().close();
 });
 
-test('a link token is answered once: a second customer with the same link is refused', async () => {
+// issue 13 item 1: the link is checked when the page opens; a used one says so before
+// any question, in the customer's language, and shows no question.
+test('issue 13 item 1: a used link says it was answered before any question', async () => {
   const first = await answer('survey=post-call&dealer=D003&token=tk-once-1&lang=en');
   const rows = collector.rows().length;
   await first.page.context().close();
-  const page = await newPage(browser, PHONE, { locale: 'en-US' });
-  const refused = [];
-  page.on('response', (r) => { if (r.url().endsWith('/v1/responses') && r.status() === 409) refused.push(r.status()); });
-  await page.goto(`${collector.url}/?survey=post-call&dealer=D003&token=tk-once-1&lang=en`);
-  await page.locator('.sw-page-title').waitFor();
-  await completeSurvey(page, 'last');
-  for (let i = 0; i < 50 && refused.length === 0; i++) await page.waitForTimeout(100);
-  assert.deepEqual(refused, [409], 'the collector refused the second response for the link');
+  for (const [lang, heading] of [['en', 'This survey has already been answered'], ['zh-CN', '此问卷已经填写过了'], ['zh-TW', '此問卷已經填寫過了']]) {
+    const page = await newPage(browser, PHONE, { locale: 'en-US' });
+    const posts = [];
+    page.on('request', (r) => { if (r.url().endsWith('/v1/responses') && r.method() === 'POST') posts.push(r); });
+    await page.goto(`${collector.url}/?survey=post-call&dealer=D003&token=tk-once-1&lang=${lang}`);
+    await page.locator('.sw-link-used h2').waitFor();
+    assert.equal(await page.locator('.sw-link-used h2').innerText(), heading);
+    // The prerendered first page (if any) is replaced: no question, no button.
+    assert.equal(await page.locator('fieldset.sw-q, .sw-page-title, form').count(), 0, 'no question is shown');
+    assert.equal(posts.length, 0);
+    await page.context().close();
+  }
+  // Another token, and the same token on another survey, still open the survey.
+  for (const query of ['survey=post-call&token=tk-once-2&lang=en', 'survey=post-service&token=tk-once-1&lang=en']) {
+    const page = await newPage(browser, PHONE, { locale: 'en-US' });
+    await page.goto(`${collector.url}/?${query}`);
+    await page.locator('fieldset.sw-q').first().waitFor();
+    assert.equal(await page.locator('.sw-link-used').count(), 0);
+    await page.context().close();
+  }
   assert.equal(collector.rows().length, rows, 'still one response for the link');
-  await page.context().close();
+});
+
+// issue 13 item 1: two people open the link before either submits; the second is
+// refused with 409 and told the truth: already answered, not recorded, nothing queued.
+test('issue 13 item 1: a 409 at submit says already answered, not "will be sent"', async () => {
+  const open = async () => {
+    const page = await newPage(browser, PHONE, { locale: 'en-US' });
+    await page.goto(`${collector.url}/?survey=post-call&dealer=D003&token=tk-twice&lang=en`);
+    await page.locator('fieldset.sw-q').first().waitFor();
+    return page;
+  };
+  const [a, b] = [await open(), await open()];
+  const rows = collector.rows().length;
+  await completeSurvey(a, 'last');
+  await a.locator('.sw-done').waitFor();
+  assert.equal(collector.rows().length, rows + 1);
+  const refused = [];
+  b.on('response', (r) => { if (r.url().endsWith('/v1/responses') && r.status() === 409) refused.push(r.status()); });
+  await completeSurvey(b, 'last');
+  await b.locator('.sw-done h2').waitFor();
+  assert.deepEqual(refused, [409]);
+  const text = await b.locator('.sw-done').innerText();
+  assert.match(text, /This survey has already been answered/);
+  assert.match(text, /These answers were not recorded and will not be sent\./);
+  assert.doesNotMatch(text, /will be sent when|will be sent automatically|Thank you for your feedback/i);
+  const outbox = JSON.parse(await b.evaluate(() => localStorage.getItem('survey-widget:outbox')) || '{"entries":[]}');
+  assert.deepEqual(outbox.entries.filter((e) => e.state !== 'failed'), [], 'nothing is queued to be sent');
+  assert.equal(collector.rows().length, rows + 1, 'still one response for the link');
+  await a.context().close();
+  await b.context().close();
 });

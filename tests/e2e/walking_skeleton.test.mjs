@@ -87,7 +87,7 @@ test('an unanswered page is not left: the problem is shown and focused', async (
 test('the language switch and ?lang= show English', async () => {
   const page = await newPage(browser, PHONE);
   await page.goto(collector.url + '/?lang=en');
-  await page.getByText('Did the dealer offer you an appointment?').waitFor();
+  await page.getByText('Did we offer you an appointment? (Came without one? Choose “Not applicable”.)').waitFor();
   await page.getByRole('button', { name: '简体中文' }).click();
   await page.getByText(template.pages[0].questions[0].text['zh-CN']).waitFor();
   assert.equal(await page.locator('.sw').getAttribute('lang'), 'zh-CN');

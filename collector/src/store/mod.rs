@@ -29,6 +29,7 @@
 //! pages, reads and `/healthz` go on, since they never wait for the writer.
 
 pub mod accounts;
+mod links;
 pub mod migrations;
 pub mod postgres;
 mod postgres_accounts;
@@ -253,6 +254,9 @@ pub trait Store: Send + Sync {
     /// process to ask wins, in the database), then answers the stored one, so every
     /// collector of a group signs with the same key ([`crate::links`]).
     async fn link_key(&self, candidate: &str, now: &str) -> Result<String, StoreError>;
+    /// Whether a response to `survey` used this link `token` already (a post through
+    /// the link would be answered 409): `GET /v1/links/status`.
+    async fn token_used(&self, survey: &str, token: &str) -> Result<bool, StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }

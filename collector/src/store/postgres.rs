@@ -459,4 +459,8 @@ impl Store for PgStore {
     async fn audit(&self, page: PageRequest) -> Result<Vec<AuditRecord>, StoreError> {
         privacy::audit(&*self.client().await?, page).await
     }
+
+    async fn token_used(&self, survey: &str, token: &str) -> Result<bool, StoreError> {
+        super::links::pg_token_used(&*self.client().await?, survey, token).await
+    }
 }

@@ -676,6 +676,12 @@ impl Store for SqliteStore {
     async fn audit(&self, page: PageRequest) -> Result<Vec<AuditRecord>, StoreError> {
         self.read(move |c| privacy::audit(c, page)).await
     }
+
+    async fn token_used(&self, survey: &str, token: &str) -> Result<bool, StoreError> {
+        let (s, t) = (survey.to_string(), token.to_string());
+        self.read(move |c| super::links::sqlite_token_used(c, &s, &t))
+            .await
+    }
 }
 
 /// `collector backup FILE`: a consistent copy of a live database, WAL included, made
