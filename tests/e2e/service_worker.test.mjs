@@ -16,7 +16,11 @@ async function openWithWorker(context, url) {
   const page = await context.newPage();
   await page.goto(url, { waitUntil: 'domcontentloaded' });
   await widgetRunning(page);
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  const ready = await page.evaluate(() => Promise.race([
+    navigator.serviceWorker.ready.then(() => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), 10000)),
+  ]));
+  assert.ok(ready, 'the page registered the origin service worker (static/offline.js)');
   return page;
 }
 
