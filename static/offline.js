@@ -1,6 +1,7 @@
 // Hands this origin's undelivered responses to its service worker (/sw.js), so they
 // are sent even after the page is closed. Loaded by the pages the collector serves
-// (the QR survey page, the kiosk), never by the script tag on a dealer's own site:
+// (the QR survey page), never by the kiosk (open all day, it sends its own outbox) nor by
+// the script tag on a dealer's own site:
 // a service worker belongs to the origin that serves it.
 //
 // On load it asks the worker to send what an earlier visit left queued (the "next
