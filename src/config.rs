@@ -5,28 +5,11 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use survey_core::context::LINK_PARAMS;
 use survey_core::context::{check_context_value, MAX_CONTEXT_VALUE};
 use survey_core::endpoint::{url_kind, Endpoint, EndpointError, EndpointSpec, UrlKind};
 use survey_core::payload::Mode;
 use survey_core::Locale;
-
-/// The URL query keys that describe the visit, and the context key each fills.
-pub const CONTEXT_PARAMS: &[(&str, &str)] = &[
-    ("dealer", "dealer"),
-    ("ro", "repair_order"),
-    ("advisor", "advisor"),
-    ("visit", "visit_date"),
-    ("token", "token"),
-    // Post-call links: the agent who took the call and the kind of call (which also
-    // fills the post-call survey's hidden `call_type` question).
-    ("agent", "agent"),
-    ("call", "call_type"),
-    // A signed link (collector/src/links.rs): how it was sent, its expiry and the
-    // collector's signature, carried as they are; the collector checks them.
-    ("channel", "channel"),
-    ("exp", "exp"),
-    ("sig", "sig"),
-];
 
 /// The mount point's `data-*` attributes the widget reads (named without `data-`).
 pub const ATTRIBUTES: &[&str] = &[
@@ -85,7 +68,7 @@ pub fn unknown_attributes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<S
 /// The page URL's parameters the widget reads: the visit, `lang`, `mode`, `survey`.
 /// The browser and a server prerendering the page both take exactly these.
 pub fn page_params() -> impl Iterator<Item = &'static str> {
-    CONTEXT_PARAMS
+    LINK_PARAMS
         .iter()
         .map(|(k, _)| *k)
         .chain(["lang", "mode", "survey"])
@@ -230,7 +213,7 @@ pub fn parse(
     );
 
     let mut context = BTreeMap::new();
-    for (param, key) in CONTEXT_PARAMS {
+    for (param, key) in LINK_PARAMS {
         let Some(value) = q(param).filter(|v| !v.is_empty()) else {
             continue;
         };
@@ -307,9 +290,8 @@ fn page_context<'a>(
     context: &mut BTreeMap<String, String>,
     warnings: &mut Vec<String>,
 ) {
-    let owned = |k: &str| {
-        matches!(k, "dealer" | "station") || CONTEXT_PARAMS.iter().any(|(_, key)| *key == k)
-    };
+    let owned =
+        |k: &str| matches!(k, "dealer" | "station") || LINK_PARAMS.iter().any(|(_, key)| *key == k);
     // (where it came from, key, value), in the order they are applied.
     let mut given: Vec<(String, String, String)> = Vec::new();
     if let Some(json) = attr("context") {

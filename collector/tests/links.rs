@@ -12,20 +12,6 @@ use hmac::Mac;
 use serde_json::{json, Value};
 use support::{new_id, post_service_payload, Auth, Backend, Collector};
 
-/// The widget's URL parameter → context key (src/config.rs, CONTEXT_PARAMS).
-const PARAMS: [(&str, &str); 10] = [
-    ("dealer", "dealer"),
-    ("ro", "repair_order"),
-    ("advisor", "advisor"),
-    ("visit", "visit_date"),
-    ("channel", "channel"),
-    ("agent", "agent"),
-    ("call", "call_type"),
-    ("token", "token"),
-    ("exp", "exp"),
-    ("sig", "sig"),
-];
-
 fn make_link(c: &Collector, auth: &Auth, body: &Value) -> Value {
     let r = c.send_as(
         auth,
@@ -53,7 +39,10 @@ fn read_link(url: &str) -> (String, serde_json::Map<String, Value>) {
     for (k, v) in form_urlencoded::parse(query.as_bytes()) {
         if k == "survey" {
             survey = v.to_string();
-        } else if let Some((_, key)) = PARAMS.iter().find(|(p, _)| *p == k) {
+        } else if let Some((_, key)) = survey_core::context::LINK_PARAMS
+            .iter()
+            .find(|(p, _)| *p == k)
+        {
             context.insert(key.to_string(), json!(v));
         }
     }

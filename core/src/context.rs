@@ -8,6 +8,27 @@
 
 use std::fmt;
 
+/// A survey link's query parameters and the context key each fills: the one list the
+/// collector writes links with (collector/src/routes/links.rs, in this order) and the
+/// widget reads them back with (src/config.rs).
+pub const LINK_PARAMS: &[(&str, &str)] = &[
+    ("dealer", "dealer"),
+    ("ro", "repair_order"),
+    ("advisor", "advisor"),
+    ("visit", "visit_date"),
+    // A signed link (collector/src/links.rs): how it was sent.
+    ("channel", "channel"),
+    // Post-call links: the agent who took the call and the kind of call (which also
+    // fills the post-call survey's hidden `call_type` question).
+    ("agent", "agent"),
+    ("call", "call_type"),
+    ("token", "token"),
+    // A signed link's expiry and the collector's signature, carried as they are; the
+    // collector checks them.
+    ("exp", "exp"),
+    ("sig", "sig"),
+];
+
 /// Context values are short identifiers, not documents.
 pub const MAX_CONTEXT_VALUE: usize = 128;
 /// More context keys than this is a misuse, not a visit.

@@ -43,21 +43,6 @@ pub struct Create {
 
 const EXPECTED: &str = r#"{"survey", "dealer", "repair_order", "advisor", "visit_date", "channel", "expires_in_days"}"#;
 
-/// The link's query parameters and the context key each fills (src/config.rs, the
-/// widget's one list, reads them back).
-const PARAMS: [(&str, &str); 10] = [
-    ("dealer", "dealer"),
-    ("ro", "repair_order"),
-    ("advisor", "advisor"),
-    ("visit", "visit_date"),
-    ("channel", "channel"),
-    ("agent", "agent"),
-    ("call", "call_type"),
-    ("token", "token"),
-    ("exp", "exp"),
-    ("sig", "sig"),
-];
-
 pub async fn create(
     State(app): State<Shared>,
     Extension(principal): Extension<Principal>,
@@ -123,7 +108,7 @@ pub async fn create(
 
     let mut query = form_urlencoded::Serializer::new(String::new());
     query.append_pair("survey", &req.survey);
-    for (param, key) in PARAMS {
+    for &(param, key) in survey_core::context::LINK_PARAMS {
         if let Some(v) = context.get(key) {
             query.append_pair(param, v);
         }
