@@ -130,6 +130,11 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/summary",
         access: Access::Read(Resource::Summary),
     },
+    // The dealers the caller may read that have responses: the console's dealer list.
+    RouteSpec {
+        path: "/v1/dealers",
+        access: Access::Read(Resource::Summary),
+    },
     // Draws the text it is given; reads nothing stored, so it is public.
     RouteSpec {
         path: "/v1/qr.svg",
@@ -195,6 +200,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
             .options(responses::preflight),
         "/v1/responses.csv" => get(exports::csv),
         "/v1/summary" => get(summary::get),
+        "/v1/dealers" => get(dealers::list),
         "/v1/qr.svg" => get(qr::svg),
         "/v1/links/status" => get(link_status::status),
         "/v1/auth/login" => post(auth::login),

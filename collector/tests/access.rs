@@ -206,6 +206,34 @@ fn the_export_and_the_summary_are_scoped(backend: Backend) {
 
 both!(the_export_and_the_summary_are_scoped);
 
+/// `GET /v1/dealers` (the console's dealer list) names only dealers the caller may
+/// read: all for the group admin, their own for a manager, a token and an advisor;
+/// the summary's refusal for an agent; 401 without credentials.
+fn the_dealer_list_is_scoped(backend: Backend) {
+    let w = world(backend);
+    let dealers = |auth: &Auth, query: &str| -> (u16, Value) {
+        let r = w.c.get_as(auth, &format!("/v1/dealers{query}"));
+        let body = if r.status == 200 {
+            r.json()["dealers"].clone()
+        } else {
+            Value::Null
+        };
+        (r.status, body)
+    };
+    assert_eq!(dealers(&Auth::Anonymous, "").0, 401);
+    assert_eq!(dealers(&w.c.admin, ""), (200, json!(["D001", "D002"])));
+    for auth in [&w.manager, &w.token, &w.advisor] {
+        assert_eq!(dealers(auth, ""), (200, json!(["D001"])));
+        assert_eq!(dealers(auth, "?dealer=D002").0, 403);
+    }
+    assert_eq!(dealers(&w.other_manager, ""), (200, json!(["D002"])));
+    assert_eq!(dealers(&w.agent, "").0, 403);
+    assert_eq!(dealers(&w.c.admin, "?survey=post-call"), (200, json!([])));
+    assert_eq!(dealers(&w.c.admin, "?colour=red").0, 400);
+}
+
+both!(the_dealer_list_is_scoped);
+
 fn tokens_are_shown_once_scoped_and_revocable(backend: Backend) {
     let w = world(backend);
     let json_header = [("Content-Type", "application/json")];

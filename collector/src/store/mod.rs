@@ -184,6 +184,9 @@ pub trait Store: Send + Sync {
     async fn columns(&self, filter: &Filter) -> Result<Columns, StoreError>;
     /// The server's cards and counts over the rows `filter` selects.
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError>;
+    /// The dealers that have rows `filter` selects, sorted: what the console offers to
+    /// choose from (within the caller's scope, which the filter carries).
+    async fn dealers(&self, filter: &Filter) -> Result<Vec<String>, StoreError>;
     /// Answers a read and a write (rolled back) now: `/readyz`.
     async fn ready(&self) -> Result<(), StoreError>;
 

@@ -309,6 +309,21 @@ impl Store for PgStore {
         })
     }
 
+    async fn dealers(&self, filter: &Filter) -> Result<Vec<String>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT DISTINCT dealer FROM responses WHERE {WHERE_FILTER} \
+                     AND dealer IS NOT NULL ORDER BY dealer"
+                ),
+                &filter_params(filter),
+            )
+            .await
+            .map_err(pg_err)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError> {
         let client = self.client().await?;
         let rows = client

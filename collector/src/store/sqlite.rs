@@ -506,6 +506,20 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn dealers(&self, filter: &Filter) -> Result<Vec<String>, StoreError> {
+        let f = filter.clone();
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT DISTINCT dealer FROM responses WHERE {WHERE_FILTER} AND dealer IS NOT NULL \
+                 ORDER BY dealer"
+            ))?;
+            let fixed = filter_params(&f)?;
+            let rows = stmt.query_map(with_filter(&fixed, &[]).as_slice(), |r| r.get(0))?;
+            Ok(rows.collect::<Result<Vec<String>, _>>()?)
+        })
+        .await
+    }
+
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError> {
         let f = filter.clone();
         self.read(move |conn| {
