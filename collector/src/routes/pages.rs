@@ -30,6 +30,15 @@ form-action 'none'; object-src 'none'; frame-ancestors 'self'";
 /// A year: files whose name carries their content's hash never change under that name.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
+/// The file behind a short address, if `path` is one.
+fn short_address(path: &str) -> Option<&'static str> {
+    match path {
+        "/login" => Some("/static/login.html"),
+        "/console" | "/console/" => Some("/static/console.html"),
+        _ => None,
+    }
+}
+
 pub async fn serve(State(app): State<Shared>, mut request: Request) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         let mut r =
@@ -40,12 +49,13 @@ pub async fn serve(State(app): State<Shared>, mut request: Request) -> Response 
         );
         return r;
     }
-    // The sign-in page has a short address of its own: the QR page sends visitors
-    // without a session there (`/login?next=…`). Served as the file it is.
-    if request.uri().path() == "/login" {
+    // Pages with a short address of their own, served as the files they are: the
+    // sign-in page (the QR page and the console send visitors without a session to
+    // `/login?next=…`) and the console.
+    if let Some(file) = short_address(request.uri().path()) {
         let target = match request.uri().query() {
-            Some(q) => format!("/static/login.html?{q}"),
-            None => "/static/login.html".to_string(),
+            Some(q) => format!("{file}?{q}"),
+            None => file.to_string(),
         };
         if let Ok(uri) = target.parse() {
             *request.uri_mut() = uri;
