@@ -1,0 +1,106 @@
+//! The console's only contact with the browser and the collector: today's date, the
+//! `/v1` calls (same origin, the session cookie), and the way to the sign-in page.
+//! Everything it returns is plain data; the views never touch web APIs.
+
+use crate::period::Date;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Why a call gave no data, as the page tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// No session (or it ended): the page goes to the sign-in page.
+    SignedOut,
+    /// The collector refused; its `{"error": …}` line, or the status.
+    Refused(String),
+    /// No answer at all (offline, collector down).
+    Network,
+}
+
+/// Today in the browser's calendar (the manager's own day, which for a dealer group
+/// in China is the dealers' day too).
+pub fn today() -> Date {
+    let now = js_sys::Date::new_0();
+    Date {
+        year: now.get_full_year() as i64,
+        month: now.get_month() + 1,
+        day: now.get_date(),
+    }
+}
+
+/// The browser's language preference, for the first view.
+pub fn browser_language() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default()
+}
+
+/// Leaves for the sign-in page, which sends the manager back here afterwards.
+pub fn sign_in() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().replace("/login?next=%2Fconsole");
+    }
+}
+
+/// `GET path` (with its query), parsed as `T`.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
+    let text = call("GET", path, None).await?;
+    serde_json::from_str(&text).map_err(|e| Failure::Refused(e.to_string()))
+}
+
+/// `POST path` with the session's CSRF token and no body.
+pub async fn post(path: &str, csrf: &str) -> Result<(), Failure> {
+    call("POST", path, Some(csrf)).await.map(|_| ())
+}
+
+async fn call(method: &str, path: &str, csrf: Option<&str>) -> Result<String, Failure> {
+    let window = web_sys::window().ok_or(Failure::Network)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().map_err(|_| Failure::Network)?;
+    let _ = headers.set("Accept", "application/json");
+    if let Some(token) = csrf {
+        let _ = headers.set("X-CSRF-Token", token);
+    }
+    init.set_headers(&headers);
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| Failure::Network)?
+        .dyn_into()
+        .map_err(|_| Failure::Network)?;
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    match response.status() {
+        200..=299 => Ok(text),
+        401 => Err(Failure::SignedOut),
+        status => Err(Failure::Refused(refusal(status, &text))),
+    }
+}
+
+/// The collector's one refusal shape, `{"error": "…"}`, or the bare status.
+fn refusal(status: u16, body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
+        .unwrap_or_else(|| format!("HTTP {status}"))
+}
+
+/// Percent-encodes a query from pairs (the browser's own encoder).
+pub fn query(pairs: &[(&str, String)]) -> String {
+    let params = match web_sys::UrlSearchParams::new() {
+        Ok(p) => p,
+        Err(_) => return String::new(),
+    };
+    for (k, v) in pairs {
+        params.append(k, v);
+    }
+    String::from(params.to_string())
+}

@@ -1,0 +1,325 @@
+//! The console's frame: who is signed in, the filters, and the overview they select.
+//! It asks the collector for `/v1/auth/me` first (no session → the sign-in page), then
+//! for `/v1/summary` of the chosen survey, dealer and period. A survey is always named:
+//! post-service CSI and post-call CSAT are never pooled into one number.
+
+use crate::api::{self, Failure};
+use crate::i18n::{t, Lang, T};
+use crate::overview::Overview;
+use crate::period::{Period, PeriodError};
+use serde::Deserialize;
+use survey_core::scoring::aggregate::Summary;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// `GET /v1/auth/me` for a signed-in person.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Me {
+    pub login: String,
+    pub role: String,
+    /// `"*"` for every dealer, or the dealers of this account.
+    pub dealers: serde_json::Value,
+    pub csrf: String,
+}
+
+impl Me {
+    /// The dealers of this account; empty for a group admin (every dealer).
+    fn dealer_list(&self) -> Vec<String> {
+        self.dealers
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// `GET /v1/summary`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SummaryReply {
+    pub summary: Summary,
+    pub unscored: u64,
+    pub unverified: Unverified,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Unverified {
+    pub responses: u64,
+}
+
+/// `GET /v1/dealers`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct DealerList {
+    dealers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Load<T> {
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Filters {
+    survey: &'static str,
+    dealer: String,
+    period: Period,
+}
+
+#[component]
+pub fn App() -> Html {
+    let lang = use_state(|| Lang::from_tag(&api::browser_language()));
+    let me = use_state(|| Load::<Me>::Loading);
+    let filters = use_state(|| Filters {
+        survey: "post-service",
+        dealer: String::new(),
+        period: Period::ThisMonth,
+    });
+    let data = use_state(|| Load::<SummaryReply>::Loading);
+    let dealers = use_state(Vec::<String>::new);
+
+    {
+        let me = me.clone();
+        let filters = filters.clone();
+        let dealers = dealers.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::get::<Me>("/v1/auth/me").await {
+                    Ok(m) => {
+                        // The dealers with responses that this account may read.
+                        if let Ok(list) = api::get::<DealerList>("/v1/dealers").await {
+                            dealers.set(list.dealers);
+                        }
+                        // A manager of one dealer sees that dealer without choosing.
+                        if let [only] = m.dealer_list().as_slice() {
+                            filters.set(Filters {
+                                dealer: only.clone(),
+                                ..(*filters).clone()
+                            });
+                        }
+                        me.set(Load::Ready(m));
+                    }
+                    Err(Failure::SignedOut) => api::sign_in(),
+                    Err(e) => me.set(Load::Failed(describe(&e))),
+                }
+            });
+        });
+    }
+
+    // The summary follows the filters (and waits for the account).
+    let range = filters.period.range(api::today());
+    {
+        let data = data.clone();
+        let ready = matches!(*me, Load::Ready(_));
+        use_effect_with(((*filters).clone(), ready), move |(f, ready)| {
+            if *ready {
+                if let Ok((from, to)) = f.period.range(api::today()) {
+                    let mut pairs = vec![
+                        ("survey", f.survey.to_string()),
+                        ("from", from.to_string()),
+                        ("to", to.to_string()),
+                    ];
+                    if !f.dealer.is_empty() {
+                        pairs.push(("dealer", f.dealer.clone()));
+                    }
+                    let url = format!("/v1/summary?{}", api::query(&pairs));
+                    data.set(Load::Loading);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match api::get::<SummaryReply>(&url).await {
+                            Ok(r) => data.set(Load::Ready(r)),
+                            Err(Failure::SignedOut) => api::sign_in(),
+                            Err(e) => data.set(Load::Failed(describe(&e))),
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    let l = *lang;
+    let account = match &*me {
+        Load::Ready(m) => m.clone(),
+        Load::Loading => {
+            return html! { <main class="c-main"><p role="status">{ t(l, T::Loading) }</p></main> }
+        }
+        Load::Failed(e) => {
+            return html! {
+                <main class="c-main"><p class="c-error" role="alert">{ format!("{} {e}", t(l, T::LoadFailed)) }</p></main>
+            }
+        }
+    };
+
+    let on_lang = {
+        let lang = lang.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+                lang.set(Lang::from_tag(&s.value()));
+            }
+        })
+    };
+    let sign_out = {
+        let csrf = account.csrf.clone();
+        Callback::from(move |_: MouseEvent| {
+            let csrf = csrf.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = api::post("/v1/auth/logout", &csrf).await;
+                api::sign_in();
+            });
+        })
+    };
+
+    html! {
+        <div class="c-app" lang={l.tag()}>
+            <header class="c-header">
+                <h1 class="c-title">{ t(l, T::Title) }</h1>
+                <div class="c-account">
+                    <span class="c-inline">
+                        <label for="c-lang">{ t(l, T::Language) }</label>
+                        <select id="c-lang" onchange={on_lang}>
+                            <option value="zh-CN" selected={l == Lang::ZhCn}>{ "简体中文" }</option>
+                            <option value="en" selected={l == Lang::En}>{ "English" }</option>
+                        </select>
+                    </span>
+                    <span>{ format!("{} {}", t(l, T::SignedInAs), account.login) }</span>
+                    <button type="button" class="c-btn" onclick={sign_out}>{ t(l, T::SignOut) }</button>
+                </div>
+            </header>
+            <main class="c-main">
+                <h2 class="c-h2">{ t(l, T::Overview) }</h2>
+                <FilterBar lang={l} filters={filters.clone()} dealers={offered(&account, &dealers)} error={range.err()} />
+                {
+                    match &*data {
+                        Load::Loading => html! { <p role="status">{ t(l, T::Loading) }</p> },
+                        Load::Failed(e) => html! {
+                            <p class="c-error" role="alert">{ format!("{} {e}", t(l, T::LoadFailed)) }</p>
+                        },
+                        Load::Ready(reply) => html! { <Overview lang={l} reply={reply.clone()} /> },
+                    }
+                }
+            </main>
+        </div>
+    }
+}
+
+/// The dealers to offer: those with responses, and an account's own even before they
+/// have any (a manager of one dealer always sees it, never an empty list).
+fn offered(account: &Me, with_data: &[String]) -> Vec<String> {
+    let own = account.dealer_list();
+    if own.is_empty() {
+        return with_data.to_vec();
+    }
+    own
+}
+
+fn describe(f: &Failure) -> String {
+    match f {
+        Failure::SignedOut => "401".into(),
+        Failure::Refused(e) => e.clone(),
+        Failure::Network => "no answer from the collector".into(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FilterBarProps {
+    lang: Lang,
+    filters: UseStateHandle<Filters>,
+    dealers: Vec<String>,
+    error: Option<PeriodError>,
+}
+
+/// Survey, dealer and period; each change asks for the summary again.
+#[component]
+fn FilterBar(props: &FilterBarProps) -> Html {
+    let l = props.lang;
+    let f = (*props.filters).clone();
+    let set = |change: fn(&mut Filters, String)| {
+        let filters = props.filters.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_dyn_into::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .or_else(|| e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()));
+            if let Some(v) = value {
+                let mut next = (*filters).clone();
+                change(&mut next, v);
+                filters.set(next);
+            }
+        })
+    };
+    let on_survey = set(|f, v| {
+        f.survey = if v == "post-call" {
+            "post-call"
+        } else {
+            "post-service"
+        }
+    });
+    let on_dealer = set(|f, v| f.dealer = v);
+    let on_period = set(|f, v| {
+        if let Some(p) = Period::from_key(&v, api::today()) {
+            f.period = p;
+        }
+    });
+    let on_from = set(|f, v| {
+        if let Period::Custom { from, .. } = &mut f.period {
+            *from = v;
+        }
+    });
+    let on_to = set(|f, v| {
+        if let Period::Custom { to, .. } = &mut f.period {
+            *to = v;
+        }
+    });
+    let error = props.error.map(|e| match e {
+        PeriodError::BadFrom => t(l, T::BadFrom),
+        PeriodError::BadTo => t(l, T::BadTo),
+        PeriodError::Reversed => t(l, T::Reversed),
+    });
+    let period_key = f.period.key();
+    html! {
+        <form class="c-filters" aria-label={t(l, T::Filters)} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            <div class="c-field">
+                <label for="c-survey">{ t(l, T::Survey) }</label>
+                <select id="c-survey" onchange={on_survey}>
+                    <option value="post-service" selected={f.survey == "post-service"}>{ t(l, T::PostService) }</option>
+                    <option value="post-call" selected={f.survey == "post-call"}>{ t(l, T::PostCall) }</option>
+                </select>
+            </div>
+            <div class="c-field">
+                <label for="c-dealer">{ t(l, T::Dealer) }</label>
+                <select id="c-dealer" onchange={on_dealer}>
+                    if props.dealers.len() != 1 {
+                        <option value="" selected={f.dealer.is_empty()}>{ t(l, T::AllDealers) }</option>
+                    }
+                    { for props.dealers.iter().map(|d| html! {
+                        <option value={d.clone()} selected={*d == f.dealer}>{ d.clone() }</option>
+                    }) }
+                </select>
+            </div>
+            <div class="c-field">
+                <label for="c-period">{ t(l, T::Period) }</label>
+                <select id="c-period" onchange={on_period}>
+                    <option value="this_month" selected={period_key == "this_month"}>{ t(l, T::ThisMonth) }</option>
+                    <option value="last_month" selected={period_key == "last_month"}>{ t(l, T::LastMonth) }</option>
+                    <option value="quarter" selected={period_key == "quarter"}>{ t(l, T::ThisQuarter) }</option>
+                    <option value="custom" selected={period_key == "custom"}>{ t(l, T::Custom) }</option>
+                </select>
+            </div>
+            if let Period::Custom { from, to } = &f.period {
+                <div class="c-field">
+                    <label for="c-from">{ t(l, T::From) }</label>
+                    <input id="c-from" type="date" value={from.clone()} onchange={on_from} aria-describedby="c-period-error"
+                        aria-invalid={matches!(props.error, Some(PeriodError::BadFrom | PeriodError::Reversed)).to_string()} />
+                </div>
+                <div class="c-field">
+                    <label for="c-to">{ t(l, T::To) }</label>
+                    <input id="c-to" type="date" value={to.clone()} onchange={on_to} aria-describedby="c-period-error"
+                        aria-invalid={matches!(props.error, Some(PeriodError::BadTo)).to_string()} />
+                </div>
+            }
+            <p class="c-error" id="c-period-error" role="alert">{ error.unwrap_or_default() }</p>
+        </form>
+    }
+}

@@ -1,0 +1,101 @@
+//! What the overview says about a summary, beyond printing its numbers: whether CSI
+//! meets the dealer's target, which SERVQUAL dimension is weakest, how numbers are
+//! written. Pure, so the rules are tested natively and the view only lays them out.
+
+use survey_core::questionnaire::Dimension;
+use survey_core::scoring::aggregate::{DimensionSummary, Summary};
+
+/// The CSI goal from the domain notes (CSI ≥ 93), until a dealer sets their own.
+pub const DEFAULT_CSI_TARGET: f64 = 93.0;
+
+/// Below this many responses a figure is shown but marked as too few to judge.
+pub const MIN_N: u32 = 30;
+
+/// CSI against its target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    Met,
+    Missed {
+        by: f64,
+    },
+    /// No CSI in this period.
+    Unknown,
+}
+
+pub fn csi_target(summary: &Summary, target: f64) -> Target {
+    match summary.csi.mean {
+        Some(m) if m >= target => Target::Met,
+        Some(m) => Target::Missed { by: target - m },
+        None => Target::Unknown,
+    }
+}
+
+/// The dimension with the lowest mean (ties: the first in SERVQUAL order), when at
+/// least two dimensions have a mean: with one there is nothing to compare.
+pub fn weakest(dimensions: &[DimensionSummary]) -> Option<Dimension> {
+    let scored: Vec<(&DimensionSummary, f64)> = dimensions
+        .iter()
+        .filter_map(|d| d.mean.map(|m| (d, m)))
+        .collect();
+    if scored.len() < 2 {
+        return None;
+    }
+    scored
+        .iter()
+        .fold(
+            None::<(&DimensionSummary, f64)>,
+            |best, &(d, m)| match best {
+                Some((_, bm)) if bm <= m => best,
+                _ => Some((d, m)),
+            },
+        )
+        .map(|(d, _)| d.dimension)
+}
+
+/// One decimal, as the reports print CSI and means.
+pub fn one_decimal(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// A share as a whole percentage with one decimal ("87.5%").
+pub fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dim(dimension: Dimension, mean: Option<f64>) -> DimensionSummary {
+        DimensionSummary {
+            dimension,
+            n: 1,
+            mean,
+        }
+    }
+
+    #[test]
+    fn the_weakest_dimension_needs_two_to_compare() {
+        use Dimension::*;
+        let dims = [
+            dim(Reliability, Some(90.0)),
+            dim(Responsiveness, Some(80.0)),
+            dim(Assurance, None),
+            dim(Empathy, Some(80.0)),
+        ];
+        assert_eq!(weakest(&dims), Some(Responsiveness), "the first of a tie");
+        assert_eq!(weakest(&dims[..1]), None);
+        assert_eq!(
+            weakest(&[dim(Tangibles, Some(50.0)), dim(Empathy, None)]),
+            None
+        );
+        assert_eq!(weakest(&[]), None);
+    }
+
+    #[test]
+    fn numbers_are_written_as_the_reports_write_them() {
+        assert_eq!(one_decimal(92.96), "93.0");
+        assert_eq!(percent(0.875), "87.5%");
+        assert_eq!(percent(1.0), "100.0%");
+    }
+}

@@ -1,0 +1,28 @@
+//! The dealer console: the results a service manager reads every morning, in the
+//! browser, from the collector's `/v1` APIs (issue 15). A Yew app compiled to wasm
+//! like the widget, sharing survey-core's types (the summary it shows is core's
+//! `Summary`, as the collector serialises it).
+//!
+//! Pure parts (periods, what a figure means) are tested natively; `api` is the one
+//! module that talks to the browser and the collector.
+
+pub mod figures;
+pub mod i18n;
+pub mod period;
+
+// Compiled natively too (never run there), so `cargo clippy` checks the views.
+pub mod api;
+pub mod app;
+pub mod overview;
+
+/// Mounts the console on the page's `#console` element.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("console"));
+    if let Some(root) = root {
+        yew::Renderer::<app::App>::with_root(root).render();
+    }
+}
