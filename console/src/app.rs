@@ -7,6 +7,7 @@ use crate::api::{self, Failure};
 use crate::i18n::{t, Lang, T};
 use crate::overview::Overview;
 use crate::period::{Period, PeriodError};
+use crate::trend::Trend;
 use serde::Deserialize;
 use survey_core::scoring::aggregate::Summary;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -199,6 +200,7 @@ pub fn App() -> Html {
                         Load::Ready(reply) => html! { <Overview lang={l} reply={reply.clone()} /> },
                     }
                 }
+                <Trend lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
             </main>
         </div>
     }

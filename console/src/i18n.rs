@@ -76,6 +76,9 @@ pub enum T {
     Reversed,
     LoadFailed,
     Language,
+    Trend12,
+    TrendTable,
+    Month,
 }
 
 pub fn t(l: Lang, key: T) -> &'static str {
@@ -129,6 +132,9 @@ pub fn t(l: Lang, key: T) -> &'static str {
             Reversed => "开始日期晚于结束日期。",
             LoadFailed => "无法读取数据：",
             Language => "语言",
+            Trend12 => "近 12 个月趋势",
+            TrendTable => "近 12 个月数据",
+            Month => "月份",
         },
         Lang::En => match key {
             Title => "Satisfaction console",
@@ -178,6 +184,9 @@ pub fn t(l: Lang, key: T) -> &'static str {
             Reversed => "The start date is after the end date.",
             LoadFailed => "Could not read the data:",
             Language => "Language",
+            Trend12 => "the last 12 months",
+            TrendTable => "The last 12 months, by month",
+            Month => "Month",
         },
     }
 }

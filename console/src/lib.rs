@@ -6,6 +6,7 @@
 //! Pure parts (periods, what a figure means) are tested natively; `api` is the one
 //! module that talks to the browser and the collector.
 
+pub mod chart;
 pub mod figures;
 pub mod i18n;
 pub mod period;
@@ -14,6 +15,7 @@ pub mod period;
 pub mod api;
 pub mod app;
 pub mod overview;
+pub mod trend;
 
 /// Mounts the console on the page's `#console` element.
 #[cfg(target_arch = "wasm32")]

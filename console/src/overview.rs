@@ -112,7 +112,12 @@ pub fn Overview(props: &OverviewProps) -> Html {
 
             if unverified > 0 {
                 <p class="c-note" data-figure="unverified">
-                    { format!("{}: {unverified}. {}", t(l, T::Unverified), t(l, T::UnverifiedNote)) }
+                    {
+                        match l {
+                            Lang::ZhCn => format!("{}：{unverified} 份。{}", t(l, T::Unverified), t(l, T::UnverifiedNote)),
+                            Lang::En => format!("{}: {unverified}. {}", t(l, T::Unverified), t(l, T::UnverifiedNote)),
+                        }
+                    }
                 </p>
             }
         </section>

@@ -126,6 +126,48 @@ impl Period {
     }
 }
 
+/// One calendar month of a trend: its first and last day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Month {
+    pub first: Date,
+    pub last: Date,
+}
+
+impl Month {
+    /// `2026-12`, as the trend's axis and table label a month.
+    pub fn label(&self) -> String {
+        format!("{:04}-{:02}", self.first.year, self.first.month)
+    }
+}
+
+/// The `count` calendar months up to and including today's, oldest first; the current
+/// month ends today (its later days have no responses yet).
+pub fn last_months(today: Date, count: u32) -> Vec<Month> {
+    let index = today.year * 12 + i64::from(today.month) - 1;
+    (0..i64::from(count))
+        .rev()
+        .map(|back| {
+            let i = index - back;
+            let (year, month) = (i.div_euclid(12), (i.rem_euclid(12) + 1) as u32);
+            let first = Date {
+                year,
+                month,
+                day: 1,
+            };
+            let last = if back == 0 {
+                today
+            } else {
+                Date {
+                    year,
+                    month,
+                    day: days_in_month(year, month),
+                }
+            };
+            Month { first, last }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +239,24 @@ mod tests {
         );
         assert_eq!(Date::parse("2025-02-29"), None);
         assert_eq!(Date::parse("2026-1-01"), None);
+    }
+
+    #[test]
+    fn twelve_months_back_cross_the_year() {
+        let months = last_months(d("2026-02-10"), 12);
+        let labels: Vec<String> = months.iter().map(Month::label).collect();
+        assert_eq!(labels.first().map(String::as_str), Some("2025-03"));
+        assert_eq!(labels.last().map(String::as_str), Some("2026-02"));
+        assert_eq!(labels.len(), 12);
+        assert_eq!(months[10].first, d("2026-01-01"));
+        assert_eq!(months[10].last, d("2026-01-31"));
+        assert_eq!(
+            months[11].last,
+            d("2026-02-10"),
+            "the current month ends today"
+        );
+        assert_eq!(months[0].last, d("2025-03-31"));
+        assert_eq!(last_months(d("2024-03-05"), 2)[0].last, d("2024-02-29"));
     }
 
     #[test]
