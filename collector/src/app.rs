@@ -130,6 +130,11 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/summary",
         access: Access::Read(Resource::Summary),
     },
+    // Per advisor, agent or station, ranked: the console's tables; scoped like the summary.
+    RouteSpec {
+        path: "/v1/breakdown",
+        access: Access::Read(Resource::Summary),
+    },
     // The dealers the caller may read that have responses: the console's dealer list.
     RouteSpec {
         path: "/v1/dealers",
@@ -201,6 +206,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/responses.csv" => get(exports::csv),
         "/v1/summary" => get(summary::get),
         "/v1/dealers" => get(dealers::list),
+        "/v1/breakdown" => get(breakdown::get),
         "/v1/qr.svg" => get(qr::svg),
         "/v1/links/status" => get(link_status::status),
         "/v1/auth/login" => post(auth::login),

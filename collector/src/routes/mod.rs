@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod breakdown;
 pub mod dealers;
 pub mod exports;
 pub mod health;

@@ -135,7 +135,7 @@ pub struct PageRequest {
 }
 
 /// The scores of the rows a [`Filter`] selects.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scores {
     /// The server's cards, in received order.
     pub cards: Vec<ScoreCard>,
@@ -143,6 +143,72 @@ pub struct Scores {
     pub unscored: u64,
     /// Rows whose client card differed from the server's.
     pub mismatches: u64,
+}
+
+/// What a breakdown groups responses by: a person or place in the visit's context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// `context.advisor` (post-service).
+    Advisor,
+    /// `context.agent` (post-call).
+    Agent,
+    /// `context.station` (a kiosk).
+    Station,
+}
+
+impl Group {
+    pub fn parse(s: &str) -> Option<Group> {
+        match s {
+            "advisor" => Some(Group::Advisor),
+            "agent" => Some(Group::Agent),
+            "station" => Some(Group::Station),
+            _ => None,
+        }
+    }
+
+    /// The context key, as in the reply.
+    pub fn key(self) -> &'static str {
+        match self {
+            Group::Advisor => "advisor",
+            Group::Agent => "agent",
+            Group::Station => "station",
+        }
+    }
+}
+
+impl Scores {
+    /// Adds one stored row: its score card (text, `None` if unscored) and mismatch flag.
+    pub fn push(
+        &mut self,
+        id: &str,
+        score: Option<&str>,
+        mismatch: bool,
+    ) -> Result<(), StoreError> {
+        self.mismatches += u64::from(mismatch);
+        match score {
+            Some(text) => self.cards.push(serde_json::from_str(text).map_err(|e| {
+                StoreError::Failed(format!("stored response {id} has an unreadable score: {e}"))
+            })?),
+            None => self.unscored += 1,
+        }
+        Ok(())
+    }
+}
+
+/// Groups `(key, id, score, mismatch)` rows that arrive sorted by key.
+pub fn group_scores(
+    rows: impl IntoIterator<Item = (Option<String>, String, Option<String>, bool)>,
+) -> Result<Vec<(Option<String>, Scores)>, StoreError> {
+    let mut out: Vec<(Option<String>, Scores)> = Vec::new();
+    for (key, id, score, mismatch) in rows {
+        if out.last().map(|(k, _)| k) != Some(&key) {
+            out.push((key, Scores::default()));
+        }
+        if let Some((_, scores)) = out.last_mut() {
+            scores.push(&id, score.as_deref(), mismatch)?;
+        }
+    }
+    Ok(out)
 }
 
 /// A storage failure.
@@ -187,6 +253,13 @@ pub trait Store: Send + Sync {
     /// The dealers that have rows `filter` selects, sorted: what the console offers to
     /// choose from (within the caller's scope, which the filter carries).
     async fn dealers(&self, filter: &Filter) -> Result<Vec<String>, StoreError>;
+    /// The scores of the rows `filter` selects, per value of `group` (sorted; `None`
+    /// for rows without one), for the per-advisor, per-agent and per-station tables.
+    async fn scores_by(
+        &self,
+        filter: &Filter,
+        group: Group,
+    ) -> Result<Vec<(Option<String>, Scores)>, StoreError>;
     /// Answers a read and a write (rolled back) now: `/readyz`.
     async fn ready(&self) -> Result<(), StoreError>;
 

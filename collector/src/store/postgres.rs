@@ -14,7 +14,7 @@ use super::postgres_accounts as acc;
 use super::postgres_privacy as privacy;
 use super::privacy::{AuditEntry, AuditRecord, PurgePlan};
 use super::{
-    Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
+    Columns, Filter, Group, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
 };
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Timeouts};
@@ -324,6 +324,33 @@ impl Store for PgStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
+    async fn scores_by(
+        &self,
+        filter: &Filter,
+        group: Group,
+    ) -> Result<Vec<(Option<String>, Scores)>, StoreError> {
+        let key = match group {
+            Group::Advisor => "advisor",
+            Group::Agent => "(context::jsonb ->> 'agent')",
+            Group::Station => "(context::jsonb ->> 'station')",
+        };
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {key} COLLATE \"C\" AS k, id, score, score_mismatch FROM responses \
+                     WHERE {WHERE_FILTER} ORDER BY k, seq"
+                ),
+                &filter_params(filter),
+            )
+            .await
+            .map_err(pg_err)?;
+        super::group_scores(
+            rows.iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))),
+        )
+    }
+
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError> {
         let client = self.client().await?;
         let rows = client
@@ -335,22 +362,11 @@ impl Store for PgStore {
             )
             .await
             .map_err(pg_err)?;
-        let mut out = Scores {
-            cards: Vec::with_capacity(rows.len()),
-            unscored: 0,
-            mismatches: 0,
-        };
+        let mut out = Scores::default();
         for r in &rows {
             let id: String = r.get(0);
             let score: Option<String> = r.get(1);
-            let mismatch: bool = r.get(2);
-            out.mismatches += u64::from(mismatch);
-            match score {
-                Some(text) => out.cards.push(serde_json::from_str(&text).map_err(|e| {
-                    StoreError::Failed(format!("stored response {id} has an unreadable score: {e}"))
-                })?),
-                None => out.unscored += 1,
-            }
+            out.push(&id, score.as_deref(), r.get(2))?;
         }
         Ok(out)
     }

@@ -19,7 +19,7 @@ use super::privacy::{AuditEntry, AuditRecord, PurgePlan};
 use super::sqlite_accounts as acc;
 use super::sqlite_privacy as privacy;
 use super::{
-    Columns, Filter, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
+    Columns, Filter, Group, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
 };
 use async_trait::async_trait;
 use rusqlite::{
@@ -520,6 +520,33 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn scores_by(
+        &self,
+        filter: &Filter,
+        group: Group,
+    ) -> Result<Vec<(Option<String>, Scores)>, StoreError> {
+        let f = filter.clone();
+        let key = match group {
+            Group::Advisor => "advisor",
+            Group::Agent => "json_extract(context, '$.agent')",
+            Group::Station => "json_extract(context, '$.station')",
+        };
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {key} AS k, id, score, score_mismatch FROM responses \
+                 WHERE {WHERE_FILTER} ORDER BY k, seq"
+            ))?;
+            let fixed = filter_params(&f)?;
+            let rows = stmt
+                .query_map(with_filter(&fixed, &[]).as_slice(), |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            super::group_scores(rows)
+        })
+        .await
+    }
+
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError> {
         let f = filter.clone();
         self.read(move |conn| {
@@ -528,24 +555,11 @@ impl Store for SqliteStore {
             ))?;
             let fixed = filter_params(&f)?;
             let mut rows = stmt.query(with_filter(&fixed, &[]).as_slice())?;
-            let mut out = Scores {
-                cards: Vec::new(),
-                unscored: 0,
-                mismatches: 0,
-            };
+            let mut out = Scores::default();
             while let Some(r) = rows.next()? {
                 let id: String = r.get(0)?;
                 let score: Option<String> = r.get(1)?;
-                let mismatch: bool = r.get(2)?;
-                out.mismatches += u64::from(mismatch);
-                match score {
-                    Some(text) => out.cards.push(serde_json::from_str(&text).map_err(|e| {
-                        StoreError::Failed(format!(
-                            "stored response {id} has an unreadable score: {e}"
-                        ))
-                    })?),
-                    None => out.unscored += 1,
-                }
+                out.push(&id, score.as_deref(), r.get(2)?)?;
             }
             Ok(out)
         })

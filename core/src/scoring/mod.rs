@@ -10,6 +10,7 @@ pub mod alerts;
 pub mod card;
 pub mod config;
 pub mod follow_up;
+pub mod ranking;
 pub mod stats;
 
 pub use aggregate::{

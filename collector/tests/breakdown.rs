@@ -1,0 +1,145 @@
+//! `GET /v1/breakdown`: one row per advisor (agent, station) with a ranking that three
+//! perfect responses cannot top, scoped like the summary, over real HTTP on both
+//! backends.
+
+#[macro_use]
+mod support;
+
+use serde_json::{json, Value};
+use support::{add_user, new_id, post_service_payload, Auth, Backend, Collector, PASSWORD};
+
+/// A post-service response for `advisor` with every rating at `scale` (1–5).
+fn rated(dealer: &str, advisor: &str, scale: u8) -> Value {
+    let mut p = post_service_payload(&new_id(), dealer, Some(advisor), 9, false, None);
+    if let Some(answers) = p["answers"].as_object_mut() {
+        for a in answers.values_mut() {
+            if a.get("scale").is_some() && *a != json!({ "scale": 9 }) {
+                *a = json!({ "scale": scale });
+            }
+        }
+    }
+    p
+}
+
+fn rows(c: &Collector, auth: &Auth, query: &str) -> (u16, Value) {
+    let r = c.get_as(auth, &format!("/v1/breakdown{query}"));
+    let body = if r.status == 200 {
+        r.json()
+    } else {
+        json!(r.text())
+    };
+    (r.status, body)
+}
+
+fn advisors_are_ranked_without_being_fooled_by_small_samples(backend: Backend) {
+    let c = Collector::start(backend);
+    let mut posts = Vec::new();
+    // A01: 3 perfect responses. A02: 12 at 4 of 5 (CSI 75). A03: 10 perfect and 5 at
+    // 3 of 5 (CSI 83.3). D002's B01: 10 at 5.
+    posts.extend((0..3).map(|_| rated("D001", "A01", 5)));
+    posts.extend((0..12).map(|_| rated("D001", "A02", 4)));
+    posts.extend((0..10).map(|_| rated("D001", "A03", 5)));
+    posts.extend((0..5).map(|_| rated("D001", "A03", 3)));
+    posts.extend((0..10).map(|_| rated("D002", "B01", 5)));
+    for p in &posts {
+        let r = c.post(p);
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let q = "?by=advisor&survey=post-service&dealer=D001&verified=all";
+    let (status, body) = rows(&c, &c.admin, q);
+    assert_eq!(status, 200, "{body}");
+    let table: Vec<(String, u64, f64, bool, Value)> = body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["advisor"].as_str().unwrap_or("?").to_string(),
+                r["responses"].as_u64().unwrap_or(0),
+                r["csi"]["mean"].as_f64().unwrap_or(-1.0),
+                r["comparable"].as_bool().unwrap_or(true),
+                r["rank"].clone(),
+            )
+        })
+        .collect();
+    let csi_a03 = (10.0 * 100.0 + 5.0 * 50.0) / 15.0;
+    assert_eq!(table.len(), 3, "{body}");
+    assert_eq!(table[0], ("A01".into(), 3, 100.0, false, Value::Null));
+    assert_eq!(table[1], ("A02".into(), 12, 75.0, true, json!(2)));
+    assert_eq!(table[2].0, "A03");
+    assert!((table[2].2 - csi_a03).abs() < 1e-9, "{}", table[2].2);
+    assert_eq!((table[2].3, table[2].4.clone()), (true, json!(1)));
+    // The pool is every response of the table, each once.
+    let pool = (3.0 * 100.0 + 12.0 * 75.0 + 15.0 * csi_a03) / 30.0;
+    let got = body["ranking"]["pool_csi"].as_f64().unwrap_or(-1.0);
+    assert!((got - pool).abs() < 1e-9, "{got} vs {pool}");
+    let shrunk = body["rows"][0]["csi_shrunk"].as_f64().unwrap_or(-1.0);
+    assert!((shrunk - (300.0 + 10.0 * pool) / 13.0).abs() < 1e-9);
+
+    // Scope: a manager of D002 sees D002's advisor only, and is refused D001's.
+    let tag = format!("{:x}", support::unique());
+    add_user(
+        &c.db,
+        &format!("m2-{tag}"),
+        "dealer-manager",
+        &["D002"],
+        None,
+    );
+    add_user(
+        &c.db,
+        &format!("a2-{tag}"),
+        "service-advisor",
+        &["D001"],
+        Some("A02"),
+    );
+    add_user(
+        &c.db,
+        &format!("ag-{tag}"),
+        "follow-up-agent",
+        &["D001"],
+        None,
+    );
+    let m2 = c.login(&format!("m2-{tag}"), PASSWORD);
+    let (status, body) = rows(&c, &m2, "?by=advisor&survey=post-service&verified=all");
+    assert_eq!(status, 200);
+    let names: Vec<&str> = body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["advisor"].as_str())
+        .collect();
+    assert_eq!(names, ["B01"]);
+    assert_eq!(rows(&c, &m2, q).0, 403);
+    // An advisor gets their own row and nobody else's.
+    let a2 = c.login(&format!("a2-{tag}"), PASSWORD);
+    let (status, body) = rows(&c, &a2, "?by=advisor&survey=post-service&verified=all");
+    assert_eq!(status, 200);
+    let names: Vec<&str> = body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["advisor"].as_str())
+        .collect();
+    assert_eq!(names, ["A02"]);
+    let agent = c.login(&format!("ag-{tag}"), PASSWORD);
+    assert_eq!(rows(&c, &agent, q).0, 403);
+    assert_eq!(rows(&c, &Auth::Anonymous, q).0, 401);
+
+    // Refusals, each with its reason.
+    for (query, says) in [
+        ("?by=advisor", "name the survey"),
+        ("?survey=post-service", "by=advisor"),
+        ("?by=colour&survey=post-service", "advisor, agent, station"),
+        ("?by=advisor&by=agent&survey=post-service", "more than once"),
+        (
+            "?by=advisor&survey=post-service&colour=red",
+            "unknown parameter",
+        ),
+    ] {
+        let (status, body) = rows(&c, &c.admin, query);
+        assert_eq!(status, 400, "{query}");
+        assert!(body.to_string().contains(says), "{query}: {body}");
+    }
+}
+
+both!(advisors_are_ranked_without_being_fooled_by_small_samples);
