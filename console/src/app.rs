@@ -6,6 +6,7 @@
 use crate::api::{self, Failure};
 use crate::i18n::{t, Lang, T};
 use crate::overview::Overview;
+use crate::people::People;
 use crate::period::{Period, PeriodError};
 use crate::trend::Trend;
 use serde::Deserialize;
@@ -200,6 +201,8 @@ pub fn App() -> Html {
                         Load::Ready(reply) => html! { <Overview lang={l} reply={reply.clone()} /> },
                     }
                 }
+                <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
+                    range={range.as_ref().ok().map(|(a, b)| (a.to_string(), b.to_string()))} />
                 <Trend lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
             </main>
         </div>

@@ -79,6 +79,12 @@ pub enum T {
     Trend12,
     TrendTable,
     Month,
+    Advisors,
+    Agents,
+    Rank,
+    CsiShrunk,
+    NotComparable,
+    NoName,
 }
 
 pub fn t(l: Lang, key: T) -> &'static str {
@@ -135,6 +141,12 @@ pub fn t(l: Lang, key: T) -> &'static str {
             Trend12 => "近 12 个月趋势",
             TrendTable => "近 12 个月数据",
             Month => "月份",
+            Advisors => "服务顾问",
+            Agents => "回访专员",
+            Rank => "排名",
+            CsiShrunk => "排名用 CSI",
+            NotComparable => "样本不足",
+            NoName => "（未填写）",
         },
         Lang::En => match key {
             Title => "Satisfaction console",
@@ -187,6 +199,12 @@ pub fn t(l: Lang, key: T) -> &'static str {
             Trend12 => "the last 12 months",
             TrendTable => "The last 12 months, by month",
             Month => "Month",
+            Advisors => "Service advisors",
+            Agents => "Call agents",
+            Rank => "Rank",
+            CsiShrunk => "CSI for ranking",
+            NotComparable => "too few to compare",
+            NoName => "(none given)",
         },
     }
 }

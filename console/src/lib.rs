@@ -10,11 +10,13 @@ pub mod chart;
 pub mod figures;
 pub mod i18n;
 pub mod period;
+pub mod sorting;
 
 // Compiled natively too (never run there), so `cargo clippy` checks the views.
 pub mod api;
 pub mod app;
 pub mod overview;
+pub mod people;
 pub mod trend;
 
 /// Mounts the console on the page's `#console` element.

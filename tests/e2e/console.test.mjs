@@ -141,6 +141,44 @@ test('console: the 12-month trend shows each month\'s summary, in its chart and 
   await page.context().close();
 });
 
+test('console: the advisors table is /v1/breakdown, sorts by keyboard, and marks small samples', async (t) => {
+  const page = await consolePage('cx-admin');
+  await page.getByLabel('期间').selectOption('quarter');
+  const [from, to] = range('quarter');
+  const r = await page.request.get(`${collector.url}/v1/breakdown?${new URLSearchParams({ by: 'advisor', survey: 'post-service', from, to })}`);
+  assert.equal(r.status(), 200);
+  const api = (await r.json()).rows;
+  const table = page.locator('[data-table="people"]');
+  const body = table.locator('tbody tr');
+  await until(async () => (await body.count()) === api.length &&
+    (await body.first().locator('td').nth(1).innerText()) !== '', `${api.length} advisors`, 10000);
+  // Shown best first: ranked rows in rank order, then the unranked.
+  const shown = await body.evaluateAll((trs) => trs.map((tr) => ({
+    rank: tr.cells[0].textContent, name: tr.cells[1].firstChild.textContent, n: Number(tr.cells[2].textContent),
+    csi: tr.cells[3].textContent, badge: !!tr.querySelector('.c-badge'),
+  })));
+  const byRank = [...api].sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9));
+  assert.deepEqual(shown.map((s) => s.name), byRank.map((a) => a.advisor));
+  for (const [i, a] of byRank.entries()) {
+    assert.equal(shown[i].n, a.responses, a.advisor);
+    assert.equal(shown[i].rank, a.rank === null ? '–' : String(a.rank), a.advisor);
+    assert.equal(shown[i].badge, !a.comparable, `${a.advisor}: not-comparable badge`);
+    if (a.csi.mean !== null) assert.ok(Math.abs(Number(shown[i].csi) - a.csi.mean) <= 0.05 + 1e-9, a.advisor);
+  }
+  const unranked = api.filter((a) => !a.comparable).length;
+  // Keyboard: focus the CSI column's sort button and press Enter: highest CSI first.
+  const csiHeader = table.locator('thead th').nth(3);
+  await csiHeader.locator('button').focus();
+  await page.keyboard.press('Enter');
+  await until(async () => (await csiHeader.getAttribute('aria-sort')) === 'descending', 'aria-sort on the CSI column', 5000);
+  const csis = (await body.evaluateAll((trs) => trs.map((tr) => tr.cells[3].textContent))).filter((c) => c !== '–').map(Number);
+  assert.deepEqual(csis, [...csis].sort((a, b) => b - a), 'sorted by CSI, highest first');
+  await page.keyboard.press('Enter');
+  await until(async () => (await csiHeader.getAttribute('aria-sort')) === 'ascending', 'ascending on a second press', 5000);
+  t.diagnostic(`${api.length} advisors, ${unranked} below the minimum n and unranked`);
+  await page.context().close();
+});
+
 test("console: a dealer manager sees their one dealer and its figures, nobody else's", async () => {
   const page = await consolePage('mgr-d002');
   const options = await page.getByLabel('经销商', { exact: true }).locator('option').allTextContents();

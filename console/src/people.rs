@@ -1,0 +1,200 @@
+//! The advisors' table (post-service) or the call agents' (post-call): one row each,
+//! from `/v1/breakdown`, ranked by shrunken CSI (the collector's, from core's ranking);
+//! rows with too few responses are shown with their figures, marked "not comparable"
+//! and left unranked. Every column sorts, by mouse or keyboard (a button in each
+//! header, `aria-sort` on the sorted one).
+
+use crate::api::{self, Failure};
+use crate::figures;
+use crate::i18n::{t, Lang, T};
+use crate::sorting::{self, Direction};
+use serde::Deserialize;
+use survey_core::scoring::aggregate::{MeanSummary, NpsSummary};
+use yew::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Reply {
+    rows: Vec<Row>,
+    ranking: Ranking,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Ranking {
+    k: f64,
+    min_comparable: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Row {
+    #[serde(alias = "advisor", alias = "agent", alias = "station")]
+    who: Option<String>,
+    responses: u64,
+    csi: MeanSummary,
+    csi_shrunk: Option<f64>,
+    comparable: bool,
+    rank: Option<u32>,
+    nps: Option<NpsSummary>,
+    responses_with_alerts: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Rank,
+    Responses,
+    Csi,
+    Shrunk,
+    Nps,
+    Alerts,
+}
+
+impl Column {
+    fn key(self, r: &Row) -> Option<f64> {
+        match self {
+            // Rank 1 is best: sort by it ascending means "best first".
+            Column::Rank => r.rank.map(f64::from),
+            Column::Responses => Some(r.responses as f64),
+            Column::Csi => r.csi.mean,
+            Column::Shrunk => r.csi_shrunk,
+            Column::Nps => r.nps.as_ref().map(|n| n.nps),
+            Column::Alerts => Some(f64::from(r.responses_with_alerts)),
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PeopleProps {
+    pub lang: Lang,
+    pub survey: &'static str,
+    pub dealer: String,
+    /// The period's first and last day (`YYYY-MM-DD`), or `None` while it is invalid.
+    pub range: Option<(String, String)>,
+}
+
+#[component]
+pub fn People(props: &PeopleProps) -> Html {
+    let l = props.lang;
+    let by = if props.survey == "post-call" {
+        "agent"
+    } else {
+        "advisor"
+    };
+    let data = use_state(|| None::<Result<Reply, String>>);
+    let sort = use_state(|| (Column::Rank, Direction::Ascending));
+    {
+        let data = data.clone();
+        use_effect_with(
+            (props.survey, props.dealer.clone(), props.range.clone()),
+            move |(survey, dealer, range)| {
+                if let Some((from, to)) = range.clone() {
+                    let mut pairs = vec![
+                        ("by", by.to_string()),
+                        ("survey", survey.to_string()),
+                        ("from", from),
+                        ("to", to),
+                    ];
+                    if !dealer.is_empty() {
+                        pairs.push(("dealer", dealer.clone()));
+                    }
+                    let url = format!("/v1/breakdown?{}", api::query(&pairs));
+                    data.set(None);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match api::get::<Reply>(&url).await {
+                            Ok(r) => data.set(Some(Ok(r))),
+                            Err(Failure::SignedOut) => api::sign_in(),
+                            Err(Failure::Refused(e)) => data.set(Some(Err(e))),
+                            Err(Failure::Network) => {
+                                data.set(Some(Err("no answer from the collector".into())))
+                            }
+                        }
+                    });
+                }
+            },
+        );
+    }
+    let title = t(
+        l,
+        if by == "agent" {
+            T::Agents
+        } else {
+            T::Advisors
+        },
+    );
+    let reply = match &*data {
+        None => return html! { <p role="status">{ t(l, T::Loading) }</p> },
+        Some(Err(e)) => {
+            return html! { <p class="c-error" role="alert">{ format!("{} {e}", t(l, T::LoadFailed)) }</p> }
+        }
+        Some(Ok(r)) => r,
+    };
+    let (column, direction) = *sort;
+    let keys: Vec<Option<f64>> = reply.rows.iter().map(|r| column.key(r)).collect();
+    let order = sorting::order(&keys, direction);
+    let header = |c: Column, label: T| {
+        let sort = sort.clone();
+        let on = Callback::from(move |_: MouseEvent| {
+            let (current, dir) = *sort;
+            // A new column starts best-first (rank ascending, figures descending).
+            let fresh = if c == Column::Rank {
+                Direction::Ascending
+            } else {
+                Direction::Descending
+            };
+            sort.set((c, if current == c { dir.flipped() } else { fresh }));
+        });
+        let aria = (column == c).then(|| direction.aria());
+        html! {
+            <th scope="col" class="c-num" aria-sort={aria}>
+                <button type="button" class="c-sort" onclick={on}>{ t(l, label) }</button>
+            </th>
+        }
+    };
+    html! {
+        <section class="c-people" aria-labelledby="c-people-title">
+            <h3 class="c-h3" id="c-people-title">{ title }</h3>
+            <p class="c-note">{
+                match l {
+                    Lang::ZhCn => format!("排名按收缩后的 CSI：每人的平均分与全体平均按 {} 份虚拟回答加权，少于 {} 份回答的不参与排名。",
+                        reply.ranking.k, reply.ranking.min_comparable),
+                    Lang::En => format!("Ranked by shrunken CSI: each mean is blended with everyone's by {} pseudo-responses; rows with fewer than {} responses are not ranked.",
+                        reply.ranking.k, reply.ranking.min_comparable),
+                }
+            }</p>
+            <table class="c-table c-people-table" data-table="people">
+                <thead><tr>
+                    { header(Column::Rank, T::Rank) }
+                    <th scope="col">{ title }</th>
+                    { header(Column::Responses, T::Responses) }
+                    { header(Column::Csi, T::Csi) }
+                    { header(Column::Shrunk, T::CsiShrunk) }
+                    { header(Column::Nps, T::Nps) }
+                    { header(Column::Alerts, T::Alerts) }
+                </tr></thead>
+                <tbody>
+                    { for order.iter().map(|&i| {
+                        let r = &reply.rows[i];
+                        let name = r.who.clone().unwrap_or_else(|| t(l, T::NoName).to_string());
+                        html! {
+                            <tr class={classes!((!r.comparable).then_some("c-not-comparable"))}>
+                                <td class="c-num">{ r.rank.map(|x| x.to_string()).unwrap_or_else(|| "–".into()) }</td>
+                                <th scope="row">
+                                    { name }
+                                    if !r.comparable {
+                                        <span class="c-badge">{ t(l, T::NotComparable) }</span>
+                                    }
+                                </th>
+                                <td class="c-num">{ r.responses }</td>
+                                <td class="c-num">{ r.csi.mean.map(figures::one_decimal).unwrap_or_else(|| "–".into()) }</td>
+                                <td class="c-num">{ r.csi_shrunk.map(figures::one_decimal).unwrap_or_else(|| "–".into()) }</td>
+                                <td class="c-num">{
+                                    r.nps.as_ref().map(|n| format!("{} ({}–{})", figures::one_decimal(n.nps),
+                                        figures::one_decimal(n.low), figures::one_decimal(n.high))).unwrap_or_else(|| "–".into())
+                                }</td>
+                                <td class="c-num">{ r.responses_with_alerts }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        </section>
+    }
+}
