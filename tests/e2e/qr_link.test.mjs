@@ -3,7 +3,8 @@
 // link token is answered once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, startCollector, launchBrowser, newPage, completeSurvey } from './support.mjs';
+import { join } from 'node:path';
+import { ROOT, PHONE, startCollector, launchBrowser, newPage, completeSurvey } from './support.mjs';
 
 let collector;
 let browser;
@@ -64,6 +65,7 @@ test('issue 13 item 1: a used link says it was answered before any question', as
     await page.goto(`${collector.url}/?survey=post-call&dealer=D003&token=tk-once-1&lang=${lang}`);
     await page.locator('.sw-link-used h2').waitFor();
     assert.equal(await page.locator('.sw-link-used h2').innerText(), heading);
+    await page.screenshot({ path: join(ROOT, `tests/e2e/artifacts/link-used-${lang}-360.png`) });
     // The prerendered first page (if any) is replaced: no question, no button.
     assert.equal(await page.locator('fieldset.sw-q, .sw-page-title, form').count(), 0, 'no question is shown');
     assert.equal(posts.length, 0);
