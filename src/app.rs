@@ -28,7 +28,9 @@ pub fn App(props: &AppProps) -> Html {
     let events = props.events.clone();
     use_effect_with((), move |_| crate::services::outbox::start(events));
     match &props.config {
-        Err(e) => html! { <Failure message={e.to_string()} events={props.events.clone()} /> },
+        Err(e) => {
+            html! { <Failure message={e.to_string()} events={props.events.clone()} /> }
+        }
         Ok(config) => html! {
             <Loader config={config.clone()} prefix={props.prefix.clone()} events={props.events.clone()} />
         },
@@ -57,10 +59,11 @@ fn Loader(props: &LoaderProps) -> Html {
         Loaded::Ready(def) => {
             // A field map naming a question this questionnaire lacks would send empty
             // fields forever: say so now, like any other configuration error.
-            if let Err(e) = config.endpoint.check_against(&def) {
-                return html! { <Failure message={e.to_string()} events={props.events.clone()} /> };
-            }
             let locale = def.pick_locale(config.locale_preferences.iter().map(String::as_str));
+            if let Err(e) = config.endpoint.check_against(&def) {
+                let title = crate::i18n::t(&locale, crate::i18n::Msg::ErrorTitle);
+                return html! { <Failure message={e.to_string()} events={props.events.clone()} title={Some(title)} /> };
+            }
             let storage_key = match &config.source {
                 SurveySource::BuiltIn(id) => format!("survey-widget:{id}:{}", props.prefix),
                 SurveySource::Url(url) => format!("survey-widget:{url}:{}", props.prefix),
@@ -93,6 +96,9 @@ fn Loader(props: &LoaderProps) -> Html {
 struct FailureProps {
     message: String,
     events: Option<web_sys::EventTarget>,
+    /// The box's heading in the survey's language, once a definition has loaded.
+    #[prop_or_default]
+    title: Option<&'static str>,
 }
 
 /// The error box, also logged to the console and reported as `survey:error` once.
@@ -110,5 +116,5 @@ fn Failure(props: &FailureProps) -> Html {
             },
         );
     });
-    html! { <ErrorBox message={props.message.clone()} /> }
+    html! { <ErrorBox message={props.message.clone()} title={props.title} /> }
 }

@@ -112,7 +112,7 @@
     const close = document.createElement('button');
     close.type = 'button';
     close.className = 'sw-dialog-close';
-    // In the survey's language: data-locale first, then whatever the customer picks.
+    // In the survey's language: data-locale's, then the survey's own (data-sw-close).
     close.textContent = CLOSE[options.locale] || '关闭 · Close';
     const body = document.createElement('div');
     body.className = 'sw-in-dialog';
@@ -123,9 +123,9 @@
       if (!widget) {
         widget = mount(body, options, true);
         new MutationObserver(() => {
-          const lang = body.shadowRoot.querySelector('.sw[lang]')?.lang;
-          if (CLOSE[lang]) close.textContent = CLOSE[lang];
-        }).observe(body.shadowRoot, { subtree: true, childList: true, attributes: true, attributeFilter: ['lang'] });
+          const text = body.shadowRoot.querySelector('.sw[data-sw-close]')?.dataset.swClose;
+          if (text) close.textContent = text;
+        }).observe(body.shadowRoot, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-sw-close'] });
       }
       dialog.showModal();
     });

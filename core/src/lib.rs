@@ -17,6 +17,7 @@ pub mod scoring;
 pub mod session;
 pub mod templates;
 pub mod text;
+pub mod texts;
 pub mod time;
 
 pub use answers::{Answer, Answers};

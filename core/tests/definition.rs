@@ -976,7 +976,8 @@ fn widget_texts_must_name_an_offered_locale_and_be_usable() {
         "widget_texts.en.next: must be 1 to 300 characters"
     );
     v["widget_texts"] = json!({"en": {"next page": "On"}});
-    assert!(error_of(v.clone()).starts_with("widget_texts.en: \"next page\" is not a valid id"));
+    assert!(error_of(v.clone())
+        .starts_with("widget_texts.en.next page: \"next page\" is not a widget text key"));
     v["widget_texts"] = json!({"en": {"next": "Onward"}});
     let def = Definition::from_json(&v.to_string()).expect("loads");
     assert_eq!(def.widget_texts["en"]["next"], "Onward");

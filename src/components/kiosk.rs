@@ -97,7 +97,7 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
             let config = &props.config;
             let banner = match (kiosk.screen, countdown) {
                 (Screen::Thanks { .. }, Some(s)) => html! {
-                    <p class="sw-kiosk-countdown" role="status">{ i18n::back_to_start_in(l, s) }</p>
+                    <p class="sw-kiosk-countdown" role="status">{ i18n::tf(l, Msg::BackToStartIn, &[("n", s)]) }</p>
                 },
                 (Screen::Survey, Some(s)) => {
                     let keep = {
@@ -114,7 +114,7 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
                         <div class="sw-kiosk-idle" role="alertdialog" aria-modal="false" onpointerdown={hold}
                             aria-labelledby={format!("{}-idle-title", props.prefix)}>
                             <p class="sw-kiosk-idle-title" id={format!("{}-idle-title", props.prefix)}>{ i18n::t(l, Msg::StillThere) }</p>
-                            <p role="timer" aria-live="off">{ i18n::starting_over_in(l, s) }</p>
+                            <p role="timer" aria-live="off">{ i18n::tf(l, Msg::StartingOverIn, &[("n", s)]) }</p>
                             <button type="button" class="sw-btn sw-btn-primary" onclick={keep}>{ i18n::t(l, Msg::KeepGoing) }</button>
                         </div>
                     }
@@ -139,7 +139,8 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
             oninput={activity.reform(Event::from)}>
             { body }
             if let Some(pin) = props.config.kiosk_pin.clone() {
-                <StaffMenu pin={pin} state={staff.clone()} kiosk={kiosk.dispatcher()} on_exit={props.on_exit.clone()} />
+                <StaffMenu pin={pin} state={staff.clone()} kiosk={kiosk.dispatcher()} on_exit={props.on_exit.clone()}
+                    locale={props.locale.clone()} />
             }
         </div>
     }
@@ -159,6 +160,9 @@ struct StaffMenuProps {
     state: UseStateHandle<StaffPanel>,
     kiosk: UseReducerDispatcher<Kiosk>,
     on_exit: Callback<()>,
+    /// The kiosk's default language: staff read the menu in it, whatever the last
+    /// customer chose.
+    locale: Locale,
 }
 
 /// Staff-only: reset the kiosk now or leave kiosk mode, behind the configured PIN.
@@ -166,11 +170,12 @@ struct StaffMenuProps {
 fn StaffMenu(props: &StaffMenuProps) -> Html {
     let state = props.state.clone();
     let input = use_node_ref();
+    let t = |msg| i18n::t(&props.locale, msg);
     match (*state).clone() {
         StaffPanel::Closed => {
             let open =
                 Callback::from(move |_: MouseEvent| state.set(StaffPanel::AskPin { wrong: false }));
-            html! { <button type="button" class="sw-staff-btn" onclick={open}>{ "工作人员 · Staff" }</button> }
+            html! { <button type="button" class="sw-staff-btn" onclick={open}>{ t(Msg::Staff) }</button> }
         }
         StaffPanel::AskPin { wrong } => {
             let (pin, st, field) = (props.pin.clone(), state.clone(), input.clone());
@@ -191,13 +196,13 @@ fn StaffMenu(props: &StaffMenuProps) -> Html {
                 Callback::from(move |_: MouseEvent| st.set(StaffPanel::Closed))
             };
             html! {
-                <form class="sw-staff" onsubmit={submit} aria-label="工作人员 · Staff">
-                    <label for="sw-staff-pin">{ "PIN" }</label>
+                <form class="sw-staff" onsubmit={submit} aria-label={t(Msg::Staff)}>
+                    <label for="sw-staff-pin">{ t(Msg::StaffPin) }</label>
                     <input id="sw-staff-pin" ref={input} class="sw-text" type="password" inputmode="numeric"
                         autocomplete="off" aria-describedby="sw-staff-err" />
-                    <p id="sw-staff-err" class="sw-field-error" role="alert">{ if wrong { "PIN 不正确 · Wrong PIN" } else { "" } }</p>
-                    <button type="submit" class="sw-btn sw-btn-primary">{ "OK" }</button>
-                    <button type="button" class="sw-btn sw-btn-secondary" onclick={cancel}>{ "取消 · Cancel" }</button>
+                    <p id="sw-staff-err" class="sw-field-error" role="alert">{ if wrong { t(Msg::StaffWrongPin) } else { "" } }</p>
+                    <button type="submit" class="sw-btn sw-btn-primary">{ t(Msg::StaffOk) }</button>
+                    <button type="button" class="sw-btn sw-btn-secondary" onclick={cancel}>{ t(Msg::StaffCancel) }</button>
                 </form>
             }
         }
@@ -215,12 +220,12 @@ fn StaffMenu(props: &StaffMenuProps) -> Html {
                 Callback::from(move |_: MouseEvent| st.set(StaffPanel::Closed))
             };
             html! {
-                <div class="sw-staff" role="group" aria-label="工作人员 · Staff">
-                    <button type="button" class="sw-btn sw-btn-secondary" onclick={reset}>{ "立即重置 · Reset now" }</button>
-                    <button type="button" class="sw-btn sw-btn-secondary" onclick={exit}>{ "退出自助模式 · Exit kiosk mode" }</button>
-                    <button type="button" class="sw-btn sw-btn-secondary" onclick={close}>{ "关闭 · Close" }</button>
+                <div class="sw-staff" role="group" aria-label={t(Msg::Staff)}>
+                    <button type="button" class="sw-btn sw-btn-secondary" onclick={reset}>{ t(Msg::StaffReset) }</button>
+                    <button type="button" class="sw-btn sw-btn-secondary" onclick={exit}>{ t(Msg::StaffExit) }</button>
+                    <button type="button" class="sw-btn sw-btn-secondary" onclick={close}>{ t(Msg::StaffClose) }</button>
                     // Refused by the endpoint: staff can tell the dealer's web people.
-                    <p class="sw-staff-refused">{ format!("被拒收的回答 · Refused responses: {}", crate::services::outbox::refused_count()) }</p>
+                    <p class="sw-staff-refused">{ i18n::tf(&props.locale, Msg::StaffRefused, &[("n", crate::services::outbox::refused_count().into())]) }</p>
                 </div>
             }
         }

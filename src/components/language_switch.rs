@@ -15,9 +15,8 @@ pub fn LanguageSwitch(props: &LanguageSwitchProps) -> Html {
     if props.locales.len() < 2 {
         return html! {};
     }
-    let label = format!("{} / Language", i18n::t(&props.current, Msg::Language));
     html! {
-        <div class="sw-lang" role="group" aria-label={label}>
+        <div class="sw-lang" role="group" aria-label={i18n::t(&props.current, Msg::Language)}>
             { for props.locales.iter().map(|l| {
                 let pressed = *l == props.current;
                 let on_change = props.on_change.clone();

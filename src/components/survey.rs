@@ -96,12 +96,15 @@ pub fn Survey(props: &SurveyProps) -> Html {
     let l = &state.locale;
     let prefix = &props.prefix;
     let heading_id = format!("{prefix}-heading");
+    // The loader's dialog (`data-display="button"`) labels its Close button with this,
+    // so it speaks the survey's language, a dealer-added one included.
+    let close = i18n::t(l, Msg::Close);
     match link {
         LinkStatus::Checking => return html! { <div class="sw sw-loading" aria-busy="true"></div> },
         // Before any question: this link was answered already (issue 13 item 1).
         LinkStatus::Used => {
             return html! {
-                <div class="sw" lang={l.to_string()} ref={root}>
+                <div class="sw" lang={l.to_string()} data-sw-close={close} ref={root}>
                     <section class="sw-done sw-link-used" aria-labelledby={heading_id.clone()}>
                         <h2 id={heading_id} tabindex="-1">{ i18n::t(l, Msg::AlreadyAnswered) }</h2>
                         <p>{ i18n::t(l, Msg::OnceOnly) }</p>
@@ -132,7 +135,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
         // No language switch: the survey is over (issue 13 item 16).
         let title = def.title.get(l, &def.default_locale);
         return html! {
-            <div class="sw" lang={l.to_string()} ref={root}>
+            <div class="sw" lang={l.to_string()} data-sw-close={close} ref={root}>
                 <header class="sw-header">
                     if props.mode == Mode::Embed {
                         <p class="sw-title">{ title }</p>
@@ -196,7 +199,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
     };
 
     html! {
-        <div class="sw" lang={l.to_string()} ref={root}>
+        <div class="sw" lang={l.to_string()} data-sw-close={close} ref={root}>
             { header }
             <Progress current={progress.current} total={progress.total}
                 label={i18n::progress(l, progress.current, progress.total)} id={format!("{prefix}-progress")} />

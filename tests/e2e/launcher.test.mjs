@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { PHONE, startCollector, launchBrowser, newPage, makeSite, scriptTagPage, completeSurvey, until } from './support.mjs';
+import { join } from 'node:path';
+import { ROOT, PHONE, startCollector, launchBrowser, newPage, makeSite, scriptTagPage, completeSurvey, until } from './support.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -164,4 +165,28 @@ test('issue 13 item 16: the dialog has no empty band, shows Next at 768 px, and 
   await dialog.locator('.sw-done').waitFor();
   assert.equal(await dialog.locator('.sw-lang').count(), 0, 'no language switch on the thank-you');
   await page.context().close();
+});
+
+// Issue 13 (optional, with item 18): at 360 px the three language buttons wrapped onto two
+// lines in the dialog, because the header kept a band for Close beside the language row
+// too. Now only the title leaves room for Close; the buttons get the whole width.
+test('at 320 and 360 px the language buttons sit on one line in the dialog, clear of Close', async () => {
+  for (const width of [320, 360]) {
+    const page = await newPage(browser, { width, height: 740 }, { locale: 'en-US' });
+    await page.goto(`${collector.url}/static/t-dialog.html`);
+    await page.getByRole('button', { name: LABEL }).click();
+    const dialog = page.locator('dialog.sw-dialog');
+    await dialog.locator('.sw-page-title').waitFor();
+    const boxes = await dialog.locator('.sw-lang-btn').evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().toJSON()));
+    const close = await dialog.locator('.sw-dialog-close').boundingBox();
+    assert.equal(boxes.length, 3);
+    assert.equal(new Set(boxes.map((b) => Math.round(b.y))).size, 1, `one line at ${width} px: ${JSON.stringify(boxes)}`);
+    for (const b of boxes) {
+      assert.ok(b.height >= 44 && b.width >= 44, `44 px targets: ${JSON.stringify(b)}`);
+      const apart = b.y >= close.y + close.height || b.x + b.width <= close.x;
+      assert.ok(apart, `a language button (${JSON.stringify(b)}) is clear of Close (${JSON.stringify(close)})`);
+    }
+    await page.screenshot({ path: join(ROOT, `tests/e2e/artifacts/dialog-languages-${width}.png`) });
+    await page.context().close();
+  }
 });

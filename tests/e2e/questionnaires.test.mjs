@@ -27,6 +27,12 @@ function withJapanese() {
   def.widget_texts = { ja: { language_name: '日本語', next: '次へ', back: '戻る', submit: '送信', page_of: '{current} / {total} ページ' } };
   return JSON.stringify(def);
 }
+/** The fixture rewording `next` in English, with the key misspelt (issue 13 item 18). */
+function withMisspeltText() {
+  const def = JSON.parse(fixture('dealer-express.json'));
+  def.widget_texts = { en: { back: 'Previous', nxet: 'Onward' } };
+  return JSON.stringify(def);
+}
 const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -38,6 +44,8 @@ before(async () => {
     'surveys/express-lane.json': fixture('dealer-express.json'),
     'surveys/broken.json': fixture('broken-definition.json'),
     'surveys/express-ja.json': withJapanese(),
+    'surveys/misspelt.json': withMisspeltText(),
+    'misspelt.html': hostPage({ definition: 'surveys/misspelt.json', endpoint: '/v1/responses' }),
     'express-ja.html': hostPage({ definition: 'surveys/express-ja.json', endpoint: '/v1/responses' }),
     'express.html': hostPage({ definition: 'surveys/express-lane.json', endpoint: '/v1/responses' }),
     'broken.html': hostPage({ definition: 'surveys/broken.json', endpoint: '/v1/responses' }),
@@ -58,6 +66,18 @@ test('a broken definition shows a readable error naming the field, and logs it',
   assert.equal(await page.locator('form').count(), 0, 'no half-rendered survey');
   assert.ok(page.consoleErrors.some((e) => e.includes('pages[1].questions[0].input.points')), page.consoleErrors.join('\n'));
   await page.screenshot({ path: join(ARTIFACTS, 'broken-definition-phone.png'), fullPage: true });
+  await page.context().close();
+});
+
+// Issue 13 item 18: a misspelt widget_texts key was accepted and its text silently not shown.
+test('a misspelt widget text key shows the definition error with its path and the key meant', async () => {
+  const page = await newPage(browser, PHONE, { locale: 'en-US' });
+  await page.goto(`${collector.url}/misspelt.html`);
+  const box = page.locator('.sw-error-box[role=alert]');
+  await box.waitFor();
+  assert.match(await box.innerText(), /widget_texts\.en\.nxet: "nxet" is not a widget text key; did you mean "next"\?/);
+  assert.equal(await page.locator('form').count(), 0, 'no survey with a text that would never show');
+  assert.ok(page.consoleErrors.some((e) => e.includes('widget_texts.en.nxet')), page.consoleErrors.join('\n'));
   await page.context().close();
 });
 

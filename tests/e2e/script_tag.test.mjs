@@ -101,7 +101,8 @@ test('data-dealer, data-station, data-context and the link\'s agent and call are
 test('data-mode, data-kiosk-pin and data-idle-seconds reach the widget', async () => {
   const page = await open('kiosk');
   await page.locator('.sw-kiosk-start').waitFor();
-  await page.getByRole('button', { name: '工作人员 · Staff' }).waitFor();
+  // The staff corner speaks the kiosk's language (data-locale="en" here).
+  await page.getByRole('button', { name: 'Staff', exact: true }).waitFor();
   assert.ok(page.warnings.some((w) => w.includes('data-idle-seconds')), page.warnings.join('\n'));
   await page.context().close();
 });

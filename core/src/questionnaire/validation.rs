@@ -55,15 +55,13 @@ impl Definition {
                     format!("\"{locale}\" is not one of locales"),
                 );
             }
+            // Every key in the one list (crate::texts), with the placeholders it takes: a
+            // misspelt key would otherwise be ignored and the built-in text shown.
             for (key, text) in texts {
-                if !is_valid_id(key) {
-                    return fail(format!("widget_texts.{locale}"), id_problem(key));
-                }
+                let at = || format!("widget_texts.{locale}.{key}");
+                crate::texts::check(key, text).or_else(|problem| fail(at(), problem))?;
                 if text.trim().is_empty() || text.chars().count() > 300 {
-                    return fail(
-                        format!("widget_texts.{locale}.{key}"),
-                        "must be 1 to 300 characters",
-                    );
+                    return fail(at(), "must be 1 to 300 characters");
                 }
             }
         }
