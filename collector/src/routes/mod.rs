@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod exports;
 pub mod health;
+pub mod kiosks;
 pub mod link_status;
 pub mod links;
 pub mod pages;
