@@ -12,8 +12,9 @@
 //!
 //! A key that is unknown or revoked never costs the customer's response: it is stored
 //! as the page sent it, `unverified`, and the receipt says why
-//! (`"verified": false, "unverified_reason": …`) so the tablet's staff menu can tell the
-//! staff to ask for a new key. A response that carries a signed link (`sig`/`exp`) is
+//! (`"verified": false, "unverified_reason": …`, and the header
+//! `X-Kiosk-Key-Status: not-accepted`, which the widget reads) so the tablet's staff
+//! menu can tell the staff to ask for a new key. A response that carries a signed link (`sig`/`exp`) is
 //! judged by the link alone ([`crate::links`]); a kiosk key beside it is not consulted.
 //!
 //! Keys are 32 random bytes (URL-safe base64) after [`KEY_PREFIX`], shown once when
@@ -50,6 +51,10 @@ pub const KEY_PREFIX: &str = "kiosk_";
 
 /// The request header a paired kiosk sends its key in (allowed by the posting CORS).
 pub const HEADER: &str = "x-kiosk-key";
+
+/// The response header that repeats the receipt's verdict on a key that was not
+/// accepted (`not-accepted`), so the widget learns it without reading the body.
+pub const STATUS: &str = "x-kiosk-key-status";
 
 /// What the receipt says, and the tablet's staff menu shows, when a key is not accepted.
 pub const NOT_ACCEPTED: &str =

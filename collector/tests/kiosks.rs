@@ -72,6 +72,7 @@ fn a_live_key_vouches_for_its_dealer_and_station(backend: Backend) {
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.json()["verified"], json!(true));
     assert!(r.json().get("unverified_reason").is_none(), "{}", r.text());
+    assert_eq!(r.header("x-kiosk-key-status"), None);
     let (dealer, verified, by, context) = stored(&c, &id);
     assert_eq!(dealer.as_deref(), Some("D001"));
     assert!(verified);
@@ -143,6 +144,7 @@ fn an_unknown_or_revoked_key_keeps_the_response_unverified(backend: Backend) {
             .unwrap_or_default()
             .to_string();
         assert!(reason.contains("not accepted"), "{}", r.text());
+        assert_eq!(r.header("x-kiosk-key-status"), Some("not-accepted"));
         let (dealer, verified, by, context) = stored(&c, &id);
         assert_eq!(
             dealer.as_deref(),

@@ -27,8 +27,12 @@ use survey_core::{templates, Definition, ResponseId, ResponsePayload};
 /// wrote through a visitor's browser.
 const CORS_HEADERS: [(&str, &str); 5] = [
     ("access-control-allow-origin", "*"),
-    // A widget on another origin must see when to retry after a 429 or 503.
-    ("access-control-expose-headers", "Retry-After"),
+    // A widget on another origin must see when to retry after a 429 or 503, and a
+    // paired kiosk whether its device key was accepted ([`crate::kiosks::STATUS`]).
+    (
+        "access-control-expose-headers",
+        "Retry-After, X-Kiosk-Key-Status",
+    ),
     ("access-control-allow-methods", "POST, OPTIONS"),
     // A paired kiosk sends its device key (`X-Kiosk-Key`, [`crate::kiosks`]); a dealer
     // may route with extra headers of their own (`data-endpoint-headers`); `*` admits
@@ -79,10 +83,16 @@ pub fn is_json_content_type(value: &str) -> bool {
 pub async fn post(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Response {
     match receive(&app, &headers, body).await {
         Ok((status, id, receipt_body)) => {
+            let refused = receipt_body.get("unverified_reason").is_some();
             let mut response = (status, axum::Json(receipt_body)).into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if refused {
+                headers.insert(
+                    crate::kiosks::STATUS,
+                    HeaderValue::from_static("not-accepted"),
+                );
+            }
             response.extensions_mut().insert(ResponseIdTag(id));
             response
         }
