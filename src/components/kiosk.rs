@@ -30,8 +30,9 @@ fn now() -> u64 {
 /// generation) and nothing is kept in session storage.
 #[component]
 pub fn KioskShell(props: &KioskShellProps) -> Html {
+    let config = &props.config;
     let kiosk = {
-        let times = props.config.kiosk_times;
+        let times = config.kiosk_times;
         use_reducer(move || Kiosk::new(times))
     };
     let clock = use_state(now);
@@ -94,7 +95,6 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
             }
         }
         Screen::Survey | Screen::Thanks { .. } => {
-            let config = &props.config;
             let banner = match (kiosk.screen, countdown) {
                 (Screen::Thanks { .. }, Some(s)) => html! {
                     <p class="sw-kiosk-countdown" role="status">{ i18n::back_to_start_in(l, s) }</p>
@@ -138,8 +138,10 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
         <div class="sw-kiosk" onpointerdown={activity.reform(Event::from)} onkeydown={activity.reform(Event::from)}
             oninput={activity.reform(Event::from)}>
             { body }
-            if let Some(pin) = props.config.kiosk_pin.clone() {
-                <StaffMenu pin={pin} state={staff.clone()} kiosk={kiosk.dispatcher()} on_exit={props.on_exit.clone()} />
+            if let Some(pin) = config.kiosk_pin.clone() {
+                <StaffMenu pin={pin} state={staff.clone()} kiosk={kiosk.dispatcher()} on_exit={props.on_exit.clone()}
+                    station={config.endpoint.headers.iter().any(|(n, _)| n == crate::config::KIOSK_KEY_HEADER)
+                        .then(|| config.context.get("station").cloned().unwrap_or_default())} />
             }
         </div>
     }
@@ -159,6 +161,8 @@ struct StaffMenuProps {
     state: UseStateHandle<StaffPanel>,
     kiosk: UseReducerDispatcher<Kiosk>,
     on_exit: Callback<()>,
+    /// The station this tablet is paired as, if it is.
+    station: Option<String>,
 }
 
 /// Staff-only: reset the kiosk now or leave kiosk mode, behind the configured PIN.
@@ -221,6 +225,16 @@ fn StaffMenu(props: &StaffMenuProps) -> Html {
                     <button type="button" class="sw-btn sw-btn-secondary" onclick={close}>{ "关闭 · Close" }</button>
                     // Refused by the endpoint: staff can tell the dealer's web people.
                     <p class="sw-staff-refused">{ format!("被拒收的回答 · Refused responses: {}", crate::services::outbox::refused_count()) }</p>
+                    // The station the collector counts this tablet's responses for
+                    // (never the key), and whether its last receipt refused the key.
+                    <p class="sw-staff-paired">{ match &props.station {
+                        None => "未配对 · Not paired".to_string(),
+                        Some(s) => format!("已配对 · Paired: {s}{}", if crate::services::outbox::kiosk_key_refused() {
+                            " — 密钥未被接受，请向经理要新密钥 · key not accepted; ask the manager for a new one"
+                        } else {
+                            ""
+                        }),
+                    } }</p>
                 </div>
             }
         }
