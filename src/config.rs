@@ -11,6 +11,9 @@ use survey_core::endpoint::{url_kind, Endpoint, EndpointError, EndpointSpec, Url
 use survey_core::payload::Mode;
 use survey_core::Locale;
 
+/// The request header a paired kiosk sends its device key in (collector/src/kiosks.rs).
+pub const KIOSK_KEY_HEADER: &str = "X-Kiosk-Key";
+
 /// The mount point's `data-*` attributes the widget reads (named without `data-`).
 pub const ATTRIBUTES: &[&str] = &[
     "survey",
@@ -26,6 +29,9 @@ pub const ATTRIBUTES: &[&str] = &[
     "review-url",
     "kiosk-pin",
     "idle-seconds",
+    // A paired kiosk's device key (`kiosk_…`), sent with every response as
+    // `X-Kiosk-Key`; static/kiosk.js keeps it on the tablet and sets it.
+    "device-key",
     // Pixels the page covers at the top (a sticky header): after Next the widget's top
     // is scrolled to just below them (issue 13 item 15).
     "scroll-offset",
@@ -185,6 +191,15 @@ pub fn parse(
         }
         (None, Some(s), None) => SurveySource::BuiltIn(s.to_string()),
     };
+    // Only a kiosk sends a device key: it vouches for a lounge tablet, not a page.
+    // A key that is not one the collector accepts is still sent: the collector stores
+    // the response unverified and the staff menu says the key was not accepted.
+    let device_key = attr("device-key").filter(|_| {
+        if mode != Mode::Kiosk {
+            warnings.push("data-device-key: only a kiosk sends one; ignored".into());
+        }
+        mode == Mode::Kiosk
+    });
     let endpoint = match Endpoint::parse(EndpointSpec {
         url: attr("endpoint"),
         headers: attr("endpoint-headers"),
@@ -193,7 +208,12 @@ pub fn parse(
         fields: attr("payload-fields"),
         allow_http: attrs.get("allow-http").map(|s| s.trim()),
     }) {
-        Ok(e) => Rc::new(e),
+        Ok(mut e) => {
+            if let Some(key) = device_key {
+                e.headers.push((KIOSK_KEY_HEADER.into(), key.into()));
+            }
+            Rc::new(e)
+        }
         Err(e) => return (Err(ConfigError::Endpoint(e)), warnings),
     };
 
@@ -653,6 +673,39 @@ pub(crate) mod tests {
         );
         assert_eq!(cfg.unwrap().mode, Mode::Page);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_paired_kiosk_sends_its_device_key_with_each_response() {
+        let key = "kiosk_AbC-d_0123456789";
+        let with = |mode: &str, key: &str| {
+            parse(
+                &attrs(&[
+                    ("survey", "post-service"),
+                    ("endpoint", "/v1/responses"),
+                    ("mode", mode),
+                    ("device-key", key),
+                    ("station", "LOUNGE-1"),
+                ]),
+                &[],
+                &[],
+            )
+        };
+        let (cfg, warnings) = with("kiosk", key);
+        let cfg = cfg.unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(cfg.endpoint.headers, [("X-Kiosk-Key".into(), key.into())]);
+        assert!(
+            !cfg.context.values().any(|v| v == key),
+            "never in the context"
+        );
+        assert_eq!(cfg.context["station"], "LOUNGE-1");
+        // Not a kiosk: not sent, said once.
+        for (mode, key) in [("page", key), ("embed", key)] {
+            let (cfg, warnings) = with(mode, key);
+            assert_eq!(cfg.unwrap().endpoint.headers.len(), 0, "{mode} {key}");
+            assert_eq!(warnings.len(), 1, "{warnings:?}");
+        }
     }
 
     #[test]

@@ -186,6 +186,15 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/links",
         access: Access::IssueLinks,
     },
+    // Kiosk device keys: admins, managers and write tokens, for their dealers.
+    RouteSpec {
+        path: "/v1/kiosks",
+        access: Access::Kiosks,
+    },
+    RouteSpec {
+        path: "/v1/kiosks/{id}",
+        access: Access::Kiosks,
+    },
     RouteSpec {
         path: "/healthz",
         access: Access::Public,
@@ -217,6 +226,8 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/users" => post(users::create),
         "/v1/audit" => get(audit::list),
         "/v1/links" => post(links::create),
+        "/v1/kiosks" => post(kiosks::create).get(kiosks::list),
+        "/v1/kiosks/{id}" => delete(kiosks::revoke),
         "/healthz" => get(health::healthz),
         "/readyz" => get(health::readyz),
         _ => any(no_such_endpoint),
@@ -299,6 +310,7 @@ async fn guard(
         }
         Access::Audit => rule::audit(&principal.caller),
         Access::IssueLinks => rule::issue_link(&principal.caller, None),
+        Access::Kiosks => rule::kiosks(&principal.caller, None),
     };
     if let Err(denied) = allowed {
         return ApiError::new(StatusCode::FORBIDDEN, denied.0).into_response();

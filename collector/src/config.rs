@@ -104,7 +104,28 @@ pub enum Command {
         set: Option<(String, Option<u32>)>,
         default_days: u32,
     },
+    /// `collector kiosk add|list|revoke … [--db DB]`: kiosk device keys from the
+    /// command line, for the first setup (the console does the same over HTTP).
+    Kiosk {
+        db: Location,
+        action: KioskCommand,
+    },
     Help,
+}
+
+/// What `collector kiosk` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KioskCommand {
+    /// `add --dealer D --station S [--label L]`: issues a key and prints it once.
+    Add {
+        dealer: String,
+        station: String,
+        label: String,
+    },
+    /// `list`: every kiosk, revoked ones too, never a key.
+    List,
+    /// `revoke ID`.
+    Revoke(String),
 }
 
 /// Whose data `collector customer forget` deletes.
@@ -141,6 +162,12 @@ usage: collector [options]              serve the widget and collect responses
                                         records who, when and how many, never the phone
        collector retention [--dealer D --days N|default] [--db DB]
                                         show the retention periods, or set one dealer's
+       collector kiosk add --dealer D --station S [--label L] [--db DB]
+                                        issue a kiosk device key; prints it and the
+                                        tablet's pairing address once
+       collector kiosk list [--db DB]   the kiosks and their stations (never a key)
+       collector kiosk revoke ID [--db DB]
+                                        refuse that kiosk's key from now on
        collector user add --login NAME --role ROLE [--dealers D001,D002] [--advisor A07]
                  [--password-stdin] [--reset] [--db DB]
                                         create an account (ROLE: group-admin, dealer-manager,
@@ -257,6 +284,48 @@ where
                 db: config.db,
                 target,
                 by: format!("command line ({by})"),
+            });
+        }
+        Some("kiosk") => {
+            args.next();
+            let usage = "the kiosk command is: collector kiosk add --dealer D --station S \
+                         [--label L] | list | revoke ID";
+            let action = match args.next().as_deref() {
+                Some("add") => {
+                    let f = sub_flags(
+                        args.collect(),
+                        &["--db", "--dealer", "--station", "--label"],
+                    )?;
+                    apply_shared(&mut config, &f)?;
+                    let (Some(dealer), Some(station)) =
+                        (value(&f, "--dealer"), value(&f, "--station"))
+                    else {
+                        return Err("kiosk add needs --dealer and --station".into());
+                    };
+                    KioskCommand::Add {
+                        dealer: dealer.to_string(),
+                        station: station.to_string(),
+                        label: value(&f, "--label").unwrap_or_default().to_string(),
+                    }
+                }
+                Some("list") => {
+                    apply_shared(&mut config, &sub_flags(args.collect(), &["--db"])?)?;
+                    KioskCommand::List
+                }
+                Some("revoke") => {
+                    let Some(id) = args.next().filter(|a| !a.starts_with('-')) else {
+                        return Err(
+                            "kiosk revoke needs the kiosk's id (collector kiosk list)".into()
+                        );
+                    };
+                    apply_shared(&mut config, &sub_flags(args.collect(), &["--db"])?)?;
+                    KioskCommand::Revoke(id)
+                }
+                _ => return Err(usage.into()),
+            };
+            return Ok(Command::Kiosk {
+                db: config.db,
+                action,
             });
         }
         Some("retention") => {
@@ -667,6 +736,48 @@ mod tests {
             Ok(Command::Retention { set: None, .. })
         ));
         assert!(parse(args(&["retention", "--dealer", "D001"]), no_env).is_err());
+    }
+
+    #[test]
+    fn kiosk_commands() {
+        let no_env = |_: &str| None;
+        assert_eq!(
+            parse(
+                args(&[
+                    "kiosk",
+                    "add",
+                    "--dealer",
+                    "D001",
+                    "--station",
+                    "LOUNGE-1",
+                    "--db",
+                    "k.sqlite"
+                ]),
+                no_env
+            ),
+            Ok(Command::Kiosk {
+                db: Location::Sqlite("k.sqlite".into()),
+                action: KioskCommand::Add {
+                    dealer: "D001".into(),
+                    station: "LOUNGE-1".into(),
+                    label: String::new(),
+                },
+            })
+        );
+        assert!(matches!(
+            parse(args(&["kiosk", "list"]), no_env),
+            Ok(Command::Kiosk {
+                action: KioskCommand::List,
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(args(&["kiosk", "revoke", "abc", "--db", "x"]), no_env),
+            Ok(Command::Kiosk { action: KioskCommand::Revoke(ref id), .. }) if id == "abc"
+        ));
+        assert!(parse(args(&["kiosk", "add", "--dealer", "D001"]), no_env).is_err());
+        assert!(parse(args(&["kiosk", "revoke"]), no_env).is_err());
+        assert!(parse(args(&["kiosk", "remove"]), no_env).is_err());
         assert!(parse(args(&["retention", "--dealer", "D", "--days", "0"]), no_env).is_err());
     }
 

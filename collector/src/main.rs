@@ -15,6 +15,7 @@ mod config;
 mod csv;
 mod error;
 mod ids;
+mod kiosks;
 mod limits;
 mod links;
 mod log;
@@ -67,6 +68,7 @@ fn main() -> ExitCode {
             set,
             default_days,
         } => retention(db, set, default_days),
+        Command::Kiosk { db, action } => kiosk(db, action),
         Command::Run(config) => run(config),
     };
     match result {
@@ -251,6 +253,62 @@ fn retention(
         );
         for (dealer, days) in settings {
             let _ = writeln!(out, "{dealer}: {days} days");
+        }
+        Ok(())
+    })
+}
+
+/// `collector kiosk …`: issues (printing the key once), lists or revokes kiosk keys.
+fn kiosk(db: store::Location, action: config::KioskCommand) -> Result<(), String> {
+    use store::kiosks::Which;
+    one_shot(async {
+        let store = store::open(&db).await?;
+        let mut out = std::io::stdout().lock();
+        match action {
+            config::KioskCommand::Add {
+                dealer,
+                station,
+                label,
+            } => {
+                let (new, key) =
+                    routes::kiosks::prepare(&dealer, &station, &label, "command line".into())?;
+                let k = new.kiosk.clone();
+                store.create_kiosk(new).await.map_err(|e| e.to_string())?;
+                let _ = writeln!(out, "kiosk {} ({dealer}, {station}) ready", k.id);
+                let _ = writeln!(out, "key: {key}   (shown once)");
+                let _ = writeln!(
+                    out,
+                    "pair the tablet: open {} on it once",
+                    kiosks::pairing_path(&key, &station)
+                );
+            }
+            config::KioskCommand::List => {
+                let all = store
+                    .kiosks(Which::All, None)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                for k in all {
+                    let state = k
+                        .revoked_at
+                        .map_or("live".to_string(), |at| format!("revoked {at}"));
+                    let _ = writeln!(
+                        out,
+                        "{}  {}  {}  {}  {}  {state}",
+                        k.id, k.dealer, k.station, k.label, k.created_at
+                    );
+                }
+            }
+            config::KioskCommand::Revoke(id) => {
+                let at = clock::now_rfc3339();
+                if !store
+                    .revoke_kiosk(&id, &at)
+                    .await
+                    .map_err(|e| e.to_string())?
+                {
+                    return Err(format!("no live kiosk {id} (collector kiosk list)"));
+                }
+                let _ = writeln!(out, "kiosk {id} revoked: its key is refused from now on");
+            }
         }
         Ok(())
     })

@@ -496,3 +496,143 @@ fn links_are_made_by_admins_managers_and_write_tokens(backend: Backend) {
 }
 
 both!(links_are_made_by_admins_managers_and_write_tokens);
+
+/// `/v1/kiosks`: a group admin (any dealer), a manager (their dealers) and a `write`
+/// API token (its dealers) issue, list and revoke kiosk device keys; a service advisor,
+/// a follow-up agent, a read-only token, another dealer's manager and a session without
+/// its CSRF header do not. The key is shown once, in the 201, and stored only hashed.
+fn kiosks_are_issued_listed_and_revoked_by_scope(backend: Backend) {
+    let w = world(backend);
+    let json_header = [("Content-Type", "application/json")];
+    let body = json!({ "name": "MDM", "dealers": ["D001"], "access": "write" }).to_string();
+    let r = w.c.send_as(
+        &w.manager,
+        "POST",
+        "/v1/tokens",
+        &json_header,
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let writer = Auth::Token(r.json()["token"].as_str().expect("token").to_string());
+    let issue = |auth: &Auth, dealer: &str| {
+        let body =
+            json!({ "dealer": dealer, "station": "LOUNGE-1", "label": "by the door" }).to_string();
+        w.c.send_as(auth, "POST", "/v1/kiosks", &json_header, body.as_bytes())
+    };
+    let mut keys = Vec::new();
+    for (who, auth, dealer, status) in [
+        ("nobody", &Auth::Anonymous, "D001", 401),
+        ("admin", &w.c.admin, "D002", 201),
+        ("manager", &w.manager, "D001", 201),
+        ("manager, other dealer", &w.manager, "D002", 403),
+        ("other manager", &w.other_manager, "D001", 403),
+        ("advisor", &w.advisor, "D001", 403),
+        ("agent", &w.agent, "D001", 403),
+        ("read token", &w.token, "D001", 403),
+        ("write token", &writer, "D001", 201),
+        ("write token, other dealer", &writer, "D002", 403),
+    ] {
+        let r = issue(auth, dealer);
+        assert_eq!(r.status, status, "{who}: {}", r.text());
+        if status == 201 {
+            let j = r.json();
+            let key = j["key"].as_str().unwrap_or_default().to_string();
+            assert!(key.starts_with("kiosk_") && key.len() >= 40, "{who}: {key}");
+            assert_eq!(
+                (j["dealer"].as_str(), j["station"].as_str()),
+                (Some(dealer), Some("LOUNGE-1"))
+            );
+            let pair = j["pair_path"].as_str().unwrap_or_default();
+            assert!(pair.contains(&format!("device_key={key}")), "{pair}");
+            keys.push(key);
+        } else {
+            assert!(!r.error().is_empty(), "{who}: one-line error");
+        }
+    }
+    assert_eq!(
+        issue(&w.manager, "bad dealer!").status,
+        403,
+        "not their dealer"
+    );
+    let r = w.c.send_as(
+        &w.c.admin,
+        "POST",
+        "/v1/kiosks",
+        &json_header,
+        br#"{"dealer": "D001", "station": "a station with spaces"}"#,
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    // A session without its CSRF header cannot issue one.
+    let Auth::Session { cookie, .. } = &w.manager else {
+        panic!("session")
+    };
+    let cookie = format!("sid={cookie}");
+    let headers = [("Cookie", cookie.as_str()), json_header[0]];
+    let body = json!({ "dealer": "D001", "station": "S2" }).to_string();
+    let r = support::request(&w.c.addr, "POST", "/v1/kiosks", &headers, body.as_bytes());
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert!(r.error().contains("CSRF"), "{}", r.error());
+    // Lists: scoped to the caller's dealers, never a key; the table holds only hashes.
+    let list = |auth: &Auth| -> (u16, Vec<Value>, String) {
+        let r = w.c.get_as(auth, "/v1/kiosks");
+        let items = if r.status == 200 {
+            r.json()["items"].as_array().expect("items").clone()
+        } else {
+            Vec::new()
+        };
+        (r.status, items, r.text())
+    };
+    let (status, all, text) = list(&w.c.admin);
+    assert_eq!((status, all.len()), (200, 3));
+    let (_, mine, _) = list(&w.manager);
+    assert_eq!(mine.len(), 2);
+    assert!(mine.iter().all(|k| k["dealer"] == "D001"));
+    let (_, theirs, _) = list(&w.other_manager);
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0]["dealer"], "D002");
+    assert_eq!(list(&writer).1.len(), 2);
+    for auth in [&w.advisor, &w.agent, &w.token] {
+        assert_eq!(list(auth).0, 403);
+    }
+    assert_eq!(list(&Auth::Anonymous).0, 401);
+    let stored = w.c.query_rows("SELECT key_hash FROM kiosks", &[]);
+    assert_eq!(stored.len(), 3);
+    for key in &keys {
+        assert!(!text.contains(key.as_str()), "a list never shows a key");
+        assert!(
+            !format!("{stored:?}").contains(key.as_str()),
+            "stored only hashed"
+        );
+        assert!(!w.c.log().contains(key.as_str()), "never logged");
+    }
+    assert!(stored
+        .iter()
+        .all(|r| r["key_hash"].as_str().is_some_and(|h| h.len() == 64)));
+    // Revoking: only for one's own dealers, once; an unknown id is a 404.
+    let d001 = mine[0]["id"].as_str().expect("id").to_string();
+    let path = format!("/v1/kiosks/{d001}");
+    for auth in [&w.other_manager, &w.advisor, &w.token] {
+        assert_eq!(w.c.send_as(auth, "DELETE", &path, &[], b"").status, 403);
+    }
+    let r = w.c.send_as(&w.manager, "DELETE", &path, &[], b"");
+    assert_eq!(r.status, 204, "{}", r.text());
+    assert_eq!(
+        w.c.send_as(&w.manager, "DELETE", &path, &[], b"").status,
+        409
+    );
+    let none = format!("/v1/kiosks/{}", support::new_id());
+    assert_eq!(
+        w.c.send_as(&w.c.admin, "DELETE", &none, &[], b"").status,
+        404
+    );
+    let (_, after, _) = list(&w.manager);
+    let revoked = after
+        .iter()
+        .find(|k| k["id"] == d001.as_str())
+        .expect("still listed");
+    assert!(revoked["revoked_at"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z')));
+}
+
+both!(kiosks_are_issued_listed_and_revoked_by_scope);

@@ -492,13 +492,13 @@ fn cors_lets_any_origin_post_but_not_read(backend: Backend) {
     );
     assert_eq!(
         r.header("Access-Control-Allow-Headers"),
-        Some("Content-Type, Idempotency-Key, *"),
-        "a dealer's own routing headers pass the preflight"
+        Some("Content-Type, Idempotency-Key, X-Kiosk-Key, *"),
+        "a paired kiosk's key and a dealer's own routing headers pass the preflight"
     );
     assert_eq!(r.header("Access-Control-Max-Age"), Some("600"));
     assert_eq!(
         r.header("Access-Control-Expose-Headers"),
-        Some("Retry-After")
+        Some("Retry-After, X-Kiosk-Key-Status")
     );
     assert_eq!(r.header("Access-Control-Allow-Credentials"), None);
     assert!(r.body.is_empty());

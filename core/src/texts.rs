@@ -172,6 +172,15 @@ texts! {
     StaffClose "staff_close" "" ["关闭 · Close", "關閉 · Close", "Close"]
     /// How many responses the endpoint refused for good (kept aside on the device).
     StaffRefused "staff_refused" "n" ["被拒收的回答 · Refused responses: {n}", "被拒收的回答 · Refused responses: {n}", "Refused responses: {n}"]
+    /// The station a paired kiosk's responses are counted for (never its key), after this label.
+    StaffPaired "staff_paired" "" ["已配对 · Paired", "已配對 · Paired", "Paired"]
+    StaffNotPaired "staff_not_paired" "" ["未配对 · Not paired", "未配對 · Not paired", "Not paired"]
+    /// The collector refused the kiosk's device key on its last receipt.
+    StaffKeyRefused "staff_key_refused" "" [
+        "密钥未被接受，请向经理要新密钥 · Key not accepted; ask the manager for a new one",
+        "金鑰未被接受，請向經理索取新金鑰 · Key not accepted; ask the manager for a new one",
+        "Key not accepted; ask the manager for a new one",
+    ]
 }
 
 impl Msg {

@@ -30,8 +30,9 @@ fn now() -> u64 {
 /// generation) and nothing is kept in session storage.
 #[component]
 pub fn KioskShell(props: &KioskShellProps) -> Html {
+    let config = &props.config;
     let kiosk = {
-        let times = props.config.kiosk_times;
+        let times = config.kiosk_times;
         use_reducer(move || Kiosk::new(times))
     };
     let clock = use_state(now);
@@ -94,7 +95,6 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
             }
         }
         Screen::Survey | Screen::Thanks { .. } => {
-            let config = &props.config;
             let banner = match (kiosk.screen, countdown) {
                 (Screen::Thanks { .. }, Some(s)) => html! {
                     <p class="sw-kiosk-countdown" role="status">{ i18n::tf(l, Msg::BackToStartIn, &[("n", s)]) }</p>
@@ -140,7 +140,9 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
             { body }
             if let Some(pin) = props.config.kiosk_pin.clone() {
                 <StaffMenu pin={pin} state={staff.clone()} kiosk={kiosk.dispatcher()} on_exit={props.on_exit.clone()}
-                    locale={props.locale.clone()} />
+                    locale={props.locale.clone()}
+                    station={props.config.endpoint.headers.iter().any(|(n, _)| n == crate::config::KIOSK_KEY_HEADER)
+                        .then(|| props.config.context.get("station").cloned().unwrap_or_default())} />
             }
         </div>
     }
@@ -163,6 +165,8 @@ struct StaffMenuProps {
     /// The kiosk's default language: staff read the menu in it, whatever the last
     /// customer chose.
     locale: Locale,
+    /// The station this tablet is paired as, if it is.
+    station: Option<String>,
 }
 
 /// Staff-only: reset the kiosk now or leave kiosk mode, behind the configured PIN.
@@ -226,6 +230,15 @@ fn StaffMenu(props: &StaffMenuProps) -> Html {
                     <button type="button" class="sw-btn sw-btn-secondary" onclick={close}>{ t(Msg::StaffClose) }</button>
                     // Refused by the endpoint: staff can tell the dealer's web people.
                     <p class="sw-staff-refused">{ i18n::tf(&props.locale, Msg::StaffRefused, &[("n", crate::services::outbox::refused_count().into())]) }</p>
+                    // The station the collector counts this tablet's responses for
+                    // (never the key), and whether its last receipt refused the key.
+                    <p class="sw-staff-paired">{ match &props.station {
+                        None => t(Msg::StaffNotPaired).to_string(),
+                        Some(s) => format!("{}: {s}", t(Msg::StaffPaired)),
+                    } }</p>
+                    if crate::services::outbox::kiosk_key_refused() {
+                        <p class="sw-staff-paired" role="alert">{ t(Msg::StaffKeyRefused) }</p>
+                    }
                 </div>
             }
         }

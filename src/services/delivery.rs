@@ -95,6 +95,15 @@ pub async fn send(req: &Request<'_>) -> Outcome {
         return Outcome::Network("fetch did not give a response".into());
     };
     if response.ok() {
+        // A paired kiosk learns whether the collector accepted its device key.
+        if req
+            .headers
+            .iter()
+            .any(|(n, _)| n == crate::config::KIOSK_KEY_HEADER)
+        {
+            let status = response.headers().get("X-Kiosk-Key-Status");
+            super::outbox::note_kiosk_key(status.ok().flatten().is_some());
+        }
         return Outcome::Delivered;
     }
     let retry_after = response

@@ -283,6 +283,34 @@ pub fn purge_refused() {
     });
 }
 
+/// Set while the collector's last receipt said this kiosk's device key was not
+/// accepted (collector/src/kiosks.rs), for the staff menu; static/kiosk.js clears it
+/// when the tablet is paired with a new key. Device state, not a customer's: no reset
+/// clears it.
+const KIOSK_KEY_REFUSED: &str = "survey-widget:kiosk-device:refused";
+
+/// Records whether the collector refused the kiosk key a response was sent with
+/// (`X-Kiosk-Key-Status`); the response was stored all the same.
+pub fn note_kiosk_key(refused: bool) {
+    let Ok(d) = driver() else { return };
+    let _ = if refused {
+        d.storage.set_item(KIOSK_KEY_REFUSED, "1")
+    } else {
+        d.storage.remove_item(KIOSK_KEY_REFUSED)
+    };
+}
+
+/// The collector's last receipt said this kiosk's key is not accepted.
+pub fn kiosk_key_refused() -> bool {
+    driver().is_ok_and(|d| {
+        d.storage
+            .get_item(KIOSK_KEY_REFUSED)
+            .ok()
+            .flatten()
+            .is_some()
+    })
+}
+
 fn stored_refused(d: &Driver) -> u32 {
     d.storage
         .get_item(REFUSED_KEY)

@@ -160,6 +160,7 @@ test('the kiosk in a dealer-added language: welcome, idle countdown, staff menu 
   await page.getByRole('button', { name: '〈staff_reset〉' }).waitFor();
   await page.getByRole('button', { name: '〈staff_exit〉' }).waitFor();
   await page.getByText('〈staff_refused〉 0').waitFor();
+  await page.getByText('〈staff_not_paired〉').waitFor();
   assert.deepEqual(await leaks(page), [], 'staff menu');
   await page.getByRole('button', { name: '〈staff_close〉' }).click();
   // A customer idles: the banner and its countdown.

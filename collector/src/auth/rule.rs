@@ -102,6 +102,8 @@ pub enum Access {
     Audit,
     /// Making signed survey links ([`issue_link`]): admins, managers, write tokens.
     IssueLinks,
+    /// Issuing, listing and revoking kiosk device keys ([`kiosks`]): the same callers.
+    Kiosks,
 }
 
 /// The kinds of reads.
@@ -258,6 +260,39 @@ pub fn issue_link(caller: &Caller, dealer: Option<&str>) -> Result<(), Denied> {
     }
 }
 
+/// May `caller` issue, list or revoke the kiosk device keys of `dealer` (`None`: of any
+/// of theirs)? A key makes a tablet's responses count as the dealer's, like a signed
+/// link, so the same people may: a group admin, a manager of the dealer, or the
+/// dealer's system with a `write` API token (a device-management tool enrolling
+/// tablets). Not an advisor or an agent, and not a read-only token.
+pub fn kiosks(caller: &Caller, dealer: Option<&str>) -> Result<(), Denied> {
+    let scope = match caller {
+        Caller::User {
+            role: Role::GroupAdmin | Role::DealerManager,
+            scope,
+            ..
+        } => scope,
+        Caller::User { role, .. } => {
+            return Err(Denied(format!(
+                "a {role} cannot manage kiosk keys; ask a dealer manager"
+            )))
+        }
+        Caller::Token { write: false, .. } => {
+            return Err(Denied(
+                "this API token is read-only; kiosk keys need a write token".into(),
+            ))
+        }
+        Caller::Token { scope, .. } => scope,
+    };
+    match dealer {
+        Some(d) if !scope.allows(d) => Err(Denied(format!(
+            "you may not manage kiosks of dealer {d}; you may for {}",
+            describe(scope)
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn describe(scope: &Scope) -> String {
     match scope {
         Scope::All => "every dealer".into(),
@@ -370,6 +405,22 @@ mod tests {
         assert!(issue_link(&token(true), Some("D001")).is_ok());
         assert!(issue_link(&token(true), Some("D002")).is_err());
         assert!(issue_link(&token(false), Some("D001")).is_err());
+    }
+
+    #[test]
+    fn who_manages_kiosks() {
+        assert!(kiosks(&user(Role::GroupAdmin), Some("D002")).is_ok());
+        assert!(kiosks(&user(Role::DealerManager), Some("D001")).is_ok());
+        assert!(kiosks(&user(Role::DealerManager), Some("D002")).is_err());
+        assert!(kiosks(&user(Role::ServiceAdvisor), Some("D001")).is_err());
+        assert!(kiosks(&user(Role::FollowUpAgent), None).is_err());
+        let token = |write| Caller::Token {
+            scope: dealers(&["D001"]),
+            write,
+        };
+        assert!(kiosks(&token(true), Some("D001")).is_ok());
+        assert!(kiosks(&token(true), Some("D002")).is_err());
+        assert!(kiosks(&token(false), None).is_err());
     }
 
     #[test]

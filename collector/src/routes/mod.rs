@@ -6,6 +6,7 @@ pub mod breakdown;
 pub mod dealers;
 pub mod exports;
 pub mod health;
+pub mod kiosks;
 pub mod link_status;
 pub mod links;
 pub mod pages;

@@ -27,14 +27,19 @@ use survey_core::{templates, Definition, ResponseId, ResponsePayload};
 /// wrote through a visitor's browser.
 const CORS_HEADERS: [(&str, &str); 5] = [
     ("access-control-allow-origin", "*"),
-    // A widget on another origin must see when to retry after a 429 or 503.
-    ("access-control-expose-headers", "Retry-After"),
+    // A widget on another origin must see when to retry after a 429 or 503, and a
+    // paired kiosk whether its device key was accepted ([`crate::kiosks::STATUS`]).
+    (
+        "access-control-expose-headers",
+        "Retry-After, X-Kiosk-Key-Status",
+    ),
     ("access-control-allow-methods", "POST, OPTIONS"),
-    // A dealer may route with extra headers of their own (`data-endpoint-headers`);
-    // `*` admits any but `Authorization`, which the widget never sends.
+    // A paired kiosk sends its device key (`X-Kiosk-Key`, [`crate::kiosks`]); a dealer
+    // may route with extra headers of their own (`data-endpoint-headers`); `*` admits
+    // any but `Authorization`, which the widget never sends.
     (
         "access-control-allow-headers",
-        "Content-Type, Idempotency-Key, *",
+        "Content-Type, Idempotency-Key, X-Kiosk-Key, *",
     ),
     ("access-control-max-age", "600"),
 ];
@@ -78,10 +83,16 @@ pub fn is_json_content_type(value: &str) -> bool {
 pub async fn post(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Response {
     match receive(&app, &headers, body).await {
         Ok((status, id, receipt_body)) => {
+            let refused = receipt_body.get("unverified_reason").is_some();
             let mut response = (status, axum::Json(receipt_body)).into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if refused {
+                headers.insert(
+                    crate::kiosks::STATUS,
+                    HeaderValue::from_static("not-accepted"),
+                );
+            }
             response.extensions_mut().insert(ResponseIdTag(id));
             response
         }
@@ -181,7 +192,7 @@ async fn receive(
     };
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("body is not UTF-8: {e}")))?;
-    let payload = ResponsePayload::from_json_strict(text)
+    let mut payload = ResponsePayload::from_json_strict(text)
         .map_err(|e| refuse(StatusCode::BAD_REQUEST, e.to_string()))?;
     let id = payload.id.as_str().to_string();
     let tagged =
@@ -202,11 +213,15 @@ async fn receive(
     let link_verified = check_link(app, &payload)
         .await
         .map_err(|e| (e, Some(id.clone())))?;
+    let (kiosk, unverified_reason) = check_kiosk(app, headers, &mut payload)
+        .await
+        .map_err(|e| (e, Some(id.clone())))?;
     // The server's own card: the one used for alerts and reports, whatever was sent.
     let verified = verify::verify(def.as_ref(), &payload, &received_at);
     let mut row = NewRow::of(&payload, &verified, &received_at)
         .map_err(|e| (ApiError::store("store the response", e), Some(id.clone())))?;
-    row.verified = link_verified;
+    row.verified = link_verified || kiosk.is_some();
+    row.kiosk = kiosk;
     let outcome = app
         .db("store the response", app.store.insert(row))
         .await
@@ -222,13 +237,13 @@ async fn receive(
             Ok((
                 StatusCode::CREATED,
                 id.clone(),
-                receipt_json(&id, &receipt, false),
+                receipt_json(&id, &receipt, false, unverified_reason),
             ))
         }
         Insert::Duplicate(receipt) => Ok((
             StatusCode::OK,
             id.clone(),
-            receipt_json(&id, &receipt, true),
+            receipt_json(&id, &receipt, true, unverified_reason),
         )),
         Insert::Conflict => Err(tagged(
             StatusCode::CONFLICT,
@@ -241,15 +256,51 @@ async fn receive(
     }
 }
 
-/// The reply to a stored response (first time or retry).
-fn receipt_json(id: &str, receipt: &Receipt, duplicate: bool) -> Value {
-    json!({
+/// The reply to a stored response (first time or retry). An unverified one sent with
+/// a kiosk key that was not accepted says so, for the tablet's staff menu.
+fn receipt_json(
+    id: &str,
+    receipt: &Receipt,
+    duplicate: bool,
+    unverified_reason: Option<&str>,
+) -> Value {
+    let mut body = json!({
         "id": id,
         "received_at": receipt.received_at,
         "duplicate": duplicate,
         "score_mismatch": receipt.score_mismatch,
         "alerts": receipt.alerts,
         "verified": receipt.verified,
+    });
+    if let Some(reason) = unverified_reason.filter(|_| !receipt.verified) {
+        body["unverified_reason"] = json!(reason);
+    }
+    body
+}
+
+/// The kiosk key's verdict ([`crate::kiosks`]): for a live key, its kiosk's id, with
+/// the context's dealer and station made the key's; for a key that is not accepted,
+/// the reason the receipt gives (the response is still stored, unverified). A post
+/// without a key, or carrying a signed link, is not looked at. The key is never logged.
+async fn check_kiosk(
+    app: &Shared,
+    headers: &HeaderMap,
+    payload: &mut ResponsePayload,
+) -> Result<(Option<String>, Option<&'static str>), ApiError> {
+    let signed = payload.context.contains_key("sig") || payload.context.contains_key("exp");
+    let Some(key) = crate::kiosks::key_of(headers).filter(|_| !signed) else {
+        return Ok((None, None));
+    };
+    let which = crate::store::kiosks::Which::LiveHash(crate::auth::secret::digest(&key));
+    let found = app
+        .db("check the kiosk key", app.store.kiosks(which, None))
+        .await?;
+    Ok(match found.into_iter().next() {
+        Some(k) => {
+            crate::kiosks::bind(&mut payload.context, &k.dealer, &k.station);
+            (Some(k.id), None)
+        }
+        None => (None, Some(crate::kiosks::NOT_ACCEPTED)),
     })
 }
 

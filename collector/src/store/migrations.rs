@@ -36,6 +36,11 @@ pub const SQLITE: &[Migration] = &[
         name: "privacy",
         sql: include_str!("../../migrations/sqlite/0004_privacy.sql"),
     },
+    Migration {
+        version: 5,
+        name: "kiosks",
+        sql: include_str!("../../migrations/sqlite/0005_kiosks.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -59,6 +64,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 4,
         name: "privacy",
         sql: include_str!("../../migrations/postgres/0004_privacy.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "kiosks",
+        sql: include_str!("../../migrations/postgres/0005_kiosks.sql"),
     },
 ];
 

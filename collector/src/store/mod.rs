@@ -29,6 +29,7 @@
 //! pages, reads and `/healthz` go on, since they never wait for the writer.
 
 pub mod accounts;
+pub mod kiosks;
 mod links;
 pub mod migrations;
 pub mod postgres;
@@ -44,6 +45,7 @@ mod sqlite_privacy;
 use crate::verify::Verified;
 pub use accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use async_trait::async_trait;
+pub use kiosks::{Kiosk, NewKiosk};
 pub use privacy::{AuditEntry, AuditRecord, PurgePlan};
 use std::fmt;
 use survey_core::scoring::ScoreCard;
@@ -299,6 +301,18 @@ pub trait Store: Send + Sync {
     /// Marks a token revoked at `at`; `Ok(false)` when there is no such live token.
     async fn revoke_token(&self, id: &str, at: &str) -> Result<bool, StoreError>;
 
+    // Kiosk device keys (see `crate::kiosks`).
+
+    async fn create_kiosk(&self, kiosk: NewKiosk) -> Result<(), StoreError>;
+    /// Kiosks as `which` says, of `dealers` only (`None`: any dealer).
+    async fn kiosks(
+        &self,
+        which: kiosks::Which,
+        dealers: Option<&[String]>,
+    ) -> Result<Vec<Kiosk>, StoreError>;
+    /// Marks a kiosk's key revoked at `at`; `Ok(false)` when there is no such live key.
+    async fn revoke_kiosk(&self, id: &str, at: &str) -> Result<bool, StoreError>;
+
     // Customers' privacy (see `crate::privacy`).
 
     /// Every dealer's own retention period in days.
@@ -370,8 +384,10 @@ pub struct NewRow {
     pub token: Option<String>,
     /// `context.advisor`, for an advisor's own reads.
     pub advisor: Option<String>,
-    /// It came through a valid signed link ([`crate::links`]).
+    /// It came through a valid signed link ([`crate::links`]) or a live kiosk key.
     pub verified: bool,
+    /// The kiosk whose key vouched for it ([`crate::kiosks`]).
+    pub kiosk: Option<String>,
 }
 
 impl NewRow {
@@ -410,6 +426,7 @@ impl NewRow {
                 .cloned(),
             advisor: payload.context.get("advisor").cloned(),
             verified: false,
+            kiosk: None,
         })
     }
 

@@ -9,6 +9,7 @@
 //! collector with that replica's URL for the read routes.
 
 use super::accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
+use super::kiosks::{Kiosk, NewKiosk};
 use super::migrations::{self, Migration};
 use super::postgres_accounts as acc;
 use super::postgres_privacy as privacy;
@@ -204,9 +205,9 @@ impl Store for PgStore {
                 "INSERT INTO responses
                      (id, received_at, survey_id, survey_version, locale, created_at, context,
                       answers, payload, score, client_score, score_mismatch, score_verified,
-                      alerts, follow_up_due, dealer, token, advisor, verified)
+                      alerts, follow_up_due, dealer, token, advisor, verified, kiosk)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                         $19)
+                         $19, $20)
                  ON CONFLICT DO NOTHING",
                 &[
                     &row.id,
@@ -228,6 +229,7 @@ impl Store for PgStore {
                     &row.token,
                     &row.advisor,
                     &row.verified,
+                    &row.kiosk,
                 ],
             )
             .await
@@ -449,6 +451,22 @@ impl Store for PgStore {
 
     async fn revoke_token(&self, id: &str, at: &str) -> Result<bool, StoreError> {
         acc::revoke_token(&*self.client().await?, id, at).await
+    }
+
+    async fn create_kiosk(&self, kiosk: NewKiosk) -> Result<(), StoreError> {
+        super::kiosks::pg_create(&*self.client().await?, &kiosk).await
+    }
+
+    async fn kiosks(
+        &self,
+        which: super::kiosks::Which,
+        dealers: Option<&[String]>,
+    ) -> Result<Vec<Kiosk>, StoreError> {
+        super::kiosks::pg_find(&*self.client().await?, &which, dealers).await
+    }
+
+    async fn revoke_kiosk(&self, id: &str, at: &str) -> Result<bool, StoreError> {
+        super::kiosks::pg_revoke(&*self.client().await?, id, at).await
     }
 
     async fn retention(&self) -> Result<Vec<(String, u32)>, StoreError> {

@@ -14,6 +14,7 @@
 //!   refused at start with a message saying so, instead of answering 500 to every post.
 
 use super::accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
+use super::kiosks::{Kiosk, NewKiosk};
 use super::migrations::{self, Migration};
 use super::privacy::{AuditEntry, AuditRecord, PurgePlan};
 use super::sqlite_accounts as acc;
@@ -398,9 +399,9 @@ fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError>
         "INSERT INTO responses
              (id, received_at, survey_id, survey_version, locale, created_at, context, answers,
               payload, score, client_score, score_mismatch, score_verified, alerts,
-              follow_up_due, dealer, token, advisor, verified)
+              follow_up_due, dealer, token, advisor, verified, kiosk)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19)
+                 ?19, ?20)
          ON CONFLICT DO NOTHING",
         params![
             row.id,
@@ -422,6 +423,7 @@ fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError>
             row.token,
             row.advisor,
             row.verified,
+            row.kiosk,
         ],
     )?;
     let outcome = if inserted == 1 {
@@ -658,6 +660,27 @@ impl Store for SqliteStore {
     async fn revoke_token(&self, id: &str, at: &str) -> Result<bool, StoreError> {
         let (id, at) = (id.to_string(), at.to_string());
         self.write(move |c| acc::revoke_token(c, &id, &at)).await
+    }
+
+    async fn create_kiosk(&self, kiosk: NewKiosk) -> Result<(), StoreError> {
+        self.write(move |c| super::kiosks::sqlite_create(c, &kiosk))
+            .await
+    }
+
+    async fn kiosks(
+        &self,
+        which: super::kiosks::Which,
+        dealers: Option<&[String]>,
+    ) -> Result<Vec<Kiosk>, StoreError> {
+        let dealers = dealers.map(<[String]>::to_vec);
+        self.read(move |c| super::kiosks::sqlite_find(c, &which, dealers.as_deref()))
+            .await
+    }
+
+    async fn revoke_kiosk(&self, id: &str, at: &str) -> Result<bool, StoreError> {
+        let (id, at) = (id.to_string(), at.to_string());
+        self.write(move |c| super::kiosks::sqlite_revoke(c, &id, &at))
+            .await
     }
 
     async fn retention(&self) -> Result<Vec<(String, u32)>, StoreError> {
