@@ -126,6 +126,11 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/responses.csv",
         access: Access::Read(Resource::Export),
     },
+    // The same rows as the CSV, as a workbook (responses and advisors sheets).
+    RouteSpec {
+        path: "/v1/responses.xlsx",
+        access: Access::Read(Resource::Export),
+    },
     RouteSpec {
         path: "/v1/summary",
         access: Access::Read(Resource::Summary),
@@ -194,6 +199,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
             .get(responses::list)
             .options(responses::preflight),
         "/v1/responses.csv" => get(exports::csv),
+        "/v1/responses.xlsx" => get(exports::xlsx),
         "/v1/summary" => get(summary::get),
         "/v1/qr.svg" => get(qr::svg),
         "/v1/links/status" => get(link_status::status),

@@ -36,6 +36,13 @@ pub const SQLITE: &[Migration] = &[
         name: "privacy",
         sql: include_str!("../../migrations/sqlite/0004_privacy.sql"),
     },
+    // 5 and 6 are taken by other changes of issue 15's time; a database migrated to 7
+    // first runs them when they arrive (each missing version runs, in order).
+    Migration {
+        version: 7,
+        name: "dealer_settings",
+        sql: include_str!("../../migrations/sqlite/0007_dealer_settings.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -59,6 +66,13 @@ pub const POSTGRES: &[Migration] = &[
         version: 4,
         name: "privacy",
         sql: include_str!("../../migrations/postgres/0004_privacy.sql"),
+    },
+    // 5 and 6 are taken by other changes of issue 15's time; a database migrated to 7
+    // first runs them when they arrive (each missing version runs, in order).
+    Migration {
+        version: 7,
+        name: "dealer_settings",
+        sql: include_str!("../../migrations/postgres/0007_dealer_settings.sql"),
     },
 ];
 
