@@ -65,7 +65,18 @@ impl App {
         what: &str,
         call: impl std::future::Future<Output = Result<T, crate::store::StoreError>>,
     ) -> Result<T, ApiError> {
-        match tokio::time::timeout(self.db_deadline, call).await {
+        self.db_within(self.db_deadline, what, call).await
+    }
+
+    /// [`Self::db`] with another deadline, for a read that must pass over a whole
+    /// selection (an export's columns) and so takes seconds on a large one.
+    pub async fn db_within<T>(
+        &self,
+        deadline: Duration,
+        what: &str,
+        call: impl std::future::Future<Output = Result<T, crate::store::StoreError>>,
+    ) -> Result<T, ApiError> {
+        match tokio::time::timeout(deadline.max(self.db_deadline), call).await {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(ApiError::store(what, e)),
             Err(_) => {

@@ -38,6 +38,12 @@ use tokio_stream::wrappers::ReceiverStream;
 
 /// Rows read per database round trip while streaming.
 const PAGE: u32 = 500;
+/// How long the columns of an export may take. They come from one pass of the database
+/// over the whole selection (every context key and answered question), which takes
+/// seconds for 100 000 responses: past the deadline of ordinary reads (`--db-deadline-ms`),
+/// which is for requests a person waits on. A SQLite reader does not hold up posts (WAL);
+/// PostgreSQL still cancels a statement after its own `statement_timeout`.
+const COLUMNS_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
 /// Bytes per chunk when sending the finished workbook.
 const CHUNK: usize = 64 * 1024;
 
@@ -99,7 +105,11 @@ pub async fn csv(
     // before the stream ends.
     super::audit_read(&app, &principal, "export", "/v1/responses.csv", &q, None).await?;
     let columns = app
-        .db("read the responses", app.store.columns(&q.filter))
+        .db_within(
+            COLUMNS_DEADLINE,
+            "read the responses",
+            app.store.columns(&q.filter),
+        )
         .await?;
     let layout = Layout::of(&columns, q.export);
     let header_lines = layout.header().map_err(write_failed)?;
@@ -157,7 +167,11 @@ pub async fn xlsx(
         super::read_query(&app, &uri, Shape::Export, &principal, Resource::Export).await?;
     super::audit_read(&app, &principal, "export", "/v1/responses.xlsx", &q, None).await?;
     let columns = app
-        .db("read the responses", app.store.columns(&q.filter))
+        .db_within(
+            COLUMNS_DEADLINE,
+            "read the responses",
+            app.store.columns(&q.filter),
+        )
         .await?;
     let layout = Layout::of(&columns, q.export);
     let lang = q.export.lang;

@@ -269,11 +269,13 @@ impl Store for PgStore {
 
     async fn page(&self, filter: &Filter, page: PageRequest) -> Result<Vec<Row>, StoreError> {
         let client = self.client().await?;
+        // `seq > coalesce(…)` lets the primary key start the page at the cursor; an
+        // `IS NULL OR` form cannot use it in a generic plan (see the SQLite store).
         let rows = client
             .query(
                 &format!(
                     "SELECT {ROW_COLUMNS} FROM responses
-                     WHERE {WHERE_FILTER} AND ($12::bigint IS NULL OR seq > $12)
+                     WHERE {WHERE_FILTER} AND seq > coalesce($12::bigint, -1)
                      ORDER BY seq LIMIT $13"
                 ),
                 &[

