@@ -65,7 +65,18 @@ impl App {
         what: &str,
         call: impl std::future::Future<Output = Result<T, crate::store::StoreError>>,
     ) -> Result<T, ApiError> {
-        match tokio::time::timeout(self.db_deadline, call).await {
+        self.db_within(self.db_deadline, what, call).await
+    }
+
+    /// [`Self::db`] with another deadline, for a read that must pass over a whole
+    /// selection (an export's columns) and so takes seconds on a large one.
+    pub async fn db_within<T>(
+        &self,
+        deadline: Duration,
+        what: &str,
+        call: impl std::future::Future<Output = Result<T, crate::store::StoreError>>,
+    ) -> Result<T, ApiError> {
+        match tokio::time::timeout(deadline.max(self.db_deadline), call).await {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(ApiError::store(what, e)),
             Err(_) => {
@@ -124,6 +135,11 @@ pub const ROUTES: &[RouteSpec] = &[
     },
     RouteSpec {
         path: "/v1/responses.csv",
+        access: Access::Read(Resource::Export),
+    },
+    // The same rows as the CSV, as a workbook (responses and advisors sheets).
+    RouteSpec {
+        path: "/v1/responses.xlsx",
         access: Access::Read(Resource::Export),
     },
     RouteSpec {
@@ -213,6 +229,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
             .get(responses::list)
             .options(responses::preflight),
         "/v1/responses.csv" => get(exports::csv),
+        "/v1/responses.xlsx" => get(exports::xlsx),
         "/v1/summary" => get(summary::get),
         "/v1/dealers" => get(dealers::list),
         "/v1/breakdown" => get(breakdown::get),

@@ -72,7 +72,7 @@ impl Default for Config {
 }
 
 /// What the command line asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Run(Config),
     /// `collector backup FILE [--db DB]`: a consistent copy of a live SQLite database.
@@ -110,6 +110,13 @@ pub enum Command {
         db: Location,
         action: KioskCommand,
     },
+    /// `collector settings [--dealer D [--time-zone Z] [--csi-target N]
+    /// [--fixed-first-time-target N]] [--db DB]`: shows the dealers' reporting
+    /// settings, or changes one dealer's (what is not given keeps its value).
+    Settings {
+        db: Location,
+        set: Option<SettingsChange>,
+    },
     Help,
 }
 
@@ -126,6 +133,16 @@ pub enum KioskCommand {
     List,
     /// `revoke ID`.
     Revoke(String),
+}
+
+/// One dealer's settings to change; `None` keeps the current value (or the default).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingsChange {
+    pub dealer: String,
+    /// Checked against the zone database here, so a typo never reaches the table.
+    pub time_zone: Option<String>,
+    pub csi_target: Option<f64>,
+    pub fixed_first_time_target: Option<f64>,
 }
 
 /// Whose data `collector customer forget` deletes.
@@ -168,6 +185,13 @@ usage: collector [options]              serve the widget and collect responses
        collector kiosk list [--db DB]   the kiosks and their stations (never a key)
        collector kiosk revoke ID [--db DB]
                                         refuse that kiosk's key from now on
+       collector settings [--dealer D [--time-zone ZONE] [--csi-target N]
+                 [--fixed-first-time-target N]] [--db DB]
+                                        show the dealers' reporting settings, or change one
+                                        dealer's: the IANA time zone its dates and periods
+                                        are counted in (default Asia/Shanghai), its CSI
+                                        target (default 93) and fixed-first-time target
+                                        in percent (default 95)
        collector user add --login NAME --role ROLE [--dealers D001,D002] [--advisor A07]
                  [--password-stdin] [--reset] [--db DB]
                                         create an account (ROLE: group-admin, dealer-manager,
@@ -356,6 +380,52 @@ where
                 set,
                 default_days: config.retention_days,
             });
+        }
+        Some("settings") => {
+            args.next();
+            let f = sub_flags(
+                args.collect(),
+                &[
+                    "--db",
+                    "--dealer",
+                    "--time-zone",
+                    "--csi-target",
+                    "--fixed-first-time-target",
+                ],
+            )?;
+            apply_shared(&mut config, &f)?;
+            let target = |name: &str| -> Result<Option<f64>, String> {
+                value(&f, name)
+                    .map(|v| {
+                        v.parse::<f64>()
+                            .ok()
+                            .filter(|n| (0.0..=100.0).contains(n))
+                            .ok_or_else(|| format!("{name}: {v:?} is not a number from 0 to 100"))
+                    })
+                    .transpose()
+            };
+            let change = SettingsChange {
+                dealer: value(&f, "--dealer").unwrap_or_default().to_string(),
+                time_zone: value(&f, "--time-zone")
+                    .map(|z| crate::settings::zone(z).map(|_| z.to_string()))
+                    .transpose()
+                    .map_err(|e| format!("--time-zone: {e}"))?,
+                csi_target: target("--csi-target")?,
+                fixed_first_time_target: target("--fixed-first-time-target")?,
+            };
+            let changes = change.time_zone.is_some()
+                || change.csi_target.is_some()
+                || change.fixed_first_time_target.is_some();
+            let set = match (change.dealer.is_empty(), changes) {
+                (true, false) => None,
+                (false, true) => Some(change),
+                _ => {
+                    return Err("settings needs --dealer and at least one of --time-zone, \
+                                --csi-target, --fixed-first-time-target"
+                        .into())
+                }
+            };
+            return Ok(Command::Settings { db: config.db, set });
         }
         _ => {}
     }
@@ -779,6 +849,50 @@ mod tests {
         assert!(parse(args(&["kiosk", "revoke"]), no_env).is_err());
         assert!(parse(args(&["kiosk", "remove"]), no_env).is_err());
         assert!(parse(args(&["retention", "--dealer", "D", "--days", "0"]), no_env).is_err());
+    }
+
+    #[test]
+    fn settings_command() {
+        let no_env = |_: &str| None;
+        assert_eq!(
+            parse(
+                args(&["settings", "--dealer", "D2", "--time-zone", "Asia/Taipei"]),
+                no_env
+            ),
+            Ok(Command::Settings {
+                db: Location::Sqlite("responses.sqlite".into()),
+                set: Some(SettingsChange {
+                    dealer: "D2".into(),
+                    time_zone: Some("Asia/Taipei".into()),
+                    csi_target: None,
+                    fixed_first_time_target: None,
+                })
+            })
+        );
+        assert!(matches!(
+            parse(args(&["settings", "--dealer=D2", "--csi-target=90.5"]), no_env),
+            Ok(Command::Settings { set: Some(SettingsChange { csi_target: Some(t), .. }), .. })
+                if t == 90.5
+        ));
+        assert!(matches!(
+            parse(args(&["settings"]), no_env),
+            Ok(Command::Settings { set: None, .. })
+        ));
+        for bad in [
+            &["settings", "--dealer", "D2"][..],
+            &["settings", "--time-zone", "Asia/Taipei"],
+            &["settings", "--dealer", "D2", "--time-zone", "Asia/Beijing"],
+            &["settings", "--dealer", "D2", "--csi-target", "101"],
+            &[
+                "settings",
+                "--dealer",
+                "D2",
+                "--fixed-first-time-target",
+                "x",
+            ],
+        ] {
+            assert!(parse(args(bad), no_env).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

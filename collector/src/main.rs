@@ -25,6 +25,7 @@ mod qr;
 mod query;
 mod routes;
 mod server;
+mod settings;
 mod static_files;
 mod store;
 mod verify;
@@ -69,6 +70,7 @@ fn main() -> ExitCode {
             default_days,
         } => retention(db, set, default_days),
         Command::Kiosk { db, action } => kiosk(db, action),
+        Command::Settings { db, set } => dealer_settings(db, set),
         Command::Run(config) => run(config),
     };
     match result {
@@ -309,6 +311,50 @@ fn kiosk(db: store::Location, action: config::KioskCommand) -> Result<(), String
                 }
                 let _ = writeln!(out, "kiosk {id} revoked: its key is refused from now on");
             }
+        }
+        Ok(())
+    })
+}
+
+/// `collector settings`: lists the dealers' reporting settings, or changes one.
+fn dealer_settings(db: store::Location, set: Option<config::SettingsChange>) -> Result<(), String> {
+    one_shot(async {
+        let store = store::open(&db).await?;
+        let stored = store.dealer_settings().await.map_err(|e| e.to_string())?;
+        if let Some(change) = set {
+            let mut s = stored
+                .iter()
+                .find(|s| s.dealer == change.dealer)
+                .cloned()
+                .unwrap_or_else(|| settings::DealerSettings::default_for(&change.dealer));
+            if let Some(zone) = change.time_zone {
+                s.time_zone = zone;
+            }
+            if let Some(t) = change.csi_target {
+                s.csi_target = t;
+            }
+            if let Some(t) = change.fixed_first_time_target {
+                s.fixed_first_time_target = t;
+            }
+            store
+                .set_dealer_settings(&s, &clock::now_rfc3339())
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        let settings = store.dealer_settings().await.map_err(|e| e.to_string())?;
+        let mut out = std::io::stdout().lock();
+        let d = settings::DealerSettings::default_for("");
+        let _ = writeln!(
+            out,
+            "every other dealer: {}, CSI target {}, fixed first time {}%",
+            d.time_zone, d.csi_target, d.fixed_first_time_target
+        );
+        for s in settings {
+            let _ = writeln!(
+                out,
+                "{}: {}, CSI target {}, fixed first time {}%",
+                s.dealer, s.time_zone, s.csi_target, s.fixed_first_time_target
+            );
         }
         Ok(())
     })

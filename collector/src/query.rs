@@ -1,22 +1,35 @@
 //! The one query module: which stored responses a read covers, for every read route.
 //!
-//! `survey=<id>`, `dealer=<context.dealer>`, `from=<time>` (inclusive), `to=<time>`
-//! (exclusive) and `verified=yes|no|all`, all optional and combined with AND; list
-//! routes also take the cursor `after=<seq>` and `limit=<n>`.
+//! `survey=<id>`, `dealer=<context.dealer>`, `advisor=`, `station=`, `agent=`,
+//! `channel=` (the context values of that name, exactly), `from=` (inclusive), `to=`
+//! (inclusive of its whole day when a date, exclusive when a time) or `period=`
+//! (`this_month`, `last_month`, `quarter`), and `verified=yes|no|all`, all optional and
+//! combined with AND; list routes also take the cursor `after=<seq>` and `limit=<n>`,
+//! exports `lang=zh-CN|zh-TW|en` and `ids=row|none` ([`crate::csv`]).
 //!
 //! `verified` selects by signed link ([`crate::links`]). Reports (summary, CSV export)
 //! count only verified responses unless asked (`yes` by default): a number a dealer is
 //! judged by must not be made by whoever found the script tag. The paged list shows
 //! every response (`all` by default), each with its `verified` flag, since an unhappy
-//! customer who came through an unsigned link still needs the follow-up call. A time is RFC 3339 (`2026-11-23T18:00:00+08:00`,
-//! `2026-11-23T10:00:00.5Z`) or a date (`2026-11-23`, meaning 00:00:00Z that day).
+//! customer who came through an unsigned link still needs the follow-up call.
+//!
+//! A time is RFC 3339 (`2026-11-23T18:00:00+08:00`, `2026-11-23T10:00:00.5Z`): that
+//! instant. A date (`2026-11-23`) and a period are days in the dealer's calendar, so
+//! they become instants only with the dealer's time zone: [`parse`] keeps them as local
+//! days and [`localise`] turns them into instants with the zone of
+//! [`crate::settings::Zones::of_filter`] once the caller's scope is known (the period
+//! rule and the choice of zone are in [`crate::settings`]). The reply's `filter` echoes
+//! the instants applied, in UTC, and the zone they were counted in.
+//!
 //! Anything else, an unknown parameter or one given twice, is refused with a reason
 //! naming the parameter: a report over the wrong rows is worse than no report.
 
+use crate::settings::Zones;
 use crate::store::{Filter, PageRequest};
 use jiff::Timestamp;
 use serde_json::{json, Value};
 use survey_core::ids::is_valid_id;
+use survey_core::time::{CivilDate, Period};
 
 /// A list page holds this many rows unless `limit` says otherwise.
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -26,8 +39,10 @@ pub const MAX_LIMIT: u32 = 1000;
 /// What a route accepts besides the filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
-    /// `survey`, `dealer`, `from`, `to` (summary, CSV export).
+    /// The filter: `survey`, `dealer`, `from`, `to`, … (summary).
     Filter,
+    /// The filter plus `lang` and `ids` (CSV and XLSX exports).
+    Export,
     /// The filter plus `after` and `limit` (paged lists).
     Paged,
     /// `after` and `limit` only: a list that is not of responses (the audit log).
@@ -37,21 +52,78 @@ pub enum Shape {
 impl Shape {
     fn parameters(self) -> &'static [&'static str] {
         match self {
-            Shape::Filter => &["survey", "dealer", "from", "to", "verified"],
+            Shape::Filter => &FILTER,
+            Shape::Export => &[
+                "survey", "dealer", "from", "to", "period", "verified", "advisor", "station",
+                "agent", "channel", "lang", "ids",
+            ],
             Shape::Paged => &[
-                "survey", "dealer", "from", "to", "verified", "after", "limit",
+                "survey", "dealer", "from", "to", "period", "verified", "advisor", "station",
+                "agent", "channel", "after", "limit",
             ],
             Shape::Page => &["after", "limit"],
         }
     }
 }
 
-/// A parsed query: the filter, the page (for [`Shape::Paged`]) and the filter's echo
-/// for the reply (times in UTC, as they were applied).
+/// The parameters of [`Shape::Filter`], which every other filtering shape extends.
+const FILTER: [&str; 10] = [
+    "survey", "dealer", "from", "to", "period", "verified", "advisor", "station", "agent",
+    "channel",
+];
+
+/// The languages of an export's labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    ZhCn,
+    ZhTw,
+    En,
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::ZhTw => "zh-TW",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// What an export shows besides the rows: labels in `lang`, and the ids row under
+/// them (`ids=row`, the default) or not (`ids=none`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportOptions {
+    pub lang: Lang,
+    pub ids_row: bool,
+}
+
+/// A bound given as a day in the dealer's calendar, not yet an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LocalDays {
+    /// `from=<date>`: from this day's local midnight.
+    pub from: Option<CivilDate>,
+    /// `to=<date>`: up to the local midnight after this day.
+    pub to: Option<CivilDate>,
+    /// `period=`: its days, on today's local date.
+    pub period: Option<Period>,
+}
+
+impl LocalDays {
+    pub fn is_empty(&self) -> bool {
+        self.from.is_none() && self.to.is_none() && self.period.is_none()
+    }
+}
+
+/// A parsed query: the filter, the page (for [`Shape::Paged`]), the export options
+/// (for [`Shape::Export`]), the local days still to be placed in a zone, and the
+/// filter's echo for the reply (times in UTC, as they were applied).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
     pub filter: Filter,
     pub page: PageRequest,
+    pub export: ExportOptions,
+    pub local: LocalDays,
     pub echo: Value,
 }
 
@@ -88,22 +160,74 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
     if let Some(s) = survey.as_deref().filter(|s| !is_valid_id(s)) {
         return Err(format!("the survey parameter {s:?} is not a survey id"));
     }
-    let time = |name: &str| -> Result<Option<String>, String> {
+    let mut local = LocalDays::default();
+    let mut time = |name: &str| -> Result<Option<String>, String> {
+        let Some(v) = take(name) else {
+            return Ok(None);
+        };
+        if v.len() == 10 {
+            let date = CivilDate::parse(&v)
+                .ok_or_else(|| format!("the {name} parameter {v:?} is not a date (2026-11-23)"))?;
+            if name == "from" {
+                local.from = Some(date);
+            } else {
+                local.to = Some(date);
+            }
+            return Ok(None);
+        }
+        parse_time(&v).map(|t| Some(sort_key(&t))).ok_or_else(|| {
+            format!(
+                "the {name} parameter {v:?} is not an RFC 3339 time \
+                 (2026-11-23T10:00:00Z, 2026-11-23T18:00:00+08:00) or a date (2026-11-23)"
+            )
+        })
+    };
+    let (from, to) = (time("from")?, time("to")?);
+    if let Some(p) = take("period") {
+        if from.is_some() || to.is_some() || local.from.is_some() || local.to.is_some() {
+            return Err("give either period or from and to, not both".into());
+        }
+        local.period = Some(Period::parse(&p).ok_or_else(|| {
+            format!("the period parameter {p:?} must be this_month, last_month or quarter")
+        })?);
+    }
+    let context = |name: &str| -> Result<Option<String>, String> {
         take(name)
             .map(|v| {
-                parse_time(&v).map(|t| sort_key(&t)).ok_or_else(|| {
-                    format!(
-                        "the {name} parameter {v:?} is not an RFC 3339 time \
-                         (2026-11-23T10:00:00Z, 2026-11-23T18:00:00+08:00) or a date (2026-11-23)"
-                    )
-                })
+                survey_core::context::check_context_value(&v)
+                    .map(|()| v.clone())
+                    .map_err(|e| format!("the {name} parameter {v:?} is not a context value: {e}"))
             })
             .transpose()
     };
-    let (from, to) = (time("from")?, time("to")?);
+    let (advisor, station, agent, channel) = (
+        context("advisor")?,
+        context("station")?,
+        context("agent")?,
+        context("channel")?,
+    );
+    let lang = match take("lang").as_deref() {
+        None | Some("zh-CN") => Lang::ZhCn,
+        Some("zh-TW") => Lang::ZhTw,
+        Some("en") => Lang::En,
+        Some(v) => {
+            return Err(format!(
+                "the lang parameter {v:?} must be zh-CN, zh-TW or en"
+            ))
+        }
+    };
+    let ids_row = match take("ids").as_deref() {
+        None | Some("row") => true,
+        Some("none") => false,
+        Some(v) => {
+            return Err(format!(
+                "the ids parameter {v:?} must be row (column ids under the labels) or none"
+            ))
+        }
+    };
     let verified = match take("verified").as_deref() {
         None => match shape {
-            Shape::Filter => Some(true),
+            Shape::Filter | Shape::Export => Some(true),
             Shape::Paged | Shape::Page => None,
         },
         Some("yes") => Some(true),
@@ -136,8 +260,14 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
     let echo = json!({
         "survey": survey,
         "dealer": dealer,
+        "advisor": advisor,
+        "station": station,
+        "agent": agent,
+        "channel": channel,
         "from": from.as_ref().map(|k| format!("{k}Z")),
         "to": to.as_ref().map(|k| format!("{k}Z")),
+        "period": local.period.map(Period::as_str),
+        "time_zone": null,
         "verified": match verified {
             Some(true) => "yes",
             Some(false) => "no",
@@ -151,11 +281,67 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
             from,
             to,
             verified,
+            advisor,
+            station,
+            agent,
+            channel,
             ..Filter::default()
         },
         page: PageRequest { after, limit },
+        export: ExportOptions { lang, ids_row },
+        local,
         echo,
     })
+}
+
+/// Places the query's local days in the zone of the dealers it covers (call it after
+/// the caller's scope is applied, which may narrow the dealers), `now` being today's
+/// date there for a period. A query without local days needs no zone and is left as
+/// it is; one whose dealers keep different zones is refused ([`crate::settings`]).
+pub fn localise(q: &mut Query, zones: &Zones, now: Timestamp) -> Result<(), String> {
+    if q.local.is_empty() {
+        return Ok(());
+    }
+    let zone = zones.of_filter(&q.filter)?;
+    let midnight = |d: CivilDate| -> Result<String, String> {
+        let date = i16::try_from(d.year)
+            .ok()
+            .and_then(|y| {
+                jiff::civil::Date::new(y, i8::try_from(d.month).ok()?, i8::try_from(d.day).ok()?)
+                    .ok()
+            })
+            .ok_or_else(|| format!("the date {d} is out of range"))?;
+        // At a gap (a zone whose clocks skip midnight) the day starts at the first
+        // instant after it, as jiff's "compatible" rule places it.
+        let t = date
+            .to_zoned(zone.tz.clone())
+            .map_err(|e| format!("the date {d} has no midnight in {}: {e}", zone.name))?
+            .timestamp();
+        Ok(sort_key(&t))
+    };
+    let (from, to) = match q.local.period {
+        Some(period) => {
+            let today = now.to_zoned(zone.tz.clone()).date();
+            let today = CivilDate {
+                year: i64::from(today.year()),
+                month: u32::try_from(today.month()).unwrap_or(1),
+                day: u32::try_from(today.day()).unwrap_or(1),
+            };
+            let (first, end) = period.dates(today);
+            (Some(first), Some(end))
+        }
+        None => (q.local.from, q.local.to.map(CivilDate::next_day)),
+    };
+    if let Some(d) = from {
+        q.filter.from = Some(midnight(d)?);
+        q.echo["from"] = json!(format!("{}Z", midnight(d)?));
+    }
+    if let Some(d) = to {
+        q.filter.to = Some(midnight(d)?);
+        q.echo["to"] = json!(format!("{}Z", midnight(d)?));
+    }
+    q.echo["time_zone"] = json!(zone.name);
+    Ok(())
 }
 
 /// A query string's name or value as text (the one decoder, shared with pages).
@@ -163,8 +349,8 @@ pub fn decode(raw: &str) -> Option<String> {
     crate::static_files::query_text(raw)
 }
 
-/// A date (`YYYY-MM-DD`, midnight UTC) or an RFC 3339 time with `Z` or a `±HH:MM`
-/// offset. jiff parses; the shape is checked first because jiff is more lenient than
+/// An RFC 3339 time with `Z` or a `±HH:MM` offset (a date is a local day: see
+/// [`localise`]). jiff parses; the shape is checked first because jiff is more lenient than
 /// a filter should be (a space for `T`, offsets past ±23:59, second 60 read as 59). A
 /// `+` sent unencoded arrives as a space; it is read as `+`.
 pub fn parse_time(v: &str) -> Option<Timestamp> {
@@ -172,13 +358,6 @@ pub fn parse_time(v: &str) -> Option<Timestamp> {
         return None;
     }
     let b = v.as_bytes();
-    if v.len() == 10 {
-        let date: jiff::civil::Date = v.parse().ok()?;
-        return date
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .ok()
-            .map(|z| z.timestamp());
-    }
     if v.len() < 20 || !matches!(b[10], b'T' | b't') || &v[17..19] == "60" {
         return None;
     }
@@ -224,8 +403,7 @@ mod tests {
     }
 
     #[test]
-    fn times_and_dates_become_utc_keys() {
-        assert_eq!(key("2026-11-23").as_deref(), Some("2026-11-23T00:00:00"));
+    fn times_become_utc_keys() {
         assert_eq!(
             key("2026-11-23T10:00:00Z").as_deref(),
             Some("2026-11-23T10:00:00")
@@ -257,6 +435,7 @@ mod tests {
         for bad in [
             "",
             "yesterday",
+            "2026-11-23",
             "2026-13-01",
             "2026-02-30",
             "2026-11-23T10:00",
@@ -276,26 +455,52 @@ mod tests {
 
     #[test]
     fn queries_parse_and_echo() -> Result<(), String> {
-        let q = parse(
-            "survey=post-service&dealer=D%201&from=2026-11-20&to=2026-11-23T08:00:00%2B08:00",
+        let mut q = parse(
+            "survey=post-service&dealer=D%201&from=2026-11-20&to=2026-11-23T08:00:00%2B08:00&advisor=王伟",
             Shape::Filter,
         )?;
+        assert_eq!(
+            q.local,
+            LocalDays {
+                from: CivilDate::parse("2026-11-20"),
+                ..LocalDays::default()
+            }
+        );
+        localise(&mut q, &Zones::of(&[]), Timestamp::UNIX_EPOCH)?;
         assert_eq!(
             q.filter,
             Filter {
                 survey: Some("post-service".into()),
                 dealer: Some("D 1".into()),
-                from: Some("2026-11-20T00:00:00".into()),
+                from: Some("2026-11-19T16:00:00".into()),
                 to: Some("2026-11-23T00:00:00".into()),
                 verified: Some(true),
+                advisor: Some("王伟".into()),
                 ..Filter::default()
             }
         );
         assert_eq!(
             q.echo,
-            json!({"survey": "post-service", "dealer": "D 1",
-                   "from": "2026-11-20T00:00:00Z", "to": "2026-11-23T00:00:00Z",
-                   "verified": "yes"})
+            json!({"survey": "post-service", "dealer": "D 1", "advisor": "王伟",
+                   "station": null, "agent": null, "channel": null,
+                   "from": "2026-11-19T16:00:00Z", "to": "2026-11-23T00:00:00Z",
+                   "period": null, "time_zone": "Asia/Shanghai", "verified": "yes"})
+        );
+        let export = parse("lang=en&ids=none&station=lounge-2", Shape::Export)?;
+        assert_eq!(
+            export.export,
+            ExportOptions {
+                lang: Lang::En,
+                ids_row: false
+            }
+        );
+        assert_eq!(export.filter.station.as_deref(), Some("lounge-2"));
+        assert_eq!(
+            parse("", Shape::Export)?.export,
+            ExportOptions {
+                lang: Lang::ZhCn,
+                ids_row: true
+            }
         );
         assert_eq!(parse("verified=all", Shape::Filter)?.filter.verified, None);
         assert_eq!(
@@ -339,9 +544,79 @@ mod tests {
             ("after=-1", Shape::Paged, "after"),
             ("after=x", Shape::Paged, "after"),
             ("verified=true", Shape::Filter, "verified"),
+            ("from=2026-02-30", Shape::Filter, "from"),
+            ("period=week", Shape::Filter, "period"),
+            ("period=quarter&from=2026-01-01", Shape::Filter, "period"),
+            ("advisor=A%2007", Shape::Filter, "advisor"),
+            ("channel=%3Cb%3E", Shape::Filter, "channel"),
+            ("lang=fr", Shape::Export, "lang"),
+            ("ids=first", Shape::Export, "ids"),
+            ("lang=en", Shape::Filter, "lang"),
         ] {
             let reason = parse(query, shape).err().unwrap_or_default();
             assert!(reason.contains(named), "{query}: {reason:?}");
         }
+    }
+
+    fn local(query: &str, zones: &Zones, now: &str) -> Result<(Value, Value), String> {
+        let mut q = parse(query, Shape::Filter)?;
+        let now: Timestamp = now.parse().map_err(|e| format!("{e}"))?;
+        localise(&mut q, zones, now)?;
+        Ok((q.echo["from"].clone(), q.echo["to"].clone()))
+    }
+
+    #[test]
+    fn local_days_are_the_dealers_days() -> Result<(), String> {
+        let shanghai = Zones::of(&[]);
+        let pair = |a: &str, b: &str| (json!(a), json!(b));
+        // `to` takes its whole day: 23:30 local on 30 November (15:30Z) is in.
+        assert_eq!(
+            local(
+                "from=2026-11-01&to=2026-11-30",
+                &shanghai,
+                "2026-12-04T00:00:00Z"
+            )?,
+            pair("2026-10-31T16:00:00Z", "2026-11-30T16:00:00Z")
+        );
+        // Today in Shanghai is already 1 December at 16:30Z on 30 November.
+        assert_eq!(
+            local("period=this_month", &shanghai, "2026-11-30T16:30:00Z")?,
+            pair("2026-11-30T16:00:00Z", "2026-12-31T16:00:00Z")
+        );
+        assert_eq!(
+            local("period=last_month", &shanghai, "2026-11-30T16:30:00Z")?,
+            pair("2026-10-31T16:00:00Z", "2026-11-30T16:00:00Z")
+        );
+        assert_eq!(
+            local("period=quarter", &shanghai, "2026-11-15T00:00:00Z")?,
+            pair("2026-09-30T16:00:00Z", "2026-12-31T16:00:00Z")
+        );
+        // A zone with summer time: the last Sunday of March is 23 hours long in Berlin.
+        let berlin = Zones::of(&[crate::settings::DealerSettings {
+            time_zone: "Europe/Berlin".into(),
+            ..crate::settings::DealerSettings::default_for("D2")
+        }]);
+        assert_eq!(
+            local(
+                "dealer=D2&from=2026-03-29&to=2026-03-29",
+                &berlin,
+                "2026-04-01T00:00:00Z"
+            )?,
+            pair("2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z")
+        );
+        // Group-wide with two zones: refused, unless the bounds are instants.
+        let err = local("from=2026-11-01", &berlin, "2026-12-01T00:00:00Z")
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains("Europe/Berlin"), "{err}");
+        assert_eq!(
+            local(
+                "from=2026-11-01T00:00:00%2B08:00",
+                &berlin,
+                "2026-12-01T00:00:00Z"
+            )?,
+            (json!("2026-10-31T16:00:00Z"), Value::Null)
+        );
+        Ok(())
     }
 }

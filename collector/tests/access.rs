@@ -178,8 +178,8 @@ fn the_export_and_the_summary_are_scoped(backend: Backend) {
     };
     assert_eq!(csv_rows(&Auth::Anonymous, "").0, 401);
     assert_eq!(summary_n(&Auth::Anonymous, "").0, 401);
-    // Lines: BOM+header, one per response, and the trailing empty string.
-    let lines = |text: &str| text.split("\r\n").filter(|l| !l.is_empty()).count() - 1;
+    // Lines: BOM+labels, the ids, one per response, and the trailing empty string.
+    let lines = |text: &str| text.split("\r\n").filter(|l| !l.is_empty()).count() - 2;
     let (status, text) = csv_rows(&w.c.admin, "");
     assert_eq!((status, lines(&text)), (200, 6));
     for auth in [&w.manager, &w.token] {
@@ -202,6 +202,40 @@ fn the_export_and_the_summary_are_scoped(backend: Backend) {
     assert_eq!(summary_n(&w.agent, "").0, 403);
     assert_eq!(summary_n(&w.c.admin, ""), (200, 6));
     assert_eq!(summary_n(&w.c.admin, "?dealer=D002"), (200, 2));
+
+    // The XLSX export has the CSV's access rule: the same status for every caller and
+    // dealer (its rows are read back in `reports.rs`).
+    let xlsx = |auth: &Auth, query: &str| {
+        w.c.get_as(auth, &format!("/v1/responses.xlsx{}", all(query)))
+            .status
+    };
+    assert_eq!(xlsx(&Auth::Anonymous, ""), 401);
+    for (auth, own, other) in [
+        (&w.c.admin, 200, 200),
+        (&w.manager, 200, 403),
+        (&w.token, 200, 403),
+        (&w.advisor, 200, 403),
+        (&w.agent, 403, 403),
+        (&w.other_manager, 403, 200),
+    ] {
+        assert_eq!(
+            (xlsx(auth, "?dealer=D001"), xlsx(auth, "?dealer=D002")),
+            (own, other),
+            "{auth:?}"
+        );
+        let csv = |query: &str| csv_rows(auth, query).0;
+        assert_eq!(
+            (csv("?dealer=D001"), csv("?dealer=D002")),
+            (own, other),
+            "the CSV's statuses: {auth:?}"
+        );
+    }
+    // An advisor's `advisor=` narrows, never widens.
+    assert_eq!(xlsx(&w.advisor, "?advisor=A07"), 200);
+    assert_eq!(xlsx(&w.advisor, "?advisor=A08"), 403);
+    assert_eq!(csv_rows(&w.advisor, "?advisor=A08").0, 403);
+    assert_eq!(summary_n(&w.advisor, "?advisor=A08").0, 403);
+    assert_eq!(summary_n(&w.manager, "?advisor=A08"), (200, 2));
 }
 
 both!(the_export_and_the_summary_are_scoped);
@@ -375,11 +409,12 @@ fn the_audit_log_records_contact_reads_for_group_admins(backend: Backend) {
     assert_eq!(w.c.get_as(&w.token, "/v1/summary").status, 200); // aggregates only
     assert_eq!(w.c.get_as(&w.advisor, "/v1/responses.csv").status, 200);
     assert_eq!(w.c.get_as(&w.token, "/v1/responses.csv").status, 200);
+    assert_eq!(w.c.get_as(&w.manager, "/v1/responses.xlsx").status, 200);
     // Lines are written by the collector's audit writer just after the reads.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     let all = loop {
         let all = items("?limit=1000");
-        if all.len() >= before + 4 || std::time::Instant::now() > deadline {
+        if all.len() >= before + 5 || std::time::Instant::now() > deadline {
             break all;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -418,6 +453,7 @@ fn the_audit_log_records_contact_reads_for_group_admins(backend: Backend) {
             expect("agent", "read", "/v1/responses", json!(2)),
             expect("advisor", "export", "/v1/responses.csv", Value::Null),
             expect("token", "export", "/v1/responses.csv", Value::Null),
+            expect("manager", "export", "/v1/responses.xlsx", Value::Null),
         ]
     );
     let filter = all[before]["filter"].as_str().unwrap_or_default();

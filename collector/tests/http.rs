@@ -554,8 +554,9 @@ fn responses_are_listed_as_json_in_received_order(backend: Backend) {
     let list = r.json();
     assert_eq!(
         list["filter"],
-        json!({ "survey": "post-service", "dealer": null, "from": null, "to": null,
-                "verified": "all" })
+        json!({ "survey": "post-service", "dealer": null, "advisor": null, "station": null,
+                "agent": null, "channel": null, "from": null, "to": null, "period": null,
+                "time_zone": null, "verified": "all" })
     );
     assert_eq!(list["next"], Value::Null, "one page holds them all");
     let items = list["items"].as_array().expect("items");
@@ -593,7 +594,14 @@ fn csv_export_has_the_columns_and_defuses_formulas(backend: Backend) {
         .strip_prefix(BOM)
         .unwrap_or_else(|| panic!("no BOM: {text}"));
     let lines: Vec<&str> = text.split("\r\n").collect();
-    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines.len(), 4, "{text}");
+    // Changed on purpose with issue 15: a row of labels comes first; the ids follow.
+    assert!(
+        lines[0].starts_with("答卷编号,收到时间,问卷,"),
+        "{}",
+        lines[0]
+    );
+    let lines = &lines[1..];
 
     // The fixed columns, the context key, then one column per question answered in
     // some row, in the survey's own order (the optional follow-up and contact
@@ -603,12 +611,19 @@ fn csv_export_has_the_columns_and_defuses_formulas(backend: Backend) {
     assert_eq!(lines[0], expected.join(","));
 
     let received = items_of(&c, "")[0]["received_at"].clone();
+    let received: jiff::Timestamp = received
+        .as_str()
+        .and_then(|r| r.parse().ok())
+        .expect("received_at");
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").expect("the zone");
     let row = lines[1];
     let csi = card_for(&payload).csi.expect("a CSI");
     let prefix = format!(
         // The first question offering N/A is the appointment one now (a walk-in).
-        "{id},{},post-service,1,zh-CN,2026-11-23T10:00:00Z,page,{csi:.1},promoter,0,,false,false,D001,n/a,yes,yes,yes,",
-        received.as_str().expect("received_at")
+        // Changed on purpose with issue 15: times in the dealer's zone (Asia/Shanghai
+        // by default) with their offset; no alerts is an empty cell, not 0.
+        "{id},{},post-service,1,zh-CN,2026-11-23T18:00:00+08:00,page,{csi:.1},promoter,,,false,false,D001,n/a,yes,yes,yes,",
+        received.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
     );
     assert!(row.starts_with(&prefix), "{row}\nexpected prefix {prefix}");
     assert!(
@@ -895,7 +910,8 @@ fn a_detractor_raises_an_alert_due_in_48_hours(backend: Backend) {
     assert_eq!(csv.status, 200, "{}", csv.text());
     let csv = csv.text();
     assert!(
-        csv.contains(",detractor,1,2026-01-02T23:30:00.250Z,false,"),
+        // Changed on purpose with issue 15: the alerts by name, the time local.
+        csv.contains(",detractor,nps_detractor,2026-01-03T07:30:00.25+08:00,false,"),
         "{csv}"
     );
 }
@@ -955,7 +971,9 @@ fn summary_of_twenty_responses_has_the_nps_interval(backend: Backend) {
     let body = r.json();
     assert_eq!(
         body["filter"],
-        json!({ "survey": null, "dealer": null, "from": null, "to": null, "verified": "all" })
+        json!({ "survey": null, "dealer": null, "advisor": null, "station": null,
+                "agent": null, "channel": null, "from": null, "to": null, "period": null,
+                "time_zone": null, "verified": "all" })
     );
     assert_eq!(body["unscored"], json!(0));
     assert_eq!(body["score_mismatches"], json!(0));
@@ -1024,11 +1042,17 @@ fn summary_filters_by_dealer_date_and_survey(backend: Backend) {
     assert_eq!(counts("?dealer=D1"), (3, 1, 0));
     assert_eq!(counts("?dealer=D2"), (3, 0, 1));
     assert_eq!(counts("?dealer=D3"), (0, 0, 0));
+    // Dates are days in the dealer's zone (Asia/Shanghai by default), `to` inclusive:
+    // 2026-11-21 is 2026-11-20T16:00Z up to 2026-11-21T16:00Z, so D2's post at
+    // 2026-11-21T15:00Z (23:00 local) is on the 21st.
     assert_eq!(counts("?from=2026-11-21"), (5, 1, 1));
-    assert_eq!(counts("?to=2026-11-21"), (1, 0, 0));
-    assert_eq!(counts("?from=2026-11-21&to=2026-11-22"), (2, 1, 0));
+    assert_eq!(counts("?to=2026-11-21"), (3, 1, 0));
+    assert_eq!(counts("?to=2026-11-20"), (1, 0, 0));
+    assert_eq!(counts("?from=2026-11-21&to=2026-11-22"), (3, 1, 0));
+    assert_eq!(counts("?from=2026-11-21&to=2026-11-21"), (2, 1, 0));
     assert_eq!(counts("?dealer=D1&from=2026-11-21"), (2, 1, 0));
-    assert_eq!(counts("?dealer=D2&to=2026-11-23"), (1, 0, 0));
+    assert_eq!(counts("?dealer=D2&to=2026-11-23"), (3, 0, 1));
+    assert_eq!(counts("?dealer=D2&to=2026-11-22"), (1, 0, 0));
     // From is inclusive, to exclusive, offsets are honoured (23:00+08:00 is 15:00Z).
     assert_eq!(counts("?dealer=D2&to=2026-11-21T15:00:00Z"), (0, 0, 0));
     assert_eq!(counts("?dealer=D2&to=2026-11-21T15:00:00.001Z"), (1, 0, 0));
@@ -1042,8 +1066,9 @@ fn summary_filters_by_dealer_date_and_survey(backend: Backend) {
         .json();
     assert_eq!(
         body["filter"],
-        json!({ "survey": "post-service", "dealer": "D 1",
-                "from": "2026-11-21T15:00:00Z", "to": null, "verified": "yes" })
+        json!({ "survey": "post-service", "dealer": "D 1", "advisor": null, "station": null,
+                "agent": null, "channel": null, "from": "2026-11-21T15:00:00Z", "to": null,
+                "period": null, "time_zone": null, "verified": "yes" })
     );
     assert_eq!(body["summary"]["nps"], Value::Null);
 }
@@ -1941,9 +1966,11 @@ fn csv_export_of_1200_rows_spans_its_internal_pages(backend: Backend) {
     let text = text.strip_prefix(BOM).expect("a BOM");
     assert!(text.ends_with("\r\n"), "the last line is complete");
     let lines: Vec<&str> = text.trim_end_matches("\r\n").split("\r\n").collect();
-    assert_eq!(lines.len(), 1 + 1200, "a header and 1200 data lines");
-    // The same columns as before the rewrite (see
-    // `csv_export_has_the_columns_and_defuses_formulas`), the comment's included.
+    assert_eq!(lines.len(), 2 + 1200, "labels, ids and 1200 data lines");
+    // The same column ids as before the rewrite (see
+    // `csv_export_has_the_columns_and_defuses_formulas`), the comment's included,
+    // under a row of labels (issue 15).
+    let lines = &lines[1..];
     assert_eq!(lines[0], csv_header(&posted[2]["answers"]).join(","));
     let exported: Vec<String> = lines[1..]
         .iter()
@@ -1961,7 +1988,7 @@ fn csv_export_of_1200_rows_spans_its_internal_pages(backend: Backend) {
     }
     // The filter applies to the export too.
     let none = c.get("/v1/responses.csv?dealer=D2").text();
-    assert_eq!(none.strip_prefix(BOM).map(|t| t.lines().count()), Some(1));
+    assert_eq!(none.strip_prefix(BOM).map(|t| t.lines().count()), Some(2));
 }
 
 both!(csv_export_of_1200_rows_spans_its_internal_pages);

@@ -4,6 +4,12 @@
 //! wasm, where a date crate would cost the widget's download budget. The tests check it
 //! against `jiff` (`tests/time.rs`).
 //!
+//! Reports count in the dealer's calendar: [`CivilDate`] is a day as the dealer names it
+//! and [`Period`] the named periods (this month, last month, this quarter) as local
+//! days. Which instant a local midnight is depends on the dealer's time zone, which needs
+//! the zone database: the collector does that one step with jiff (`collector/src/query.rs`),
+//! the calendar rules stay here.
+//!
 //! Days are counted from 1970-01-01 with Howard Hinnant's `days_from_civil`, which is
 //! exact for the proleptic Gregorian calendar. An RFC 3339 time with a leap second
 //! (`:60`) is refused by every parser here: no device clock (JavaScript's `Date`) gives
@@ -236,6 +242,112 @@ pub fn epoch_millis(timestamp: &str) -> Option<i64> {
     t.seconds.checked_mul(1000)?.checked_add(ms)
 }
 
+/// A calendar date (proleptic Gregorian), as a dealer's staff name a day: no zone,
+/// no time. The collector turns one into an instant with the dealer's time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CivilDate {
+    pub year: i64,
+    /// 1-12.
+    pub month: u32,
+    /// 1-31.
+    pub day: u32,
+}
+
+impl CivilDate {
+    /// Parses `YYYY-MM-DD` exactly (ASCII digits, a date that exists).
+    pub fn parse(s: &str) -> Option<CivilDate> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(r)?;
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())
+                .flatten()
+        };
+        let (year, month, day) = (i64::from(digits(0..4)?), digits(5..7)?, digits(8..10)?);
+        ((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day))
+            .then_some(CivilDate { year, month, day })
+    }
+
+    /// The next day.
+    pub fn next_day(self) -> CivilDate {
+        self.plus_days(1)
+    }
+
+    /// `days` later (earlier when negative).
+    pub fn plus_days(self, days: i64) -> CivilDate {
+        let (year, month, day) =
+            civil_from_days(days_from_civil(self.year, self.month, self.day) + days);
+        CivilDate { year, month, day }
+    }
+
+    /// The first day of this date's month, `months` months later (earlier when negative).
+    pub fn month_start(self, months: i64) -> CivilDate {
+        let index = self.year * 12 + i64::from(self.month) - 1 + months;
+        CivilDate {
+            year: index.div_euclid(12),
+            month: u32::try_from(index.rem_euclid(12) + 1).unwrap_or(1),
+            day: 1,
+        }
+    }
+}
+
+impl std::fmt::Display for CivilDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A named reporting period, in the dealer's calendar: the console's period filter and
+/// `period=` of the report routes. Each covers whole local days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// The month of today, from its first day to its last.
+    ThisMonth,
+    /// The month before it, whole.
+    LastMonth,
+    /// The calendar quarter of today (January-March, April-June, …), whole: the
+    /// quarter a dealer's CSI plan is reviewed by, not the last 90 days.
+    Quarter,
+}
+
+impl Period {
+    /// `this_month`, `last_month` or `quarter`.
+    pub fn parse(s: &str) -> Option<Period> {
+        match s {
+            "this_month" => Some(Period::ThisMonth),
+            "last_month" => Some(Period::LastMonth),
+            "quarter" => Some(Period::Quarter),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::ThisMonth => "this_month",
+            Period::LastMonth => "last_month",
+            Period::Quarter => "quarter",
+        }
+    }
+
+    /// The local days the period covers when it is `today` where the dealer is: the
+    /// first day, and the day after the last (an exclusive end, so a caller turns both
+    /// into the instants their midnights are).
+    pub fn dates(self, today: CivilDate) -> (CivilDate, CivilDate) {
+        match self {
+            Period::ThisMonth => (today.month_start(0), today.month_start(1)),
+            Period::LastMonth => (today.month_start(-1), today.month_start(0)),
+            Period::Quarter => {
+                let back = i64::from((today.month - 1) % 3);
+                (today.month_start(-back), today.month_start(3 - back))
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,5 +371,72 @@ mod tests {
         }
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+    }
+
+    fn date(s: &str) -> CivilDate {
+        CivilDate::parse(s).unwrap_or(CivilDate {
+            year: 0,
+            month: 1,
+            day: 1,
+        })
+    }
+
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!(date("2026-02-28").to_string(), "2026-02-28");
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "2026-01-01T00:00:00Z",
+            "+026-01-01",
+            "２０２６-01-01",
+            "",
+        ] {
+            assert_eq!(CivilDate::parse(bad), None, "{bad}");
+        }
+        assert_eq!(date("2028-02-28").next_day(), date("2028-02-29"));
+        assert_eq!(date("2026-12-31").next_day(), date("2027-01-01"));
+    }
+
+    #[test]
+    fn periods_cover_whole_months_and_quarters() {
+        let p = |period: Period, today: &str| {
+            let (a, b) = period.dates(date(today));
+            (a.to_string(), b.to_string())
+        };
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            p(Period::ThisMonth, "2026-11-30"),
+            pair("2026-11-01", "2026-12-01")
+        );
+        assert_eq!(
+            p(Period::ThisMonth, "2026-12-01"),
+            pair("2026-12-01", "2027-01-01")
+        );
+        assert_eq!(
+            p(Period::LastMonth, "2027-01-15"),
+            pair("2026-12-01", "2027-01-01")
+        );
+        assert_eq!(
+            p(Period::LastMonth, "2026-03-31"),
+            pair("2026-02-01", "2026-03-01")
+        );
+        assert_eq!(
+            p(Period::Quarter, "2026-11-30"),
+            pair("2026-10-01", "2027-01-01")
+        );
+        assert_eq!(
+            p(Period::Quarter, "2026-01-01"),
+            pair("2026-01-01", "2026-04-01")
+        );
+        assert_eq!(
+            p(Period::Quarter, "2026-06-30"),
+            pair("2026-04-01", "2026-07-01")
+        );
+        for name in ["this_month", "last_month", "quarter"] {
+            assert_eq!(Period::parse(name).map(Period::as_str), Some(name));
+        }
+        assert_eq!(Period::parse("month"), None);
     }
 }

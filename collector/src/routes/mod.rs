@@ -40,12 +40,49 @@ pub fn scope_read(
     principal: &crate::auth::Principal,
     resource: crate::auth::rule::Resource,
 ) -> Result<bool, crate::error::ApiError> {
+    let forbidden =
+        |reason: String| crate::error::ApiError::new(axum::http::StatusCode::FORBIDDEN, reason);
     let scope = crate::auth::rule::read(&principal.caller, resource, filter.dealer.as_deref())
-        .map_err(|d| crate::error::ApiError::new(axum::http::StatusCode::FORBIDDEN, d.0))?;
+        .map_err(|d| forbidden(d.0))?;
     filter.dealers = scope.dealers;
-    filter.advisor = scope.advisor;
+    // `advisor=` narrows a read; a service advisor's own id is not widened by it.
+    filter.advisor = match (scope.advisor, filter.advisor.take()) {
+        (Some(own), Some(asked)) if own != asked => {
+            return Err(forbidden(format!(
+                "you may read only your own responses (advisor {own}), not advisor {asked}'s"
+            )))
+        }
+        (Some(own), _) => Some(own),
+        (None, asked) => asked,
+    };
     filter.alerts_only = scope.alerts_only;
     Ok(scope.contact)
+}
+
+/// A read's query as the route applies it: parsed, narrowed to the caller's scope
+/// ([`scope_read`]), its local days placed in the dealers' zone ([`crate::query::localise`]).
+/// Returns it with whether contact data may be shown and the dealers' zones (an export
+/// shows each row's times in its dealer's zone).
+pub async fn read_query(
+    app: &crate::app::App,
+    uri: &axum::http::Uri,
+    shape: crate::query::Shape,
+    principal: &crate::auth::Principal,
+    resource: crate::auth::rule::Resource,
+) -> Result<(crate::query::Query, bool, crate::settings::Zones), crate::error::ApiError> {
+    use crate::error::ApiError;
+    let mut q = crate::query::parse(raw_query(uri), shape).map_err(ApiError::bad_request)?;
+    let contact = scope_read(&mut q.filter, principal, resource)?;
+    let needs_zones = !q.local.is_empty() || shape == crate::query::Shape::Export;
+    let settings = if needs_zones {
+        app.db("read the dealer settings", app.store.dealer_settings())
+            .await?
+    } else {
+        Vec::new()
+    };
+    let zones = crate::settings::Zones::of(&settings);
+    crate::query::localise(&mut q, &zones, crate::clock::now()).map_err(ApiError::bad_request)?;
+    Ok((q, contact, zones))
 }
 
 /// Queues the audit line of a read of contact data or an export before the data

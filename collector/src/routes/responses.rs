@@ -9,7 +9,7 @@ use crate::auth::rule::Resource;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::log::ResponseIdTag;
-use crate::query::{self, Shape};
+use crate::query::Shape;
 use crate::store::{Insert, NewRow, Receipt};
 use crate::verify;
 use axum::body::Body;
@@ -367,9 +367,8 @@ pub async fn list(
     Extension(principal): Extension<Principal>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let mut q =
-        query::parse(super::raw_query(&uri), Shape::Paged).map_err(ApiError::bad_request)?;
-    let contact = super::scope_read(&mut q.filter, &principal, Resource::Responses)?;
+    let (q, contact, _) =
+        super::read_query(&app, &uri, Shape::Paged, &principal, Resource::Responses).await?;
     let mut rows = app
         .db("read the responses", app.store.page(&q.filter, q.page))
         .await?;

@@ -6,16 +6,24 @@
 //! `verified=yes`); the unverified ones of the same filter are shown apart in the
 //! `unverified` block (`responses`, and their own `summary`), so a dealer sees both
 //! numbers and which one is vouched for.
+//!
+//! One summary is of one survey: a post-service CSI and a post-call CSAT are different
+//! questions to different customers, and their mean is no one's number. A request
+//! whose scored rows (verified or not) come from more than one survey is refused (422)
+//! naming them, unless `survey=` picks one; a selection of one survey needs no
+//! `survey=`. Rows the collector cannot score (a survey it does not know) are pooled
+//! with nothing: they are only counted, in `unscored`.
 
 use crate::app::Shared;
 use crate::auth::rule::Resource;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::query::{self, Shape};
+use crate::query::Shape;
 use axum::extract::{Extension, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::IntoResponse;
 use serde_json::json;
+use std::collections::BTreeSet;
 use survey_core::scoring::aggregate;
 
 pub async fn get(
@@ -23,9 +31,8 @@ pub async fn get(
     Extension(principal): Extension<Principal>,
     uri: Uri,
 ) -> Result<impl IntoResponse, ApiError> {
-    let mut q =
-        query::parse(super::raw_query(&uri), Shape::Filter).map_err(ApiError::bad_request)?;
-    super::scope_read(&mut q.filter, &principal, Resource::Summary)?;
+    let (q, _, _) =
+        super::read_query(&app, &uri, Shape::Filter, &principal, Resource::Summary).await?;
     let scores = app
         .db("read the scores", app.store.scores(&q.filter))
         .await?;
@@ -34,6 +41,24 @@ pub async fn get(
         ..q.filter.clone()
     };
     let unverified = app.db("read the scores", app.store.scores(&apart)).await?;
+    let surveys: BTreeSet<&str> = scores
+        .cards
+        .iter()
+        .chain(&unverified.cards)
+        .map(|c| c.survey.as_str())
+        .collect();
+    if q.filter.survey.is_none() && surveys.len() > 1 {
+        let names: Vec<&str> = surveys.into_iter().collect();
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "these responses come from {} surveys ({}), whose scores are not one \
+                 number; add survey= with one of them",
+                names.len(),
+                names.join(", ")
+            ),
+        ));
+    }
     let summarise = |cards| {
         serde_json::to_value(aggregate(cards)).map_err(|e| {
             tracing::error!("summary: {e}");

@@ -41,6 +41,13 @@ pub const SQLITE: &[Migration] = &[
         name: "kiosks",
         sql: include_str!("../../migrations/sqlite/0005_kiosks.sql"),
     },
+    // 6 is the cases of issue 16; a database migrated to 7 before 6 arrived
+    // runs it when it does (each missing version runs, in order).
+    Migration {
+        version: 7,
+        name: "dealer_settings",
+        sql: include_str!("../../migrations/sqlite/0007_dealer_settings.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -69,6 +76,13 @@ pub const POSTGRES: &[Migration] = &[
         version: 5,
         name: "kiosks",
         sql: include_str!("../../migrations/postgres/0005_kiosks.sql"),
+    },
+    // 6 is the cases of issue 16; a database migrated to 7 before 6 arrived
+    // runs it when it does (each missing version runs, in order).
+    Migration {
+        version: 7,
+        name: "dealer_settings",
+        sql: include_str!("../../migrations/postgres/0007_dealer_settings.sql"),
     },
 ];
 

@@ -42,6 +42,7 @@ mod sqlite_accounts;
 mod sqlite_links;
 mod sqlite_privacy;
 
+pub use crate::settings::DealerSettings;
 use crate::verify::Verified;
 pub use accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use async_trait::async_trait;
@@ -125,6 +126,12 @@ pub struct Filter {
     /// Only responses that came through a signed link (`Some(true)`), only the others
     /// (`Some(false)`), or both (`None`).
     pub verified: Option<bool>,
+    /// `context.station`, exactly (a lounge kiosk, a website).
+    pub station: Option<String>,
+    /// `context.agent`, exactly (the hotline agent of a post-call survey).
+    pub agent: Option<String>,
+    /// `context.channel`, exactly (`qr`, `sms`, …: how a signed link was handed over).
+    pub channel: Option<String>,
 }
 
 /// One page of a list: rows after a cursor, in storage order.
@@ -347,6 +354,14 @@ pub trait Store: Send + Sync {
     /// Whether a response to `survey` used this link `token` already (a post through
     /// the link would be answered 409): `GET /v1/links/status`.
     async fn token_used(&self, survey: &str, token: &str) -> Result<bool, StoreError>;
+    /// Every dealer's own reporting settings (time zone, targets), by dealer.
+    async fn dealer_settings(&self) -> Result<Vec<DealerSettings>, StoreError>;
+    /// Sets one dealer's reporting settings, replacing what it had.
+    async fn set_dealer_settings(
+        &self,
+        settings: &DealerSettings,
+        at: &str,
+    ) -> Result<(), StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }

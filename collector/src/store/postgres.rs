@@ -15,7 +15,8 @@ use super::postgres_accounts as acc;
 use super::postgres_privacy as privacy;
 use super::privacy::{AuditEntry, AuditRecord, PurgePlan};
 use super::{
-    Columns, Filter, Group, Insert, NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
+    Columns, DealerSettings, Filter, Group, Insert, NewRow, PageRequest, Receipt, Row, Scores,
+    Store, StoreError,
 };
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Timeouts};
@@ -152,12 +153,15 @@ const WHERE_FILTER: &str = "($1::text IS NULL OR survey_id = $1)
    AND ($5::text[] IS NULL OR dealer = ANY($5))
    AND ($6::text IS NULL OR advisor = $6)
    AND (NOT $7::bool OR alerts > 0)
-   AND ($8::bool IS NULL OR verified = $8)";
+   AND ($8::bool IS NULL OR verified = $8)
+   AND ($9::text IS NULL OR context::jsonb ->> 'station' = $9)
+   AND ($10::text IS NULL OR context::jsonb ->> 'agent' = $10)
+   AND ($11::text IS NULL OR context::jsonb ->> 'channel' = $11)";
 
 type Param<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
 
-/// The eight parameters of [`WHERE_FILTER`].
-fn filter_params(f: &Filter) -> [Param<'_>; 8] {
+/// The eleven parameters of [`WHERE_FILTER`].
+fn filter_params(f: &Filter) -> [Param<'_>; 11] {
     [
         &f.survey,
         &f.dealer,
@@ -167,6 +171,9 @@ fn filter_params(f: &Filter) -> [Param<'_>; 8] {
         &f.advisor,
         &f.alerts_only,
         &f.verified,
+        &f.station,
+        &f.agent,
+        &f.channel,
     ]
 }
 
@@ -264,12 +271,14 @@ impl Store for PgStore {
 
     async fn page(&self, filter: &Filter, page: PageRequest) -> Result<Vec<Row>, StoreError> {
         let client = self.client().await?;
+        // `seq > coalesce(…)` lets the primary key start the page at the cursor; an
+        // `IS NULL OR` form cannot use it in a generic plan (see the SQLite store).
         let rows = client
             .query(
                 &format!(
                     "SELECT {ROW_COLUMNS} FROM responses
-                     WHERE {WHERE_FILTER} AND ($9::bigint IS NULL OR seq > $9)
-                     ORDER BY seq LIMIT $10"
+                     WHERE {WHERE_FILTER} AND seq > coalesce($12::bigint, -1)
+                     ORDER BY seq LIMIT $13"
                 ),
                 &[
                     filter_params(filter).as_slice(),
@@ -467,6 +476,50 @@ impl Store for PgStore {
 
     async fn revoke_kiosk(&self, id: &str, at: &str) -> Result<bool, StoreError> {
         super::kiosks::pg_revoke(&*self.client().await?, id, at).await
+    }
+
+    async fn dealer_settings(&self) -> Result<Vec<DealerSettings>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT dealer, time_zone, csi_target, fixed_first_time_target
+                 FROM dealer_settings ORDER BY dealer",
+                &[],
+            )
+            .await
+            .map_err(pg_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| DealerSettings {
+                dealer: r.get(0),
+                time_zone: r.get(1),
+                csi_target: r.get(2),
+                fixed_first_time_target: r.get(3),
+            })
+            .collect())
+    }
+
+    async fn set_dealer_settings(&self, s: &DealerSettings, at: &str) -> Result<(), StoreError> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO dealer_settings
+                     (dealer, time_zone, csi_target, fixed_first_time_target, updated_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (dealer) DO UPDATE SET time_zone = $2, csi_target = $3,
+                     fixed_first_time_target = $4, updated_at = $5",
+                &[
+                    &s.dealer,
+                    &s.time_zone,
+                    &s.csi_target,
+                    &s.fixed_first_time_target,
+                    &at,
+                ],
+            )
+            .await
+            .map_err(pg_err)?;
+        Ok(())
     }
 
     async fn retention(&self) -> Result<Vec<(String, u32)>, StoreError> {
