@@ -10,6 +10,7 @@
 
 mod app;
 mod auth;
+mod cases;
 mod clock;
 mod config;
 mod csv;
@@ -144,8 +145,10 @@ async fn serve(config: Config) -> Result<(), String> {
             config.trusted_proxies.clone(),
         ),
         link_key: Default::default(),
+        cases: config.cases,
     });
     spawn_housekeeping(Arc::clone(&app), config.retention_days);
+    spawn_escalation(Arc::clone(&app));
     let router = app::router(Arc::clone(&app), &config);
     server::serve(
         listener,
@@ -185,6 +188,24 @@ fn spawn_housekeeping(app: app::Shared, default_days: u32) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("retention: cleared the personal data of {n} responses"),
                 Err(e) => tracing::warn!("retention: the purge failed, retrying in an hour: {e}"),
+            }
+        }
+    });
+}
+
+/// Escalates cases past their due time every `--case-sweep-ms`, by the collector's
+/// clock ([`cases::sweep`]); a failed run is logged and tried again next time.
+fn spawn_escalation(app: app::Shared) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(app.cases.sweep);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let now = clock::now_rfc3339();
+            match cases::sweep(app.store.as_ref(), &now, &app.cases.rules).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("cases: escalated {n} past their due time"),
+                Err(e) => tracing::warn!("cases: the escalation sweep failed, retrying: {e}"),
             }
         }
     });

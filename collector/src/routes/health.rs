@@ -20,3 +20,29 @@ pub async fn readyz(State(app): State<Shared>) -> Result<&'static str, ApiError>
 pub async fn panic_for_tests() -> &'static str {
     panic!("the test hook panics on purpose")
 }
+
+/// Only with `COLLECTOR_TEST_HOOKS=1`: `POST /v1/test/clock?advance_ms=N` moves this
+/// process's clock forward ([`crate::clock::advance`]) and runs the escalation sweep at
+/// the new time, so a test sees a case pass its due time at once.
+pub async fn advance_clock_for_tests(
+    axum::extract::State(app): axum::extract::State<crate::app::Shared>,
+    uri: axum::http::Uri,
+) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
+    let ms = uri
+        .query()
+        .and_then(|q| q.strip_prefix("advance_ms="))
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|ms| *ms >= 0)
+        .ok_or_else(|| crate::error::ApiError::bad_request("expected ?advance_ms=<ms>"))?;
+    crate::clock::advance(ms);
+    let now = crate::clock::now_rfc3339();
+    let escalated = app
+        .db(
+            "escalate overdue cases",
+            crate::cases::sweep(app.store.as_ref(), &now, &app.cases.rules),
+        )
+        .await?;
+    Ok(axum::Json(
+        serde_json::json!({ "now": now, "escalated": escalated }),
+    ))
+}

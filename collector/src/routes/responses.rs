@@ -207,6 +207,14 @@ async fn receive(
     let mut row = NewRow::of(&payload, &verified, &received_at)
         .map_err(|e| (ApiError::store("store the response", e), Some(id.clone())))?;
     row.verified = link_verified;
+    row.case = crate::cases::for_response(
+        verified.server.as_ref(),
+        row.dealer.as_deref(),
+        &payload.created_at,
+        &received_at,
+        &app.cases.clock,
+    )
+    .map_err(|e| (ApiError::store("open the case", e), Some(id.clone())))?;
     let outcome = app
         .db("store the response", app.store.insert(row))
         .await

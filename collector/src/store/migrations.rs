@@ -36,6 +36,12 @@ pub const SQLITE: &[Migration] = &[
         name: "privacy",
         sql: include_str!("../../migrations/sqlite/0004_privacy.sql"),
     },
+    // 5 and 7 belong to changes on other branches; the numbers are kept so they merge.
+    Migration {
+        version: 6,
+        name: "cases",
+        sql: include_str!("../../migrations/sqlite/0006_cases.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -59,6 +65,12 @@ pub const POSTGRES: &[Migration] = &[
         version: 4,
         name: "privacy",
         sql: include_str!("../../migrations/postgres/0004_privacy.sql"),
+    },
+    // 5 and 7 belong to changes on other branches; the numbers are kept so they merge.
+    Migration {
+        version: 6,
+        name: "cases",
+        sql: include_str!("../../migrations/postgres/0006_cases.sql"),
     },
 ];
 

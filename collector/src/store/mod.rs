@@ -29,21 +29,25 @@
 //! pages, reads and `/healthz` go on, since they never wait for the writer.
 
 pub mod accounts;
+pub mod cases;
 mod links;
 pub mod migrations;
 pub mod postgres;
 mod postgres_accounts;
+mod postgres_cases;
 mod postgres_links;
 mod postgres_privacy;
 pub mod privacy;
 pub mod sqlite;
 mod sqlite_accounts;
+mod sqlite_cases;
 mod sqlite_links;
 mod sqlite_privacy;
 
 use crate::verify::Verified;
 pub use accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use async_trait::async_trait;
+pub use cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter};
 pub use privacy::{AuditEntry, AuditRecord, PurgePlan};
 use std::fmt;
 use survey_core::scoring::ScoreCard;
@@ -257,6 +261,26 @@ pub trait Store: Send + Sync {
     /// Whether a response to `survey` used this link `token` already (a post through
     /// the link would be answered 409): `GET /v1/links/status`.
     async fn token_used(&self, survey: &str, token: &str) -> Result<bool, StoreError>;
+
+    // Hot-alert cases (see `crate::cases` and `cases`): opened by `insert`.
+
+    /// Cases of `filter` after the cursor, oldest first.
+    async fn cases(
+        &self,
+        filter: &CaseFilter,
+        page: PageRequest,
+    ) -> Result<Vec<CaseRow>, StoreError>;
+    /// The case with this id.
+    async fn case(&self, id: &str) -> Result<Option<CaseRow>, StoreError>;
+    /// A case's history, oldest first.
+    async fn case_events(&self, id: &str) -> Result<Vec<CaseEvent>, StoreError>;
+    /// The stored response with this id.
+    async fn response(&self, id: &str) -> Result<Option<Row>, StoreError>;
+    /// Writes `change` and its event in one transaction if the case is still at its
+    /// expected version; `Ok(false)` (nothing written) if another change came first.
+    async fn change_case(&self, change: &CaseChange) -> Result<bool, StoreError>;
+    /// Up to `limit` cases never reached, not escalated, due at or before `now`.
+    async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }
@@ -296,6 +320,9 @@ pub struct NewRow {
     pub advisor: Option<String>,
     /// It came through a valid signed link ([`crate::links`]).
     pub verified: bool,
+    /// The case to open with it (the response has hot alerts), in the same
+    /// transaction, only if the response is stored now.
+    pub case: Option<NewCase>,
 }
 
 impl NewRow {
@@ -334,6 +361,7 @@ impl NewRow {
                 .cloned(),
             advisor: payload.context.get("advisor").cloned(),
             verified: false,
+            case: None,
         })
     }
 
