@@ -208,31 +208,35 @@ pub async fn post_event(
         body,
         r#"one action, e.g. {"action": "attempt", "outcome": "no_answer"}; actions: assign (to), attempt (outcome: reached, no_answer, busy, refused, wrong_number, {"call_back_at": time}), resolve (resolution), close (cause, severity, resolution), reopen (reason), escalate"#,
     )?;
-    let (row, _) = readable(&app, &principal, &id).await?;
-    // `assign` names a login; the state machine works with user ids.
+    // Not narrowed to the caller's dealers here: whether this person may act on this
+    // case is the state machine's decision (another dealer's case is its 403).
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(no_such_case());
+    }
+    let row = app
+        .db("read the case", app.store.case(&id))
+        .await?
+        .ok_or_else(no_such_case)?;
+    // `assign` names a login; the state machine works with user ids. The assignee is
+    // checked after the state machine accepted the caller, so a caller who may not
+    // assign at all hears that (403) first.
+    let mut assignee = None;
     if let Action::Assign { to } = &mut action {
         if !to.trim().is_empty() {
-            let Some(user) = user_id(&app, to).await? else {
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!(
-                        "{to:?} is not an account's login; assign the case to an agent's login"
-                    ),
-                ));
-            };
-            let works_here = row.dealer.as_deref().is_some_and(|d| user.scope.allows(d))
-                || user.scope == rule::Scope::All;
-            let can_own = matches!(
-                user.role,
-                rule::Role::FollowUpAgent | rule::Role::DealerManager | rule::Role::GroupAdmin
-            );
-            if !works_here || !can_own {
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("{to:?} is not an agent or manager of this case's dealer"),
-                ));
+            assignee = Some(to.clone());
+            if let Some(user) = user_id(&app, to).await? {
+                assignee = None;
+                let works_here = user.scope == rule::Scope::All
+                    || row.dealer.as_deref().is_some_and(|d| user.scope.allows(d));
+                let can_own = matches!(
+                    user.role,
+                    rule::Role::FollowUpAgent | rule::Role::DealerManager | rule::Role::GroupAdmin
+                );
+                if !works_here || !can_own {
+                    assignee = Some(to.clone());
+                }
+                *to = user.id;
             }
-            *to = user.id;
         }
     }
     let case = crate::cases::state(&row).map_err(|e| ApiError::store("read a case", e))?;
@@ -250,6 +254,12 @@ pub async fn post_event(
         };
         ApiError::new(status, e.to_string())
     })?;
+    if let Some(login) = assignee {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{login:?} is not the login of an agent or manager of this case's dealer"),
+        ));
+    }
     let line = crate::cases::event_of(&at, &event.actor, &event.action)
         .map_err(|e| ApiError::store("record the case event", e))?;
     let change = CaseChange::of(&row, &next, line)
