@@ -12,6 +12,9 @@
 //! `2026-11-23T10:00:00.5Z`) or a date (`2026-11-23`, meaning 00:00:00Z that day).
 //! Anything else, an unknown parameter or one given twice, is refused with a reason
 //! naming the parameter: a report over the wrong rows is worse than no report.
+//!
+//! The case list (`GET /v1/cases`) takes its own parameters through the same rules
+//! ([`parse_cases`]).
 
 use crate::store::{Filter, PageRequest};
 use jiff::Timestamp;

@@ -363,3 +363,30 @@ fn an_uncontacted_case_is_escalated_after_its_due_time(backend: Backend) {
     assert_eq!(count(&c, "case_events"), 2 + 2 + 1);
 }
 both!(an_uncontacted_case_is_escalated_after_its_due_time);
+
+/// A customer's data deleted on request (`collector customer forget`) takes the case
+/// and its history with it: they hold the same complaint.
+fn forgetting_a_response_deletes_its_case(backend: Backend) {
+    let c = Collector::start(backend);
+    let (gone, kept) = (detractor("D001"), detractor("D001"));
+    assert_eq!(c.post(&gone).status, 201);
+    assert_eq!(c.post(&kept).status, 201);
+    assert_eq!((count(&c, "cases"), count(&c, "case_events")), (2, 2));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args(["customer", "forget", "--by", "test", "--response"])
+        .arg(gone["id"].as_str().expect("id"))
+        .arg("--db")
+        .arg(c.db.arg())
+        .output()
+        .expect("collector customer forget");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left = cases(&c, &c.admin, "");
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["response_id"], kept["id"]);
+    assert_eq!((count(&c, "cases"), count(&c, "case_events")), (1, 1));
+}
+both!(forgetting_a_response_deletes_its_case);
