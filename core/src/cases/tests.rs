@@ -635,3 +635,43 @@ fn routine_calls_and_second_attempts() {
     assert_eq!(w.from, "2026-12-02T16:00:00.000Z");
     assert_eq!(second_attempt("x", Zone::SHANGHAI), None);
 }
+
+#[test]
+fn every_refusal_is_one_line_with_its_class() {
+    use CaseError::*;
+    let all = [
+        (AdvisorCannotAct, ErrorKind::Forbidden),
+        (OtherDealer { dealer: None }, ErrorKind::Forbidden),
+        (NotYourCase { owner: None }, ErrorKind::Forbidden),
+        (
+            NotYourCase {
+                owner: Some("u".into()),
+            },
+            ErrorKind::Forbidden,
+        ),
+        (AgentCannotReassign, ErrorKind::Forbidden),
+        (AgentCannotReopen, ErrorKind::Forbidden),
+        (SystemCannotAct, ErrorKind::Forbidden),
+        (BadTime, ErrorKind::Invalid),
+        (BadCallBackTime, ErrorKind::Invalid),
+        (EmptyAssignee, ErrorKind::Invalid),
+        (EmptyResolution, ErrorKind::Invalid),
+        (MissingCause, ErrorKind::Invalid),
+        (MissingSeverity, ErrorKind::Invalid),
+        (ReasonRequired, ErrorKind::Invalid),
+        (
+            NotFrom {
+                action: "close",
+                status: Status::Open,
+            },
+            ErrorKind::Conflict,
+        ),
+        (AlreadyEscalated, ErrorKind::Conflict),
+        (NotDueYet, ErrorKind::Conflict),
+    ];
+    for (e, kind) in all {
+        let m = e.to_string();
+        assert_eq!(e.kind(), kind, "{m}");
+        assert!(!m.is_empty() && !m.contains('\n') && m.len() < 160, "{m}");
+    }
+}
