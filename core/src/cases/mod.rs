@@ -51,8 +51,8 @@
 //!   given up on (unreachable). An open case no one called cannot be closed: that would
 //!   hide exactly what escalation exists to show.
 //! - **reopen** needs a reason (the history must say why a closed complaint came back).
-//! - **escalate** is recorded once, by the server's sweep (the system actor) or by a
-//!   manager, when the due time passed with no contact; the state is kept, so the agent
+//! - **escalate** is recorded once, by the server's sweep (the system actor), a manager
+//!   or the owning agent, when the due time passed and the case is open or unreachable; the state is kept, so the agent
 //!   can still call, and the case now also shows on the manager's list.
 //!
 //! # Who may do what ([`authorize`])
@@ -61,7 +61,7 @@
 //! |---|---|
 //! | group admin | everything, every dealer |
 //! | dealer manager | everything, on their dealers' cases |
-//! | follow-up agent | on their dealers' cases: take an unowned case (assign to self); log attempts, resolve and close cases they own |
+//! | follow-up agent | on their dealers' cases: take an unowned case (assign to self); log attempts, resolve, close and escalate (ask for help on) cases they own |
 //! | service advisor | nothing: the advisor is the person the complaint is about |
 //! | system (the server's sweep) | escalate only |
 //!
