@@ -51,6 +51,18 @@ fn now_plus(seconds: i64) -> String {
     survey_core::time::format_seconds(now + seconds).expect("time")
 }
 
+/// Moves the collector's clock forward (a test hook).
+fn advance(c: &Collector, ms: u64) {
+    let r = c.send_as(
+        &Auth::Anonymous,
+        "POST",
+        &format!("/v1/test/clock?advance_ms={ms}"),
+        &[],
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
 fn a_detractor_opens_exactly_one_case(backend: Backend) {
     let c = Collector::start(backend);
     let body = detractor("D001");
@@ -262,10 +274,13 @@ fn an_agent_works_a_case_to_closed(backend: Backend) {
 both!(an_agent_works_a_case_to_closed);
 
 fn an_uncontacted_case_is_escalated_after_its_due_time(backend: Backend) {
+    // The server's own periodic sweep, run often, against a clock the test moves.
     let mut c = Collector::start_opts(
         support::TestDb::fresh(backend),
-        &Opts::default().env("COLLECTOR_TEST_HOOKS", "1"),
+        &Opts::args(&["--case-sweep-ms", "50"]).env("COLLECTOR_TEST_HOOKS", "1"),
     );
+    // Several sweeps' time, so a sweep that would escalate has run.
+    let sweeps = || std::thread::sleep(std::time::Duration::from_millis(300));
     let tag = format!("{:x}", support::unique());
     let (agent_login, manager_login) = (format!("agent-{tag}"), format!("manager-{tag}"));
     add_user(&c.db, &agent_login, "follow-up-agent", &["D001"], None);
@@ -307,28 +322,24 @@ fn an_uncontacted_case_is_escalated_after_its_due_time(backend: Backend) {
     assert_eq!(early.status, 409, "{}", early.text());
     assert!(cases(&c, &manager, "?escalated=yes").is_empty());
     // One day on: still not due.
-    let r = c.send_as(
-        &Auth::Anonymous,
-        "POST",
-        "/v1/test/clock?advance_ms=86400000",
-        &[],
-        b"",
-    );
-    assert_eq!((r.status, r.json()["escalated"].clone()), (200, json!(0)));
-    // Two days and a minute after: the sweep escalates the uncontacted case only.
-    let r = c.send_as(
-        &Auth::Anonymous,
-        "POST",
-        "/v1/test/clock?advance_ms=86460000",
-        &[],
-        b"",
-    );
+    advance(&c, 86_400_000);
+    sweeps();
     assert_eq!(
-        (r.status, r.json()["escalated"].clone()),
-        (200, json!(1)),
-        "{}",
-        r.text()
+        count(&c, "case_events"),
+        2 + 2,
+        "2 opened, assigned, reached: nothing escalated yet"
     );
+    // Two days and a minute after: the sweep escalates the uncontacted case only.
+    advance(&c, 86_460_000);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while count(&c, "case_events") < 2 + 2 + 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no escalation:\n{}",
+            c.log()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     // Sessions last 12 hours: everyone signs in again two days later.
     c.sign_in();
     let manager = c.login(&manager_login, PASSWORD);
@@ -351,15 +362,9 @@ fn an_uncontacted_case_is_escalated_after_its_due_time(backend: Backend) {
         (last["action"].clone(), last["actor"].clone()),
         (json!("escalate"), json!("system"))
     );
-    // Recorded once: a later sweep escalates nothing more.
-    let r = c.send_as(
-        &Auth::Anonymous,
-        "POST",
-        "/v1/test/clock?advance_ms=60000",
-        &[],
-        b"",
-    );
-    assert_eq!(r.json()["escalated"], json!(0));
+    // Recorded once: later sweeps escalate nothing more.
+    advance(&c, 60_000);
+    sweeps();
     assert_eq!(count(&c, "case_events"), 2 + 2 + 1);
 }
 both!(an_uncontacted_case_is_escalated_after_its_due_time);
