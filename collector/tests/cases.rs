@@ -395,3 +395,49 @@ fn forgetting_a_response_deletes_its_case(backend: Backend) {
     assert_eq!((count(&c, "cases"), count(&c, "case_events")), (1, 1));
 }
 both!(forgetting_a_response_deletes_its_case);
+
+/// A manager gives a case to one of the dealer's agents by login; not to a login that
+/// does not exist, an advisor, or another dealer's agent.
+fn cases_are_assigned_to_the_dealers_agents(backend: Backend) {
+    let c = Collector::start(backend);
+    assert_eq!(c.post(&detractor("D001")).status, 201);
+    let tag = format!("{:x}", support::unique());
+    let name = |what: &str| format!("{what}-{tag}");
+    add_user(&c.db, &name("manager"), "dealer-manager", &["D001"], None);
+    add_user(&c.db, &name("agent"), "follow-up-agent", &["D001"], None);
+    add_user(&c.db, &name("far"), "follow-up-agent", &["D002"], None);
+    add_user(
+        &c.db,
+        &name("advisor"),
+        "service-advisor",
+        &["D001"],
+        Some("A07"),
+    );
+    let manager = c.login(&name("manager"), PASSWORD);
+    let case = cases(&c, &manager, "")[0]["id"]
+        .as_str()
+        .expect("case")
+        .to_string();
+    for to in [name("nobody"), name("far"), name("advisor")] {
+        let r = act(&c, &manager, &case, json!({"action": "assign", "to": to}));
+        assert_eq!(r.status, 422, "{to}: {}", r.text());
+        assert!(r.sole_error().contains(&to), "{}", r.text());
+    }
+    let r = act(
+        &c,
+        &manager,
+        &case,
+        json!({"action": "assign", "to": name("agent")}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["case"]["owner_login"], json!(name("agent")));
+    // The agent sees it as theirs; the owner filter takes a login.
+    let agent = c.login(&name("agent"), PASSWORD);
+    assert_eq!(cases(&c, &agent, "?owner=me").len(), 1);
+    assert_eq!(
+        cases(&c, &manager, &format!("?owner={}", name("agent"))).len(),
+        1
+    );
+    assert_eq!(cases(&c, &manager, "?owner=none").len(), 0);
+}
+both!(cases_are_assigned_to_the_dealers_agents);
