@@ -150,7 +150,7 @@ pub enum Severity {
 /// One thing done to a case. Optional fields are optional so that a missing one is a
 /// typed refusal ([`CaseError`]) with a message, not a parse error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// Make `to` (a user id) the owner.
     Assign {
@@ -309,6 +309,21 @@ impl Case {
     }
 }
 
+/// The longest resolution or reopen reason: a short note, not a file.
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+/// A note's text, trimmed, or why not.
+fn note(text: &str, empty: CaseError) -> Result<String, CaseError> {
+    let t = text.trim();
+    if t.is_empty() {
+        Err(empty)
+    } else if t.chars().count() > MAX_TEXT_CHARS {
+        Err(CaseError::TextTooLong)
+    } else {
+        Ok(t.to_string())
+    }
+}
+
 /// How the server answers a refusal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -345,6 +360,8 @@ pub enum CaseError {
     BadCallBackTime,
     EmptyAssignee,
     EmptyResolution,
+    /// A resolution or reason over [`MAX_TEXT_CHARS`].
+    TextTooLong,
     MissingCause,
     MissingSeverity,
     ReasonRequired,
@@ -368,8 +385,8 @@ impl CaseError {
             | AgentCannotReopen
             | SystemCannotAct => ErrorKind::Forbidden,
             NotFrom { .. } | AlreadyEscalated | NotDueYet => ErrorKind::Conflict,
-            BadTime | BadCallBackTime | EmptyAssignee | EmptyResolution | MissingCause
-            | MissingSeverity | ReasonRequired => ErrorKind::Invalid,
+            BadTime | BadCallBackTime | EmptyAssignee | EmptyResolution | TextTooLong
+            | MissingCause | MissingSeverity | ReasonRequired => ErrorKind::Invalid,
         }
     }
 }
@@ -405,6 +422,10 @@ impl fmt::Display for CaseError {
             ),
             EmptyAssignee => f.write_str("say whom to assign the case to"),
             EmptyResolution => f.write_str("write a short resolution: what was done for the customer"),
+            TextTooLong => write!(
+                f,
+                "keep a resolution or reason under {MAX_TEXT_CHARS} characters; details belong in the dealer's own records"
+            ),
             MissingCause => f.write_str(
                 "a case is closed with a cause: product, service, price or integrity",
             ),
@@ -541,15 +562,13 @@ pub fn apply(case: &Case, event: &Event, settings: &CaseSettings) -> Result<Case
             }
         }
         Action::Resolve { resolution } => {
-            if resolution.trim().is_empty() {
-                return Err(CaseError::EmptyResolution);
-            }
+            let resolution = note(resolution, CaseError::EmptyResolution)?;
             if case.status != Status::Contacted {
                 return Err(refuse("resolve"));
             }
             next.status = Status::Resolved;
             next.resolved_at = Some(event.at.clone());
-            next.resolution = Some(resolution.trim().to_string());
+            next.resolution = Some(resolution);
         }
         Action::Close {
             cause,
@@ -558,9 +577,7 @@ pub fn apply(case: &Case, event: &Event, settings: &CaseSettings) -> Result<Case
         } => {
             let cause = cause.ok_or(CaseError::MissingCause)?;
             let severity = severity.ok_or(CaseError::MissingSeverity)?;
-            if resolution.trim().is_empty() {
-                return Err(CaseError::EmptyResolution);
-            }
+            let resolution = note(resolution, CaseError::EmptyResolution)?;
             if !matches!(
                 case.status,
                 Status::Contacted | Status::Resolved | Status::Unreachable
@@ -571,12 +588,10 @@ pub fn apply(case: &Case, event: &Event, settings: &CaseSettings) -> Result<Case
             next.closed_at = Some(event.at.clone());
             next.cause = Some(cause);
             next.severity = Some(severity);
-            next.resolution = Some(resolution.trim().to_string());
+            next.resolution = Some(resolution);
         }
         Action::Reopen { reason } => {
-            if reason.trim().is_empty() {
-                return Err(CaseError::ReasonRequired);
-            }
+            note(reason, CaseError::ReasonRequired)?;
             if !matches!(case.status, Status::Resolved | Status::Closed) {
                 return Err(refuse("reopen"));
             }

@@ -217,6 +217,18 @@ fn closing_needs_cause_severity_and_resolution() {
         CaseError::EmptyResolution
     );
     assert_eq!(refused(resolve("")), CaseError::EmptyResolution);
+    let long = "很".repeat(MAX_TEXT_CHARS + 1);
+    assert_eq!(refused(resolve(&long)), CaseError::TextTooLong);
+    assert_eq!(
+        refused(close(Some(Cause::Price), Some(Severity::General), &long)),
+        CaseError::TextTooLong
+    );
+    assert_eq!(
+        run(&c, &manager(), Action::Reopen { reason: long }),
+        Err(CaseError::TextTooLong)
+    );
+    let just = "很".repeat(MAX_TEXT_CHARS);
+    assert!(run(&case_in(Status::Contacted), &a, resolve(&just)).is_ok());
     // Closing works from contacted, resolved and unreachable; not from open or closed.
     for status in [Status::Contacted, Status::Resolved, Status::Unreachable] {
         let c = run(
@@ -656,6 +668,7 @@ fn every_refusal_is_one_line_with_its_class() {
         (BadCallBackTime, ErrorKind::Invalid),
         (EmptyAssignee, ErrorKind::Invalid),
         (EmptyResolution, ErrorKind::Invalid),
+        (TextTooLong, ErrorKind::Invalid),
         (MissingCause, ErrorKind::Invalid),
         (MissingSeverity, ErrorKind::Invalid),
         (ReasonRequired, ErrorKind::Invalid),
