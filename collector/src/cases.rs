@@ -25,12 +25,14 @@ use survey_core::scoring::ScoreCard;
 /// Cases escalated per sweep query (the sweep repeats until fewer come back).
 const SWEEP_BATCH: u32 = 100;
 
-/// The case a new response opens: one when the server's card has hot alerts. Counted
+/// The case a new response opens: one when the server's card has hot alerts, owned by
+/// the dealer's default agent if it has one (`collector case-owner`). Counted
 /// from the same time as the card's `follow_up_due` (the device's `created_at`, or the
 /// receipt when the device clock ran ahead), in the dealer's zone.
 pub fn for_response(
     card: Option<&ScoreCard>,
     dealer: Option<&str>,
+    owner: Option<String>,
     created_at: &str,
     received_at: &str,
     clock: &ClockSettings,
@@ -44,7 +46,7 @@ pub fn for_response(
         .ok_or_else(|| StoreError::Failed(format!("no due time from {received_at:?}")))?;
     let case = Case::open(
         dealer.map(str::to_string),
-        None,
+        owner.clone(),
         received_at.to_string(),
         due_at.clone(),
     );
@@ -52,7 +54,7 @@ pub fn for_response(
     Ok(Some(NewCase {
         id: crate::ids::new_id(),
         dealer: dealer.map(str::to_string),
-        owner: None,
+        owner,
         created_at: received_at.to_string(),
         due_at,
         state: serde_json::to_string(&case)?,

@@ -129,6 +129,14 @@ pub enum Command {
         set: Option<(String, Option<u32>)>,
         default_days: u32,
     },
+    /// `collector case-owner --dealer D (--login L | --none) [--db DB]`: sets the
+    /// dealer's default follow-up agent, who owns its new cases.
+    CaseOwner {
+        db: Location,
+        dealer: String,
+        /// The login to give the dealer's new cases (`None`: they open unowned).
+        login: Option<String>,
+    },
     Help,
 }
 
@@ -166,6 +174,9 @@ usage: collector [options]              serve the widget and collect responses
                                         records who, when and how many, never the phone
        collector retention [--dealer D --days N|default] [--db DB]
                                         show the retention periods, or set one dealer's
+       collector case-owner --dealer D (--login NAME | --none) [--db DB]
+                                        the dealer's default follow-up agent: its new
+                                        hot-alert cases are theirs (--none: unowned)
        collector user add --login NAME --role ROLE [--dealers D001,D002] [--advisor A07]
                  [--password-stdin] [--reset] [--db DB]
                                         create an account (ROLE: group-admin, dealer-manager,
@@ -296,6 +307,28 @@ where
                 db: config.db,
                 target,
                 by: format!("command line ({by})"),
+            });
+        }
+        Some("case-owner") => {
+            args.next();
+            let rest: Vec<String> = args.collect();
+            let none = rest.iter().any(|a| a == "--none");
+            let rest: Vec<String> = rest.into_iter().filter(|a| a != "--none").collect();
+            let f = sub_flags(rest, &["--db", "--dealer", "--login"])?;
+            apply_shared(&mut config, &f)?;
+            let (dealer, login) = match (value(&f, "--dealer"), value(&f, "--login"), none) {
+                (Some(d), Some(l), false) => (d.to_string(), Some(l.to_string())),
+                (Some(d), None, true) => (d.to_string(), None),
+                _ => {
+                    return Err(
+                        "case-owner needs --dealer with --login (an agent) or --none".into(),
+                    )
+                }
+            };
+            return Ok(Command::CaseOwner {
+                db: config.db,
+                dealer,
+                login,
             });
         }
         Some("retention") => {
@@ -657,6 +690,40 @@ mod tests {
         assert!(parse(args(&["--trusted-proxies", "proxy.local"]), no_env).is_err());
         assert!(parse(args(&["--retention-days", "0"]), no_env).is_err());
         assert!(parse(args(&["--post-rate-per-token", "0"]), no_env).is_err());
+    }
+
+    #[test]
+    fn case_owner_command() {
+        assert_eq!(
+            parse(
+                args(&[
+                    "case-owner",
+                    "--dealer",
+                    "D001",
+                    "--login",
+                    "li",
+                    "--db",
+                    "x.sqlite"
+                ]),
+                no_env
+            ),
+            Ok(Command::CaseOwner {
+                db: Location::Sqlite("x.sqlite".into()),
+                dealer: "D001".into(),
+                login: Some("li".into()),
+            })
+        );
+        assert!(matches!(
+            parse(args(&["case-owner", "--dealer", "D001", "--none"]), no_env),
+            Ok(Command::CaseOwner { login: None, .. })
+        ));
+        assert!(parse(args(&["case-owner"]), no_env).is_err());
+        assert!(parse(args(&["case-owner", "--dealer", "D001"]), no_env).is_err());
+        assert!(parse(
+            args(&["case-owner", "--dealer", "D1", "--login", "li", "--none"]),
+            no_env
+        )
+        .is_err());
     }
 
     #[test]

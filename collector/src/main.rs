@@ -68,6 +68,7 @@ fn main() -> ExitCode {
             set,
             default_days,
         } => retention(db, set, default_days),
+        Command::CaseOwner { db, dealer, login } => case_owner(db, dealer, login),
         Command::Run(config) => run(config),
     };
     match result {
@@ -273,6 +274,44 @@ fn retention(
         for (dealer, days) in settings {
             let _ = writeln!(out, "{dealer}: {days} days");
         }
+        Ok(())
+    })
+}
+
+/// `collector case-owner`: sets a dealer's default follow-up agent. The agent must be a
+/// follow-up agent (or a manager) of that dealer, like any owner.
+fn case_owner(db: store::Location, dealer: String, login: Option<String>) -> Result<(), String> {
+    one_shot(async {
+        let store = store::open(&db).await?;
+        let owner = match &login {
+            None => None,
+            Some(login) => {
+                let user = store
+                    .user_by_login(&login.trim().to_lowercase())
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no account with the login {login:?}"))?;
+                let can_own = matches!(
+                    user.role,
+                    auth::Role::FollowUpAgent | auth::Role::DealerManager
+                );
+                if !can_own || !user.scope.allows(&dealer) {
+                    return Err(format!(
+                        "{login:?} is not a follow-up agent or manager of dealer {dealer}"
+                    ));
+                }
+                Some(user.id)
+            }
+        };
+        store
+            .set_case_owner(&dealer, owner.as_deref(), &clock::now_rfc3339())
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut out = std::io::stdout().lock();
+        let _ = match &login {
+            Some(l) => writeln!(out, "{dealer}: new cases go to {l}"),
+            None => writeln!(out, "{dealer}: new cases open unowned"),
+        };
         Ok(())
     })
 }

@@ -441,3 +441,54 @@ fn cases_are_assigned_to_the_dealers_agents(backend: Backend) {
     assert_eq!(cases(&c, &manager, "?owner=none").len(), 0);
 }
 both!(cases_are_assigned_to_the_dealers_agents);
+
+/// `collector case-owner` gives a dealer's new cases to its default agent; other
+/// dealers' cases still open unowned, and an advisor cannot be the default.
+fn a_dealers_new_cases_go_to_its_default_agent(backend: Backend) {
+    let c = Collector::start(backend);
+    let tag = format!("{:x}", support::unique());
+    let (agent, advisor) = (format!("agent-{tag}"), format!("advisor-{tag}"));
+    add_user(&c.db, &agent, "follow-up-agent", &["D001"], None);
+    add_user(&c.db, &advisor, "service-advisor", &["D001"], Some("A07"));
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+            .arg("case-owner")
+            .args(args)
+            .arg("--db")
+            .arg(c.db.arg())
+            .output()
+            .expect("collector case-owner")
+    };
+    let refused = run(&["--dealer", "D001", "--login", &advisor]);
+    assert!(!refused.status.success());
+    let refused = run(&["--dealer", "D002", "--login", &agent]);
+    assert!(!refused.status.success(), "the agent works for D001 only");
+    let out = run(&["--dealer", "D001", "--login", &agent]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(c.post(&detractor("D001")).status, 201);
+    assert_eq!(c.post(&detractor("D002")).status, 201);
+    let me = c.login(&agent, PASSWORD);
+    let mine = cases(&c, &me, "?owner=me");
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["owner_login"], json!(agent));
+    // Owned from the start: the agent calls at once, without taking it first.
+    let case = mine[0]["id"].as_str().expect("case");
+    let r = act(
+        &c,
+        &me,
+        case,
+        json!({"action": "attempt", "outcome": "reached"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(cases(&c, &c.admin, "?owner=none&dealer=D002").len(), 1);
+    // Back to unowned.
+    let out = run(&["--dealer", "D001", "--none"]);
+    assert!(out.status.success());
+    assert_eq!(c.post(&detractor("D001")).status, 201);
+    assert_eq!(cases(&c, &c.admin, "?owner=none&dealer=D001").len(), 1);
+}
+both!(a_dealers_new_cases_go_to_its_default_agent);

@@ -34,3 +34,8 @@ END
 $$;
 CREATE TRIGGER case_events_append_only BEFORE UPDATE ON case_events
     FOR EACH ROW EXECUTE FUNCTION case_events_append_only();
+CREATE TABLE case_owners (
+    dealer      TEXT COLLATE "C" PRIMARY KEY,
+    owner       TEXT COLLATE "C" NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    updated_at  TEXT COLLATE "C" NOT NULL
+);

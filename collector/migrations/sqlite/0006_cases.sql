@@ -42,3 +42,11 @@ BEGIN
     DELETE FROM case_events WHERE case_id IN (SELECT id FROM cases WHERE response_id = OLD.id);
     DELETE FROM cases WHERE response_id = OLD.id;
 END;
+-- Each dealer's default follow-up agent: a new case is theirs from the start
+-- (`collector case-owner --dealer D001 --login …`); without one a case opens unowned
+-- and any agent of the dealer takes it.
+CREATE TABLE case_owners (
+    dealer      TEXT PRIMARY KEY,
+    owner       TEXT NOT NULL,                   -- users.id
+    updated_at  TEXT NOT NULL
+);

@@ -207,9 +207,21 @@ async fn receive(
     let mut row = NewRow::of(&payload, &verified, &received_at)
         .map_err(|e| (ApiError::store("store the response", e), Some(id.clone())))?;
     row.verified = link_verified;
+    let has_alerts = verified
+        .server
+        .as_ref()
+        .is_some_and(|c| !c.alerts.is_empty());
+    let owner = match row.dealer.as_deref() {
+        Some(dealer) if has_alerts => app
+            .db("read the dealer's case owner", app.store.case_owner(dealer))
+            .await
+            .map_err(|e| (e, Some(id.clone())))?,
+        _ => None,
+    };
     row.case = crate::cases::for_response(
         verified.server.as_ref(),
         row.dealer.as_deref(),
+        owner,
         &payload.created_at,
         &received_at,
         &app.cases.clock,

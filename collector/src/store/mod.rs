@@ -279,6 +279,15 @@ pub trait Store: Send + Sync {
     /// Writes `change` and its event in one transaction if the case is still at its
     /// expected version; `Ok(false)` (nothing written) if another change came first.
     async fn change_case(&self, change: &CaseChange) -> Result<bool, StoreError>;
+    /// The user id a new case of `dealer` is given to, if the dealer has a default agent.
+    async fn case_owner(&self, dealer: &str) -> Result<Option<String>, StoreError>;
+    /// Sets (or with `None` removes) a dealer's default agent.
+    async fn set_case_owner(
+        &self,
+        dealer: &str,
+        owner: Option<&str>,
+        at: &str,
+    ) -> Result<(), StoreError>;
     /// Up to `limit` cases never reached, not escalated, due at or before `now`.
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError>;
     /// A line for the startup log: which backend, where (no password).

@@ -391,6 +391,21 @@ impl Store for PgStore {
         super::postgres_cases::change(&mut client, change).await
     }
 
+    async fn case_owner(&self, dealer: &str) -> Result<Option<String>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::owner(&client, dealer).await
+    }
+
+    async fn set_case_owner(
+        &self,
+        dealer: &str,
+        owner: Option<&str>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::set_owner(&client, dealer, owner, at).await
+    }
+
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError> {
         let client = self.client().await?;
         super::postgres_cases::to_escalate(&client, now, limit).await

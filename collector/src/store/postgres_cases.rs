@@ -210,3 +210,40 @@ pub async fn to_escalate(
         .map_err(pg_err)?;
     Ok(rows.iter().map(case_of).collect())
 }
+
+pub async fn owner(client: &Client, dealer: &str) -> Result<Option<String>, StoreError> {
+    let row = client
+        .query_opt(
+            "SELECT owner FROM case_owners WHERE dealer = $1",
+            &[&dealer],
+        )
+        .await
+        .map_err(pg_err)?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+pub async fn set_owner(
+    client: &Client,
+    dealer: &str,
+    owner: Option<&str>,
+    at: &str,
+) -> Result<(), StoreError> {
+    match owner {
+        Some(o) => {
+            client
+                .execute(
+                    "INSERT INTO case_owners (dealer, owner, updated_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (dealer) DO UPDATE SET owner = $2, updated_at = $3",
+                    &[&dealer, &o, &at],
+                )
+                .await
+        }
+        None => {
+            client
+                .execute("DELETE FROM case_owners WHERE dealer = $1", &[&dealer])
+                .await
+        }
+    }
+    .map_err(pg_err)?;
+    Ok(())
+}

@@ -596,6 +596,27 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn case_owner(&self, dealer: &str) -> Result<Option<String>, StoreError> {
+        let dealer = dealer.to_string();
+        self.read(move |c| super::sqlite_cases::owner(c, &dealer))
+            .await
+    }
+
+    async fn set_case_owner(
+        &self,
+        dealer: &str,
+        owner: Option<&str>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let (dealer, owner, at) = (
+            dealer.to_string(),
+            owner.map(str::to_string),
+            at.to_string(),
+        );
+        self.write(move |c| super::sqlite_cases::set_owner(c, &dealer, owner.as_deref(), &at))
+            .await
+    }
+
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError> {
         let now = now.to_string();
         self.read(move |c| super::sqlite_cases::to_escalate(c, &now, limit))

@@ -171,3 +171,30 @@ pub fn to_escalate(conn: &Connection, now: &str, limit: u32) -> Result<Vec<CaseR
     let rows = stmt.query_map(params![now, limit], case_of)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
+
+pub fn owner(conn: &Connection, dealer: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT owner FROM case_owners WHERE dealer = ?1",
+            params![dealer],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+pub fn set_owner(
+    conn: &Connection,
+    dealer: &str,
+    owner: Option<&str>,
+    at: &str,
+) -> Result<(), StoreError> {
+    match owner {
+        Some(o) => conn.execute(
+            "INSERT INTO case_owners (dealer, owner, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (dealer) DO UPDATE SET owner = ?2, updated_at = ?3",
+            params![dealer, o, at],
+        )?,
+        None => conn.execute("DELETE FROM case_owners WHERE dealer = ?1", params![dealer])?,
+    };
+    Ok(())
+}
