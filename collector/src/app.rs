@@ -54,6 +54,8 @@ pub struct App {
     pub audit: crate::privacy::AuditLog,
     /// The group's signed-link key, read from the database once ([`crate::links`]).
     pub link_key: tokio::sync::OnceCell<crate::links::Key>,
+    /// How hot-alert cases run ([`crate::cases`]).
+    pub cases: crate::config::CaseConfig,
 }
 
 pub type Shared = Arc<App>;
@@ -211,6 +213,21 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/kiosks/{id}",
         access: Access::Kiosks,
     },
+    // Hot-alert cases: admins, managers and follow-up agents of the case's dealer, tokens
+    // (read only); never service advisors (see `auth::rule::cases`). What a person may do
+    // to a case is decided by `survey_core::cases::authorize`.
+    RouteSpec {
+        path: "/v1/cases",
+        access: Access::Cases,
+    },
+    RouteSpec {
+        path: "/v1/cases/{id}",
+        access: Access::Cases,
+    },
+    RouteSpec {
+        path: "/v1/cases/{id}/events",
+        access: Access::Cases,
+    },
     RouteSpec {
         path: "/healthz",
         access: Access::Public,
@@ -245,6 +262,9 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/links" => post(links::create),
         "/v1/kiosks" => post(kiosks::create).get(kiosks::list),
         "/v1/kiosks/{id}" => delete(kiosks::revoke),
+        "/v1/cases" => get(cases::list),
+        "/v1/cases/{id}" => get(cases::get),
+        "/v1/cases/{id}/events" => post(cases::post_event),
         "/healthz" => get(health::healthz),
         "/readyz" => get(health::readyz),
         _ => any(no_such_endpoint),
@@ -266,7 +286,12 @@ pub fn router(app: Shared, config: &Config) -> Router {
         api = api.route(spec.path, methods);
     }
     if config.test_hooks {
-        api = api.route("/v1/test/panic", get(routes::health::panic_for_tests));
+        api = api
+            .route("/v1/test/panic", get(routes::health::panic_for_tests))
+            .route(
+                "/v1/test/clock",
+                post(routes::health::advance_clock_for_tests),
+            );
     }
     let api = api
         .route("/v1", any(no_such_endpoint))
@@ -328,6 +353,7 @@ async fn guard(
         Access::Audit => rule::audit(&principal.caller),
         Access::IssueLinks => rule::issue_link(&principal.caller, None),
         Access::Kiosks => rule::kiosks(&principal.caller, None),
+        Access::Cases => rule::cases(&principal.caller, None).map(|_| ()),
     };
     if let Err(denied) = allowed {
         return ApiError::new(StatusCode::FORBIDDEN, denied.0).into_response();
@@ -433,6 +459,7 @@ mod access_tests {
             throttle: auth::throttle::Throttle::default(),
             limits: crate::limits::Limits::default(),
             link_key: Default::default(),
+            cases: config.cases,
         });
         Ok((router(app, &config), dir))
     }

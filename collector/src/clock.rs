@@ -1,11 +1,29 @@
 //! The server's clock: the one place the collector reads the time, through jiff.
+//!
+//! Tests move it: with `COLLECTOR_TEST_HOOKS=1`, `POST /v1/test/clock` adds an offset
+//! to every later reading in the process ([`advance`]), so a test sees a case become
+//! overdue and escalated without waiting two days. Without the hooks nothing can set
+//! the offset and it stays 0.
 
-use jiff::{tz::TimeZone, Timestamp};
+use jiff::{tz::TimeZone, SignedDuration, Timestamp};
+use std::sync::atomic::{AtomicI64, Ordering};
 
-/// Now. Logic that depends on the time (the retention purge) takes it as a parameter
-/// and is tested with given instants; only callers at the edge read it here.
+/// Milliseconds added to the system clock (test hooks only).
+static OFFSET_MS: AtomicI64 = AtomicI64::new(0);
+
+/// Now. Logic that depends on the time (the retention purge, the escalation sweep)
+/// takes it as a parameter and is tested with given instants; only callers at the edge
+/// read it here.
 pub fn now() -> Timestamp {
-    Timestamp::now()
+    let real = Timestamp::now();
+    let offset = OFFSET_MS.load(Ordering::Relaxed);
+    real.checked_add(SignedDuration::from_millis(offset))
+        .unwrap_or(real)
+}
+
+/// Moves this process's clock forward by `ms` (a test hook; see the module docs).
+pub fn advance(ms: i64) {
+    OFFSET_MS.fetch_add(ms, Ordering::Relaxed);
 }
 
 /// Now, as stored in `received_at`: RFC 3339 UTC with milliseconds,

@@ -47,6 +47,30 @@ pub struct Config {
     pub trusted_proxies: Vec<Cidr>,
     /// Days contact data and free text are kept for a dealer without its own setting.
     pub retention_days: u32,
+    /// How hot-alert cases run: the dealer's time zone, whether weekends count towards
+    /// the 2-day due time, failed calls before a case is unreachable
+    /// ([`survey_core::cases`]).
+    pub cases: CaseConfig,
+}
+
+/// The case settings, for every dealer of this collector (per-dealer settings are for
+/// later; the group's dealers share a zone today).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseConfig {
+    pub clock: survey_core::cases::ClockSettings,
+    pub rules: survey_core::cases::CaseSettings,
+    /// How often the escalation sweep looks for cases past their due time.
+    pub sweep: Duration,
+}
+
+impl Default for CaseConfig {
+    fn default() -> Self {
+        CaseConfig {
+            clock: Default::default(),
+            rules: Default::default(),
+            sweep: Duration::from_secs(60),
+        }
+    }
 }
 
 impl Default for Config {
@@ -67,6 +91,7 @@ impl Default for Config {
             post_rate_token: Rate::TOKEN,
             trusted_proxies: Vec::new(),
             retention_days: crate::privacy::DEFAULT_RETENTION_DAYS,
+            cases: CaseConfig::default(),
         }
     }
 }
@@ -116,6 +141,14 @@ pub enum Command {
     Settings {
         db: Location,
         set: Option<SettingsChange>,
+    },
+    /// `collector case-owner --dealer D (--login L | --none) [--db DB]`: sets the
+    /// dealer's default follow-up agent, who owns its new cases.
+    CaseOwner {
+        db: Location,
+        dealer: String,
+        /// The login to give the dealer's new cases (`None`: they open unowned).
+        login: Option<String>,
     },
     Help,
 }
@@ -192,6 +225,9 @@ usage: collector [options]              serve the widget and collect responses
                                         are counted in (default Asia/Shanghai), its CSI
                                         target (default 93) and fixed-first-time target
                                         in percent (default 95)
+       collector case-owner --dealer D (--login NAME | --none) [--db DB]
+                                        the dealer's default follow-up agent: its new
+                                        hot-alert cases are theirs (--none: unowned)
        collector user add --login NAME --role ROLE [--dealers D001,D002] [--advisor A07]
                  [--password-stdin] [--reset] [--db DB]
                                         create an account (ROLE: group-admin, dealer-manager,
@@ -222,10 +258,20 @@ usage: collector [options]              serve the widget and collect responses
                     (env COLLECTOR_TRUSTED_PROXIES); unset: the socket's address
   --retention-days  days contact data and free text are kept for a dealer without its
                     own setting (default 180; env COLLECTOR_RETENTION_DAYS)
+  --case-time-zone  the dealers' time zone for case due times: Asia/Shanghai (default),
+                    another zone without daylight saving, or ±HH:MM
+                    (env COLLECTOR_CASE_TIME_ZONE)
+  --case-weekends   count (default: a service department works seven days) or skip:
+                    whether weekends count towards a case's 2 days
+                    (env COLLECTOR_CASE_WEEKENDS)
+  --case-attempts   failed calls after which a case is unreachable (default 3;
+                    env COLLECTOR_CASE_ATTEMPTS)
+  --case-sweep-ms   how often overdue cases are escalated (default 60000;
+                    env COLLECTOR_CASE_SWEEP_MS)
   -h, --help        show this help";
 
 /// The flags that take a value.
-const FLAGS: [&str; 16] = [
+const FLAGS: [&str; 20] = [
     "--addr",
     "--db",
     "--dist",
@@ -242,6 +288,10 @@ const FLAGS: [&str; 16] = [
     "--post-burst-per-token",
     "--trusted-proxies",
     "--retention-days",
+    "--case-time-zone",
+    "--case-weekends",
+    "--case-attempts",
+    "--case-sweep-ms",
 ];
 
 /// Reads the arguments (without the program name) and the environment through `env`,
@@ -350,6 +400,28 @@ where
             return Ok(Command::Kiosk {
                 db: config.db,
                 action,
+            });
+        }
+        Some("case-owner") => {
+            args.next();
+            let rest: Vec<String> = args.collect();
+            let none = rest.iter().any(|a| a == "--none");
+            let rest: Vec<String> = rest.into_iter().filter(|a| a != "--none").collect();
+            let f = sub_flags(rest, &["--db", "--dealer", "--login"])?;
+            apply_shared(&mut config, &f)?;
+            let (dealer, login) = match (value(&f, "--dealer"), value(&f, "--login"), none) {
+                (Some(d), Some(l), false) => (d.to_string(), Some(l.to_string())),
+                (Some(d), None, true) => (d.to_string(), None),
+                _ => {
+                    return Err(
+                        "case-owner needs --dealer with --login (an agent) or --none".into(),
+                    )
+                }
+            };
+            return Ok(Command::CaseOwner {
+                db: config.db,
+                dealer,
+                login,
             });
         }
         Some("retention") => {
@@ -605,6 +677,21 @@ fn apply(config: &mut Config, flag: &str, value: &str) -> Result<(), String> {
         }
         "--trusted-proxies" => config.trusted_proxies = Cidr::parse_list(value)?,
         "--retention-days" => config.retention_days = number(value, 1, MAX_RETENTION_DAYS)? as u32,
+        "--case-time-zone" => {
+            config.cases.clock.zone = survey_core::time::Zone::parse(value)
+                .ok_or("expected Asia/Shanghai, another zone without daylight saving, or ±HH:MM")?
+        }
+        "--case-weekends" => {
+            config.cases.clock.weekends_count = match value.trim() {
+                "count" => true,
+                "skip" => false,
+                _ => return Err("expected count or skip".into()),
+            }
+        }
+        "--case-attempts" => config.cases.rules.unreachable_after = number(value, 1, 20)? as u32,
+        "--case-sweep-ms" => {
+            config.cases.sweep = Duration::from_millis(number(value, 10, 86_400_000)? as u64)
+        }
         _ => return Err("unknown flag".into()),
     }
     Ok(())
@@ -742,6 +829,65 @@ mod tests {
         assert!(parse(args(&["--trusted-proxies", "proxy.local"]), no_env).is_err());
         assert!(parse(args(&["--retention-days", "0"]), no_env).is_err());
         assert!(parse(args(&["--post-rate-per-token", "0"]), no_env).is_err());
+    }
+
+    #[test]
+    fn case_owner_command() {
+        assert_eq!(
+            parse(
+                args(&[
+                    "case-owner",
+                    "--dealer",
+                    "D001",
+                    "--login",
+                    "li",
+                    "--db",
+                    "x.sqlite"
+                ]),
+                no_env
+            ),
+            Ok(Command::CaseOwner {
+                db: Location::Sqlite("x.sqlite".into()),
+                dealer: "D001".into(),
+                login: Some("li".into()),
+            })
+        );
+        assert!(matches!(
+            parse(args(&["case-owner", "--dealer", "D001", "--none"]), no_env),
+            Ok(Command::CaseOwner { login: None, .. })
+        ));
+        assert!(parse(args(&["case-owner"]), no_env).is_err());
+        assert!(parse(args(&["case-owner", "--dealer", "D001"]), no_env).is_err());
+        assert!(parse(
+            args(&["case-owner", "--dealer", "D1", "--login", "li", "--none"]),
+            no_env
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn case_settings() {
+        let env = |k: &str| (k == "COLLECTOR_CASE_WEEKENDS").then(|| "skip".to_string());
+        let Ok(Command::Run(c)) = parse(
+            args(&["--case-time-zone", "+09:00", "--case-attempts", "5"]),
+            env,
+        ) else {
+            panic!("expected a run");
+        };
+        assert_eq!(c.cases.clock.zone.offset_minutes, 540);
+        assert!(!c.cases.clock.weekends_count);
+        assert_eq!(c.cases.rules.unreachable_after, 5);
+        let d = CaseConfig::default();
+        assert_eq!(d.clock.zone, survey_core::time::Zone::SHANGHAI);
+        assert!(d.clock.weekends_count);
+        assert_eq!(d.rules.unreachable_after, 3);
+        for bad in [
+            ["--case-time-zone", "Europe/Paris"],
+            ["--case-weekends", "sometimes"],
+            ["--case-attempts", "0"],
+        ] {
+            assert!(parse(args(&bad), no_env).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

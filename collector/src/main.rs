@@ -10,6 +10,7 @@
 
 mod app;
 mod auth;
+mod cases;
 mod clock;
 mod config;
 mod csv;
@@ -71,6 +72,7 @@ fn main() -> ExitCode {
         } => retention(db, set, default_days),
         Command::Kiosk { db, action } => kiosk(db, action),
         Command::Settings { db, set } => dealer_settings(db, set),
+        Command::CaseOwner { db, dealer, login } => case_owner(db, dealer, login),
         Command::Run(config) => run(config),
     };
     match result {
@@ -148,8 +150,10 @@ async fn serve(config: Config) -> Result<(), String> {
             config.trusted_proxies.clone(),
         ),
         link_key: Default::default(),
+        cases: config.cases,
     });
     spawn_housekeeping(Arc::clone(&app), config.retention_days);
+    spawn_escalation(Arc::clone(&app));
     let router = app::router(Arc::clone(&app), &config);
     server::serve(
         listener,
@@ -189,6 +193,24 @@ fn spawn_housekeeping(app: app::Shared, default_days: u32) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("retention: cleared the personal data of {n} responses"),
                 Err(e) => tracing::warn!("retention: the purge failed, retrying in an hour: {e}"),
+            }
+        }
+    });
+}
+
+/// Escalates cases past their due time every `--case-sweep-ms`, by the collector's
+/// clock ([`cases::sweep`]); a failed run is logged and tried again next time.
+fn spawn_escalation(app: app::Shared) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(app.cases.sweep);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let now = clock::now_rfc3339();
+            match cases::sweep(app.store.as_ref(), &now, &app.cases.rules).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("cases: escalated {n} past their due time"),
+                Err(e) => tracing::warn!("cases: the escalation sweep failed, retrying: {e}"),
             }
         }
     });
@@ -356,6 +378,44 @@ fn dealer_settings(db: store::Location, set: Option<config::SettingsChange>) -> 
                 s.dealer, s.time_zone, s.csi_target, s.fixed_first_time_target
             );
         }
+        Ok(())
+    })
+}
+
+/// `collector case-owner`: sets a dealer's default follow-up agent. The agent must be a
+/// follow-up agent (or a manager) of that dealer, like any owner.
+fn case_owner(db: store::Location, dealer: String, login: Option<String>) -> Result<(), String> {
+    one_shot(async {
+        let store = store::open(&db).await?;
+        let owner = match &login {
+            None => None,
+            Some(login) => {
+                let user = store
+                    .user_by_login(&login.trim().to_lowercase())
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("no account with the login {login:?}"))?;
+                let can_own = matches!(
+                    user.role,
+                    auth::Role::FollowUpAgent | auth::Role::DealerManager
+                );
+                if !can_own || !user.scope.allows(&dealer) {
+                    return Err(format!(
+                        "{login:?} is not a follow-up agent or manager of dealer {dealer}"
+                    ));
+                }
+                Some(user.id)
+            }
+        };
+        store
+            .set_case_owner(&dealer, owner.as_deref(), &clock::now_rfc3339())
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut out = std::io::stdout().lock();
+        let _ = match &login {
+            Some(l) => writeln!(out, "{dealer}: new cases go to {l}"),
+            None => writeln!(out, "{dealer}: new cases open unowned"),
+        };
         Ok(())
     })
 }

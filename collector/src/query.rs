@@ -7,6 +7,9 @@
 //! combined with AND; list routes also take the cursor `after=<seq>` and `limit=<n>`,
 //! exports `lang=zh-CN|zh-TW|en` and `ids=row|none` ([`crate::csv`]).
 //!
+//! The case list (`GET /v1/cases`) takes its own parameters through the same rules
+//! ([`parse_cases`]).
+//!
 //! `verified` selects by signed link ([`crate::links`]). Reports (summary, CSV export)
 //! count only verified responses unless asked (`yes` by default): a number a dealer is
 //! judged by must not be made by whoever found the script tag. The paged list shows
@@ -130,26 +133,7 @@ pub struct Query {
 /// Parses a raw query string (without the `?`) for a route of `shape`.
 pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
     let names = shape.parameters();
-    let mut values: Vec<Option<String>> = vec![None; names.len()];
-    for pair in raw.split('&').filter(|p| !p.is_empty()) {
-        let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
-        let name = decode(raw_name).ok_or("a parameter name is not valid percent-encoded UTF-8")?;
-        let Some(slot) = names.iter().position(|p| *p == name) else {
-            return Err(format!(
-                "unknown parameter {name:?}; expected {}",
-                names.join(", ")
-            ));
-        };
-        if values[slot].is_some() {
-            return Err(format!("the {name} parameter is given more than once"));
-        }
-        let value = decode(raw_value)
-            .ok_or_else(|| format!("the {name} parameter is not valid percent-encoded UTF-8"))?;
-        if value.is_empty() {
-            return Err(format!("the {name} parameter is empty"));
-        }
-        values[slot] = Some(value);
-    }
+    let values = values(raw, names)?;
     let take = |name: &str| -> Option<String> {
         names
             .iter()
@@ -239,24 +223,7 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
             ))
         }
     };
-    let after = take("after")
-        .map(|v| {
-            v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                format!("the after parameter {v:?} is not a cursor from a previous page")
-            })
-        })
-        .transpose()?;
-    let limit = take("limit")
-        .map(|v| {
-            v.parse::<u32>()
-                .ok()
-                .filter(|n| (1..=MAX_LIMIT).contains(n))
-                .ok_or_else(|| {
-                    format!("the limit parameter {v:?} must be a number from 1 to {MAX_LIMIT}")
-                })
-        })
-        .transpose()?
-        .unwrap_or(DEFAULT_LIMIT);
+    let page = page(take)?;
     let echo = json!({
         "survey": survey,
         "dealer": dealer,
@@ -287,9 +254,130 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
             channel,
             ..Filter::default()
         },
-        page: PageRequest { after, limit },
+        page,
         export: ExportOptions { lang, ids_row },
         local,
+        echo,
+    })
+}
+
+/// The values of `names` in a raw query string; an unknown name, a repeated one or an
+/// empty value is refused with a reason naming it.
+fn values(raw: &str, names: &[&str]) -> Result<Vec<Option<String>>, String> {
+    let mut values: Vec<Option<String>> = vec![None; names.len()];
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = decode(raw_name).ok_or("a parameter name is not valid percent-encoded UTF-8")?;
+        let Some(slot) = names.iter().position(|p| *p == name) else {
+            return Err(format!(
+                "unknown parameter {name:?}; expected {}",
+                names.join(", ")
+            ));
+        };
+        if values[slot].is_some() {
+            return Err(format!("the {name} parameter is given more than once"));
+        }
+        let value = decode(raw_value)
+            .ok_or_else(|| format!("the {name} parameter is not valid percent-encoded UTF-8"))?;
+        if value.is_empty() {
+            return Err(format!("the {name} parameter is empty"));
+        }
+        values[slot] = Some(value);
+    }
+    Ok(values)
+}
+
+/// `after` and `limit` of a list.
+fn page(take: impl Fn(&str) -> Option<String>) -> Result<PageRequest, String> {
+    let after = take("after")
+        .map(|v| {
+            v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                format!("the after parameter {v:?} is not a cursor from a previous page")
+            })
+        })
+        .transpose()?;
+    let limit = take("limit")
+        .map(|v| {
+            v.parse::<u32>()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+                .ok_or_else(|| {
+                    format!("the limit parameter {v:?} must be a number from 1 to {MAX_LIMIT}")
+                })
+        })
+        .transpose()?
+        .unwrap_or(DEFAULT_LIMIT);
+    Ok(PageRequest { after, limit })
+}
+
+/// A parsed `GET /v1/cases` query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseQuery {
+    pub dealer: Option<String>,
+    pub status: Option<String>,
+    /// `yes`: only overdue cases; `no`: only the others.
+    pub overdue: Option<bool>,
+    /// `yes`: only escalated cases (the manager's list); `no`: only the others.
+    pub escalated: Option<bool>,
+    /// `me`, `none` or a login, as given.
+    pub owner: Option<String>,
+    pub page: PageRequest,
+    pub echo: Value,
+}
+
+/// Parses the query of the case list: `dealer`, `status`
+/// (open|contacted|resolved|closed|unreachable), `overdue=yes|no`, `escalated=yes|no`,
+/// `owner=me|none|<login>`, and the cursor `after`, `limit`.
+pub fn parse_cases(raw: &str) -> Result<CaseQuery, String> {
+    let names = [
+        "dealer",
+        "status",
+        "overdue",
+        "escalated",
+        "owner",
+        "after",
+        "limit",
+    ];
+    let values = values(raw, &names)?;
+    let take = |name: &str| -> Option<String> {
+        names
+            .iter()
+            .position(|p| *p == name)
+            .and_then(|i| values[i].clone())
+    };
+    let status = take("status");
+    if let Some(s) = status.as_deref() {
+        if survey_core::cases::Status::parse(s).is_none() {
+            return Err(format!(
+                "the status parameter {s:?} must be open, contacted, resolved, closed or unreachable"
+            ));
+        }
+    }
+    let yes_no = |name: &str| -> Result<Option<bool>, String> {
+        match take(name).as_deref() {
+            None => Ok(None),
+            Some("yes") => Ok(Some(true)),
+            Some("no") => Ok(Some(false)),
+            Some(v) => Err(format!("the {name} parameter {v:?} must be yes or no")),
+        }
+    };
+    let (overdue, escalated) = (yes_no("overdue")?, yes_no("escalated")?);
+    let (dealer, owner) = (take("dealer"), take("owner"));
+    let page = page(take)?;
+    let echo = json!({
+        "dealer": dealer,
+        "status": status,
+        "overdue": overdue,
+        "escalated": escalated,
+        "owner": owner,
+    });
+    Ok(CaseQuery {
+        dealer,
+        status,
+        overdue,
+        escalated,
+        owner,
+        page,
         echo,
     })
 }

@@ -672,3 +672,80 @@ fn kiosks_are_issued_listed_and_revoked_by_scope(backend: Backend) {
 }
 
 both!(kiosks_are_issued_listed_and_revoked_by_scope);
+
+/// The cases of hot alerts: who sees which (list and detail) and who may act, per role.
+/// The world has two D001 detractors and one at D002, so three cases.
+fn the_cases_are_scoped(backend: Backend) {
+    let w = world(backend);
+    let list = |auth: &Auth, query: &str| w.c.get_as(auth, &format!("/v1/cases{query}"));
+    let dealers_of = |auth: &Auth, query: &str| -> Vec<String> {
+        let r = list(auth, query);
+        assert_eq!(r.status, 200, "{}", r.text());
+        let mut d: Vec<String> = r.json()["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["dealer"].as_str().unwrap_or_default().to_string())
+            .collect();
+        d.sort();
+        d
+    };
+    assert_eq!(list(&Auth::Anonymous, "").status, 401);
+    assert_eq!(dealers_of(&w.c.admin, ""), ["D001", "D001", "D002"]);
+    for auth in [&w.manager, &w.agent, &w.token] {
+        assert_eq!(dealers_of(auth, ""), ["D001", "D001"]);
+        assert_eq!(dealers_of(auth, "?dealer=D001"), ["D001", "D001"]);
+        let r = list(auth, "?dealer=D002");
+        assert_eq!(r.status, 403, "{}", r.text());
+        assert!(r.sole_error().contains("D001"), "{}", r.text());
+    }
+    assert_eq!(dealers_of(&w.other_manager, ""), ["D002"]);
+    // Advisors read no cases (they are complaints about their own service).
+    let r = list(&w.advisor, "");
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert!(r.sole_error().contains("advisor"), "{}", r.text());
+    // The one query module's rules: unknown or repeated parameters are refused.
+    assert_eq!(list(&w.manager, "?colour=red").status, 400);
+    assert_eq!(list(&w.manager, "?status=open&status=closed").status, 400);
+    assert_eq!(list(&w.manager, "?status=lost").status, 400);
+    // The detail: a case of another dealer is not found; contact data for the roles
+    // that read it.
+    let r = list(&w.manager, "");
+    let case = r.json()["items"][0]["id"]
+        .as_str()
+        .expect("a D001 case")
+        .to_string();
+    let path = format!("/v1/cases/{case}");
+    assert_eq!(w.c.get_as(&w.other_manager, &path).status, 404);
+    assert_eq!(w.c.get_as(&w.advisor, &path).status, 403);
+    for auth in [&w.manager, &w.agent, &w.token, &w.c.admin] {
+        let r = w.c.get_as(auth, &path);
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert!(r.text().contains("13800138000"));
+    }
+    // Acting: in person only, and the state machine's permission rule.
+    let act = |auth: &Auth, body: Value| {
+        w.c.send_as(
+            auth,
+            "POST",
+            &format!("{path}/events"),
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+    };
+    let attempt = json!({"action": "attempt", "outcome": "busy"});
+    let r = act(&w.token, attempt.clone());
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert!(r.sole_error().contains("API token"), "{}", r.text());
+    assert_eq!(act(&w.advisor, attempt.clone()).status, 403);
+    let r = act(&w.other_manager, attempt.clone());
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert!(r.sole_error().contains("D001"), "{}", r.text());
+    // The agent must take the case first; the manager may act on any of the dealer's.
+    assert_eq!(act(&w.agent, attempt.clone()).status, 403);
+    let r = act(&w.manager, attempt);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["case"]["failed_attempts"], json!(1));
+}
+
+both!(the_cases_are_scoped);

@@ -5,6 +5,7 @@
 //! collector can re-check exactly what the widget checked.
 
 pub mod answers;
+pub mod cases;
 pub mod context;
 pub mod delivery;
 pub mod endpoint;

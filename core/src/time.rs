@@ -348,6 +348,125 @@ impl Period {
     }
 }
 
+/// A dealer's time zone as the follow-up clock needs it: a fixed offset from UTC.
+///
+/// Core has no time-zone database (it would cost the widget's budget), so only zones
+/// without daylight saving time are named here: every dealer of the seeds is in one
+/// (mainland China, Taiwan, Hong Kong, Macau have had no DST since 1991). A zone with
+/// DST is refused by [`Zone::parse`] rather than silently off by an hour half the year;
+/// a fixed offset (`+08:00`) is accepted as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Zone {
+    /// Minutes east of UTC.
+    pub offset_minutes: i32,
+}
+
+impl Zone {
+    /// China Standard Time, UTC+8: the default dealer zone.
+    pub const SHANGHAI: Zone = Zone {
+        offset_minutes: 8 * 60,
+    };
+    pub const UTC: Zone = Zone { offset_minutes: 0 };
+
+    /// `Asia/Shanghai` (and the other DST-free zones of the region), `UTC`, or a fixed
+    /// offset `±HH:MM`. `None` for anything else.
+    pub fn parse(name: &str) -> Option<Zone> {
+        let name = name.trim();
+        let hours = |h: i32| {
+            Some(Zone {
+                offset_minutes: h * 60,
+            })
+        };
+        match name {
+            "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Harbin" | "PRC" | "Asia/Taipei"
+            | "Asia/Hong_Kong" | "Asia/Macau" | "Asia/Singapore" | "Asia/Kuala_Lumpur"
+            | "Asia/Manila" => hours(8),
+            "Asia/Tokyo" | "Asia/Seoul" => hours(9),
+            "Asia/Bangkok" | "Asia/Ho_Chi_Minh" | "Asia/Jakarta" => hours(7),
+            "UTC" | "Etc/UTC" | "Z" => hours(0),
+            _ => {
+                let b = name.as_bytes();
+                if b.len() != 6 || b[3] != b':' {
+                    return None;
+                }
+                let sign = match b[0] {
+                    b'+' => 1,
+                    b'-' => -1,
+                    _ => return None,
+                };
+                let h = two_digits(&b[1..3])?;
+                let m = two_digits(&b[4..6])?;
+                if h > 14 || m > 59 {
+                    return None;
+                }
+                let minutes = i32::try_from(h * 60 + m).ok()?;
+                Some(Zone {
+                    offset_minutes: sign * minutes,
+                })
+            }
+        }
+    }
+
+    fn offset_seconds(self) -> i64 {
+        i64::from(self.offset_minutes) * 60
+    }
+
+    /// The local day (days since 1970-01-01) and second of that day of a UTC instant.
+    pub fn local(self, utc_seconds: i64) -> (i64, i64) {
+        let local = utc_seconds + self.offset_seconds();
+        (local.div_euclid(DAY), local.rem_euclid(DAY))
+    }
+
+    /// The UTC instant of a local day and second of that day.
+    pub fn utc(self, day: i64, second_of_day: i64) -> i64 {
+        day * DAY + second_of_day - self.offset_seconds()
+    }
+}
+
+/// The day of the week of a day count since 1970-01-01: 0 = Monday … 6 = Sunday
+/// (1970-01-01 was a Thursday).
+pub fn weekday(days: i64) -> u32 {
+    // 3 = Thursday; rem_euclid is 0..=6.
+    u32::try_from((days + 3).rem_euclid(7)).unwrap_or(0)
+}
+
+/// Saturday or Sunday.
+pub fn is_weekend(days: i64) -> bool {
+    weekday(days) >= 5
+}
+
+/// Parses a calendar date `YYYY-MM-DD` as days since 1970-01-01.
+pub fn parse_date(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !s.is_ascii() {
+        return None;
+    }
+    if !b[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let year: i64 = s.get(0..4)?.parse().ok()?;
+    let month = two_digits(&b[5..7])?;
+    let day = two_digits(&b[8..10])?;
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(days_from_civil(year, month, day))
+}
+
+/// Formats days since 1970-01-01 as `YYYY-MM-DD`.
+pub fn format_date(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Formats whole seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn format_seconds(seconds: i64) -> Option<String> {
+    format_utc(&UtcTime {
+        seconds,
+        fraction: String::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,5 +557,33 @@ mod tests {
             assert_eq!(Period::parse(name).map(Period::as_str), Some(name));
         }
         assert_eq!(Period::parse("month"), None);
+    }
+
+    #[test]
+    fn zones_weekdays_and_dates() {
+        assert_eq!(Zone::parse("Asia/Shanghai"), Some(Zone::SHANGHAI));
+        assert_eq!(Zone::parse("+05:30").map(|z| z.offset_minutes), Some(330));
+        assert_eq!(Zone::parse("-03:00").map(|z| z.offset_minutes), Some(-180));
+        assert_eq!(Zone::parse("Europe/Berlin"), None, "a DST zone is refused");
+        assert_eq!(Zone::parse("+8"), None);
+        // 2026-12-04 is a Friday; 2026-11-30 a Monday; 2027-01-03 a Sunday.
+        assert_eq!(weekday(days_from_civil(2026, 12, 4)), 4);
+        assert_eq!(weekday(days_from_civil(2026, 11, 30)), 0);
+        assert!(is_weekend(days_from_civil(2027, 1, 3)));
+        assert_eq!(weekday(0), 3);
+        assert_eq!(parse_date("2028-02-29"), Some(days_from_civil(2028, 2, 29)));
+        assert_eq!(parse_date("2027-02-29"), None);
+        assert_eq!(parse_date("2027-2-01"), None);
+        assert_eq!(format_date(days_from_civil(2026, 12, 31)), "2026-12-31");
+        // 2026-11-30T20:00Z is 2026-12-01 04:00 in Shanghai.
+        let t = days_from_civil(2026, 11, 30) * DAY + 20 * 3600;
+        assert_eq!(
+            Zone::SHANGHAI.local(t),
+            (days_from_civil(2026, 12, 1), 4 * 3600)
+        );
+        assert_eq!(
+            Zone::SHANGHAI.utc(days_from_civil(2026, 12, 1), 4 * 3600),
+            t
+        );
     }
 }

@@ -8,8 +8,8 @@ use jiff::Timestamp;
 use proptest::prelude::*;
 use std::cmp::Ordering;
 use survey_core::time::{
-    civil_from_days, days_from_civil, days_in_month, epoch_millis, format_utc, is_leap_year,
-    parse_rfc3339_any, parse_utc, UtcTime,
+    civil_from_days, days_from_civil, days_in_month, epoch_millis, format_date, format_utc,
+    is_leap_year, parse_date, parse_rfc3339_any, parse_utc, weekday, UtcTime, Zone,
 };
 
 /// Seconds since the epoch of a jiff date at midnight UTC, by jiff's civil arithmetic
@@ -43,6 +43,15 @@ fn every_day_from_1900_to_2400_agrees_with_jiff() {
         assert_eq!(civil_from_days(days), (y, m, d), "{date}");
         assert_eq!(days_in_month(y, m), date.days_in_month() as u32, "{date}");
         assert_eq!(is_leap_year(y), date.in_leap_year(), "{date}");
+        // The follow-up clock's weekdays and dates.
+        let monday_is_0 = date.weekday().to_monday_zero_offset();
+        assert_eq!(
+            weekday(days),
+            u32::try_from(monday_is_0).unwrap_or(9),
+            "{date}"
+        );
+        assert_eq!(format_date(days), date.to_string());
+        assert_eq!(parse_date(&date.to_string()), Some(days), "{date}");
         // A time late in the day, so the day boundary is crossed by the parse too.
         let t = utc(seconds + 86_399, ".5");
         let text = format_utc(&t).unwrap_or_default();
@@ -220,5 +229,24 @@ proptest! {
             // local year stays in 0000-9999 here, so the offset carried it out.
             None => prop_assert!(!(0..=9999).contains(&local.year()), "{text}"),
         }
+    }
+}
+
+proptest! {
+    /// A zone's local day and second agree with jiff's fixed offsets.
+    #[test]
+    fn local_days_agree_with_jiff(seconds in 0_i64..4_102_444_800, minutes in -720_i32..=840) {
+        let zone = Zone { offset_minutes: minutes };
+        let (day, second) = zone.local(seconds);
+        let offset = Offset::from_seconds(minutes * 60).expect("offset");
+        let zoned = Timestamp::from_second(seconds)
+            .expect("timestamp")
+            .to_zoned(jiff::tz::TimeZone::fixed(offset));
+        prop_assert_eq!(format_date(day), zoned.date().to_string());
+        let expect = i64::from(zoned.hour()) * 3600
+            + i64::from(zoned.minute()) * 60
+            + i64::from(zoned.second());
+        prop_assert_eq!(second, expect);
+        prop_assert_eq!(zone.utc(day, second), seconds);
     }
 }

@@ -104,6 +104,8 @@ pub enum Access {
     IssueLinks,
     /// Issuing, listing and revoking kiosk device keys ([`kiosks`]): the same callers.
     Kiosks,
+    /// Hot-alert cases ([`cases`]): admins, managers, follow-up agents, tokens (read).
+    Cases,
 }
 
 /// The kinds of reads.
@@ -293,6 +295,57 @@ pub fn kiosks(caller: &Caller, dealer: Option<&str>) -> Result<(), Denied> {
     }
 }
 
+/// What a permitted case read covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseScope {
+    /// Only these dealers (`None`: all).
+    pub dealers: Option<Vec<String>>,
+    /// Contact data may be included (a case's answers).
+    pub contact: bool,
+}
+
+/// May `caller` read cases (of `requested`, the `dealer` filter, if any)? Admins all,
+/// managers and follow-up agents their dealers' (an agent sees the unowned cases too,
+/// to take them), a token like a manager. Acting on a case is decided by
+/// `survey_core::cases::authorize`.
+///
+/// A service advisor reads no cases: a case is the handling of a complaint about the
+/// advisor's own service, with the customer's phone number and the agent's notes. Seeing
+/// who complained and what they were told invites pressure on the customer (the
+/// seeds' "integrity" complaints); the advisor already reads their own responses and
+/// scores, without contact data, in `GET /v1/responses`.
+pub fn cases(caller: &Caller, requested: Option<&str>) -> Result<CaseScope, Denied> {
+    let scope = match caller {
+        Caller::Token { scope, .. } => scope,
+        Caller::User {
+            role: Role::ServiceAdvisor,
+            ..
+        } => {
+            return Err(Denied(
+                "a service advisor does not read cases, which are complaints about their own \
+                 service; read your responses in /v1/responses"
+                    .into(),
+            ))
+        }
+        Caller::User { scope, .. } => scope,
+    };
+    if let Some(dealer) = requested {
+        if !scope.allows(dealer) {
+            return Err(Denied(format!(
+                "you may not read the cases of dealer {dealer}; you may read {}",
+                describe(scope)
+            )));
+        }
+    }
+    Ok(CaseScope {
+        dealers: match scope {
+            Scope::All => None,
+            Scope::Dealers(d) => Some(d.iter().cloned().collect()),
+        },
+        contact: true,
+    })
+}
+
 fn describe(scope: &Scope) -> String {
     match scope {
         Scope::All => "every dealer".into(),
@@ -421,6 +474,25 @@ mod tests {
         assert!(kiosks(&token(true), Some("D001")).is_ok());
         assert!(kiosks(&token(true), Some("D002")).is_err());
         assert!(kiosks(&token(false), None).is_err());
+    }
+
+    #[test]
+    fn who_reads_cases() {
+        assert_eq!(
+            cases(&user(Role::GroupAdmin), Some("D002")).map(|s| s.dealers),
+            Ok(None)
+        );
+        for role in [Role::DealerManager, Role::FollowUpAgent] {
+            let own = cases(&user(role), None);
+            assert_eq!(own.map(|s| s.dealers), Ok(Some(vec!["D001".into()])));
+            assert!(cases(&user(role), Some("D002")).is_err());
+        }
+        assert!(cases(&user(Role::ServiceAdvisor), None).is_err());
+        let token = Caller::Token {
+            scope: dealers(&["D001"]),
+            write: false,
+        };
+        assert!(cases(&token, Some("D001")).is_ok());
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub async fn login(
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };
-    let now = jiff::Timestamp::now();
+    let now = crate::clock::now();
     if let Some(until) = user.as_ref().and_then(|u| u.locked_until.as_deref()) {
         if let Ok(until) = until.parse::<jiff::Timestamp>() {
             if until > now {

@@ -97,7 +97,7 @@ pub async fn create(
         Some(b) => checked_base(&b)?,
         None => own_base(&headers)?,
     };
-    let now = jiff::Timestamp::now();
+    let now = crate::clock::now();
     let exp = now.as_second() + i64::from(days) * 86_400;
     let token = crate::auth::secret::random_token();
     context.insert("exp".into(), exp.to_string());

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod breakdown;
+pub mod cases;
 pub mod dealers;
 pub mod exports;
 pub mod health;
@@ -102,6 +103,19 @@ pub async fn audit_read(
         "alerts_only": query.filter.alerts_only,
         "after": query.page.after,
     });
+    audit_line(app, principal, action, route, filter, rows)
+}
+
+/// Queues an audit line whose filter is `filter` (what the read covered), as
+/// [`audit_read`] does.
+pub fn audit_line(
+    app: &crate::app::App,
+    principal: &crate::auth::Principal,
+    action: &str,
+    route: &str,
+    filter: serde_json::Value,
+    rows: Option<usize>,
+) -> Result<(), crate::error::ApiError> {
     let entry = crate::store::AuditEntry {
         at: crate::clock::now_rfc3339(),
         actor: crate::privacy::actor(principal),

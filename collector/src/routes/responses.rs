@@ -222,6 +222,26 @@ async fn receive(
         .map_err(|e| (ApiError::store("store the response", e), Some(id.clone())))?;
     row.verified = link_verified || kiosk.is_some();
     row.kiosk = kiosk;
+    let has_alerts = verified
+        .server
+        .as_ref()
+        .is_some_and(|c| !c.alerts.is_empty());
+    let owner = match row.dealer.as_deref() {
+        Some(dealer) if has_alerts => app
+            .db("read the dealer's case owner", app.store.case_owner(dealer))
+            .await
+            .map_err(|e| (e, Some(id.clone())))?,
+        _ => None,
+    };
+    row.case = crate::cases::for_response(
+        verified.server.as_ref(),
+        row.dealer.as_deref(),
+        owner,
+        &payload.created_at,
+        &received_at,
+        &app.cases.clock,
+    )
+    .map_err(|e| (ApiError::store("open the case", e), Some(id.clone())))?;
     let outcome = app
         .db("store the response", app.store.insert(row))
         .await
@@ -313,7 +333,7 @@ async fn check_link(app: &Shared, payload: &ResponsePayload) -> Result<bool, Api
         return Ok(false);
     }
     let key = app.link_key().await?;
-    let now = jiff::Timestamp::now().as_second();
+    let now = crate::clock::now().as_second();
     match crate::links::check(&key, payload.survey.id.as_str(), context, now) {
         crate::links::Check::Verified => Ok(true),
         crate::links::Check::Unsigned => Ok(false),

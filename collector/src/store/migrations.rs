@@ -41,8 +41,11 @@ pub const SQLITE: &[Migration] = &[
         name: "kiosks",
         sql: include_str!("../../migrations/sqlite/0005_kiosks.sql"),
     },
-    // 6 is the cases of issue 16; a database migrated to 7 before 6 arrived
-    // runs it when it does (each missing version runs, in order).
+    Migration {
+        version: 6,
+        name: "cases",
+        sql: include_str!("../../migrations/sqlite/0006_cases.sql"),
+    },
     Migration {
         version: 7,
         name: "dealer_settings",
@@ -77,8 +80,11 @@ pub const POSTGRES: &[Migration] = &[
         name: "kiosks",
         sql: include_str!("../../migrations/postgres/0005_kiosks.sql"),
     },
-    // 6 is the cases of issue 16; a database migrated to 7 before 6 arrived
-    // runs it when it does (each missing version runs, in order).
+    Migration {
+        version: 6,
+        name: "cases",
+        sql: include_str!("../../migrations/postgres/0006_cases.sql"),
+    },
     Migration {
         version: 7,
         name: "dealer_settings",

@@ -29,16 +29,19 @@
 //! pages, reads and `/healthz` go on, since they never wait for the writer.
 
 pub mod accounts;
+pub mod cases;
 pub mod kiosks;
 mod links;
 pub mod migrations;
 pub mod postgres;
 mod postgres_accounts;
+mod postgres_cases;
 mod postgres_links;
 mod postgres_privacy;
 pub mod privacy;
 pub mod sqlite;
 mod sqlite_accounts;
+mod sqlite_cases;
 mod sqlite_links;
 mod sqlite_privacy;
 
@@ -46,6 +49,7 @@ pub use crate::settings::DealerSettings;
 use crate::verify::Verified;
 pub use accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use async_trait::async_trait;
+pub use cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter};
 pub use kiosks::{Kiosk, NewKiosk};
 pub use privacy::{AuditEntry, AuditRecord, PurgePlan};
 use std::fmt;
@@ -362,6 +366,35 @@ pub trait Store: Send + Sync {
         settings: &DealerSettings,
         at: &str,
     ) -> Result<(), StoreError>;
+
+    // Hot-alert cases (see `crate::cases` and `cases`): opened by `insert`.
+
+    /// Cases of `filter` after the cursor, oldest first.
+    async fn cases(
+        &self,
+        filter: &CaseFilter,
+        page: PageRequest,
+    ) -> Result<Vec<CaseRow>, StoreError>;
+    /// The case with this id.
+    async fn case(&self, id: &str) -> Result<Option<CaseRow>, StoreError>;
+    /// A case's history, oldest first.
+    async fn case_events(&self, id: &str) -> Result<Vec<CaseEvent>, StoreError>;
+    /// The stored response with this id.
+    async fn response(&self, id: &str) -> Result<Option<Row>, StoreError>;
+    /// Writes `change` and its event in one transaction if the case is still at its
+    /// expected version; `Ok(false)` (nothing written) if another change came first.
+    async fn change_case(&self, change: &CaseChange) -> Result<bool, StoreError>;
+    /// The user id a new case of `dealer` is given to, if the dealer has a default agent.
+    async fn case_owner(&self, dealer: &str) -> Result<Option<String>, StoreError>;
+    /// Sets (or with `None` removes) a dealer's default agent.
+    async fn set_case_owner(
+        &self,
+        dealer: &str,
+        owner: Option<&str>,
+        at: &str,
+    ) -> Result<(), StoreError>;
+    /// Up to `limit` cases never reached, not escalated, due at or before `now`.
+    async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }
@@ -403,6 +436,9 @@ pub struct NewRow {
     pub verified: bool,
     /// The kiosk whose key vouched for it ([`crate::kiosks`]).
     pub kiosk: Option<String>,
+    /// The case to open with it (the response has hot alerts), in the same
+    /// transaction, only if the response is stored now.
+    pub case: Option<NewCase>,
 }
 
 impl NewRow {
@@ -442,6 +478,7 @@ impl NewRow {
             advisor: payload.context.get("advisor").cloned(),
             verified: false,
             kiosk: None,
+            case: None,
         })
     }
 

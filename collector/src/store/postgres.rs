@@ -3,7 +3,8 @@
 //! Collector processes keep no state of their own, so any number of them can share one
 //! database behind a load balancer: the unique constraints decide which of two racing
 //! inserts of an id wins (`INSERT … ON CONFLICT DO NOTHING` waits for the other
-//! transaction, then the `SELECT` sees its committed row). Commits are durable with
+//! transaction, then the `SELECT` sees its committed row); a response and the case it
+//! opens are inserted in one transaction. Commits are durable with
 //! PostgreSQL's default `synchronous_commit = on`. Connections come from a pool whose
 //! wait is bounded; reports may be pointed at a read replica by running a separate
 //! collector with that replica's URL for the read routes.
@@ -15,8 +16,8 @@ use super::postgres_accounts as acc;
 use super::postgres_privacy as privacy;
 use super::privacy::{AuditEntry, AuditRecord, PurgePlan};
 use super::{
-    Columns, DealerSettings, Filter, Group, Insert, NewRow, PageRequest, Receipt, Row, Scores,
-    Store, StoreError,
+    CaseChange, CaseEvent, CaseFilter, CaseRow, Columns, DealerSettings, Filter, Group, Insert,
+    NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
 };
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Timeouts};
@@ -177,11 +178,12 @@ fn filter_params(f: &Filter) -> [Param<'_>; 11] {
     ]
 }
 
-const ROW_COLUMNS: &str = "seq, id, received_at, survey_id, survey_version, locale, created_at,
+pub(super) const ROW_COLUMNS: &str =
+    "seq, id, received_at, survey_id, survey_version, locale, created_at,
     context, answers, payload, score, client_score, score_mismatch, alerts, follow_up_due, dealer,
     verified";
 
-fn row_of(r: &PgRow) -> Row {
+pub(super) fn row_of(r: &PgRow) -> Row {
     Row {
         seq: r.get(0),
         id: r.get(1),
@@ -206,8 +208,10 @@ fn row_of(r: &PgRow) -> Row {
 #[async_trait]
 impl Store for PgStore {
     async fn insert(&self, row: NewRow) -> Result<Insert, StoreError> {
-        let client = self.client().await?;
-        let inserted = client
+        // One transaction: the response and, if it is new and has alerts, its case.
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        let inserted = tx
             .execute(
                 "INSERT INTO responses
                      (id, received_at, survey_id, survey_version, locale, created_at, context,
@@ -242,9 +246,13 @@ impl Store for PgStore {
             .await
             .map_err(pg_err)?;
         if inserted == 1 {
+            if let Some(case) = &row.case {
+                super::postgres_cases::open(&*tx, &row.id, case).await?;
+            }
+            tx.commit().await.map_err(pg_err)?;
             return Ok(Insert::Created(row.receipt()));
         }
-        let existing = client
+        let existing = tx
             .query_opt(
                 "SELECT received_at, payload, score_mismatch, alerts, verified
                  FROM responses WHERE id = $1",
@@ -393,6 +401,55 @@ impl Store for PgStore {
             .await
             .map_err(pg_err)?;
         tx.rollback().await.map_err(pg_err)
+    }
+
+    async fn cases(
+        &self,
+        filter: &CaseFilter,
+        page: PageRequest,
+    ) -> Result<Vec<CaseRow>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::list(&client, filter, page).await
+    }
+
+    async fn case(&self, id: &str) -> Result<Option<CaseRow>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::get(&client, id).await
+    }
+
+    async fn case_events(&self, id: &str) -> Result<Vec<CaseEvent>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::events(&client, id).await
+    }
+
+    async fn response(&self, id: &str) -> Result<Option<Row>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::response(&client, id).await
+    }
+
+    async fn change_case(&self, change: &CaseChange) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        super::postgres_cases::change(&mut client, change).await
+    }
+
+    async fn case_owner(&self, dealer: &str) -> Result<Option<String>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::owner(&client, dealer).await
+    }
+
+    async fn set_case_owner(
+        &self,
+        dealer: &str,
+        owner: Option<&str>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::set_owner(&client, dealer, owner, at).await
+    }
+
+    async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::to_escalate(&client, now, limit).await
     }
 
     fn describe(&self) -> String {

@@ -20,8 +20,8 @@ use super::privacy::{AuditEntry, AuditRecord, PurgePlan};
 use super::sqlite_accounts as acc;
 use super::sqlite_privacy as privacy;
 use super::{
-    Columns, DealerSettings, Filter, Group, Insert, NewRow, PageRequest, Receipt, Row, Scores,
-    Store, StoreError,
+    CaseChange, CaseEvent, CaseFilter, CaseRow, Columns, DealerSettings, Filter, Group, Insert,
+    NewRow, PageRequest, Receipt, Row, Scores, Store, StoreError,
 };
 use async_trait::async_trait;
 use rusqlite::{
@@ -378,7 +378,7 @@ fn with_filter<'a>(
         .collect()
 }
 
-fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+pub(super) fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
         seq: r.get(0)?,
         id: r.get(1)?,
@@ -400,7 +400,8 @@ fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
-const ROW_COLUMNS: &str = "seq, id, received_at, survey_id, survey_version, locale, created_at,
+pub(super) const ROW_COLUMNS: &str =
+    "seq, id, received_at, survey_id, survey_version, locale, created_at,
     context, answers, payload, score, client_score, score_mismatch, alerts, follow_up_due, dealer,
     verified";
 
@@ -439,6 +440,9 @@ fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError>
         ],
     )?;
     let outcome = if inserted == 1 {
+        if let Some(case) = &row.case {
+            super::sqlite_cases::open(&tx, &row.id, case)?;
+        }
         Insert::Created(row.receipt())
     } else {
         let existing: Option<(String, String, bool, i64, bool)> = tx
@@ -647,6 +651,66 @@ impl Store for SqliteStore {
             Ok(())
         })
         .await
+    }
+
+    async fn cases(
+        &self,
+        filter: &CaseFilter,
+        page: PageRequest,
+    ) -> Result<Vec<CaseRow>, StoreError> {
+        let f = filter.clone();
+        self.read(move |c| super::sqlite_cases::list(c, &f, page))
+            .await
+    }
+
+    async fn case(&self, id: &str) -> Result<Option<CaseRow>, StoreError> {
+        let id = id.to_string();
+        self.read(move |c| super::sqlite_cases::get(c, &id)).await
+    }
+
+    async fn case_events(&self, id: &str) -> Result<Vec<CaseEvent>, StoreError> {
+        let id = id.to_string();
+        self.read(move |c| super::sqlite_cases::events(c, &id))
+            .await
+    }
+
+    async fn response(&self, id: &str) -> Result<Option<Row>, StoreError> {
+        let id = id.to_string();
+        self.read(move |c| super::sqlite_cases::response(c, &id))
+            .await
+    }
+
+    async fn change_case(&self, change: &CaseChange) -> Result<bool, StoreError> {
+        let change = change.clone();
+        self.write(move |c| super::sqlite_cases::change(c, &change))
+            .await
+    }
+
+    async fn case_owner(&self, dealer: &str) -> Result<Option<String>, StoreError> {
+        let dealer = dealer.to_string();
+        self.read(move |c| super::sqlite_cases::owner(c, &dealer))
+            .await
+    }
+
+    async fn set_case_owner(
+        &self,
+        dealer: &str,
+        owner: Option<&str>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let (dealer, owner, at) = (
+            dealer.to_string(),
+            owner.map(str::to_string),
+            at.to_string(),
+        );
+        self.write(move |c| super::sqlite_cases::set_owner(c, &dealer, owner.as_deref(), &at))
+            .await
+    }
+
+    async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError> {
+        let now = now.to_string();
+        self.read(move |c| super::sqlite_cases::to_escalate(c, &now, limit))
+            .await
     }
 
     async fn link_key(&self, candidate: &str, now: &str) -> Result<String, StoreError> {

@@ -1,0 +1,135 @@
+//! The follow-up clock: when a case is due, when it is overdue, when a routine call is
+//! due. Pure over given instants; the calendar is [`crate::time`]'s.
+//!
+//! # Rules (the seeds' follow-up rules, `shared/domain.md`)
+//!
+//! - **A case** is due 2 days after it opened, counted in the dealer's time zone
+//!   (default Asia/Shanghai). Not contacted by then, it is overdue and is escalated to
+//!   the manager.
+//! - **Weekends count by default** ([`ClockSettings::weekends_count`] = `true`): a 4S
+//!   store's service department is open seven days a week (Saturday and Sunday are its
+//!   busiest days), and the customer's wait does not pause for the weekend. A dealer whose
+//!   follow-up desk works Monday to Friday sets it to `false`: then 2 *working* days are
+//!   counted, a case opened on Friday 15:00 is due Tuesday 15:00, and one opened on a
+//!   weekend counts from Monday 00:00 (due Wednesday 00:00). Public holidays are not
+//!   known here.
+//! - **A routine follow-up call** is due 3 days after pickup (from 00:00 that day, dealer
+//!   time) and overdue after the 7th day (from 00:00 of the 8th). Calendar days: the call
+//!   centre calls on weekends too.
+//! - **A second attempt** at an unreached routine call is scheduled from the next day and
+//!   must be made within 7 days of the unreached one (by the end of the 7th day).
+
+use super::{Case, Status};
+use crate::time::{epoch_millis, format_date, format_utc, is_weekend, parse_date, parse_utc};
+use crate::time::{UtcTime, Zone};
+
+const DAY: i64 = 86_400;
+
+/// How a dealer's clock runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockSettings {
+    pub zone: Zone,
+    /// Whether Saturdays and Sundays count towards the 2 days (see the module docs).
+    pub weekends_count: bool,
+}
+
+impl Default for ClockSettings {
+    fn default() -> Self {
+        ClockSettings {
+            zone: Zone::SHANGHAI,
+            weekends_count: true,
+        }
+    }
+}
+
+/// `seconds` as `YYYY-MM-DDTHH:MM:SS.000Z`: with milliseconds like every time the
+/// collector stores, so stored times compare as text.
+fn millis_text(seconds: i64) -> Option<String> {
+    format_utc(&UtcTime {
+        seconds,
+        fraction: ".000".into(),
+    })
+}
+
+/// When a case opened at `opened_at` (RFC 3339 UTC) is due; `None` if it does not parse.
+pub fn case_due(opened_at: &str, settings: &ClockSettings) -> Option<String> {
+    let t = parse_utc(opened_at)?.seconds;
+    if settings.weekends_count {
+        // A fixed offset: two local days are exactly 48 hours.
+        return millis_text(t.checked_add(2 * DAY)?);
+    }
+    let zone = settings.zone;
+    let (mut day, mut second) = zone.local(t);
+    if is_weekend(day) {
+        while is_weekend(day) {
+            day += 1;
+        }
+        second = 0;
+    }
+    for _ in 0..2 {
+        day += 1;
+        while is_weekend(day) {
+            day += 1;
+        }
+    }
+    millis_text(zone.utc(day, second))
+}
+
+/// A case is overdue when its customer was never reached and `now` is at or past its
+/// due time.
+pub fn is_overdue(case: &Case, now: &str) -> bool {
+    let (Some(now), Some(due)) = (epoch_millis(now), epoch_millis(&case.due_at)) else {
+        return false;
+    };
+    case.contacted_at.is_none()
+        && matches!(case.status, Status::Open | Status::Unreachable)
+        && now >= due
+}
+
+/// Overdue and not escalated yet: the sweep escalates it.
+pub fn needs_escalation(case: &Case, now: &str) -> bool {
+    case.escalated_at.is_none() && is_overdue(case, now)
+}
+
+/// When a routine follow-up call is due and overdue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutineCall {
+    /// The local date the call is due (pickup + 3 days).
+    pub due_on: String,
+    /// The last local date it is on time (pickup + 7 days).
+    pub last_on_time: String,
+    /// 00:00 of `due_on`, dealer time, in UTC.
+    pub due_at: String,
+    /// 00:00 of the day after `last_on_time`, dealer time, in UTC: overdue from here.
+    pub overdue_at: String,
+}
+
+/// The routine call of a visit picked up on `pickup` (`YYYY-MM-DD`, the dealer's date).
+pub fn routine_call(pickup: &str, zone: Zone) -> Option<RoutineCall> {
+    let day = parse_date(pickup)?;
+    Some(RoutineCall {
+        due_on: format_date(day + 3),
+        last_on_time: format_date(day + 7),
+        due_at: millis_text(zone.utc(day + 3, 0))?,
+        overdue_at: millis_text(zone.utc(day + 8, 0))?,
+    })
+}
+
+/// When a second attempt is to be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallWindow {
+    /// 00:00 of the next local day, in UTC.
+    pub from: String,
+    /// The end of the 7th local day after the unreached call (00:00 of the 8th), in UTC.
+    pub by: String,
+}
+
+/// The second attempt after a routine call that did not reach the customer at
+/// `unreached_at` (RFC 3339 UTC).
+pub fn second_attempt(unreached_at: &str, zone: Zone) -> Option<CallWindow> {
+    let (day, _) = zone.local(parse_utc(unreached_at)?.seconds);
+    Some(CallWindow {
+        from: millis_text(zone.utc(day + 1, 0))?,
+        by: millis_text(zone.utc(day + 8, 0))?,
+    })
+}
