@@ -117,6 +117,7 @@ pub fn App() -> Html {
         let data = data.clone();
         let ready = matches!(*me, Load::Ready(_));
         use_effect_with(((*filters).clone(), ready), move |(f, ready)| {
+            let mut cleanup: Option<Box<dyn FnOnce()>> = None;
             if *ready {
                 if let Ok((from, to)) = f.period.range(api::today()) {
                     let mut pairs = vec![
@@ -129,13 +130,20 @@ pub fn App() -> Html {
                     }
                     let url = format!("/v1/summary?{}", api::query(&pairs));
                     data.set(Load::Loading);
-                    wasm_bindgen_futures::spawn_local(async move {
-                        match api::get::<SummaryReply>(&url).await {
-                            Ok(r) => data.set(Load::Ready(r)),
+                    let shown = data.clone();
+                    cleanup = Some(Box::new(api::spawn_current(
+                        async move { api::get::<SummaryReply>(&url).await },
+                        move |reply| match reply {
+                            Ok(r) => shown.set(Load::Ready(r)),
                             Err(Failure::SignedOut) => api::sign_in(),
-                            Err(e) => data.set(Load::Failed(describe(&e))),
-                        }
-                    });
+                            Err(e) => shown.set(Load::Failed(describe(&e))),
+                        },
+                    )));
+                }
+            }
+            move || {
+                if let Some(stop) = cleanup {
+                    stop();
                 }
             }
         });

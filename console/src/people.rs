@@ -85,6 +85,7 @@ pub fn People(props: &PeopleProps) -> Html {
         use_effect_with(
             (props.survey, props.dealer.clone(), props.range.clone()),
             move |(survey, dealer, range)| {
+                let mut cleanup: Option<Box<dyn FnOnce()>> = None;
                 if let Some((from, to)) = range.clone() {
                     let mut pairs = vec![
                         ("by", by.to_string()),
@@ -97,16 +98,23 @@ pub fn People(props: &PeopleProps) -> Html {
                     }
                     let url = format!("/v1/breakdown?{}", api::query(&pairs));
                     data.set(None);
-                    wasm_bindgen_futures::spawn_local(async move {
-                        match api::get::<Reply>(&url).await {
-                            Ok(r) => data.set(Some(Ok(r))),
+                    let shown = data.clone();
+                    cleanup = Some(Box::new(api::spawn_current(
+                        async move { api::get::<Reply>(&url).await },
+                        move |reply| match reply {
+                            Ok(r) => shown.set(Some(Ok(r))),
                             Err(Failure::SignedOut) => api::sign_in(),
-                            Err(Failure::Refused(e)) => data.set(Some(Err(e))),
+                            Err(Failure::Refused(e)) => shown.set(Some(Err(e))),
                             Err(Failure::Network) => {
-                                data.set(Some(Err("no answer from the collector".into())))
+                                shown.set(Some(Err("no answer from the collector".into())))
                             }
-                        }
-                    });
+                        },
+                    )));
+                }
+                move || {
+                    if let Some(stop) = cleanup {
+                        stop();
+                    }
                 }
             },
         );

@@ -47,33 +47,38 @@ pub fn Trend(props: &TrendProps) -> Html {
             move |(survey, dealer)| {
                 let (survey, dealer) = (*survey, dealer.clone());
                 points.set(None);
-                wasm_bindgen_futures::spawn_local(async move {
-                    let mut out = Vec::new();
-                    for month in period::last_months(api::today(), 12) {
-                        let mut pairs = vec![
-                            ("survey", survey.to_string()),
-                            ("from", month.first.to_string()),
-                            ("to", month.last.to_string()),
-                        ];
-                        if !dealer.is_empty() {
-                            pairs.push(("dealer", dealer.clone()));
-                        }
-                        let url = format!("/v1/summary?{}", api::query(&pairs));
-                        match api::get::<SummaryReply>(&url).await {
-                            Ok(r) => out.push(Point {
+                let shown = points.clone();
+                api::spawn_current(
+                    async move {
+                        let mut out = Vec::new();
+                        for month in period::last_months(api::today(), 12) {
+                            let mut pairs = vec![
+                                ("survey", survey.to_string()),
+                                ("from", month.first.to_string()),
+                                ("to", month.last.to_string()),
+                            ];
+                            if !dealer.is_empty() {
+                                pairs.push(("dealer", dealer.clone()));
+                            }
+                            let url = format!("/v1/summary?{}", api::query(&pairs));
+                            let r = api::get::<SummaryReply>(&url).await?;
+                            out.push(Point {
                                 month,
                                 value: headline(survey, &r),
                                 n: r.summary.n,
-                            }),
-                            Err(Failure::SignedOut) => return api::sign_in(),
-                            Err(Failure::Refused(e)) => return points.set(Some(Err(e))),
-                            Err(Failure::Network) => {
-                                return points.set(Some(Err("no answer from the collector".into())))
-                            }
+                            });
                         }
-                    }
-                    points.set(Some(Ok(out)));
-                });
+                        Ok(out)
+                    },
+                    move |result: Result<Vec<Point>, Failure>| match result {
+                        Ok(out) => shown.set(Some(Ok(out))),
+                        Err(Failure::SignedOut) => api::sign_in(),
+                        Err(Failure::Refused(e)) => shown.set(Some(Err(e))),
+                        Err(Failure::Network) => {
+                            shown.set(Some(Err("no answer from the collector".into())))
+                        }
+                    },
+                )
             },
         );
     }

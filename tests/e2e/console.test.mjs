@@ -112,6 +112,30 @@ test('console: signed out goes to sign-in and back; every figure is the summary 
   await console_.context().close();
 });
 
+test('console: a slow answer for an older filter never replaces the figures of the newer one', async () => {
+  const page = await consolePage('cx-admin');
+  await page.getByLabel('问卷').selectOption('post-service');
+  await page.getByLabel('期间').selectOption('quarter');
+  const [from, to] = range('quarter');
+  const want = await expected(page, { survey: 'post-service', from, to });
+  const d001 = await expected(page, { survey: 'post-service', from, to, dealer: 'D001' });
+  assert.notEqual(want.n, d001.n, 'the two filters must differ for this test to mean anything');
+  // D001's summaries answer 1.5 s late: the manager has moved on to all dealers by then.
+  let delayed = 0;
+  await page.route(/\/v1\/summary\?.*dealer=D001/, async (route) => {
+    delayed++;
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.getByLabel('经销商', { exact: true }).selectOption('D001');
+  await until(async () => delayed > 0, 'the D001 summary was asked for', 5000);
+  await page.getByLabel('经销商', { exact: true }).selectOption('');
+  await until(async () => (await figures(page)).n === want.n, `all dealers: n ${want.n}`, 10000);
+  await page.waitForTimeout(2500); // the late D001 answer has arrived by now
+  same(await figures(page), want, 'after the late answer');
+  await page.context().close();
+});
+
 test('console: the 12-month trend shows each month\'s summary, in its chart and its table', async (t) => {
   const page = await consolePage('cx-admin');
   await page.getByLabel('经销商', { exact: true }).selectOption('D003');
