@@ -234,11 +234,11 @@ fn StaffMenu(props: &StaffMenuProps) -> Html {
                     // (never the key), and whether its last receipt refused the key.
                     <p class="sw-staff-paired">{ match &props.station {
                         None => t(Msg::StaffNotPaired).to_string(),
+                        Some(s) if crate::services::outbox::kiosk_key_refused() => {
+                            format!("{}: {s} — {}", t(Msg::StaffPaired), t(Msg::StaffKeyRefused))
+                        }
                         Some(s) => format!("{}: {s}", t(Msg::StaffPaired)),
                     } }</p>
-                    if crate::services::outbox::kiosk_key_refused() {
-                        <p class="sw-staff-paired" role="alert">{ t(Msg::StaffKeyRefused) }</p>
-                    }
                 </div>
             }
         }
