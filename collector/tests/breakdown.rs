@@ -143,3 +143,44 @@ fn advisors_are_ranked_without_being_fooled_by_small_samples(backend: Backend) {
 }
 
 both!(advisors_are_ranked_without_being_fooled_by_small_samples);
+
+/// A period narrows the breakdown exactly as it narrows the summary: dates are days in
+/// the dealer's zone (Asia/Shanghai by default), `to` inclusive. The console asks for
+/// both with the same dates, so a route that dropped them would show a year of an
+/// advisor beside a month of the dealer.
+fn a_period_narrows_the_breakdown_like_the_summary(backend: Backend) {
+    let c = Collector::start(backend);
+    // Created at: October (2), 30 November 23:30 Shanghai time (1, i.e. 15:30 UTC),
+    // and 1 December 00:30 Shanghai time (1, still 30 November in UTC).
+    for created in [
+        "2026-10-10T02:00:00Z",
+        "2026-10-20T02:00:00Z",
+        "2026-11-30T15:30:00Z",
+        "2026-11-30T16:30:00Z",
+    ] {
+        let mut p = rated("D001", "A01", 4);
+        p["created_at"] = json!(created);
+        let r = c.post(&p);
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let period = "survey=post-service&dealer=D001&verified=all&from=2026-11-01&to=2026-11-30";
+    let (status, body) = rows(&c, &c.admin, &format!("?by=advisor&{period}"));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["rows"][0]["responses"], json!(1), "{body}");
+    let summary = c.get_as(&c.admin, &format!("/v1/summary?{period}"));
+    assert_eq!(summary.status, 200, "{}", summary.text());
+    assert_eq!(summary.json()["summary"]["n"], json!(1));
+    // December's first half hour in Shanghai belongs to December.
+    let december = "survey=post-service&verified=all&from=2026-12-01&to=2026-12-31";
+    let (_, body) = rows(&c, &c.admin, &format!("?by=advisor&{december}"));
+    assert_eq!(body["rows"][0]["responses"], json!(1), "{body}");
+    // A malformed date is refused, not ignored.
+    let (status, body) = rows(
+        &c,
+        &c.admin,
+        "?by=advisor&survey=post-service&from=2026-13-01",
+    );
+    assert_eq!(status, 400, "{body}");
+}
+
+both!(a_period_narrows_the_breakdown_like_the_summary);

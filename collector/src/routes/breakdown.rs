@@ -12,7 +12,7 @@ use crate::app::Shared;
 use crate::auth::rule::Resource;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::query::{self, Shape};
+use crate::query::Shape;
 use crate::store::Group;
 use axum::extract::{Extension, State};
 use axum::http::{header, Uri};
@@ -27,14 +27,14 @@ pub async fn get(
     uri: Uri,
 ) -> Result<impl IntoResponse, ApiError> {
     let (by, rest) = split_by(super::raw_query(&uri))?;
-    let mut q = query::parse(&rest, Shape::Filter).map_err(ApiError::bad_request)?;
+    let (q, _, _) =
+        super::read_query_of(&app, &rest, Shape::Filter, &principal, Resource::Summary).await?;
     if q.filter.survey.is_none() {
         return Err(ApiError::bad_request(
             "name the survey (survey=post-service or survey=post-call): figures of different \
              surveys are not pooled",
         ));
     }
-    super::scope_read(&mut q.filter, &principal, Resource::Summary)?;
     let groups = app
         .db("read the scores", app.store.scores_by(&q.filter, by))
         .await?;

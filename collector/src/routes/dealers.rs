@@ -6,7 +6,7 @@ use crate::app::Shared;
 use crate::auth::rule::Resource;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::query::{self, Shape};
+use crate::query::Shape;
 use axum::extract::{Extension, State};
 use axum::http::{header, Uri};
 use axum::response::IntoResponse;
@@ -17,12 +17,11 @@ pub async fn list(
     Extension(principal): Extension<Principal>,
     uri: Uri,
 ) -> Result<impl IntoResponse, ApiError> {
-    let mut q =
-        query::parse(super::raw_query(&uri), Shape::Filter).map_err(ApiError::bad_request)?;
+    let (mut q, _, _) =
+        super::read_query(&app, &uri, Shape::Filter, &principal, Resource::Summary).await?;
     // Every response, verified or not: a dealer with only unverified ones is still
     // one the console can show (its figures then say so).
     q.filter.verified = None;
-    super::scope_read(&mut q.filter, &principal, Resource::Summary)?;
     let dealers = app
         .db("read the dealers", app.store.dealers(&q.filter))
         .await?;

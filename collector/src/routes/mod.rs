@@ -71,8 +71,21 @@ pub async fn read_query(
     principal: &crate::auth::Principal,
     resource: crate::auth::rule::Resource,
 ) -> Result<(crate::query::Query, bool, crate::settings::Zones), crate::error::ApiError> {
+    read_query_of(app, raw_query(uri), shape, principal, resource).await
+}
+
+/// [`read_query`] of a raw query string: for a route that takes a parameter of its own
+/// out first (`by=` of the breakdown). Every read goes through here, so no route can
+/// skip the dealers' zone and silently drop a `from=` or `to=` date.
+pub async fn read_query_of(
+    app: &crate::app::App,
+    raw: &str,
+    shape: crate::query::Shape,
+    principal: &crate::auth::Principal,
+    resource: crate::auth::rule::Resource,
+) -> Result<(crate::query::Query, bool, crate::settings::Zones), crate::error::ApiError> {
     use crate::error::ApiError;
-    let mut q = crate::query::parse(raw_query(uri), shape).map_err(ApiError::bad_request)?;
+    let mut q = crate::query::parse(raw, shape).map_err(ApiError::bad_request)?;
     let contact = scope_read(&mut q.filter, principal, resource)?;
     let needs_zones = !q.local.is_empty() || shape == crate::query::Shape::Export;
     let settings = if needs_zones {
