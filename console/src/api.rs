@@ -48,16 +48,32 @@ pub fn sign_in() {
 
 /// `GET path` (with its query), parsed as `T`.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
-    let text = call("GET", path, None).await?;
+    let text = call("GET", path, None, None).await?;
     serde_json::from_str(&text).map_err(|e| Failure::Refused(e.to_string()))
 }
 
 /// `POST path` with the session's CSRF token and no body.
 pub async fn post(path: &str, csrf: &str) -> Result<(), Failure> {
-    call("POST", path, Some(csrf)).await.map(|_| ())
+    call("POST", path, Some(csrf), None).await.map(|_| ())
 }
 
-async fn call(method: &str, path: &str, csrf: Option<&str>) -> Result<String, Failure> {
+/// A state change (`POST`, `DELETE`, …) with the session's CSRF token and `body`, a
+/// JSON text; the reply's text (empty for a 204).
+pub async fn send(
+    method: &str,
+    path: &str,
+    csrf: &str,
+    body: Option<String>,
+) -> Result<String, Failure> {
+    call(method, path, Some(csrf), body).await
+}
+
+async fn call(
+    method: &str,
+    path: &str,
+    csrf: Option<&str>,
+    body: Option<String>,
+) -> Result<String, Failure> {
     let window = web_sys::window().ok_or(Failure::Network)?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -66,6 +82,10 @@ async fn call(method: &str, path: &str, csrf: Option<&str>) -> Result<String, Fa
     let _ = headers.set("Accept", "application/json");
     if let Some(token) = csrf {
         let _ = headers.set("X-CSRF-Token", token);
+    }
+    if let Some(body) = body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&wasm_bindgen::JsValue::from_str(&body));
     }
     init.set_headers(&headers);
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
@@ -129,4 +149,11 @@ pub fn spawn_current<T: 'static>(
         }
     });
     move || current.set(false)
+}
+
+/// The console's own origin (`https://collector.example`), for addresses it shows.
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }

@@ -15,6 +15,7 @@ pub mod sorting;
 // Compiled natively too (never run there), so `cargo clippy` checks the views.
 pub mod api;
 pub mod app;
+pub mod kiosks;
 pub mod overview;
 pub mod people;
 pub mod trend;
