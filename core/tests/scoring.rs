@@ -183,6 +183,76 @@ fn aggregate_reproduces_the_vectors_from_score_cards() {
     assert_eq!(sum.card_versions, vec![SCORING_VERSION]);
 }
 
+/// A database sums each response's totals in its own order and in groups; whatever
+/// the split, the counts are the same and the means agree to rounding.
+#[test]
+fn totals_add_up_in_any_split_to_the_aggregate() {
+    use survey_core::scoring::totals::Totals;
+    let d = def([
+        vec![nps_q("nps"), rating("csat", 5, json!({ "role": "csat" }))],
+        five_dims(),
+    ]
+    .concat());
+    let config = ScoringConfig::default();
+    let cards: Vec<ScoreCard> = (0..17u8)
+        .map(|i| {
+            let a = answers(&[
+                ("nps", s(i % 11)),
+                ("csat", s(1 + i % 5)),
+                ("r1", s(1 + (i * 3) % 5)),
+                ("r2", s(1 + (i * 7) % 5)),
+                ("s1", s(1 + (i * 2) % 5)),
+                ("a1", s(5 - i % 5)),
+                ("e1", s(1 + (i + 2) % 5)),
+                ("t1", s(1 + (i * 4) % 5)),
+            ]);
+            score(&d, &a, &config)
+        })
+        .collect();
+    let all = aggregate(&cards);
+    assert_eq!(all.n, 17);
+    for k in 0..=cards.len() {
+        let (mut left, mut right) = (Totals::default(), Totals::default());
+        // The right part added backwards: another order, as a database may.
+        cards[..k].iter().for_each(|c| left.add(&Totals::of(c)));
+        cards[k..]
+            .iter()
+            .rev()
+            .for_each(|c| right.add(&Totals::of(c)));
+        left.add(&right);
+        let split = left.summary();
+        assert_eq!(
+            (split.n, split.responses_with_alerts),
+            (all.n, all.responses_with_alerts)
+        );
+        assert_eq!(split.alerts, all.alerts);
+        assert_eq!(
+            split
+                .nps
+                .as_ref()
+                .map(|n| (n.promoters, n.passives, n.detractors)),
+            all.nps
+                .as_ref()
+                .map(|n| (n.promoters, n.passives, n.detractors))
+        );
+        assert_eq!(
+            split.csat.as_ref().map(|c| (c.n, c.successes)),
+            all.csat.as_ref().map(|c| (c.n, c.successes))
+        );
+        assert!(close(
+            split.csi.mean.expect("csi"),
+            all.csi.mean.expect("csi")
+        ));
+        for (a, b) in split.dimensions.iter().zip(&all.dimensions) {
+            assert_eq!((a.dimension, a.n), (b.dimension, b.n));
+            assert!(
+                close(a.mean.unwrap_or(-1.0), b.mean.unwrap_or(-1.0)),
+                "{a:?} {b:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn aggregate_of_nothing_is_empty_not_nan() {
     let sum = aggregate(&[]);

@@ -12,6 +12,7 @@ pub mod config;
 pub mod follow_up;
 pub mod ranking;
 pub mod stats;
+pub mod totals;
 
 pub use aggregate::{
     aggregate, AlertCount, CesSummary, DimensionSummary, MeanSummary, NpsSummary,
