@@ -18,7 +18,6 @@ use axum::extract::{Extension, State};
 use axum::http::{header, Uri};
 use axum::response::IntoResponse;
 use serde_json::json;
-use survey_core::scoring::aggregate;
 use survey_core::scoring::ranking::{self, Evidence, MIN_COMPARABLE, PRIOR_WEIGHT};
 
 pub async fn get(
@@ -40,7 +39,7 @@ pub async fn get(
         .await?;
     let summaries: Vec<_> = groups
         .iter()
-        .map(|(key, scores)| (key, aggregate(&scores.cards), scores.unscored))
+        .map(|(key, scores)| (key, scores.totals.summary(), scores.unscored))
         .collect();
     let evidence: Vec<Evidence> = summaries
         .iter()

@@ -1,4 +1,5 @@
-//! `GET /v1/summary`: the aggregate of the server's cards over the selected rows, with
+//! `GET /v1/summary`: the aggregate of the server's cards over the selected rows (the
+//! database sums each row's stored totals: `crate::store::totals`), with
 //! how many rows had no server card (`unscored`) and how many disagreed with their
 //! client's card.
 //!
@@ -24,7 +25,6 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::IntoResponse;
 use serde_json::json;
 use std::collections::BTreeSet;
-use survey_core::scoring::aggregate;
 
 pub async fn get(
     State(app): State<Shared>,
@@ -42,10 +42,10 @@ pub async fn get(
     };
     let unverified = app.db("read the scores", app.store.scores(&apart)).await?;
     let surveys: BTreeSet<&str> = scores
-        .cards
+        .surveys
         .iter()
-        .chain(&unverified.cards)
-        .map(|c| c.survey.as_str())
+        .chain(&unverified.surveys)
+        .map(String::as_str)
         .collect();
     if q.filter.survey.is_none() && surveys.len() > 1 {
         let names: Vec<&str> = surveys.into_iter().collect();
@@ -59,8 +59,8 @@ pub async fn get(
             ),
         ));
     }
-    let summarise = |cards| {
-        serde_json::to_value(aggregate(cards)).map_err(|e| {
+    let summarise = |scores: &crate::store::Scores| {
+        serde_json::to_value(scores.totals.summary()).map_err(|e| {
             tracing::error!("summary: {e}");
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -68,9 +68,9 @@ pub async fn get(
             )
         })
     };
-    let summary = summarise(&scores.cards)?;
-    let unverified_summary = summarise(&unverified.cards)?;
-    let unverified_n = unverified.cards.len() as u64 + unverified.unscored;
+    let summary = summarise(&scores)?;
+    let unverified_summary = summarise(&unverified)?;
+    let unverified_n = unverified.totals.n + unverified.unscored;
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
         axum::Json(json!({

@@ -51,6 +51,17 @@ pub const SQLITE: &[Migration] = &[
         name: "dealer_settings",
         sql: include_str!("../../migrations/sqlite/0007_dealer_settings.sql"),
     },
+    // 8 and 9 are left to changes of other branches of the same days.
+    Migration {
+        version: 10,
+        name: "totals",
+        sql: include_str!("../../migrations/sqlite/0010_totals.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "report_index",
+        sql: include_str!("../../migrations/sqlite/0011_report_index.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -89,6 +100,17 @@ pub const POSTGRES: &[Migration] = &[
         version: 7,
         name: "dealer_settings",
         sql: include_str!("../../migrations/postgres/0007_dealer_settings.sql"),
+    },
+    // 8 and 9 are left to changes of other branches of the same days.
+    Migration {
+        version: 10,
+        name: "totals",
+        sql: include_str!("../../migrations/postgres/0010_totals.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "report_index",
+        sql: include_str!("../../migrations/postgres/0011_report_index.sql"),
     },
 ];
 

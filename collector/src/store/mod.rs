@@ -38,12 +38,15 @@ mod postgres_accounts;
 mod postgres_cases;
 mod postgres_links;
 mod postgres_privacy;
+mod postgres_totals;
 pub mod privacy;
 pub mod sqlite;
 mod sqlite_accounts;
 mod sqlite_cases;
 mod sqlite_links;
 mod sqlite_privacy;
+mod sqlite_totals;
+pub mod totals;
 
 pub use crate::settings::DealerSettings;
 use crate::verify::Verified;
@@ -53,7 +56,7 @@ pub use cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter
 pub use kiosks::{Kiosk, NewKiosk};
 pub use privacy::{AuditEntry, AuditRecord, PurgePlan};
 use std::fmt;
-use survey_core::scoring::ScoreCard;
+use survey_core::scoring::totals::Totals;
 use survey_core::ResponsePayload;
 
 /// What happened to a posted response.
@@ -147,15 +150,17 @@ pub struct PageRequest {
     pub limit: u32,
 }
 
-/// The scores of the rows a [`Filter`] selects.
+/// The scores of the rows a [`Filter`] selects, as the database sums them.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scores {
-    /// The server's cards, in received order.
-    pub cards: Vec<ScoreCard>,
+    /// The sums of the server cards' totals ([`totals`]).
+    pub totals: Totals,
     /// Rows without a server card (a survey the collector does not know).
     pub unscored: u64,
     /// Rows whose client card differed from the server's.
     pub mismatches: u64,
+    /// The surveys of the scored rows (a summary never pools two).
+    pub surveys: std::collections::BTreeSet<String>,
 }
 
 /// What a breakdown groups responses by: a person or place in the visit's context.
@@ -187,41 +192,6 @@ impl Group {
             Group::Station => "station",
         }
     }
-}
-
-impl Scores {
-    /// Adds one stored row: its score card (text, `None` if unscored) and mismatch flag.
-    pub fn push(
-        &mut self,
-        id: &str,
-        score: Option<&str>,
-        mismatch: bool,
-    ) -> Result<(), StoreError> {
-        self.mismatches += u64::from(mismatch);
-        match score {
-            Some(text) => self.cards.push(serde_json::from_str(text).map_err(|e| {
-                StoreError::Failed(format!("stored response {id} has an unreadable score: {e}"))
-            })?),
-            None => self.unscored += 1,
-        }
-        Ok(())
-    }
-}
-
-/// Groups `(key, id, score, mismatch)` rows that arrive sorted by key.
-pub fn group_scores(
-    rows: impl IntoIterator<Item = (Option<String>, String, Option<String>, bool)>,
-) -> Result<Vec<(Option<String>, Scores)>, StoreError> {
-    let mut out: Vec<(Option<String>, Scores)> = Vec::new();
-    for (key, id, score, mismatch) in rows {
-        if out.last().map(|(k, _)| k) != Some(&key) {
-            out.push((key, Scores::default()));
-        }
-        if let Some((_, scores)) = out.last_mut() {
-            scores.push(&id, score.as_deref(), mismatch)?;
-        }
-    }
-    Ok(out)
 }
 
 /// A storage failure.
@@ -409,7 +379,7 @@ pub struct Columns {
 }
 
 /// A row ready to insert: the payload and everything derived from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewRow {
     pub id: String,
     pub received_at: String,
@@ -439,6 +409,9 @@ pub struct NewRow {
     /// The case to open with it (the response has hot alerts), in the same
     /// transaction, only if the response is stored now.
     pub case: Option<NewCase>,
+    /// The server card's totals, stored beside it for the database to sum
+    /// ([`totals`]); `None` for an unscored response.
+    pub totals: Option<Totals>,
 }
 
 impl NewRow {
@@ -479,6 +452,7 @@ impl NewRow {
             verified: false,
             kiosk: None,
             case: None,
+            totals: server.map(Totals::of),
         })
     }
 

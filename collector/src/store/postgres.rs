@@ -88,6 +88,15 @@ impl PgStore {
             .migrate(migrations::POSTGRES)
             .await
             .map_err(|e| format!("{}: {e}", store.shown))?;
+        let filled = async {
+            let mut client = store.client().await?;
+            super::postgres_totals::backfill(&mut client).await
+        }
+        .await
+        .map_err(|e| format!("filling in the totals of {}: {e}", store.shown))?;
+        if filled > 0 {
+            tracing::info!(responses = filled, "totals filled in for reports");
+        }
         Ok(store)
     }
 
@@ -246,6 +255,9 @@ impl Store for PgStore {
             .await
             .map_err(pg_err)?;
         if inserted == 1 {
+            if let Some(totals) = &row.totals {
+                super::postgres_totals::write(&*tx, &row.id, totals).await?;
+            }
             if let Some(case) = &row.case {
                 super::postgres_cases::open(&*tx, &row.id, case).await?;
             }
@@ -349,45 +361,24 @@ impl Store for PgStore {
         group: Group,
     ) -> Result<Vec<(Option<String>, Scores)>, StoreError> {
         let key = match group {
-            Group::Advisor => "advisor",
-            Group::Agent => "(context::jsonb ->> 'agent')",
-            Group::Station => "(context::jsonb ->> 'station')",
+            Group::Advisor => "advisor COLLATE \"C\"",
+            Group::Agent => "(context::jsonb ->> 'agent') COLLATE \"C\"",
+            Group::Station => "(context::jsonb ->> 'station') COLLATE \"C\"",
         };
         let client = self.client().await?;
-        let rows = client
-            .query(
-                &format!(
-                    "SELECT {key} COLLATE \"C\" AS k, id, score, score_mismatch FROM responses \
-                     WHERE {WHERE_FILTER} ORDER BY k, seq"
-                ),
-                &filter_params(filter),
-            )
-            .await
-            .map_err(pg_err)?;
-        super::group_scores(
-            rows.iter()
-                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))),
-        )
+        super::postgres_totals::groups(&**client, key, WHERE_FILTER, &filter_params(filter)).await
     }
 
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                &format!(
-                    "SELECT id, score, score_mismatch FROM responses WHERE {WHERE_FILTER} ORDER BY seq"
-                ),
-                &filter_params(filter),
-            )
-            .await
-            .map_err(pg_err)?;
-        let mut out = Scores::default();
-        for r in &rows {
-            let id: String = r.get(0);
-            let score: Option<String> = r.get(1);
-            out.push(&id, score.as_deref(), r.get(2))?;
-        }
-        Ok(out)
+        let all = super::postgres_totals::groups(
+            &**client,
+            "CAST(NULL AS TEXT)",
+            WHERE_FILTER,
+            &filter_params(filter),
+        )
+        .await?;
+        Ok(all.into_iter().next().map(|(_, s)| s).unwrap_or_default())
     }
 
     async fn ready(&self) -> Result<(), StoreError> {

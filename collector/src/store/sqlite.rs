@@ -186,6 +186,11 @@ fn open_writer(path: &Path) -> Result<Connection, String> {
     conn.execute_batch("PRAGMA synchronous = FULL")
         .map_err(refused)?;
     migrate(&mut conn, migrations::SQLITE).map_err(|e| format!("migrating {shown}: {e}"))?;
+    let filled = super::sqlite_totals::backfill(&mut conn)
+        .map_err(|e| format!("filling in the totals of {shown}: {e}"))?;
+    if filled > 0 {
+        tracing::info!(responses = filled, "totals filled in for reports");
+    }
     Ok(conn)
 }
 
@@ -339,9 +344,9 @@ const WHERE_FILTER: &str = "(?1 IS NULL OR survey_id = ?1)
    AND (?6 IS NULL OR advisor = ?6)
    AND (?7 = 0 OR alerts > 0)
    AND (?8 IS NULL OR verified = ?8)
-   AND (?9 IS NULL OR json_extract(context, '$.station') = ?9)
-   AND (?10 IS NULL OR json_extract(context, '$.agent') = ?10)
-   AND (?11 IS NULL OR json_extract(context, '$.channel') = ?11)";
+   AND (?9 IS NULL OR ctx_station = ?9)
+   AND (?10 IS NULL OR ctx_agent = ?10)
+   AND (?11 IS NULL OR ctx_channel = ?11)";
 
 /// How many parameters [`WHERE_FILTER`] takes.
 const FILTER_PARAMS: usize = 11;
@@ -440,6 +445,9 @@ fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError>
         ],
     )?;
     let outcome = if inserted == 1 {
+        if let Some(totals) = &row.totals {
+            super::sqlite_totals::write(&tx, &row.id, totals)?;
+        }
         if let Some(case) = &row.case {
             super::sqlite_cases::open(&tx, &row.id, case)?;
         }
@@ -550,21 +558,12 @@ impl Store for SqliteStore {
         let f = filter.clone();
         let key = match group {
             Group::Advisor => "advisor",
-            Group::Agent => "json_extract(context, '$.agent')",
-            Group::Station => "json_extract(context, '$.station')",
+            Group::Agent => "ctx_agent",
+            Group::Station => "ctx_station",
         };
         self.read(move |conn| {
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {key} AS k, id, score, score_mismatch FROM responses \
-                 WHERE {WHERE_FILTER} ORDER BY k, seq"
-            ))?;
             let fixed = filter_params(&f)?;
-            let rows = stmt
-                .query_map(with_filter(&fixed, &[]).as_slice(), |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            super::group_scores(rows)
+            super::sqlite_totals::groups(conn, key, WHERE_FILTER, &with_filter(&fixed, &[]))
         })
         .await
     }
@@ -572,18 +571,14 @@ impl Store for SqliteStore {
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError> {
         let f = filter.clone();
         self.read(move |conn| {
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT id, score, score_mismatch FROM responses WHERE {WHERE_FILTER} ORDER BY seq"
-            ))?;
             let fixed = filter_params(&f)?;
-            let mut rows = stmt.query(with_filter(&fixed, &[]).as_slice())?;
-            let mut out = Scores::default();
-            while let Some(r) = rows.next()? {
-                let id: String = r.get(0)?;
-                let score: Option<String> = r.get(1)?;
-                out.push(&id, score.as_deref(), r.get(2)?)?;
-            }
-            Ok(out)
+            let all = super::sqlite_totals::groups(
+                conn,
+                "CAST(NULL AS TEXT)",
+                WHERE_FILTER,
+                &with_filter(&fixed, &[]),
+            )?;
+            Ok(all.into_iter().next().map(|(_, s)| s).unwrap_or_default())
         })
         .await
     }

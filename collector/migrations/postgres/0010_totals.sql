@@ -1,0 +1,43 @@
+-- Each response's totals (collector/src/store/totals.rs, survey_core::scoring::totals):
+-- the counts and sums of its server card, written with the row, so reports are the
+-- database's SUM over the selected rows instead of every card read into the server.
+-- NULL until written; rows stored before this version get theirs at the next start
+-- (the backfill in the store's open), unscored rows keep NULL.
+ALTER TABLE responses
+    ADD COLUMN t_version INTEGER,
+    ADD COLUMN t_n BIGINT,
+    ADD COLUMN t_csi_n BIGINT,
+    ADD COLUMN t_reliability_n BIGINT,
+    ADD COLUMN t_responsiveness_n BIGINT,
+    ADD COLUMN t_assurance_n BIGINT,
+    ADD COLUMN t_empathy_n BIGINT,
+    ADD COLUMN t_tangibles_n BIGINT,
+    ADD COLUMN t_promoters BIGINT,
+    ADD COLUMN t_passives BIGINT,
+    ADD COLUMN t_detractors BIGINT,
+    ADD COLUMN t_csat_n BIGINT,
+    ADD COLUMN t_csat_yes BIGINT,
+    ADD COLUMN t_fcr_n BIGINT,
+    ADD COLUMN t_fcr_yes BIGINT,
+    ADD COLUMN t_ces_n BIGINT,
+    ADD COLUMN t_compliance_n BIGINT,
+    ADD COLUMN t_alert_low_overall BIGINT,
+    ADD COLUMN t_alert_nps_detractor BIGINT,
+    ADD COLUMN t_alert_not_fixed_first_time BIGINT,
+    ADD COLUMN t_alert_fcr_no BIGINT,
+    ADD COLUMN t_alert_contact_requested BIGINT,
+    ADD COLUMN t_alerts_low_overall BIGINT,
+    ADD COLUMN t_alerts_nps_detractor BIGINT,
+    ADD COLUMN t_alerts_not_fixed_first_time BIGINT,
+    ADD COLUMN t_alerts_fcr_no BIGINT,
+    ADD COLUMN t_alerts_contact_requested BIGINT,
+    ADD COLUMN t_with_alerts BIGINT,
+    ADD COLUMN t_csi_sum DOUBLE PRECISION,
+    ADD COLUMN t_reliability_sum DOUBLE PRECISION,
+    ADD COLUMN t_responsiveness_sum DOUBLE PRECISION,
+    ADD COLUMN t_assurance_sum DOUBLE PRECISION,
+    ADD COLUMN t_empathy_sum DOUBLE PRECISION,
+    ADD COLUMN t_tangibles_sum DOUBLE PRECISION,
+    ADD COLUMN t_ces_value_sum DOUBLE PRECISION,
+    ADD COLUMN t_ces_rescaled_sum DOUBLE PRECISION,
+    ADD COLUMN t_compliance_sum DOUBLE PRECISION;
