@@ -235,31 +235,13 @@ pub fn manage(caller: &Caller, target: &Scope) -> Result<(), Denied> {
 /// service advisor, whose own scores the links would vouch for (the issue's
 /// "an advisor could do the same for himself"), and not a follow-up agent.
 pub fn issue_link(caller: &Caller, dealer: Option<&str>) -> Result<(), Denied> {
-    let scope = match caller {
-        Caller::User {
-            role: Role::GroupAdmin | Role::DealerManager,
-            scope,
-            ..
-        } => scope,
-        Caller::User { role, .. } => {
-            return Err(Denied(format!(
-                "a {role} cannot make survey links; ask a dealer manager"
-            )))
-        }
-        Caller::Token { write: false, .. } => {
-            return Err(Denied(
-                "this API token is read-only; survey links need a write token".into(),
-            ))
-        }
-        Caller::Token { scope, .. } => scope,
-    };
-    match dealer {
-        Some(d) if !scope.allows(d) => Err(Denied(format!(
-            "you may not make links for dealer {d}; you may for {}",
-            describe(scope)
-        ))),
-        _ => Ok(()),
-    }
+    vouch(
+        caller,
+        dealer,
+        "make survey links",
+        "survey links",
+        "make links for",
+    )
 }
 
 /// May `caller` issue, list or revoke the kiosk device keys of `dealer` (`None`: of any
@@ -268,6 +250,25 @@ pub fn issue_link(caller: &Caller, dealer: Option<&str>) -> Result<(), Denied> {
 /// dealer's system with a `write` API token (a device-management tool enrolling
 /// tablets). Not an advisor or an agent, and not a read-only token.
 pub fn kiosks(caller: &Caller, dealer: Option<&str>) -> Result<(), Denied> {
+    vouch(
+        caller,
+        dealer,
+        "manage kiosk keys",
+        "kiosk keys",
+        "manage kiosks of",
+    )
+}
+
+/// The one rule of [`issue_link`] and [`kiosks`]: what makes a response count as a
+/// dealer's real customer is made by a group admin, a manager of the dealer, or a
+/// `write` API token of theirs; the three phrases word the refusals.
+fn vouch(
+    caller: &Caller,
+    dealer: Option<&str>,
+    act: &str,
+    things: &str,
+    act_for: &str,
+) -> Result<(), Denied> {
     let scope = match caller {
         Caller::User {
             role: Role::GroupAdmin | Role::DealerManager,
@@ -276,19 +277,19 @@ pub fn kiosks(caller: &Caller, dealer: Option<&str>) -> Result<(), Denied> {
         } => scope,
         Caller::User { role, .. } => {
             return Err(Denied(format!(
-                "a {role} cannot manage kiosk keys; ask a dealer manager"
+                "a {role} cannot {act}; ask a dealer manager"
             )))
         }
         Caller::Token { write: false, .. } => {
-            return Err(Denied(
-                "this API token is read-only; kiosk keys need a write token".into(),
-            ))
+            return Err(Denied(format!(
+                "this API token is read-only; {things} need a write token"
+            )))
         }
         Caller::Token { scope, .. } => scope,
     };
     match dealer {
         Some(d) if !scope.allows(d) => Err(Denied(format!(
-            "you may not manage kiosks of dealer {d}; you may for {}",
+            "you may not {act_for} dealer {d}; you may for {}",
             describe(scope)
         ))),
         _ => Ok(()),
