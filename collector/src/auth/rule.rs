@@ -52,6 +52,14 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The dealers as a list for a store query; `None` for every dealer.
+    pub fn listed(&self) -> Option<Vec<String>> {
+        match self {
+            Scope::All => None,
+            Scope::Dealers(d) => Some(d.iter().cloned().collect()),
+        }
+    }
+
     pub fn allows(&self, dealer: &str) -> bool {
         match self {
             Scope::All => true,
@@ -177,10 +185,7 @@ pub fn read(
         }
     }
     Ok(ReadScope {
-        dealers: match scope {
-            Scope::All => None,
-            Scope::Dealers(d) => Some(d.iter().cloned().collect()),
-        },
+        dealers: scope.listed(),
         advisor,
         alerts_only,
         contact,
@@ -339,10 +344,7 @@ pub fn cases(caller: &Caller, requested: Option<&str>) -> Result<CaseScope, Deni
         }
     }
     Ok(CaseScope {
-        dealers: match scope {
-            Scope::All => None,
-            Scope::Dealers(d) => Some(d.iter().cloned().collect()),
-        },
+        dealers: scope.listed(),
         contact: true,
     })
 }

@@ -5,7 +5,7 @@
 
 use crate::app::Shared;
 use crate::auth::principal::Principal;
-use crate::auth::rule::{self, Scope};
+use crate::auth::rule;
 use crate::auth::secret;
 use crate::error::ApiError;
 use crate::kiosks;
@@ -119,10 +119,7 @@ pub async fn list(
     State(app): State<Shared>,
     Extension(principal): Extension<Principal>,
 ) -> Result<Response, ApiError> {
-    let dealers = match principal.scope() {
-        Scope::All => None,
-        Scope::Dealers(d) => Some(d.iter().cloned().collect::<Vec<_>>()),
-    };
+    let dealers = principal.scope().listed();
     let all = app
         .db(
             "list the kiosks",

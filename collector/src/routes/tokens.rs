@@ -109,10 +109,7 @@ pub async fn list(
     Extension(principal): Extension<Principal>,
 ) -> Result<Response, ApiError> {
     rule::manage(&principal.caller, &Scope::Dealers(Default::default())).map_err(forbidden)?;
-    let dealers = match principal.scope() {
-        Scope::All => None,
-        Scope::Dealers(d) => Some(d.iter().cloned().collect::<Vec<_>>()),
-    };
+    let dealers = principal.scope().listed();
     let tokens = app
         .db("list the tokens", app.store.tokens(dealers.as_deref()))
         .await?;
