@@ -47,17 +47,19 @@ pub struct Config {
     pub trusted_proxies: Vec<Cidr>,
     /// Days contact data and free text are kept for a dealer without its own setting.
     pub retention_days: u32,
-    /// How hot-alert cases run: the dealer's time zone, whether weekends count towards
-    /// the 2-day due time, failed calls before a case is unreachable
-    /// ([`survey_core::cases`]).
+    /// How hot-alert cases run: whether weekends count towards the 2-day due time,
+    /// failed calls before a case is unreachable ([`survey_core::cases`]). The zone the
+    /// days are counted in is each dealer's own (`collector settings --time-zone`).
     pub cases: CaseConfig,
 }
 
-/// The case settings, for every dealer of this collector (per-dealer settings are for
-/// later; the group's dealers share a zone today).
+/// The case settings, for every dealer of this collector. The time zone is not here:
+/// a case's due time is counted in its dealer's zone from `dealer_settings`, the same
+/// zone its reports use (one source of truth, [`crate::cases::due_at`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseConfig {
-    pub clock: survey_core::cases::ClockSettings,
+    /// Whether Saturdays and Sundays count towards a case's 2 days.
+    pub weekends_count: bool,
     pub rules: survey_core::cases::CaseSettings,
     /// How often the escalation sweep looks for cases past their due time.
     pub sweep: Duration,
@@ -66,7 +68,7 @@ pub struct CaseConfig {
 impl Default for CaseConfig {
     fn default() -> Self {
         CaseConfig {
-            clock: Default::default(),
+            weekends_count: true,
             rules: Default::default(),
             sweep: Duration::from_secs(60),
         }
@@ -258,9 +260,6 @@ usage: collector [options]              serve the widget and collect responses
                     (env COLLECTOR_TRUSTED_PROXIES); unset: the socket's address
   --retention-days  days contact data and free text are kept for a dealer without its
                     own setting (default 180; env COLLECTOR_RETENTION_DAYS)
-  --case-time-zone  the dealers' time zone for case due times: Asia/Shanghai (default),
-                    another zone without daylight saving, or ±HH:MM
-                    (env COLLECTOR_CASE_TIME_ZONE)
   --case-weekends   count (default: a service department works seven days) or skip:
                     whether weekends count towards a case's 2 days
                     (env COLLECTOR_CASE_WEEKENDS)
@@ -269,6 +268,11 @@ usage: collector [options]              serve the widget and collect responses
   --case-sweep-ms   how often overdue cases are escalated (default 60000;
                     env COLLECTOR_CASE_SWEEP_MS)
   -h, --help        show this help";
+
+/// Why `--case-time-zone` (`COLLECTOR_CASE_TIME_ZONE`) is refused.
+const CASE_TIME_ZONE_GONE: &str = "--case-time-zone is no longer a setting: a case's due \
+     time is counted in its dealer's time zone, the one its reports use; set it with \
+     `collector settings --dealer D001 --time-zone Asia/Shanghai` and remove this flag";
 
 /// The flags that take a value.
 const FLAGS: [&str; 20] = [
@@ -677,12 +681,12 @@ fn apply(config: &mut Config, flag: &str, value: &str) -> Result<(), String> {
         }
         "--trusted-proxies" => config.trusted_proxies = Cidr::parse_list(value)?,
         "--retention-days" => config.retention_days = number(value, 1, MAX_RETENTION_DAYS)? as u32,
-        "--case-time-zone" => {
-            config.cases.clock.zone = survey_core::time::Zone::parse(value)
-                .ok_or("expected Asia/Shanghai, another zone without daylight saving, or ±HH:MM")?
-        }
+        // Removed: two settings for one dealer's zone would disagree. Refused loudly so a
+        // deployment that set it learns where the zone went instead of silently counting
+        // in another one.
+        "--case-time-zone" => return Err(CASE_TIME_ZONE_GONE.into()),
         "--case-weekends" => {
-            config.cases.clock.weekends_count = match value.trim() {
+            config.cases.weekends_count = match value.trim() {
                 "count" => true,
                 "skip" => false,
                 _ => return Err("expected count or skip".into()),
@@ -868,24 +872,25 @@ mod tests {
     #[test]
     fn case_settings() {
         let env = |k: &str| (k == "COLLECTOR_CASE_WEEKENDS").then(|| "skip".to_string());
-        let Ok(Command::Run(c)) = parse(
-            args(&["--case-time-zone", "+09:00", "--case-attempts", "5"]),
-            env,
-        ) else {
+        let Ok(Command::Run(c)) = parse(args(&["--case-attempts", "5"]), env) else {
             panic!("expected a run");
         };
-        assert_eq!(c.cases.clock.zone.offset_minutes, 540);
-        assert!(!c.cases.clock.weekends_count);
+        assert!(!c.cases.weekends_count);
         assert_eq!(c.cases.rules.unreachable_after, 5);
         let d = CaseConfig::default();
-        assert_eq!(d.clock.zone, survey_core::time::Zone::SHANGHAI);
-        assert!(d.clock.weekends_count);
+        assert!(d.weekends_count);
         assert_eq!(d.rules.unreachable_after, 3);
-        for bad in [
-            ["--case-time-zone", "Europe/Paris"],
-            ["--case-weekends", "sometimes"],
-            ["--case-attempts", "0"],
-        ] {
+        // The zone is the dealer's (dealer_settings): the old global flag is refused
+        // with where the setting went, from the command line and from the environment.
+        let gone = parse(args(&["--case-time-zone", "+09:00"]), no_env);
+        assert!(
+            gone.as_ref()
+                .is_err_and(|e| e.contains("collector settings")),
+            "{gone:?}"
+        );
+        let env_zone = |k: &str| (k == "COLLECTOR_CASE_TIME_ZONE").then(|| "+08:00".to_string());
+        assert!(parse(args(&[]), env_zone).is_err());
+        for bad in [["--case-weekends", "sometimes"], ["--case-attempts", "0"]] {
             assert!(parse(args(&bad), no_env).is_err(), "{bad:?}");
         }
     }
