@@ -113,6 +113,13 @@ fn a_detractor_opens_exactly_one_case(backend: Backend) {
     );
     assert_eq!(detail["events"][0]["action"], json!("open"));
     assert_eq!(detail["events"][0]["actor"], json!("system"));
+    // What was asked, beside each answer: the survey's question texts by locale.
+    let questions = detail["questions"].as_array().cloned().unwrap_or_default();
+    let nps = questions.iter().find(|q| q["id"] == json!("nps"));
+    assert!(
+        nps.is_some_and(|q| q["text"]["zh-CN"].is_string() && q["text"]["en"].is_string()),
+        "{questions:?}"
+    );
 }
 both!(a_detractor_opens_exactly_one_case);
 

@@ -164,6 +164,26 @@ pub async fn list(
     ))
 }
 
+/// The questions of built-in survey `id`, in the order the customer saw them (matrix
+/// items after their question), each with its texts by locale, so a case shows what
+/// was asked beside each answer. Empty for a survey the collector does not know.
+fn question_texts(id: Option<&str>) -> Vec<Value> {
+    use survey_core::questionnaire::Input;
+    let Some(Ok(def)) = id.and_then(survey_core::templates::load) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for q in def.pages.iter().flat_map(|p| &p.questions) {
+        out.push(json!({ "id": q.id.0, "text": q.text.0 }));
+        if let Input::Matrix { items, .. } = &q.input {
+            for item in items {
+                out.push(json!({ "id": item.id.0, "text": item.text.0 }));
+            }
+        }
+    }
+    out
+}
+
 /// `GET /v1/cases/{id}`.
 pub async fn get(
     State(app): State<Shared>,
@@ -232,6 +252,7 @@ pub async fn get(
             "context": payload.get("context").cloned().unwrap_or(Value::Null),
             "answers": payload.get("answers").cloned().unwrap_or(Value::Null),
         },
+        "questions": question_texts(payload["survey"]["id"].as_str()),
     })))
 }
 
