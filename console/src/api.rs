@@ -45,16 +45,85 @@ pub fn sign_in() {
 
 /// `GET path` (with its query), parsed as `T`.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
-    let text = call("GET", path, None).await?;
+    let text = call("GET", path, None, None).await?;
     serde_json::from_str(&text).map_err(|e| Failure::Refused(e.to_string()))
 }
 
 /// `POST path` with the session's CSRF token and no body.
 pub async fn post(path: &str, csrf: &str) -> Result<(), Failure> {
-    call("POST", path, Some(csrf)).await.map(|_| ())
+    call("POST", path, Some(csrf), None).await.map(|_| ())
 }
 
-async fn call(method: &str, path: &str, csrf: Option<&str>) -> Result<String, Failure> {
+/// `POST path` with the session's CSRF token and a JSON body, the reply parsed as `T`.
+pub async fn post_json<T: DeserializeOwned>(
+    path: &str,
+    csrf: &str,
+    body: &serde_json::Value,
+) -> Result<T, Failure> {
+    let text = call("POST", path, Some(csrf), Some(body.to_string())).await?;
+    serde_json::from_str(&text).map_err(|e| Failure::Refused(e.to_string()))
+}
+
+/// The location's hash (`#cases/…`), the console's page.
+pub fn hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Calls `f` with the new hash whenever it changes (a link, Back, Forward) until the
+/// returned guard is dropped.
+pub fn listen_hash(f: impl Fn(String) + 'static) -> HashListener {
+    use wasm_bindgen::closure::Closure;
+    let closure = Closure::<dyn Fn()>::new(move || f(hash()));
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref());
+    }
+    HashListener(closure)
+}
+
+/// Stops listening when dropped.
+pub struct HashListener(wasm_bindgen::closure::Closure<dyn Fn()>);
+
+impl Drop for HashListener {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = w
+                .remove_event_listener_with_callback("hashchange", self.0.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// A `datetime-local` input's value (`2026-12-05T09:30`, this computer's clock) as an
+/// RFC 3339 UTC time; `None` when empty or not a time.
+pub fn local_input_to_utc(value: &str) -> Option<String> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value));
+    if d.get_time().is_nan() {
+        return None;
+    }
+    d.to_iso_string().as_string()
+}
+
+/// Moves keyboard focus to the element with `id` (a page's heading after navigation).
+pub fn focus(id: &str) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
+async fn call(
+    method: &str,
+    path: &str,
+    csrf: Option<&str>,
+    body: Option<String>,
+) -> Result<String, Failure> {
     let window = web_sys::window().ok_or(Failure::Network)?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -63,6 +132,10 @@ async fn call(method: &str, path: &str, csrf: Option<&str>) -> Result<String, Fa
     let _ = headers.set("Accept", "application/json");
     if let Some(token) = csrf {
         let _ = headers.set("X-CSRF-Token", token);
+    }
+    if let Some(body) = body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&wasm_bindgen::JsValue::from_str(&body));
     }
     init.set_headers(&headers);
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))

@@ -4,6 +4,7 @@
 //! post-service CSI and post-call CSAT are never pooled into one number.
 
 use crate::api::{self, Failure};
+use crate::casework::Route;
 use crate::i18n::{t, Lang, T};
 use crate::overview::Overview;
 use crate::people::People;
@@ -82,6 +83,15 @@ pub fn App() -> Html {
     });
     let data = use_state(|| Load::<SummaryReply>::Loading);
     let dealers = use_state(Vec::<String>::new);
+    // The page, from the location's hash (#cases, #cases/<id>): links, Back and Forward.
+    let route = use_state(|| Route::from_hash(&api::hash()));
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let listener = api::listen_hash(move |h| route.set(Route::from_hash(&h)));
+            move || drop(listener)
+        });
+    }
 
     {
         let me = me.clone();
@@ -189,7 +199,11 @@ pub fn App() -> Html {
                     <button type="button" class="c-btn" onclick={sign_out}>{ t(l, T::SignOut) }</button>
                 </div>
             </header>
-            <main class="c-main">
+            <crate::cases::Nav lang={l} role={account.role.clone()} route={(*route).clone()} />
+            <main class="c-main" id="c-main">
+            if *route != Route::Overview {
+                <crate::cases::CasesPage lang={l} me={account.clone()} route={(*route).clone()} />
+            } else {
                 <h2 class="c-h2">{ t(l, T::Overview) }</h2>
                 <FilterBar lang={l} filters={filters.clone()} dealers={offered(&account, &dealers)} error={range.err()} />
                 {
@@ -204,6 +218,7 @@ pub fn App() -> Html {
                 <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
                     range={range.as_ref().ok().map(|(a, b)| (a.to_string(), b.to_string()))} />
                 <Trend lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
+            }
             </main>
         </div>
     }
