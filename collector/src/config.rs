@@ -63,6 +63,9 @@ pub struct CaseConfig {
     pub rules: survey_core::cases::CaseSettings,
     /// How often the escalation sweep looks for cases past their due time.
     pub sweep: Duration,
+    /// The first wait before a failed webhook post is tried again (then doubling, at
+    /// most an hour; [`crate::notify`]).
+    pub webhook_retry: Duration,
 }
 
 impl Default for CaseConfig {
@@ -71,6 +74,7 @@ impl Default for CaseConfig {
             weekends_count: true,
             rules: Default::default(),
             sweep: Duration::from_secs(60),
+            webhook_retry: Duration::from_secs(30),
         }
     }
 }
@@ -152,6 +156,15 @@ pub enum Command {
         /// The login to give the dealer's new cases (`None`: they open unowned).
         login: Option<String>,
     },
+    /// `collector webhook --dealer D (--url U [--format plain|wecom|dingtalk] | --none)
+    /// [--db DB]`: where the dealer's new cases and escalations are posted; without
+    /// `--url` or `--none`, shows it.
+    Webhook {
+        db: Location,
+        dealer: String,
+        /// `None`: show; `Some(None)`: remove; `Some(Some((url, format)))`: set.
+        change: Option<Option<(String, String)>>,
+    },
     Help,
 }
 
@@ -230,6 +243,9 @@ usage: collector [options]              serve the widget and collect responses
        collector case-owner --dealer D (--login NAME | --none) [--db DB]
                                         the dealer's default follow-up agent: its new
                                         hot-alert cases are theirs (--none: unowned)
+       collector webhook --dealer D [--url URL [--format plain|wecom|dingtalk] | --none] [--db DB]
+                                        where the dealer's new cases and escalations are
+                                        posted (shown without --url or --none)
        collector user add --login NAME --role ROLE [--dealers D001,D002] [--advisor A07]
                  [--password-stdin] [--reset] [--db DB]
                                         create an account (ROLE: group-admin, dealer-manager,
@@ -267,6 +283,8 @@ usage: collector [options]              serve the widget and collect responses
                     env COLLECTOR_CASE_ATTEMPTS)
   --case-sweep-ms   how often overdue cases are escalated (default 60000;
                     env COLLECTOR_CASE_SWEEP_MS)
+  --webhook-retry-ms  first wait before a failed webhook post is retried, doubling
+                    up to an hour (default 30000; env COLLECTOR_WEBHOOK_RETRY_MS)
   -h, --help        show this help";
 
 /// Why `--case-time-zone` (`COLLECTOR_CASE_TIME_ZONE`) is refused.
@@ -275,7 +293,7 @@ const CASE_TIME_ZONE_GONE: &str = "--case-time-zone is no longer a setting: a ca
      `collector settings --dealer D001 --time-zone Asia/Shanghai` and remove this flag";
 
 /// The flags that take a value.
-const FLAGS: [&str; 20] = [
+const FLAGS: [&str; 21] = [
     "--addr",
     "--db",
     "--dist",
@@ -296,6 +314,7 @@ const FLAGS: [&str; 20] = [
     "--case-weekends",
     "--case-attempts",
     "--case-sweep-ms",
+    "--webhook-retry-ms",
 ];
 
 /// Reads the arguments (without the program name) and the environment through `env`,
@@ -426,6 +445,35 @@ where
                 db: config.db,
                 dealer,
                 login,
+            });
+        }
+        Some("webhook") => {
+            args.next();
+            let rest: Vec<String> = args.collect();
+            let none = rest.iter().any(|a| a == "--none");
+            let rest: Vec<String> = rest.into_iter().filter(|a| a != "--none").collect();
+            let f = sub_flags(rest, &["--db", "--dealer", "--url", "--format"])?;
+            apply_shared(&mut config, &f)?;
+            let Some(dealer) = value(&f, "--dealer") else {
+                return Err("webhook needs --dealer".into());
+            };
+            let format = value(&f, "--format").unwrap_or("plain").to_string();
+            let change = match (value(&f, "--url"), none) {
+                (Some(url), false) => {
+                    crate::notify::check_url(url)?;
+                    if !crate::notify::FORMATS.contains(&format.as_str()) {
+                        return Err("--format is plain, wecom or dingtalk".into());
+                    }
+                    Some(Some((url.trim().to_string(), format)))
+                }
+                (None, true) => Some(None),
+                (None, false) => None,
+                (Some(_), true) => return Err("webhook takes --url or --none, not both".into()),
+            };
+            return Ok(Command::Webhook {
+                db: config.db,
+                dealer: dealer.to_string(),
+                change,
             });
         }
         Some("retention") => {
@@ -696,6 +744,9 @@ fn apply(config: &mut Config, flag: &str, value: &str) -> Result<(), String> {
         "--case-sweep-ms" => {
             config.cases.sweep = Duration::from_millis(number(value, 10, 86_400_000)? as u64)
         }
+        "--webhook-retry-ms" => {
+            config.cases.webhook_retry = Duration::from_millis(number(value, 10, 3_600_000)? as u64)
+        }
         _ => return Err("unknown flag".into()),
     }
     Ok(())
@@ -867,6 +918,49 @@ mod tests {
             no_env
         )
         .is_err());
+    }
+
+    #[test]
+    fn webhook_command() {
+        let run = |a: &[&str]| parse(args(a), no_env);
+        assert!(matches!(
+            run(&[
+                "webhook",
+                "--dealer",
+                "D001",
+                "--url",
+                "https://qyapi.weixin.qq.com/x",
+                "--format",
+                "wecom"
+            ]),
+            Ok(Command::Webhook {
+                change: Some(Some(_)),
+                ..
+            })
+        ));
+        assert!(matches!(
+            run(&["webhook", "--dealer", "D001", "--none"]),
+            Ok(Command::Webhook {
+                change: Some(None),
+                ..
+            })
+        ));
+        assert!(matches!(
+            run(&["webhook", "--dealer", "D001"]),
+            Ok(Command::Webhook { change: None, .. })
+        ));
+        assert!(run(&["webhook", "--dealer", "D001", "--url", "ftp://x"]).is_err());
+        assert!(run(&[
+            "webhook",
+            "--dealer",
+            "D001",
+            "--url",
+            "https://x",
+            "--format",
+            "qq"
+        ])
+        .is_err());
+        assert!(run(&["webhook", "--url", "https://x"]).is_err());
     }
 
     #[test]

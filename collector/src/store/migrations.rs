@@ -51,6 +51,11 @@ pub const SQLITE: &[Migration] = &[
         name: "dealer_settings",
         sql: include_str!("../../migrations/sqlite/0007_dealer_settings.sql"),
     },
+    Migration {
+        version: 8,
+        name: "webhooks",
+        sql: include_str!("../../migrations/sqlite/0008_webhooks.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -89,6 +94,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 7,
         name: "dealer_settings",
         sql: include_str!("../../migrations/postgres/0007_dealer_settings.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "webhooks",
+        sql: include_str!("../../migrations/postgres/0008_webhooks.sql"),
     },
 ];
 
