@@ -102,6 +102,7 @@ pub enum C {
     ChooseStatus,
     Refresh,
     Required,
+    System,
 }
 
 pub fn c(l: Lang, key: C) -> &'static str {
@@ -204,6 +205,7 @@ pub fn c(l: Lang, key: C) -> &'static str {
             ChooseStatus => "请选择新状态。",
             Refresh => "刷新",
             Required => "（必填）",
+            System => "系统（自动）",
         },
         Lang::En => match key {
             Cases => "Cases",
@@ -302,6 +304,7 @@ pub fn c(l: Lang, key: C) -> &'static str {
             ChooseStatus => "Choose the new status.",
             Refresh => "Refresh",
             Required => "(required)",
+            System => "system (automatic)",
         },
     }
 }

@@ -461,7 +461,10 @@ fn history_panel(l: Lang, d: &CaseDetail) -> Html {
                         html! {
                             <tr data-event={act.clone()} data-outcome={work::event_summary(e).1.unwrap_or_default()}>
                                 <td class="c-nowrap">{ e.at_local.clone().unwrap_or_else(|| e.at.clone()) }</td>
-                                <td>{ work::who(e) }</td>
+                                <td>{ match work::who(e).as_str() {
+                                    "system" => c(l, C::System).to_string(),
+                                    who => who.to_string(),
+                                } }</td>
                                 <td>{ what }</td>
                                 <td>{ work::event_note(e).unwrap_or_default() }</td>
                             </tr>

@@ -135,6 +135,7 @@ test('cases: an agent takes a case, logs no answer, then reached, resolves and c
   await close.getByRole('button', { name: '结案' }).click();
   await until(async () => (await page.locator('#c-e-close').innerText()).includes('cause'), 'missing cause refused', 5000);
   assert.equal(await close.getByLabel('处理结果').inputValue(), '客户满意，已回访确认。');
+  await close.screenshot({ path: join(ROOT, 'tests/e2e/artifacts/console-cases-refusal-zh-CN.png') });
   await close.getByLabel('服务', { exact: true }).check();
   await close.getByLabel('一般').check();
   await close.getByRole('button', { name: '结案' }).click();
@@ -176,7 +177,7 @@ test('cases: an uncontacted case past its due time is on the manager\'s escalate
   // The manager opens it and sees the escalation in its history, by the system.
   await row.getByRole('link').click();
   await page.locator('[data-table="history"] tr[data-event="escalate"]').waitFor();
-  assert.match(await page.locator('[data-table="history"] tr[data-event="escalate"]').innerText(), /system/);
+  assert.match(await page.locator('[data-table="history"] tr[data-event="escalate"]').innerText(), /系统（自动）/);
   await page.context().close();
 });
 
