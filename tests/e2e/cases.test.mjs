@@ -178,6 +178,25 @@ test('cases: an uncontacted case past its due time is on the manager\'s escalate
   await row.getByRole('link').click();
   await page.locator('[data-table="history"] tr[data-event="escalate"]').waitFor();
   assert.match(await page.locator('[data-table="history"] tr[data-event="escalate"]').innerText(), /系统（自动）/);
+  // The manager gives it to the agent: a login that is no one's is refused first, and
+  // stays in the field to correct.
+  const assign = page.locator('form[data-form="assign"]');
+  await assign.getByLabel('分配给（回访专员或经理的登录名）').fill('nobody-here');
+  await assign.getByRole('button', { name: '分配' }).click();
+  await until(async () => (await page.locator('#c-e-assign').innerText()).includes('nobody-here'), 'unknown login refused', 5000);
+  await assign.getByLabel('分配给（回访专员或经理的登录名）').fill('agent-1');
+  await assign.getByRole('button', { name: '分配' }).click();
+  await until(async () => (await page.locator('[data-fact="owner"]').innerText()) === 'agent-1', 'reassigned', 5000);
+  // And reopens the case the agent closed, with a reason (an empty one is refused).
+  await page.goto(`${collector.url}/console#cases/${caseOf('RO-CASE-A').id}`);
+  const reopen = page.locator('form[data-form="reopen"]');
+  await reopen.waitFor();
+  await reopen.getByRole('button', { name: '重新打开工单' }).click();
+  await until(async () => (await page.locator('#c-e-reopen').innerText()).includes('reason'), 'a reason is required', 5000);
+  await reopen.getByLabel('原因').fill('客户再次来电，刹车仍有异响。');
+  await reopen.getByRole('button', { name: '重新打开工单' }).click();
+  await until(async () => (await page.locator('[data-fact="status"]').innerText()) === '待联系', 'reopened', 5000);
+  assert.deepEqual(events(caseOf('RO-CASE-A').id).slice(-1), ['reopen']);
   await page.context().close();
 });
 
