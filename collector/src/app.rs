@@ -228,6 +228,12 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/cases/{id}/events",
         access: Access::Cases,
     },
+    // A dealer's webhook for new cases and escalations: admins and the dealer's
+    // managers, in person (the handler checks the dealer).
+    RouteSpec {
+        path: "/v1/dealers/{dealer}/webhook",
+        access: Access::Manage,
+    },
     RouteSpec {
         path: "/healthz",
         access: Access::Public,
@@ -265,6 +271,9 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/cases" => get(cases::list),
         "/v1/cases/{id}" => get(cases::get),
         "/v1/cases/{id}/events" => post(cases::post_event),
+        "/v1/dealers/{dealer}/webhook" => get(webhooks::get)
+            .put(webhooks::put)
+            .delete(webhooks::delete),
         "/healthz" => get(health::healthz),
         "/readyz" => get(health::readyz),
         _ => any(no_such_endpoint),

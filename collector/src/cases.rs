@@ -18,31 +18,77 @@
 use crate::auth::rule::{Caller, Role, Scope};
 use crate::auth::Principal;
 use crate::store::{CaseChange, CaseEvent, CaseRow, NewCase, Store, StoreError};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
 use serde_json::{json, Value};
 use survey_core::cases::{self as core, Action, Actor, Case, CaseSettings, ClockSettings, Dealers};
 use survey_core::scoring::ScoreCard;
+use survey_core::time::Zone;
 
 /// Cases escalated per sweep query (the sweep repeats until fewer come back).
 const SWEEP_BATCH: u32 = 100;
 
+/// The offset of `tz` at the instant `at` (RFC 3339 UTC), as core's fixed-offset zone.
+fn offset_at(tz: &TimeZone, at: &str) -> Option<Zone> {
+    let t: Timestamp = at.parse().ok()?;
+    Some(Zone {
+        offset_minutes: tz.to_offset(t).seconds() / 60,
+    })
+}
+
+/// When a case opened at `opened_at` is due, counted in its dealer's zone `tz` (the
+/// `time_zone` of `dealer_settings`, the zone its reports use: one source of truth).
+///
+/// Core counts over a fixed offset and has no zone database; the collector gives it
+/// the offset valid at the opening instant. When weekends are skipped the due time is a
+/// local clock time (Friday 15:00 → Tuesday 15:00); if the zone's offset changed in
+/// between (daylight saving), the instant is moved by the change so the local clock
+/// time is kept. When weekends count, two days are 48 hours whatever the clocks did.
+pub fn due_at(opened_at: &str, weekends_count: bool, tz: &TimeZone) -> Option<String> {
+    let zone = offset_at(tz, opened_at)?;
+    let due = core::case_due(
+        opened_at,
+        &ClockSettings {
+            zone,
+            weekends_count,
+        },
+    )?;
+    if weekends_count {
+        return Some(due);
+    }
+    let later = offset_at(tz, &due)?;
+    let shift = i64::from(zone.offset_minutes - later.offset_minutes) * 60;
+    if shift == 0 {
+        return Some(due);
+    }
+    let seconds = survey_core::time::parse_utc(&due)?
+        .seconds
+        .checked_add(shift)?;
+    survey_core::time::format_utc(&survey_core::time::UtcTime {
+        seconds,
+        fraction: ".000".into(),
+    })
+}
+
 /// The case a new response opens: one when the server's card has hot alerts, owned by
 /// the dealer's default agent if it has one (`collector case-owner`). Counted
 /// from the same time as the card's `follow_up_due` (the device's `created_at`, or the
-/// receipt when the device clock ran ahead), in the dealer's zone.
+/// receipt when the device clock ran ahead), in the dealer's zone `tz` ([`due_at`]).
 pub fn for_response(
     card: Option<&ScoreCard>,
     dealer: Option<&str>,
     owner: Option<String>,
     created_at: &str,
     received_at: &str,
-    clock: &ClockSettings,
+    weekends_count: bool,
+    tz: &TimeZone,
 ) -> Result<Option<NewCase>, StoreError> {
     let Some(card) = card.filter(|c| !c.alerts.is_empty()) else {
         return Ok(None);
     };
     let base = survey_core::scoring::follow_up_base(created_at, received_at);
-    let due_at = core::case_due(base, clock)
-        .or_else(|| core::case_due(received_at, clock))
+    let due_at = due_at(base, weekends_count, tz)
+        .or_else(|| due_at(received_at, weekends_count, tz))
         .ok_or_else(|| StoreError::Failed(format!("no due time from {received_at:?}")))?;
     let case = Case::open(
         dealer.map(str::to_string),
@@ -103,12 +149,28 @@ pub fn event_of(at: &str, actor: &Actor, action: &Action) -> Result<CaseEvent, S
         actor: actor.label(),
         action: action.name().to_string(),
         detail: detail.to_string(),
+        actor_login: None,
     })
 }
 
-/// A case as the API shows it: the state, plus `overdue` at `now`.
-pub fn case_json(row: &CaseRow, case: &Case, now: &str) -> Value {
+/// `at` (RFC 3339 UTC) as a local wall-clock time in `tz`, `YYYY-MM-DD HH:MM`, for
+/// people who work in their dealer's zone; `None` if it does not parse.
+pub fn local_time(at: &str, tz: &TimeZone) -> Option<String> {
+    let t: Timestamp = at.parse().ok()?;
+    Some(
+        t.to_zoned(tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+    )
+}
+
+/// A case as the API shows it: the state, plus `overdue` at `now`, and its due time
+/// on its dealer's clock (`time_zone`, `due_local`) so no client needs a zone database.
+pub fn case_json(row: &CaseRow, case: &Case, now: &str, zone: &crate::settings::Zone) -> Value {
     json!({
+        "time_zone": zone.name,
+        "due_local": local_time(&case.due_at, &zone.tz),
+        "call_back_local": case.call_back_at.as_deref().and_then(|t| local_time(t, &zone.tz)),
         "id": row.id,
         "response_id": row.response_id,
         "dealer": row.dealer,
@@ -163,5 +225,54 @@ pub async fn sweep(store: &dyn Store, now: &str, rules: &CaseSettings) -> Result
         if due.len() < SWEEP_BATCH as usize || written == 0 {
             return Ok(total);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tz(name: &str) -> TimeZone {
+        crate::settings::zone(name).expect("a zone")
+    }
+
+    #[test]
+    fn due_times_are_counted_in_the_dealers_zone() {
+        // Friday 2026-12-04 20:00Z: Saturday 04:00 in Shanghai, Friday 21:00 in Berlin.
+        let friday = "2026-12-04T20:00:00.000Z";
+        // Weekends count: 48 hours in every zone.
+        for name in ["Asia/Shanghai", "Europe/Berlin", "America/New_York"] {
+            assert_eq!(
+                due_at(friday, true, &tz(name)).as_deref(),
+                Some("2026-12-06T20:00:00.000Z"),
+                "{name}"
+            );
+        }
+        // Weekends skipped: Shanghai counts from Monday 00:00 (due Wednesday 00:00 =
+        // Tuesday 16:00Z); Berlin from Friday 21:00 (due Tuesday 21:00 = 20:00Z).
+        assert_eq!(
+            due_at(friday, false, &tz("Asia/Shanghai")).as_deref(),
+            Some("2026-12-08T16:00:00.000Z")
+        );
+        assert_eq!(
+            due_at(friday, false, &tz("Europe/Berlin")).as_deref(),
+            Some("2026-12-08T20:00:00.000Z")
+        );
+    }
+
+    #[test]
+    fn a_daylight_saving_change_keeps_the_local_clock_time() {
+        // Friday 2026-03-27 15:00 in Berlin (CET, 14:00Z); clocks go forward on Sunday
+        // the 29th. Due Tuesday 15:00 CEST = 13:00Z, not 14:00Z.
+        assert_eq!(
+            due_at("2026-03-27T14:00:00.000Z", false, &tz("Europe/Berlin")).as_deref(),
+            Some("2026-03-31T13:00:00.000Z")
+        );
+        // And back: Friday 2026-10-23 15:00 CEST (13:00Z) → Tuesday 15:00 CET = 14:00Z.
+        assert_eq!(
+            due_at("2026-10-23T13:00:00.000Z", false, &tz("Europe/Berlin")).as_deref(),
+            Some("2026-10-27T14:00:00.000Z")
+        );
+        assert_eq!(due_at("not a time", false, &tz("Europe/Berlin")), None);
     }
 }

@@ -47,28 +47,34 @@ pub struct Config {
     pub trusted_proxies: Vec<Cidr>,
     /// Days contact data and free text are kept for a dealer without its own setting.
     pub retention_days: u32,
-    /// How hot-alert cases run: the dealer's time zone, whether weekends count towards
-    /// the 2-day due time, failed calls before a case is unreachable
-    /// ([`survey_core::cases`]).
+    /// How hot-alert cases run: whether weekends count towards the 2-day due time,
+    /// failed calls before a case is unreachable ([`survey_core::cases`]). The zone the
+    /// days are counted in is each dealer's own (`collector settings --time-zone`).
     pub cases: CaseConfig,
 }
 
-/// The case settings, for every dealer of this collector (per-dealer settings are for
-/// later; the group's dealers share a zone today).
+/// The case settings, for every dealer of this collector. The time zone is not here:
+/// a case's due time is counted in its dealer's zone from `dealer_settings`, the same
+/// zone its reports use (one source of truth, [`crate::cases::due_at`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseConfig {
-    pub clock: survey_core::cases::ClockSettings,
+    /// Whether Saturdays and Sundays count towards a case's 2 days.
+    pub weekends_count: bool,
     pub rules: survey_core::cases::CaseSettings,
     /// How often the escalation sweep looks for cases past their due time.
     pub sweep: Duration,
+    /// The first wait before a failed webhook post is tried again (then doubling, at
+    /// most an hour; [`crate::notify`]).
+    pub webhook_retry: Duration,
 }
 
 impl Default for CaseConfig {
     fn default() -> Self {
         CaseConfig {
-            clock: Default::default(),
+            weekends_count: true,
             rules: Default::default(),
             sweep: Duration::from_secs(60),
+            webhook_retry: Duration::from_secs(30),
         }
     }
 }
@@ -150,6 +156,15 @@ pub enum Command {
         /// The login to give the dealer's new cases (`None`: they open unowned).
         login: Option<String>,
     },
+    /// `collector webhook --dealer D (--url U [--format plain|wecom|dingtalk] | --none)
+    /// [--db DB]`: where the dealer's new cases and escalations are posted; without
+    /// `--url` or `--none`, shows it.
+    Webhook {
+        db: Location,
+        dealer: String,
+        /// `None`: show; `Some(None)`: remove; `Some(Some((url, format)))`: set.
+        change: Option<Option<(String, String)>>,
+    },
     Help,
 }
 
@@ -228,6 +243,9 @@ usage: collector [options]              serve the widget and collect responses
        collector case-owner --dealer D (--login NAME | --none) [--db DB]
                                         the dealer's default follow-up agent: its new
                                         hot-alert cases are theirs (--none: unowned)
+       collector webhook --dealer D [--url URL [--format plain|wecom|dingtalk] | --none] [--db DB]
+                                        where the dealer's new cases and escalations are
+                                        posted (shown without --url or --none)
        collector user add --login NAME --role ROLE [--dealers D001,D002] [--advisor A07]
                  [--password-stdin] [--reset] [--db DB]
                                         create an account (ROLE: group-admin, dealer-manager,
@@ -258,9 +276,6 @@ usage: collector [options]              serve the widget and collect responses
                     (env COLLECTOR_TRUSTED_PROXIES); unset: the socket's address
   --retention-days  days contact data and free text are kept for a dealer without its
                     own setting (default 180; env COLLECTOR_RETENTION_DAYS)
-  --case-time-zone  the dealers' time zone for case due times: Asia/Shanghai (default),
-                    another zone without daylight saving, or ±HH:MM
-                    (env COLLECTOR_CASE_TIME_ZONE)
   --case-weekends   count (default: a service department works seven days) or skip:
                     whether weekends count towards a case's 2 days
                     (env COLLECTOR_CASE_WEEKENDS)
@@ -268,10 +283,17 @@ usage: collector [options]              serve the widget and collect responses
                     env COLLECTOR_CASE_ATTEMPTS)
   --case-sweep-ms   how often overdue cases are escalated (default 60000;
                     env COLLECTOR_CASE_SWEEP_MS)
+  --webhook-retry-ms  first wait before a failed webhook post is retried, doubling
+                    up to an hour (default 30000; env COLLECTOR_WEBHOOK_RETRY_MS)
   -h, --help        show this help";
 
+/// Why `--case-time-zone` (`COLLECTOR_CASE_TIME_ZONE`) is refused.
+const CASE_TIME_ZONE_GONE: &str = "--case-time-zone is no longer a setting: a case's due \
+     time is counted in its dealer's time zone, the one its reports use; set it with \
+     `collector settings --dealer D001 --time-zone Asia/Shanghai` and remove this flag";
+
 /// The flags that take a value.
-const FLAGS: [&str; 20] = [
+const FLAGS: [&str; 21] = [
     "--addr",
     "--db",
     "--dist",
@@ -292,6 +314,7 @@ const FLAGS: [&str; 20] = [
     "--case-weekends",
     "--case-attempts",
     "--case-sweep-ms",
+    "--webhook-retry-ms",
 ];
 
 /// Reads the arguments (without the program name) and the environment through `env`,
@@ -422,6 +445,35 @@ where
                 db: config.db,
                 dealer,
                 login,
+            });
+        }
+        Some("webhook") => {
+            args.next();
+            let rest: Vec<String> = args.collect();
+            let none = rest.iter().any(|a| a == "--none");
+            let rest: Vec<String> = rest.into_iter().filter(|a| a != "--none").collect();
+            let f = sub_flags(rest, &["--db", "--dealer", "--url", "--format"])?;
+            apply_shared(&mut config, &f)?;
+            let Some(dealer) = value(&f, "--dealer") else {
+                return Err("webhook needs --dealer".into());
+            };
+            let format = value(&f, "--format").unwrap_or("plain").to_string();
+            let change = match (value(&f, "--url"), none) {
+                (Some(url), false) => {
+                    crate::notify::check_url(url)?;
+                    if !crate::notify::FORMATS.contains(&format.as_str()) {
+                        return Err("--format is plain, wecom or dingtalk".into());
+                    }
+                    Some(Some((url.trim().to_string(), format)))
+                }
+                (None, true) => Some(None),
+                (None, false) => None,
+                (Some(_), true) => return Err("webhook takes --url or --none, not both".into()),
+            };
+            return Ok(Command::Webhook {
+                db: config.db,
+                dealer: dealer.to_string(),
+                change,
             });
         }
         Some("retention") => {
@@ -677,12 +729,12 @@ fn apply(config: &mut Config, flag: &str, value: &str) -> Result<(), String> {
         }
         "--trusted-proxies" => config.trusted_proxies = Cidr::parse_list(value)?,
         "--retention-days" => config.retention_days = number(value, 1, MAX_RETENTION_DAYS)? as u32,
-        "--case-time-zone" => {
-            config.cases.clock.zone = survey_core::time::Zone::parse(value)
-                .ok_or("expected Asia/Shanghai, another zone without daylight saving, or ±HH:MM")?
-        }
+        // Removed: two settings for one dealer's zone would disagree. Refused loudly so a
+        // deployment that set it learns where the zone went instead of silently counting
+        // in another one.
+        "--case-time-zone" => return Err(CASE_TIME_ZONE_GONE.into()),
         "--case-weekends" => {
-            config.cases.clock.weekends_count = match value.trim() {
+            config.cases.weekends_count = match value.trim() {
                 "count" => true,
                 "skip" => false,
                 _ => return Err("expected count or skip".into()),
@@ -691,6 +743,9 @@ fn apply(config: &mut Config, flag: &str, value: &str) -> Result<(), String> {
         "--case-attempts" => config.cases.rules.unreachable_after = number(value, 1, 20)? as u32,
         "--case-sweep-ms" => {
             config.cases.sweep = Duration::from_millis(number(value, 10, 86_400_000)? as u64)
+        }
+        "--webhook-retry-ms" => {
+            config.cases.webhook_retry = Duration::from_millis(number(value, 10, 3_600_000)? as u64)
         }
         _ => return Err("unknown flag".into()),
     }
@@ -866,26 +921,70 @@ mod tests {
     }
 
     #[test]
+    fn webhook_command() {
+        let run = |a: &[&str]| parse(args(a), no_env);
+        assert!(matches!(
+            run(&[
+                "webhook",
+                "--dealer",
+                "D001",
+                "--url",
+                "https://qyapi.weixin.qq.com/x",
+                "--format",
+                "wecom"
+            ]),
+            Ok(Command::Webhook {
+                change: Some(Some(_)),
+                ..
+            })
+        ));
+        assert!(matches!(
+            run(&["webhook", "--dealer", "D001", "--none"]),
+            Ok(Command::Webhook {
+                change: Some(None),
+                ..
+            })
+        ));
+        assert!(matches!(
+            run(&["webhook", "--dealer", "D001"]),
+            Ok(Command::Webhook { change: None, .. })
+        ));
+        assert!(run(&["webhook", "--dealer", "D001", "--url", "ftp://x"]).is_err());
+        assert!(run(&[
+            "webhook",
+            "--dealer",
+            "D001",
+            "--url",
+            "https://x",
+            "--format",
+            "qq"
+        ])
+        .is_err());
+        assert!(run(&["webhook", "--url", "https://x"]).is_err());
+    }
+
+    #[test]
     fn case_settings() {
         let env = |k: &str| (k == "COLLECTOR_CASE_WEEKENDS").then(|| "skip".to_string());
-        let Ok(Command::Run(c)) = parse(
-            args(&["--case-time-zone", "+09:00", "--case-attempts", "5"]),
-            env,
-        ) else {
+        let Ok(Command::Run(c)) = parse(args(&["--case-attempts", "5"]), env) else {
             panic!("expected a run");
         };
-        assert_eq!(c.cases.clock.zone.offset_minutes, 540);
-        assert!(!c.cases.clock.weekends_count);
+        assert!(!c.cases.weekends_count);
         assert_eq!(c.cases.rules.unreachable_after, 5);
         let d = CaseConfig::default();
-        assert_eq!(d.clock.zone, survey_core::time::Zone::SHANGHAI);
-        assert!(d.clock.weekends_count);
+        assert!(d.weekends_count);
         assert_eq!(d.rules.unreachable_after, 3);
-        for bad in [
-            ["--case-time-zone", "Europe/Paris"],
-            ["--case-weekends", "sometimes"],
-            ["--case-attempts", "0"],
-        ] {
+        // The zone is the dealer's (dealer_settings): the old global flag is refused
+        // with where the setting went, from the command line and from the environment.
+        let gone = parse(args(&["--case-time-zone", "+09:00"]), no_env);
+        assert!(
+            gone.as_ref()
+                .is_err_and(|e| e.contains("collector settings")),
+            "{gone:?}"
+        );
+        let env_zone = |k: &str| (k == "COLLECTOR_CASE_TIME_ZONE").then(|| "+08:00".to_string());
+        assert!(parse(args(&[]), env_zone).is_err());
+        for bad in [["--case-weekends", "sometimes"], ["--case-attempts", "0"]] {
             assert!(parse(args(&bad), no_env).is_err(), "{bad:?}");
         }
     }

@@ -20,6 +20,7 @@ mod kiosks;
 mod limits;
 mod links;
 mod log;
+mod notify;
 mod prerender;
 mod privacy;
 mod qr;
@@ -73,6 +74,7 @@ fn main() -> ExitCode {
         Command::Kiosk { db, action } => kiosk(db, action),
         Command::Settings { db, set } => dealer_settings(db, set),
         Command::CaseOwner { db, dealer, login } => case_owner(db, dealer, login),
+        Command::Webhook { db, dealer, change } => webhook(db, dealer, change),
         Command::Run(config) => run(config),
     };
     match result {
@@ -154,6 +156,7 @@ async fn serve(config: Config) -> Result<(), String> {
     });
     spawn_housekeeping(Arc::clone(&app), config.retention_days);
     spawn_escalation(Arc::clone(&app));
+    spawn_webhooks(Arc::clone(&app));
     let router = app::router(Arc::clone(&app), &config);
     server::serve(
         listener,
@@ -211,6 +214,25 @@ fn spawn_escalation(app: app::Shared) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("cases: escalated {n} past their due time"),
                 Err(e) => tracing::warn!("cases: the escalation sweep failed, retrying: {e}"),
+            }
+        }
+    });
+}
+
+/// Posts queued webhook notifications ([`notify::drain`]) as they fall due: checked
+/// every `--webhook-retry-ms` (at most every second); a failed run is logged and tried
+/// again next time.
+fn spawn_webhooks(app: app::Shared) {
+    tokio::spawn(async move {
+        let retry = app.cases.webhook_retry;
+        let mut every = tokio::time::interval(retry.min(std::time::Duration::from_secs(1)));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match notify::drain(app.store.as_ref(), retry).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("webhooks: delivered {n}"),
+                Err(e) => tracing::warn!("webhooks: reading the outbox failed, retrying: {e}"),
             }
         }
     });
@@ -415,6 +437,32 @@ fn case_owner(db: store::Location, dealer: String, login: Option<String>) -> Res
         let _ = match &login {
             Some(l) => writeln!(out, "{dealer}: new cases go to {l}"),
             None => writeln!(out, "{dealer}: new cases open unowned"),
+        };
+        Ok(())
+    })
+}
+
+/// `collector webhook`: shows, sets or removes where a dealer's new cases and
+/// escalations are posted ([`notify`]).
+fn webhook(
+    db: store::Location,
+    dealer: String,
+    change: Option<Option<(String, String)>>,
+) -> Result<(), String> {
+    one_shot(async {
+        let store = store::open(&db).await?;
+        if let Some(change) = &change {
+            let hook = change.as_ref().map(|(u, f)| (u.as_str(), f.as_str()));
+            store
+                .set_webhook(&dealer, hook, &clock::now_rfc3339())
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        let hook = store.webhook(&dealer).await.map_err(|e| e.to_string())?;
+        let mut out = std::io::stdout().lock();
+        let _ = match hook {
+            Some(h) => writeln!(out, "{dealer}: {} ({})", h.url, h.format),
+            None => writeln!(out, "{dealer}: no webhook"),
         };
         Ok(())
     })

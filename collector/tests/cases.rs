@@ -113,6 +113,13 @@ fn a_detractor_opens_exactly_one_case(backend: Backend) {
     );
     assert_eq!(detail["events"][0]["action"], json!("open"));
     assert_eq!(detail["events"][0]["actor"], json!("system"));
+    // What was asked, beside each answer: the survey's question texts by locale.
+    let questions = detail["questions"].as_array().cloned().unwrap_or_default();
+    let nps = questions.iter().find(|q| q["id"] == json!("nps"));
+    assert!(
+        nps.is_some_and(|q| q["text"]["zh-CN"].is_string() && q["text"]["en"].is_string()),
+        "{questions:?}"
+    );
 }
 both!(a_detractor_opens_exactly_one_case);
 
@@ -492,3 +499,56 @@ fn a_dealers_new_cases_go_to_its_default_agent(backend: Backend) {
     assert_eq!(cases(&c, &c.admin, "?owner=none&dealer=D001").len(), 1);
 }
 both!(a_dealers_new_cases_go_to_its_default_agent);
+
+/// A case's due time is counted in its dealer's own zone, the `time_zone` of
+/// `collector settings` that its reports use: one source of truth. With weekends
+/// skipped the zone decides which day a late-Friday response counts from.
+fn due_times_follow_the_dealers_time_zone(backend: Backend) {
+    let db = support::TestDb::fresh(backend);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args([
+            "settings",
+            "--dealer",
+            "D002",
+            "--time-zone",
+            "Europe/Berlin",
+        ])
+        .arg("--db")
+        .arg(db.arg())
+        .output()
+        .expect("collector settings");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let c = Collector::start_opts(db, &Opts::args(&["--case-weekends", "skip"]));
+    // Friday 2026-11-27 20:00Z: already Saturday 04:00 in Shanghai (D001, the default
+    // zone), still Friday 21:00 in Berlin (D002).
+    let mut due = std::collections::BTreeMap::new();
+    for dealer in ["D001", "D002"] {
+        let mut body = detractor(dealer);
+        body["created_at"] = json!("2026-11-27T20:00:00Z");
+        assert_eq!(c.post(&body).status, 201);
+        let listed = cases(&c, &c.admin, &format!("?dealer={dealer}"));
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        due.insert(dealer, listed[0].clone());
+    }
+    // Shanghai: the weekend is skipped, counted from Monday 00:00 → Wednesday 00:00
+    // local (Tuesday 16:00Z).
+    assert_eq!(due["D001"]["due_at"], json!("2026-12-01T16:00:00.000Z"));
+    assert_eq!(due["D001"]["due_local"], json!("2026-12-02 00:00"));
+    assert_eq!(due["D001"]["time_zone"], json!("Asia/Shanghai"));
+    // Berlin: from Friday 21:00, two working days → Tuesday 21:00 local (20:00Z).
+    assert_eq!(due["D002"]["due_at"], json!("2026-12-01T20:00:00.000Z"));
+    assert_eq!(due["D002"]["due_local"], json!("2026-12-01 21:00"));
+    assert_eq!(due["D002"]["time_zone"], json!("Europe/Berlin"));
+    // The list tells the cases apart without contact data: alerts and the visit.
+    let alerts = due["D002"]["alerts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(alerts.contains(&json!("nps_detractor")), "{alerts:?}");
+    assert!(due["D002"]["visit"].is_object(), "{:?}", due["D002"]);
+}
+both!(due_times_follow_the_dealers_time_zone);

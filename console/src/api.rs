@@ -68,6 +68,70 @@ pub async fn send(
     call(method, path, Some(csrf), body).await
 }
 
+/// `POST path` with the session's CSRF token and a JSON body, the reply parsed as `T`.
+pub async fn post_json<T: DeserializeOwned>(
+    path: &str,
+    csrf: &str,
+    body: &serde_json::Value,
+) -> Result<T, Failure> {
+    let text = send("POST", path, csrf, Some(body.to_string())).await?;
+    serde_json::from_str(&text).map_err(|e| Failure::Refused(e.to_string()))
+}
+
+/// The location's hash (`#cases/…`), the console's page.
+pub fn hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Calls `f` with the new hash whenever it changes (a link, Back, Forward) until the
+/// returned guard is dropped.
+pub fn listen_hash(f: impl Fn(String) + 'static) -> HashListener {
+    use wasm_bindgen::closure::Closure;
+    let closure = Closure::<dyn Fn()>::new(move || f(hash()));
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback("hashchange", closure.as_ref().unchecked_ref());
+    }
+    HashListener(closure)
+}
+
+/// Stops listening when dropped.
+pub struct HashListener(wasm_bindgen::closure::Closure<dyn Fn()>);
+
+impl Drop for HashListener {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = w
+                .remove_event_listener_with_callback("hashchange", self.0.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// A `datetime-local` input's value (`2026-12-05T09:30`, this computer's clock) as an
+/// RFC 3339 UTC time; `None` when empty or not a time.
+pub fn local_input_to_utc(value: &str) -> Option<String> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value));
+    if d.get_time().is_nan() {
+        return None;
+    }
+    d.to_iso_string().as_string()
+}
+
+/// Moves keyboard focus to the element with `id` (a page's heading after navigation).
+pub fn focus(id: &str) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
 async fn call(
     method: &str,
     path: &str,

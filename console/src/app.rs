@@ -4,7 +4,8 @@
 //! post-service CSI and post-call CSAT are never pooled into one number.
 
 use crate::api::{self, Failure};
-use crate::i18n::{kiosk_text, t, Lang, K, T};
+use crate::casework::Route;
+use crate::i18n::{t, Lang, T};
 use crate::kiosks::Kiosks;
 use crate::overview::Overview;
 use crate::people::People;
@@ -65,14 +66,6 @@ enum Load<T> {
     Failed(String),
 }
 
-/// The console's pages, chosen in its navigation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum View {
-    Overview,
-    /// Lounge kiosks' device keys: group admins and dealer managers only.
-    Kiosks,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 struct Filters {
     survey: &'static str,
@@ -84,7 +77,6 @@ struct Filters {
 pub fn App() -> Html {
     let lang = use_state(|| Lang::from_tag(&api::browser_language()));
     let me = use_state(|| Load::<Me>::Loading);
-    let view = use_state(|| View::Overview);
     let filters = use_state(|| Filters {
         survey: "post-service",
         dealer: String::new(),
@@ -92,6 +84,15 @@ pub fn App() -> Html {
     });
     let data = use_state(|| Load::<SummaryReply>::Loading);
     let dealers = use_state(Vec::<String>::new);
+    // The page, from the location's hash (#cases, #cases/<id>): links, Back and Forward.
+    let route = use_state(|| Route::from_hash(&api::hash()));
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let listener = api::listen_hash(move |h| route.set(Route::from_hash(&h)));
+            move || drop(listener)
+        });
+    }
 
     {
         let me = me.clone();
@@ -207,24 +208,13 @@ pub fn App() -> Html {
                     <button type="button" class="c-btn" onclick={sign_out}>{ t(l, T::SignOut) }</button>
                 </div>
             </header>
-            if manages_kiosks(&account) {
-                <nav class="c-nav" aria-label={t(l, T::Title)}>
-                    { for [(View::Overview, t(l, T::Overview)), (View::Kiosks, kiosk_text(l, K::Nav))].into_iter().map(|(v, name)| {
-                        let view = view.clone();
-                        let current = *view == v;
-                        html! {
-                            <button type="button" class="c-nav-item" aria-current={current.then_some("page")}
-                                onclick={Callback::from(move |_: MouseEvent| view.set(v))}>{ name }</button>
-                        }
-                    }) }
-                </nav>
-            }
-            if *view == View::Kiosks && manages_kiosks(&account) {
-                <main class="c-main">
-                    <Kiosks lang={l} csrf={account.csrf.clone()} dealers={offered(&account, &dealers)} />
-                </main>
+            <crate::cases::Nav lang={l} role={account.role.clone()} route={(*route).clone()} />
+            <main class="c-main" id="c-main">
+            if *route == Route::Kiosks && crate::casework::manages_kiosks(&account.role) {
+                <Kiosks lang={l} csrf={account.csrf.clone()} dealers={offered(&account, &dealers)} />
+            } else if !matches!(*route, Route::Overview | Route::Kiosks) {
+                <crate::cases::CasesPage lang={l} me={account.clone()} route={(*route).clone()} />
             } else {
-            <main class="c-main">
                 <h2 class="c-h2">{ t(l, T::Overview) }</h2>
                 <FilterBar lang={l} filters={filters.clone()} dealers={offered(&account, &dealers)} error={range.err()} />
                 {
@@ -239,15 +229,10 @@ pub fn App() -> Html {
                 <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
                     range={range.as_ref().ok().map(|(a, b)| (a.to_string(), b.to_string()))} />
                 <Trend lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
-            </main>
             }
+            </main>
         </div>
     }
-}
-
-/// Who issues kiosk keys (collector/src/auth/rule.rs `kiosks`): admins and managers.
-fn manages_kiosks(account: &Me) -> bool {
-    matches!(account.role.as_str(), "group_admin" | "dealer_manager")
 }
 
 /// The dealers to offer: those with responses, and an account's own even before they

@@ -6,6 +6,8 @@
 //! Pure parts (periods, what a figure means) are tested natively; `api` is the one
 //! module that talks to the browser and the collector.
 
+pub mod case_texts;
+pub mod casework;
 pub mod chart;
 pub mod figures;
 pub mod i18n;
@@ -15,6 +17,7 @@ pub mod sorting;
 // Compiled natively too (never run there), so `cargo clippy` checks the views.
 pub mod api;
 pub mod app;
+pub mod cases;
 pub mod kiosks;
 pub mod overview;
 pub mod people;

@@ -60,6 +60,14 @@ async fn readable(
     Ok((row, scope))
 }
 
+/// Every dealer's zone: a case's times are shown on its dealer's clock.
+async fn zones(app: &Shared) -> Result<crate::settings::Zones, ApiError> {
+    let settings = app
+        .db("read the dealer settings", app.store.dealer_settings())
+        .await?;
+    Ok(crate::settings::Zones::of(&settings))
+}
+
 /// The user id of `login`, for `owner=` and `assign`.
 async fn user_id(app: &Shared, login: &str) -> Result<Option<crate::store::User>, ApiError> {
     app.db(
@@ -112,14 +120,68 @@ pub async fn list(
     let next = (rows.len() == q.page.limit as usize)
         .then(|| rows.last().map(|r| r.seq.to_string()))
         .flatten();
+    let zones = zones(&app).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
         let case = crate::cases::state(row).map_err(|e| ApiError::store("read a case", e))?;
-        items.push(crate::cases::case_json(row, &case, &now));
+        let mut item =
+            crate::cases::case_json(row, &case, &now, zones.of_dealer(row.dealer.as_deref()));
+        // What a call list needs to tell the cases apart without contact data: the
+        // alerts' rules and the visit's repair order and date. One read per row (a
+        // page is at most `limit` rows).
+        let response = app
+            .db(
+                "read a case's response",
+                app.store.response(&row.response_id),
+            )
+            .await?;
+        if let (Some(map), Some(response)) = (item.as_object_mut(), response) {
+            let score = response
+                .score
+                .as_deref()
+                .and_then(|t| serde_json::from_str::<Value>(t).ok())
+                .unwrap_or(Value::Null);
+            let rules: Vec<Value> = score["alerts"]
+                .as_array()
+                .map(|a| a.iter().map(|x| x["rule"].clone()).collect())
+                .unwrap_or_default();
+            map.insert("alerts".into(), Value::Array(rules));
+            let payload = serde_json::from_str::<Value>(&response.payload).unwrap_or(Value::Null);
+            let context = &payload["context"];
+            map.insert(
+                "visit".into(),
+                json!({
+                    "repair_order": context["repair_order"],
+                    "visit_date": context["visit_date"],
+                    "advisor": context["advisor"],
+                }),
+            );
+        }
+        items.push(item);
     }
     Ok(no_store(
         json!({ "filter": q.echo, "items": items, "next": next }),
     ))
+}
+
+/// The questions of built-in survey `id`, in the order the customer saw them (matrix
+/// items after their question), each with its texts by locale, so a case shows what
+/// was asked beside each answer. Empty for a survey the collector does not know.
+fn question_texts(id: Option<&str>) -> Vec<Value> {
+    use survey_core::questionnaire::Input;
+    let Some(Ok(def)) = id.and_then(survey_core::templates::load) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for q in def.pages.iter().flat_map(|p| &p.questions) {
+        out.push(json!({ "id": q.id.0, "text": q.text.0 }));
+        if let Input::Matrix { items, .. } = &q.input {
+            for item in items {
+                out.push(json!({ "id": item.id.0, "text": item.text.0 }));
+            }
+        }
+    }
+    out
 }
 
 /// `GET /v1/cases/{id}`.
@@ -152,12 +214,16 @@ pub async fn get(
     let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
     let score = response.score.as_deref().map(parse).unwrap_or(Value::Null);
     let payload = parse(&response.payload);
+    let zones = zones(&app).await?;
+    let zone = zones.of_dealer(row.dealer.as_deref());
     let history: Vec<Value> = events
         .iter()
         .map(|e| {
             json!({
                 "at": e.at,
+                "at_local": crate::cases::local_time(&e.at, &zone.tz),
                 "actor": e.actor,
+                "actor_login": e.actor_login,
                 "action": e.action,
                 "detail": parse(&e.detail),
             })
@@ -175,7 +241,7 @@ pub async fn get(
     }
     let now = crate::clock::now_rfc3339();
     Ok(no_store(json!({
-        "case": crate::cases::case_json(&row, &case, &now),
+        "case": crate::cases::case_json(&row, &case, &now, zone),
         "events": history,
         "alerts": score.get("alerts").cloned().unwrap_or(Value::Array(Vec::new())),
         "response": {
@@ -186,6 +252,7 @@ pub async fn get(
             "context": payload.get("context").cloned().unwrap_or(Value::Null),
             "answers": payload.get("answers").cloned().unwrap_or(Value::Null),
         },
+        "questions": question_texts(payload["survey"]["id"].as_str()),
     })))
 }
 
@@ -279,7 +346,9 @@ pub async fn post_event(
         .ok_or_else(no_such_case)?;
     let now = crate::clock::now_rfc3339();
     let case = crate::cases::state(&stored).map_err(|e| ApiError::store("read a case", e))?;
+    let zones = zones(&app).await?;
+    let zone = zones.of_dealer(stored.dealer.as_deref());
     Ok(no_store(
-        json!({ "case": crate::cases::case_json(&stored, &case, &now) }),
+        json!({ "case": crate::cases::case_json(&stored, &case, &now, zone) }),
     ))
 }

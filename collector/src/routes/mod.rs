@@ -16,6 +16,7 @@ pub mod responses;
 pub mod summary;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 /// A console request's JSON body, or a 400 in the one refusal shape that shows the
 /// fields expected and what was wrong (every console route takes its body this way).

@@ -233,13 +233,24 @@ async fn receive(
             .map_err(|e| (e, Some(id.clone())))?,
         _ => None,
     };
+    // The case's due time is counted in its dealer's zone, the one its reports use.
+    let zones = if has_alerts {
+        let settings = app
+            .db("read the dealer settings", app.store.dealer_settings())
+            .await
+            .map_err(|e| (e, Some(id.clone())))?;
+        crate::settings::Zones::of(&settings)
+    } else {
+        crate::settings::Zones::of(&[])
+    };
     row.case = crate::cases::for_response(
         verified.server.as_ref(),
         row.dealer.as_deref(),
         owner,
         &payload.created_at,
         &received_at,
-        &app.cases.clock,
+        app.cases.weekends_count,
+        &zones.of_dealer(row.dealer.as_deref()).tz,
     )
     .map_err(|e| (ApiError::store("open the case", e), Some(id.clone())))?;
     let outcome = app

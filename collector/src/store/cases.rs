@@ -58,6 +58,9 @@ pub struct CaseEvent {
     pub action: String,
     /// JSON of the action's fields.
     pub detail: String,
+    /// The acting person's login, when read back (the account may be gone); not
+    /// written: the history names the user id.
+    pub actor_login: Option<String>,
 }
 
 /// Whose cases a list shows.

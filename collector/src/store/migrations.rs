@@ -51,7 +51,11 @@ pub const SQLITE: &[Migration] = &[
         name: "dealer_settings",
         sql: include_str!("../../migrations/sqlite/0007_dealer_settings.sql"),
     },
-    // 8 and 9 are left to changes of other branches of the same days.
+    Migration {
+        version: 8,
+        name: "webhooks",
+        sql: include_str!("../../migrations/sqlite/0008_webhooks.sql"),
+    },
     Migration {
         version: 10,
         name: "totals",
@@ -101,7 +105,11 @@ pub const POSTGRES: &[Migration] = &[
         name: "dealer_settings",
         sql: include_str!("../../migrations/postgres/0007_dealer_settings.sql"),
     },
-    // 8 and 9 are left to changes of other branches of the same days.
+    Migration {
+        version: 8,
+        name: "webhooks",
+        sql: include_str!("../../migrations/postgres/0008_webhooks.sql"),
+    },
     Migration {
         version: 10,
         name: "totals",

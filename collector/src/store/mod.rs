@@ -47,6 +47,7 @@ mod sqlite_links;
 mod sqlite_privacy;
 mod sqlite_totals;
 pub mod totals;
+pub mod webhooks;
 
 pub use crate::settings::DealerSettings;
 use crate::verify::Verified;
@@ -365,6 +366,27 @@ pub trait Store: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Up to `limit` cases never reached, not escalated, due at or before `now`.
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError>;
+    /// A dealer's webhook ([`webhooks`]).
+    async fn webhook(&self, dealer: &str) -> Result<Option<webhooks::Webhook>, StoreError>;
+    /// Sets (`Some((url, format))`) or removes a dealer's webhook.
+    async fn set_webhook(
+        &self,
+        dealer: &str,
+        hook: Option<(&str, &str)>,
+        at: &str,
+    ) -> Result<(), StoreError>;
+    /// Up to `limit` notifications to post at `now`, oldest first.
+    async fn webhooks_due(
+        &self,
+        now: &str,
+        limit: u32,
+    ) -> Result<Vec<webhooks::Delivery>, StoreError>;
+    /// Records one attempt at notification `key`.
+    async fn webhook_attempt(
+        &self,
+        key: &str,
+        attempt: &webhooks::Attempt,
+    ) -> Result<(), StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }

@@ -443,6 +443,39 @@ impl Store for PgStore {
         super::postgres_cases::to_escalate(&client, now, limit).await
     }
 
+    async fn webhook(&self, dealer: &str) -> Result<Option<super::webhooks::Webhook>, StoreError> {
+        let client = self.client().await?;
+        super::webhooks::pg_get(&client, dealer).await
+    }
+
+    async fn set_webhook(
+        &self,
+        dealer: &str,
+        hook: Option<(&str, &str)>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        super::webhooks::pg_set(&client, dealer, hook, at).await
+    }
+
+    async fn webhooks_due(
+        &self,
+        now: &str,
+        limit: u32,
+    ) -> Result<Vec<super::webhooks::Delivery>, StoreError> {
+        let client = self.client().await?;
+        super::webhooks::pg_due(&client, now, limit).await
+    }
+
+    async fn webhook_attempt(
+        &self,
+        key: &str,
+        attempt: &super::webhooks::Attempt,
+    ) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        super::webhooks::pg_record(&client, key, attempt).await
+    }
+
     fn describe(&self) -> String {
         self.shown.clone()
     }

@@ -123,7 +123,8 @@ pub async fn get(client: &Client, id: &str) -> Result<Option<CaseRow>, StoreErro
 pub async fn events(client: &Client, id: &str) -> Result<Vec<CaseEvent>, StoreError> {
     let rows = client
         .query(
-            "SELECT at, actor, action, detail FROM case_events WHERE case_id = $1 ORDER BY seq",
+            "SELECT e.at, e.actor, e.action, e.detail, u.login FROM case_events e
+             LEFT JOIN users u ON e.actor = 'user:' || u.id WHERE e.case_id = $1 ORDER BY e.seq",
             &[&id],
         )
         .await
@@ -135,6 +136,7 @@ pub async fn events(client: &Client, id: &str) -> Result<Vec<CaseEvent>, StoreEr
             actor: r.get(1),
             action: r.get(2),
             detail: r.get(3),
+            actor_login: r.get(4),
         })
         .collect())
 }

@@ -708,6 +708,47 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn webhook(&self, dealer: &str) -> Result<Option<super::webhooks::Webhook>, StoreError> {
+        let dealer = dealer.to_string();
+        self.read(move |c| super::webhooks::sqlite_get(c, &dealer))
+            .await
+    }
+
+    async fn set_webhook(
+        &self,
+        dealer: &str,
+        hook: Option<(&str, &str)>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let (dealer, at) = (dealer.to_string(), at.to_string());
+        let hook = hook.map(|(u, f)| (u.to_string(), f.to_string()));
+        self.write(move |c| {
+            let hook = hook.as_ref().map(|(u, f)| (u.as_str(), f.as_str()));
+            super::webhooks::sqlite_set(c, &dealer, hook, &at)
+        })
+        .await
+    }
+
+    async fn webhooks_due(
+        &self,
+        now: &str,
+        limit: u32,
+    ) -> Result<Vec<super::webhooks::Delivery>, StoreError> {
+        let now = now.to_string();
+        self.read(move |c| super::webhooks::sqlite_due(c, &now, limit))
+            .await
+    }
+
+    async fn webhook_attempt(
+        &self,
+        key: &str,
+        attempt: &super::webhooks::Attempt,
+    ) -> Result<(), StoreError> {
+        let (key, attempt) = (key.to_string(), attempt.clone());
+        self.write(move |c| super::webhooks::sqlite_record(c, &key, &attempt))
+            .await
+    }
+
     async fn link_key(&self, candidate: &str, now: &str) -> Result<String, StoreError> {
         let (candidate, now) = (candidate.to_string(), now.to_string());
         self.write(move |c| super::sqlite_links::link_key(c, &candidate, &now))

@@ -106,7 +106,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<CaseRow>, StoreError> {
 
 pub fn events(conn: &Connection, id: &str) -> Result<Vec<CaseEvent>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT at, actor, action, detail FROM case_events WHERE case_id = ?1 ORDER BY seq",
+        "SELECT e.at, e.actor, e.action, e.detail, u.login FROM case_events e
+         LEFT JOIN users u ON e.actor = 'user:' || u.id WHERE e.case_id = ?1 ORDER BY e.seq",
     )?;
     let rows = stmt.query_map(params![id], |r| {
         Ok(CaseEvent {
@@ -114,6 +115,7 @@ pub fn events(conn: &Connection, id: &str) -> Result<Vec<CaseEvent>, StoreError>
             actor: r.get(1)?,
             action: r.get(2)?,
             detail: r.get(3)?,
+            actor_login: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -5,7 +5,11 @@
 //!
 //! - **A case** is due 2 days after it opened, counted in the dealer's time zone
 //!   (default Asia/Shanghai). Not contacted by then, it is overdue and is escalated to
-//!   the manager.
+//!   the manager. This crate has no zone database: [`ClockSettings::zone`] is the
+//!   dealer's offset at the opening instant, which the collector reads from the dealer's
+//!   IANA zone (`dealer_settings.time_zone`, the zone its reports use) and, when a
+//!   daylight-saving change falls inside the 2 days, corrects so the local clock time
+//!   is kept (`collector/src/cases.rs`, `due_at`).
 //! - **Weekends count by default** ([`ClockSettings::weekends_count`] = `true`): a 4S
 //!   store's service department is open seven days a week (Saturday and Sunday are its
 //!   busiest days), and the customer's wait does not pause for the weekend. A dealer whose
