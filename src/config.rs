@@ -315,8 +315,10 @@ fn page_context<'a>(
     // (where it came from, key, value), in the order they are applied.
     let mut given: Vec<(String, String, String)> = Vec::new();
     if let Some(json) = attr("context") {
-        match serde_json::from_str::<BTreeMap<String, serde_json::Value>>(json) {
-            Ok(map) => {
+        // Read as any JSON value, then taken only if an object: serde_json's map is the
+        // same sorted map, and the wasm needs no reader of its own for this one type.
+        match serde_json::from_str::<serde_json::Value>(json) {
+            Ok(serde_json::Value::Object(map)) => {
                 for (k, v) in map {
                     let name = format!("data-context.{k}");
                     match v {
@@ -328,7 +330,7 @@ fn page_context<'a>(
                     }
                 }
             }
-            Err(_) => warnings.push(
+            _ => warnings.push(
                 "data-context: expected a JSON object of strings, e.g. {\"bay\":\"3\"}; ignored"
                     .into(),
             ),

@@ -21,8 +21,23 @@ fn options_to_attrs(
     if options.is_undefined() || options.is_null() {
         return Ok(Default::default());
     }
-    let value: serde_json::Value =
-        serde_wasm_bindgen::from_value(options).map_err(|e| e.to_string())?;
+    // Through the browser's JSON.stringify and serde_json, which the widget has anyway,
+    // rather than serde-wasm-bindgen (about 5 KB of wasm for this one call). What JSON
+    // cannot hold goes the same way as before: `undefined` and NaN are no value, a
+    // function or a symbol is not an object of options; a BigInt or a cycle, which
+    // JSON.stringify refuses, is an error (it was a failure or a stack overflow).
+    let text = js_sys::JSON::stringify(&options)
+        .map_err(|e| {
+            let why = e
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()));
+            format!("options are not JSON: {}", why.unwrap_or_default())
+        })?
+        .as_string();
+    let value = match text {
+        Some(text) => serde_json::from_str(&text).map_err(|e| e.to_string())?,
+        None => serde_json::Value::Null,
+    };
     let serde_json::Value::Object(map) = value else {
         return Err("expected an object of options".into());
     };

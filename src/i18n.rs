@@ -11,10 +11,11 @@ use survey_core::texts::{fill, find};
 use survey_core::Locale;
 
 thread_local! {
-    /// Texts a definition supplied (`widget_texts`), by (locale, index in the list).
+    /// Texts a definition supplied (`widget_texts`): (locale, index in the list, text).
     /// Leaked once per loaded definition so `t` can keep returning `&'static str`; a
-    /// page loads a few.
-    static OVERRIDES: std::cell::RefCell<std::collections::BTreeMap<(String, usize), &'static str>> =
+    /// page loads a few. A list, not a map: a few dozen entries, and a `BTreeMap` keyed
+    /// by `(String, usize)` compiled a search tree of its own (about 5 KB of wasm).
+    static OVERRIDES: std::cell::RefCell<Vec<(String, usize, &'static str)>> =
         Default::default();
 }
 
@@ -27,14 +28,19 @@ pub fn register(def: &survey_core::Definition) {
             for (key, text) in texts {
                 // The validator refused any key not in the list.
                 let Some(msg) = find(key) else { continue };
-                let slot = (locale.clone(), msg as usize);
+                let at = o
+                    .iter()
+                    .position(|(l, m, _)| l == locale && *m == msg as usize);
                 // The same text again (a server rendering the same survey per request)
                 // must not leak another copy.
-                if o.get(&slot).is_some_and(|t| *t == text.as_str()) {
+                if at.is_some_and(|i| o[i].2 == text.as_str()) {
                     continue;
                 }
                 let text: &'static str = Box::leak(text.clone().into_boxed_str());
-                o.insert(slot, text);
+                match at {
+                    Some(i) => o[i].2 = text,
+                    None => o.push((locale.clone(), msg as usize, text)),
+                }
             }
         }
     });
@@ -43,8 +49,9 @@ pub fn register(def: &survey_core::Definition) {
 fn lookup(locale: &Locale, msg: Msg) -> Option<&'static str> {
     OVERRIDES.with(|o| {
         o.borrow()
-            .get(&(locale.as_str().to_string(), msg as usize))
-            .copied()
+            .iter()
+            .find(|(l, m, _)| l == locale.as_str() && *m == msg as usize)
+            .map(|(_, _, t)| *t)
     })
 }
 

@@ -9,7 +9,6 @@
 use crate::answers::{Answer, AnswerError, Answers, ContactAnswer};
 use crate::ids::QuestionId;
 use crate::questionnaire::{Definition, Page, Question, Target};
-use std::collections::BTreeMap;
 
 /// Where the customer is in the survey.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19,7 +18,37 @@ pub struct Session {
     trail: Vec<usize>,
     answers: Answers,
     /// Problems on the current page, shown next to their fields after a failed "next".
-    errors: BTreeMap<QuestionId, AnswerError>,
+    errors: PageErrors,
+}
+
+/// The problems on the current page, in the order its questions are shown: a few
+/// entries at most, so a list rather than a map (a `BTreeMap` of these compiled its
+/// whole search tree for this one key and value type: about 16 KB of the widget's wasm).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageErrors(Vec<(QuestionId, AnswerError)>);
+
+impl PageErrors {
+    /// The problem with this question or matrix item, if any.
+    pub fn get(&self, id: &QuestionId) -> Option<&AnswerError> {
+        self.0.iter().find(|(k, _)| k == id).map(|(_, e)| e)
+    }
+
+    pub fn contains_key(&self, id: &QuestionId) -> bool {
+        self.get(id).is_some()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// In the order the questions are shown.
+    pub fn iter(&self) -> impl Iterator<Item = (&QuestionId, &AnswerError)> {
+        self.0.iter().map(|(k, e)| (k, e))
+    }
 }
 
 /// "Page 3 of 8", for the progress bar.
@@ -67,7 +96,7 @@ impl Session {
             page,
             trail: shown.into_iter().filter(|&p| p < page).collect(),
             answers,
-            errors: BTreeMap::new(),
+            errors: PageErrors::default(),
         }
     }
 
@@ -106,7 +135,7 @@ impl Session {
         &self.answers
     }
 
-    pub fn errors(&self) -> &BTreeMap<QuestionId, AnswerError> {
+    pub fn errors(&self) -> &PageErrors {
         &self.errors
     }
 
@@ -155,14 +184,12 @@ impl Session {
                 self.answers.remove(id);
             }
         }
-        if self.errors.contains_key(id) {
+        if let Some(at) = self.errors.0.iter().position(|(k, _)| k == id) {
             match target.check(self.answers.get(id)) {
                 Ok(()) => {
-                    self.errors.remove(id);
+                    self.errors.0.remove(at);
                 }
-                Err(e) => {
-                    self.errors.insert(id.clone(), e);
-                }
+                Err(e) => self.errors.0[at].1 = e,
             }
         }
         if !self.errors.is_empty() {
@@ -171,7 +198,7 @@ impl Session {
                 .into_iter()
                 .flat_map(|q| q.targets().into_iter().map(|t| t.id().clone()))
                 .collect();
-            self.errors.retain(|id, _| visible.contains(id));
+            self.errors.0.retain(|(id, _)| visible.contains(id));
         }
         Ok(())
     }
@@ -198,7 +225,7 @@ impl Session {
 
     /// Goes back to the page shown before this one; answers are kept and nothing is validated.
     pub fn back(&mut self) {
-        self.errors.clear();
+        self.errors.0.clear();
         self.page = self
             .trail
             .pop()
@@ -226,7 +253,7 @@ impl Session {
 
     fn validate_page(&mut self, def: &Definition) -> Result<(), SessionError> {
         let problems = self.check_page(def);
-        self.errors = problems.iter().cloned().collect();
+        self.errors = PageErrors(problems.clone());
         if problems.is_empty() {
             Ok(())
         } else {

@@ -808,6 +808,21 @@ fn unreadable_storage_is_an_error() {
 }
 
 #[test]
+fn a_key_written_twice_reads_its_last_value() {
+    // A hand-edited store: an entry's `attempts` twice, and `version` twice. Read as
+    // before the outbox went through a JSON value first (then via the salvage, which
+    // also kept the last value): nothing lost, nothing skipped.
+    let json = every_state().to_json();
+    let twice = json
+        .replacen("\"attempts\":1,", "\"attempts\":7,\"attempts\":1,", 1)
+        .replacen("{\"version\":1,", "{\"version\":1,\"version\":1,", 1);
+    assert_ne!(twice, json);
+    let loaded = Outbox::from_json(&twice).unwrap();
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    assert_eq!(loaded.outbox, every_state());
+}
+
+#[test]
 fn an_unknown_version_is_refused() {
     for (s, v) in [
         (r#"{"version":2,"entries":[]}"#, 2),

@@ -2,9 +2,8 @@ use crate::components::choice::{ChoiceGroup, ChoiceOption, Kind};
 use crate::components::contact::ContactFields;
 use crate::components::text_answer::TextAnswer;
 use crate::i18n::{self, Msg};
-use std::collections::BTreeMap;
-use survey_core::answers::AnswerError;
 use survey_core::questionnaire::{Input, Presentation};
+use survey_core::session::PageErrors;
 use survey_core::{Answer, Answers, Locale, LocalizedText, Question, QuestionId};
 use yew::prelude::*;
 
@@ -13,7 +12,7 @@ pub struct QuestionViewProps {
     pub question: Question,
     /// All answers so far (a matrix reads one per item).
     pub answers: Answers,
-    pub errors: BTreeMap<QuestionId, AnswerError>,
+    pub errors: PageErrors,
     pub locale: Locale,
     pub fallback: Locale,
     /// Prefix for DOM ids, unique per mounted widget.

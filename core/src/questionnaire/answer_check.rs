@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::answers::{is_valid_email, is_valid_phone, ContactAnswer, MAX_HIDDEN_LENGTH};
-use std::collections::BTreeSet;
 
 impl Question {
     /// Checks one answer against this question's input; `None` means unanswered. For a
@@ -91,12 +90,13 @@ impl Question {
                 },
                 Answer::Choices(chosen),
             ) => {
-                let mut seen = BTreeSet::new();
-                for c in chosen {
+                // Every earlier choice is a distinct option by now, so this looks at
+                // fewer than `options.len()` of them, however long the answer.
+                for (i, c) in chosen.iter().enumerate() {
                     if !options.iter().any(|o| &o.value == c) {
                         return Err(AnswerError::UnknownOption(c.clone()));
                     }
-                    if !seen.insert(c) {
+                    if chosen[..i].contains(c) {
                         return Err(AnswerError::DuplicateOption(c.clone()));
                     }
                 }

@@ -5,7 +5,6 @@
 use super::*;
 
 use crate::ids::is_valid_id;
-use std::collections::BTreeSet;
 
 /// Where an id is defined, for resolving the question a condition reads.
 #[derive(Clone, Copy)]
@@ -16,7 +15,41 @@ struct Place<'a> {
     target: Option<Target<'a>>,
 }
 
-type Index<'a> = BTreeMap<&'a str, Place<'a>>;
+/// Every id that can be named, sorted for binary search. Sorted lists rather than a
+/// `BTreeMap` / `BTreeSet` per key type: each of those compiled a search tree of its own
+/// into the widget's wasm (about 12 KB for these four uses).
+struct Index<'a>(Vec<(&'a str, Place<'a>)>);
+
+impl<'a> Index<'a> {
+    fn get(&self, id: &str) -> Option<&Place<'a>> {
+        let at = self.0.binary_search_by(|(k, _)| (*k).cmp(id)).ok()?;
+        Some(&self.0[at].1)
+    }
+
+    /// Keeps the first place of an id.
+    fn add(&mut self, id: &'a str, place: Place<'a>) {
+        if let Err(at) = self.0.binary_search_by(|(k, _)| (*k).cmp(id)) {
+            self.0.insert(at, (id, place));
+        }
+    }
+}
+
+/// Ids seen so far, for refusing duplicates.
+#[derive(Default)]
+struct Seen<'a>(Vec<&'a str>);
+
+impl<'a> Seen<'a> {
+    /// `false` when `id` was seen before (like `BTreeSet::insert`).
+    fn insert(&mut self, id: &'a str) -> bool {
+        match self.0.binary_search(&id) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, id);
+                true
+            }
+        }
+    }
+}
 
 /// What a condition sits on, which decides what "earlier" means.
 #[derive(Clone, Copy)]
@@ -84,7 +117,7 @@ impl Definition {
         if self.locales.is_empty() {
             return fail("locales", "at least one locale is needed");
         }
-        let mut seen_locales = BTreeSet::new();
+        let mut seen_locales = Seen::default();
         for (i, l) in self.locales.iter().enumerate() {
             if !Locale::is_well_formed(l.as_str()) {
                 return fail(
@@ -107,8 +140,8 @@ impl Definition {
             return fail("pages", "at least one page is needed");
         }
         let index = self.index();
-        let mut page_ids = BTreeSet::new();
-        let mut answer_ids = BTreeSet::new();
+        let mut page_ids = Seen::default();
+        let mut answer_ids = Seen::default();
         for (p, page) in self.pages.iter().enumerate() {
             let at = format!("pages[{p}]");
             if !is_valid_id(&page.id) {
@@ -155,7 +188,7 @@ impl Definition {
 
     /// Every id that can be named, at its first definition (duplicates are refused later).
     fn index(&self) -> Index<'_> {
-        let mut index = Index::new();
+        let mut index = Index(Vec::new());
         for (p, page) in self.pages.iter().enumerate() {
             for (q, question) in page.questions.iter().enumerate() {
                 let place = |target| Place {
@@ -164,21 +197,21 @@ impl Definition {
                     target,
                 };
                 if let Input::Matrix { items, .. } = &question.input {
-                    index
-                        .entry(question.id.as_str())
-                        .or_insert_with(|| place(None));
+                    index.add(question.id.as_str(), place(None));
                     for item in items {
-                        index.entry(item.id.as_str()).or_insert_with(|| {
+                        index.add(
+                            item.id.as_str(),
                             place(Some(Target::Item {
                                 matrix: question,
                                 item,
-                            }))
-                        });
+                            })),
+                        );
                     }
                 } else {
-                    index
-                        .entry(question.id.as_str())
-                        .or_insert_with(|| place(Some(Target::Question(question))));
+                    index.add(
+                        question.id.as_str(),
+                        place(Some(Target::Question(question))),
+                    );
                 }
             }
         }
@@ -189,7 +222,7 @@ impl Definition {
         &self,
         at: &str,
         question: &'a Question,
-        answer_ids: &mut BTreeSet<&'a str>,
+        answer_ids: &mut Seen<'a>,
     ) -> Result<(), DefinitionError> {
         let mut claim = |path: String, id: &'a QuestionId| {
             if !is_valid_id(id.as_str()) {
@@ -336,9 +369,8 @@ impl Definition {
                         "at least one channel (phone, email) is needed",
                     );
                 }
-                let mut seen = BTreeSet::new();
                 for (i, c) in channels.iter().enumerate() {
-                    if !seen.insert(c) {
+                    if channels[..i].contains(c) {
                         return fail(
                             format!("{at}.channels[{i}]"),
                             format!("duplicate channel \"{}\"", channel_name(*c)),
@@ -366,7 +398,7 @@ impl Definition {
                 ),
             );
         }
-        let mut seen = BTreeSet::new();
+        let mut seen = Seen::default();
         for (i, o) in options.iter().enumerate() {
             let at = format!("{at}.options[{i}]");
             if !is_valid_id(&o.value) {
