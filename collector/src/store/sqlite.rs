@@ -328,7 +328,7 @@ fn backfill(tx: &Transaction<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The WHERE clause every read shares: parameters 1-11 are the [`Filter`]. `created_at`
+/// The WHERE clause every read shares: parameters 1-15 are the [`Filter`]. `created_at`
 /// is compared as a [`crate::query::sort_key`]: the stored text without its `Z`, which
 /// sorts as time does (fixed-width date and time, then the fraction's digits).
 const WHERE_FILTER: &str = "(?1 IS NULL OR survey_id = ?1)
@@ -341,10 +341,15 @@ const WHERE_FILTER: &str = "(?1 IS NULL OR survey_id = ?1)
    AND (?8 IS NULL OR verified = ?8)
    AND (?9 IS NULL OR json_extract(context, '$.station') = ?9)
    AND (?10 IS NULL OR json_extract(context, '$.agent') = ?10)
-   AND (?11 IS NULL OR json_extract(context, '$.channel') = ?11)";
+   AND (?11 IS NULL OR json_extract(context, '$.channel') = ?11)
+   AND (?12 IS NULL OR (alerts > 0) = ?12)
+   AND (?13 IS NULL OR json_extract(score, '$.csi') >= ?13)
+   AND (?14 IS NULL OR json_extract(score, '$.csi') <= ?14)
+   AND (?15 IS NULL OR EXISTS (SELECT 1 FROM json_tree(responses.answers) t
+        WHERE t.key = 'text' AND t.type = 'text' AND t.value LIKE ?15 ESCAPE '\\'))";
 
 /// How many parameters [`WHERE_FILTER`] takes.
-const FILTER_PARAMS: usize = 11;
+const FILTER_PARAMS: usize = 15;
 
 /// The parameters of [`WHERE_FILTER`].
 fn filter_params(
@@ -363,6 +368,10 @@ fn filter_params(
         Box::new(f.station.clone()),
         Box::new(f.agent.clone()),
         Box::new(f.channel.clone()),
+        Box::new(f.alerts),
+        Box::new(f.csi_min),
+        Box::new(f.csi_max),
+        Box::new(f.text.clone()),
     ])
 }
 
@@ -486,8 +495,8 @@ impl Store for SqliteStore {
             // responses went from 49 s to a fraction of that).
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {ROW_COLUMNS} FROM responses
-                 WHERE {WHERE_FILTER} AND seq > coalesce(?12, -1)
-                 ORDER BY seq LIMIT ?13"
+                 WHERE {WHERE_FILTER} AND seq > coalesce(?16, -1)
+                 ORDER BY seq LIMIT ?17"
             ))?;
             let fixed = filter_params(&f)?;
             let rows = stmt.query_map(
