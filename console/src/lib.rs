@@ -10,7 +10,9 @@ pub mod chart;
 pub mod figures;
 pub mod i18n;
 pub mod period;
+pub mod responses;
 pub mod sorting;
+pub mod voc;
 
 // Compiled natively too (never run there), so `cargo clippy` checks the views.
 pub mod api;
