@@ -104,3 +104,42 @@ pub fn query(pairs: &[(&str, String)]) -> String {
     }
     String::from(params.to_string())
 }
+
+/// The page named in the address's fragment (`#responses`), without the `#`.
+pub fn hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// Names the page in the address (so a reload or a bookmark opens it again).
+pub fn set_hash(name: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(name);
+    }
+}
+
+/// The browser's print dialog (the VOC report is laid out for A4).
+pub fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+/// Minutes east of UTC in the browser's zone now (480 in Shanghai).
+pub fn offset_minutes() -> i64 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i64)
+}
+
+/// Moves the keyboard focus to the element with this id (after a view changes, so a
+/// keyboard or screen-reader user lands on the new content).
+pub fn focus(id: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(e) = element {
+        let _ = e.focus();
+    }
+}

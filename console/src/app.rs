@@ -5,9 +5,12 @@
 
 use crate::api::{self, Failure};
 use crate::i18n::{t, Lang, T};
+use crate::list::ResponseList;
 use crate::overview::Overview;
 use crate::people::People;
 use crate::period::{Period, PeriodError};
+use crate::report::VocReport;
+use crate::responses::ListFilters;
 use crate::trend::Trend;
 use serde::Deserialize;
 use survey_core::scoring::aggregate::Summary;
@@ -71,9 +74,45 @@ struct Filters {
     period: Period,
 }
 
+/// The console's pages, named in the address's fragment (`#responses`, `#report`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Overview,
+    Responses,
+    Report,
+}
+
+impl View {
+    fn from_hash(h: &str) -> View {
+        match h {
+            "responses" => View::Responses,
+            "report" => View::Report,
+            _ => View::Overview,
+        }
+    }
+
+    fn hash(self) -> &'static str {
+        match self {
+            View::Overview => "overview",
+            View::Responses => "responses",
+            View::Report => "report",
+        }
+    }
+
+    fn title(self) -> T {
+        match self {
+            View::Overview => T::Overview,
+            View::Responses => T::ResponsesPage,
+            View::Report => T::Report,
+        }
+    }
+}
+
 #[component]
 pub fn App() -> Html {
     let lang = use_state(|| Lang::from_tag(&api::browser_language()));
+    let view = use_state(|| View::from_hash(&api::hash()));
+    let list_filters = use_state(ListFilters::default);
     let me = use_state(|| Load::<Me>::Loading);
     let filters = use_state(|| Filters {
         survey: "post-service",
@@ -115,7 +154,7 @@ pub fn App() -> Html {
     let range = filters.period.range(api::today());
     {
         let data = data.clone();
-        let ready = matches!(*me, Load::Ready(_));
+        let ready = matches!(*me, Load::Ready(_)) && *view == View::Overview;
         use_effect_with(((*filters).clone(), ready), move |(f, ready)| {
             if *ready {
                 if let Ok((from, to)) = f.period.range(api::today()) {
@@ -173,6 +212,31 @@ pub fn App() -> Html {
         })
     };
 
+    let go = |to: View| {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| {
+            api::set_hash(to.hash());
+            view.set(to);
+        })
+    };
+    let drill = {
+        let view = view.clone();
+        let list_filters = list_filters.clone();
+        Callback::from(move |who: String| {
+            list_filters.set(ListFilters {
+                advisor: who,
+                ..ListFilters::default()
+            });
+            api::set_hash(View::Responses.hash());
+            view.set(View::Responses);
+        })
+    };
+    let own_only = account.role == "service-advisor";
+    let range_days = range
+        .as_ref()
+        .ok()
+        .map(|(a, b)| (a.to_string(), b.to_string()));
+    let current = *view;
     html! {
         <div class="c-app" lang={l.tag()}>
             <header class="c-header">
@@ -189,9 +253,24 @@ pub fn App() -> Html {
                     <button type="button" class="c-btn" onclick={sign_out}>{ t(l, T::SignOut) }</button>
                 </div>
             </header>
+            <nav class="c-nav" aria-label={t(l, T::Pages)}>
+                { for [View::Overview, View::Responses, View::Report].into_iter().map(|v| html! {
+                    <button type="button" class="c-tab" aria-current={(v == current).then_some("page")}
+                        onclick={go(v)}>{ t(l, v.title()) }</button>
+                }) }
+            </nav>
             <main class="c-main">
-                <h2 class="c-h2">{ t(l, T::Overview) }</h2>
-                <FilterBar lang={l} filters={filters.clone()} dealers={offered(&account, &dealers)} error={range.err()} />
+                <h2 class="c-h2" id="c-page-title">{ t(l, current.title()) }</h2>
+                <FilterBar lang={l} filters={filters.clone()} dealers={offered(&account, &dealers)} error={range.err()}
+                    period={current != View::Report} />
+                if current == View::Responses {
+                    <ResponseList lang={l} survey={filters.survey} dealer={filters.dealer.clone()} range={range_days.clone()}
+                        filters={list_filters.clone()} {own_only} />
+                }
+                if current == View::Report {
+                    <VocReport lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
+                }
+                if current == View::Overview {
                 {
                     match &*data {
                         Load::Loading => html! { <p role="status">{ t(l, T::Loading) }</p> },
@@ -202,8 +281,9 @@ pub fn App() -> Html {
                     }
                 }
                 <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
-                    range={range.as_ref().ok().map(|(a, b)| (a.to_string(), b.to_string()))} />
+                    range={range_days} on_drill={drill} />
                 <Trend lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
+                }
             </main>
         </div>
     }
@@ -233,6 +313,8 @@ struct FilterBarProps {
     filters: UseStateHandle<Filters>,
     dealers: Vec<String>,
     error: Option<PeriodError>,
+    /// The report picks its own month: no period there.
+    period: bool,
 }
 
 /// Survey, dealer and period; each change asks for the summary again.
@@ -303,6 +385,7 @@ fn FilterBar(props: &FilterBarProps) -> Html {
                     }) }
                 </select>
             </div>
+            if props.period {
             <div class="c-field">
                 <label for="c-period">{ t(l, T::Period) }</label>
                 <select id="c-period" onchange={on_period}>
@@ -323,6 +406,7 @@ fn FilterBar(props: &FilterBarProps) -> Html {
                     <input id="c-to" type="date" value={to.clone()} onchange={on_to} aria-describedby="c-period-error"
                         aria-invalid={matches!(props.error, Some(PeriodError::BadTo)).to_string()} />
                 </div>
+            }
             }
             <p class="c-error" id="c-period-error" role="alert">{ error.unwrap_or_default() }</p>
         </form>

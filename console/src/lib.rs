@@ -17,8 +17,10 @@ pub mod voc;
 // Compiled natively too (never run there), so `cargo clippy` checks the views.
 pub mod api;
 pub mod app;
+pub mod list;
 pub mod overview;
 pub mod people;
+pub mod report;
 pub mod trend;
 
 /// Mounts the console on the page's `#console` element.

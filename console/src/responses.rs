@@ -19,7 +19,8 @@ pub const PAGE_SIZE: u32 = 25;
 /// Text as typed in the form; [`ListFilters::pairs`] checks it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListFilters {
-    /// `context.advisor`, exactly; empty for every advisor.
+    /// `context.advisor` (post-service) or `context.agent` (post-call), exactly; empty
+    /// for everyone.
     pub advisor: String,
     /// `""`, `yes` or `no`.
     pub alerts: String,
@@ -42,8 +43,9 @@ pub enum FilterError {
 }
 
 impl ListFilters {
-    /// The query pairs of these filters (empty ones left out), after the shared ones.
-    pub fn pairs(&self) -> Result<Vec<(&'static str, String)>, FilterError> {
+    /// The query pairs of these filters (empty ones left out), after the shared ones;
+    /// `person` is the context key the advisor field filters (`advisor` or `agent`).
+    pub fn pairs(&self, person: &'static str) -> Result<Vec<(&'static str, String)>, FilterError> {
         let bound = |v: &str| -> Result<Option<u8>, FilterError> {
             let v = v.trim();
             if v.is_empty() {
@@ -68,7 +70,7 @@ impl ListFilters {
                 out.push((k, v.to_string()));
             }
         };
-        put("advisor", &self.advisor);
+        put(person, &self.advisor);
         put("alerts", &self.alerts);
         put("csi_min", &lo.map(|n| n.to_string()).unwrap_or_default());
         put("csi_max", &hi.map(|n| n.to_string()).unwrap_or_default());
@@ -339,7 +341,7 @@ mod tests {
             words: "等待".into(),
         };
         assert_eq!(
-            f.pairs(),
+            f.pairs("advisor"),
             Ok(vec![
                 ("advisor", "A07".to_string()),
                 ("alerts", "yes".to_string()),
@@ -354,7 +356,7 @@ mod tests {
                 csi_max: max.into(),
                 ..ListFilters::default()
             }
-            .pairs()
+            .pairs("agent")
             .err()
         };
         assert_eq!(bad("101", ""), Some(FilterError::BadCsi));
