@@ -231,7 +231,7 @@ pub fn App() -> Html {
             view.set(View::Responses);
         })
     };
-    let own_only = account.role == "service-advisor";
+    let own_only = account.role == "service_advisor";
     let range_days = range
         .as_ref()
         .ok()

@@ -73,11 +73,16 @@ pub fn ResponseList(props: &ListProps) -> Html {
         pairs.extend(props.filters.pairs(person).ok()?);
         Some(pairs)
     });
+    // Which request is current: a late answer to an earlier filter is dropped.
+    let generation = use_mut_ref(|| 0u64);
     {
         let page = page.clone();
         let total = total.clone();
         let after = cursors.last().cloned().flatten();
         use_effect_with((base.clone(), after), move |(base, after)| {
+            *generation.borrow_mut() += 1;
+            let mine = *generation.borrow();
+            let current = move || *generation.borrow() == mine;
             if let Some(base) = base.clone() {
                 let mut pairs = base.clone();
                 pairs.push(("limit", PAGE_SIZE.to_string()));
@@ -88,17 +93,17 @@ pub fn ResponseList(props: &ListProps) -> Html {
                 let sum_url = format!("/v1/summary?{}", api::query(&base));
                 page.set(None);
                 wasm_bindgen_futures::spawn_local(async move {
-                    match api::get::<Page>(&list_url).await {
+                    let got = api::get::<Page>(&list_url).await;
+                    let counted = api::get::<SummaryReply>(&sum_url).await;
+                    if !current() {
+                        return;
+                    }
+                    match got {
                         Ok(p) => page.set(Some(Ok(p))),
                         Err(Failure::SignedOut) => api::sign_in(),
                         Err(e) => page.set(Some(Err(describe(e)))),
                     }
-                    total.set(
-                        api::get::<SummaryReply>(&sum_url)
-                            .await
-                            .ok()
-                            .map(|s| u64::from(s.summary.n) + s.unscored),
-                    );
+                    total.set(counted.ok().map(|s| u64::from(s.summary.n) + s.unscored));
                 });
             }
         });
@@ -429,11 +434,17 @@ fn Detail(props: &DetailProps) -> Html {
                                 <dl class="c-pairs">
                                     <dt>{ "CSI" }</dt><dd data-figure="csi">{ c.csi.map(figures::one_decimal).unwrap_or_else(|| "–".into()) }</dd>
                                     if let Some(n) = &c.nps {
-                                        <dt>{ "NPS" }</dt><dd>{ format!("{} / 10 · {}", n.value, t(l, match n.category {
-                                            survey_core::scoring::NpsCategory::Promoter => T::Promoters,
-                                            survey_core::scoring::NpsCategory::Passive => T::Passives,
-                                            survey_core::scoring::NpsCategory::Detractor => T::Detractors,
-                                        })) }</dd>
+                                        <dt>{ "NPS" }</dt><dd>{ format!("{} / 10 · {}", n.value, {
+                                            use survey_core::scoring::NpsCategory::*;
+                                            match (l, n.category) {
+                                                (Lang::ZhCn, Promoter) => "推荐者",
+                                                (Lang::ZhCn, Passive) => "中立者",
+                                                (Lang::ZhCn, Detractor) => "贬损者",
+                                                (Lang::En, Promoter) => "promoter",
+                                                (Lang::En, Passive) => "passive",
+                                                (Lang::En, Detractor) => "detractor",
+                                            }
+                                        }) }</dd>
                                     }
                                     if let Some(f) = &c.fcr {
                                         <dt>{ t(l, T::Fcr) }</dt><dd>{ t(l, if f.resolved { T::Yes } else { T::No }) }</dd>

@@ -14,8 +14,10 @@ use yew::prelude::*;
 
 /// Rows drawn in a chart; the table lists them all.
 const CHART_ROWS: usize = 8;
+/// Rows whose comments are quoted (the largest of the report's month).
+const QUOTED_ROWS: usize = 5;
 /// Comments kept behind each row of the report's month.
-const COMMENTS: usize = 5;
+const COMMENTS: usize = 3;
 /// Pages of 1000 read per month at most (a month of a large dealer group).
 const MAX_PAGES: usize = 30;
 
@@ -44,11 +46,17 @@ pub fn VocReport(props: &ReportProps) -> Html {
         (idx.div_euclid(12), (idx.rem_euclid(12) + 1) as u32)
     });
     let data = use_state(|| None::<Result<Loaded, String>>);
+    // Which request is current: an answer to an earlier choice (another dealer, another
+    // month) that arrives late is dropped, not shown under the new heading.
+    let generation = use_mut_ref(|| 0u64);
     {
         let data = data.clone();
         use_effect_with(
             (props.survey, props.dealer.clone(), *month),
             move |(survey, dealer, (y, m))| {
+                *generation.borrow_mut() += 1;
+                let mine = *generation.borrow();
+                let current = move || *generation.borrow() == mine;
                 let months = voc::months(*y, *m, 3);
                 let survey = survey.to_string();
                 let dealer = dealer.clone();
@@ -74,7 +82,11 @@ pub fn VocReport(props: &ReportProps) -> Html {
                                 pairs.push(("after", a.clone()));
                             }
                             let url = format!("/v1/responses?{}", api::query(&pairs));
-                            match api::get::<Page>(&url).await {
+                            let got = api::get::<Page>(&url).await;
+                            if !current() {
+                                return;
+                            }
+                            match got {
                                 Ok(p) => {
                                     items.extend(p.items);
                                     after = p.next;
@@ -173,6 +185,7 @@ fn body(l: Lang, survey: &str, loaded: &Loaded) -> Html {
     };
     let months = &loaded.months;
     let r = &loaded.report;
+    let offset = api::offset_minutes();
     let counts = months
         .iter()
         .zip(&r.responses)
@@ -194,7 +207,7 @@ fn body(l: Lang, survey: &str, loaded: &Loaded) -> Html {
                     { table(l, id, months, rows, &label) }
                     if comments {
                         <h4 class="c-h4">{ t(l, T::Behind) }</h4>
-                        { for rows.iter().take(CHART_ROWS).filter(|r| r.counts.last().copied().unwrap_or(0) > 0).map(|row| html! {
+                        { for rows.iter().take(QUOTED_ROWS).filter(|r| r.counts.last().copied().unwrap_or(0) > 0).map(|row| html! {
                             <div class="c-behind">
                                 <h5 class="c-h5">{ format!("{} ({})", label(row), row.counts.last().copied().unwrap_or(0)) }</h5>
                                 if row.comments.is_empty() {
@@ -203,7 +216,7 @@ fn body(l: Lang, survey: &str, loaded: &Loaded) -> Html {
                                     <ul class="c-quotes">
                                         { for row.comments.iter().map(|c| html! {
                                             <li>
-                                                <span class="c-sub">{ format!("{} · {}", c.created_at.get(..10).unwrap_or(&c.created_at),
+                                                <span class="c-sub">{ format!("{} · {}", responses::local_time(&c.created_at, offset).get(..10).unwrap_or(&c.created_at),
                                                     c.advisor.clone().unwrap_or_else(|| "–".into())) }</span>
                                                 <q>{ c.text.clone() }</q>
                                             </li>

@@ -7,9 +7,8 @@
 use crate::i18n::Lang;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use survey_core::questionnaire::{Definition, Target};
-use survey_core::scoring::ScoreCard;
-use survey_core::text::Locale;
+use survey_core::questionnaire::Dimension;
+use survey_core::scoring::{AlertRule, ItemKind, NpsCategory};
 use survey_core::{Answer, Answers};
 
 /// Rows per page of the list.
@@ -101,7 +100,7 @@ pub struct Item {
     pub received_at: String,
     pub payload: Payload,
     /// The server's score card (`None` for a survey it does not know).
-    pub score: Option<ScoreCard>,
+    pub score: Option<Card>,
     pub verified: bool,
 }
 
@@ -148,7 +147,7 @@ impl Item {
             .and_then(|s| s.nps.as_ref().map(|n| n.value))
     }
 
-    pub fn alert_rules(&self) -> Vec<survey_core::scoring::AlertRule> {
+    pub fn alert_rules(&self) -> Vec<AlertRule> {
         let mut rules: Vec<_> = self
             .score
             .as_ref()
@@ -168,9 +167,177 @@ pub fn excerpt(text: &str, max: usize) -> String {
     out
 }
 
+/// What the console reads of core's score card (serde skips the rest). Core's own
+/// `ScoreCard` and `Definition` would do, but their parsers and checks doubled the
+/// console's download (+111 KB gzip, measured): the console only reads them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Card {
+    pub csi: Option<f64>,
+    pub nps: Option<CardNps>,
+    pub fcr: Option<CardFcr>,
+    #[serde(default)]
+    pub dimensions: Vec<CardDimension>,
+    #[serde(default)]
+    pub items: Vec<CardItem>,
+    #[serde(default)]
+    pub alerts: Vec<CardAlert>,
+    pub follow_up_due: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CardNps {
+    pub value: u8,
+    pub category: NpsCategory,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CardFcr {
+    pub resolved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CardDimension {
+    pub dimension: Dimension,
+    pub mean: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CardItem {
+    pub question: String,
+    pub kind: ItemKind,
+    pub rescaled: Option<f64>,
+    /// A SERVQUAL dimension or a metric role (process, FCR, …): an item that judges the
+    /// service, not one that only describes the visit (a HEART-only "first use?").
+    pub dimension: Option<Dimension>,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CardAlert {
+    pub rule: AlertRule,
+    pub detail: String,
+}
+
+/// What the console reads of a questionnaire definition: its questions' ids, wording,
+/// scales and options (core's JSON; serde skips the rest).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Questionnaire {
+    pub default_locale: String,
+    pub pages: Vec<QuestionPage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct QuestionPage {
+    pub questions: Vec<Question>,
+}
+
+pub type Texts = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub text: Texts,
+    pub input: QuestionInput,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct QuestionInput {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub points: Option<u8>,
+    #[serde(default)]
+    pub options: Vec<ChoiceOption>,
+    #[serde(default)]
+    pub items: Vec<MatrixItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ChoiceOption {
+    pub value: String,
+    pub label: Texts,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct MatrixItem {
+    pub id: String,
+    pub text: Texts,
+}
+
+/// An answer key of a questionnaire: a question, or a matrix's item.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target<'a> {
+    pub id: &'a str,
+    pub text: &'a Texts,
+    pub question: &'a Question,
+}
+
+impl Questionnaire {
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.pages.iter().flat_map(|p| p.questions.iter())
+    }
+
+    /// Every answer key, in questionnaire order (a matrix gives its items).
+    pub fn targets(&self) -> Vec<Target<'_>> {
+        let mut out = Vec::new();
+        for q in self.questions() {
+            if q.input.kind == "matrix" {
+                out.extend(q.input.items.iter().map(|i| Target {
+                    id: &i.id,
+                    text: &i.text,
+                    question: q,
+                }));
+            } else if q.input.kind != "hidden" {
+                out.push(Target {
+                    id: &q.id,
+                    text: &q.text,
+                    question: q,
+                });
+            }
+        }
+        out
+    }
+
+    /// A text in the page's language, else the questionnaire's own default.
+    pub fn say(&self, texts: &Texts, l: Lang) -> String {
+        texts
+            .get(l.tag())
+            .or_else(|| texts.get(&self.default_locale))
+            .or_else(|| texts.values().next())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The label of option `value` of question `question`.
+    pub fn option_label(&self, question: &str, value: &str, l: Lang) -> Option<String> {
+        self.questions()
+            .find(|q| q.id == question)
+            .and_then(|q| q.input.options.iter().find(|o| o.value == value))
+            .map(|o| self.say(&o.label, l))
+    }
+
+    /// The wording of answer key `id` (a question or a matrix item).
+    pub fn target_text(&self, id: &str, l: Lang) -> Option<String> {
+        self.targets()
+            .into_iter()
+            .find(|t| t.id == id)
+            .map(|t| self.say(t.text, l))
+    }
+}
+
+impl Question {
+    /// The top of its scale (rating, matrix: its points; NPS: 10).
+    fn scale_max(&self) -> Option<u8> {
+        match self.input.kind.as_str() {
+            "nps" => Some(10),
+            "rating" | "matrix" => self.input.points,
+            _ => None,
+        }
+    }
+}
+
 /// A built-in questionnaire by id (`None` for a dealer's own, not yet served to the console).
-pub fn definition(survey: &str) -> Option<Definition> {
-    survey_core::templates::load(survey).and_then(Result::ok)
+pub fn definition(survey: &str) -> Option<Questionnaire> {
+    serde_json::from_str(survey_core::templates::json(survey)?).ok()
 }
 
 /// What an answer says, ready to be worded in the page's language.
@@ -204,57 +371,53 @@ pub struct Line {
     pub shown: Shown,
 }
 
-/// The locale of the questionnaire's texts for the page's language.
-pub fn locale(l: Lang) -> Locale {
-    Locale::new(l.tag())
-}
-
 /// The answers of a response, in the definition's order with its wording; answers the
 /// definition does not know (another version, a dealer's own questionnaire) follow,
 /// labelled by their ids.
-pub fn lines(def: Option<&Definition>, answers: &Answers, l: Lang) -> Vec<Line> {
-    let loc = locale(l);
+pub fn lines(def: Option<&Questionnaire>, answers: &Answers, l: Lang) -> Vec<Line> {
     let mut out = Vec::new();
     let mut known = std::collections::BTreeSet::new();
     if let Some(def) = def {
         for target in def.targets() {
-            let id = target.id();
-            let Some(answer) = answers.get(id) else {
+            let Some((id, answer)) = answers.iter().find(|(k, _)| k.as_str() == target.id) else {
                 continue;
             };
             known.insert(id.as_str().to_string());
             out.push(Line {
                 id: id.as_str().to_string(),
-                label: target.text().get(&loc, &def.default_locale).to_string(),
-                shown: shown(Some(&target), answer, &loc, &def.default_locale),
+                label: def.say(target.text, l),
+                shown: shown(Some((def, target.question)), answer, l),
             });
         }
     }
     for (id, answer) in answers {
         if !known.contains(id.as_str()) {
-            let fallback = Locale::new("en");
             out.push(Line {
                 id: id.as_str().to_string(),
                 label: id.as_str().to_string(),
-                shown: shown(None, answer, &loc, &fallback),
+                shown: shown(None, answer, l),
             });
         }
     }
     out
 }
 
-fn shown(target: Option<&Target<'_>>, answer: &Answer, loc: &Locale, fallback: &Locale) -> Shown {
+fn shown(question: Option<(&Questionnaire, &Question)>, answer: &Answer, l: Lang) -> Shown {
     let label = |value: &str| -> String {
-        target
-            .and_then(|t| t.question().input.options())
-            .and_then(|opts| opts.iter().find(|o| o.value == value))
-            .map(|o| o.label.get(loc, fallback).to_string())
+        question
+            .and_then(|(def, q)| {
+                q.input
+                    .options
+                    .iter()
+                    .find(|o| o.value == value)
+                    .map(|o| def.say(&o.label, l))
+            })
             .unwrap_or_else(|| value.to_string())
     };
     match answer {
         Answer::Scale(v) => Shown::Scale {
             value: *v,
-            max: target.and_then(Target::scale).map_or(*v, |(_, hi)| hi),
+            max: question.and_then(|(_, q)| q.scale_max()).unwrap_or(*v),
         },
         Answer::YesNo(true) => Shown::Yes,
         Answer::YesNo(false) => Shown::No,

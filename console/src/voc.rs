@@ -6,11 +6,9 @@
 //! alerts that asked for a follow-up call, and keeps the comments behind each bar of
 //! the report's month. Pure, so it is tested natively; `report.rs` lays it out.
 
-use crate::responses::Item;
+use crate::responses::{Item, Questionnaire};
 use std::collections::BTreeMap;
-use survey_core::questionnaire::Definition;
-use survey_core::scoring::card::ItemKind;
-use survey_core::scoring::AlertRule;
+use survey_core::scoring::{AlertRule, ItemKind};
 
 /// What a tallied row counts.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,11 +62,14 @@ pub struct Report {
 }
 
 /// Whether an item of a score card counts as low: a rating or matrix item in the
-/// bottom two points of its scale (0-25 of 100 on five points), a scored yes/no
-/// answered no. NPS is left to its alert (detractor).
-fn is_low(kind: ItemKind, rescaled: Option<f64>) -> bool {
-    match (kind, rescaled) {
+/// bottom two points of its scale (0-25 of 100 on five points); a yes/no answered no
+/// when it judges the service (it has a SERVQUAL dimension or a metric role: "was the
+/// car ready on time?", not "your first online booking?"). NPS is left to its alert.
+fn is_low(item: &crate::responses::CardItem) -> bool {
+    let judged = item.dimension.is_some() || item.role.is_some();
+    match (item.kind, item.rescaled) {
         (ItemKind::Nps, _) | (_, None) => false,
+        (ItemKind::YesNo, Some(_)) if !judged => false,
         (_, Some(r)) => r <= 25.0 + 1e-9,
     }
 }
@@ -88,8 +89,8 @@ fn keys_of(item: &Item) -> Vec<Key> {
     }
     if let Some(card) = &item.score {
         for i in &card.items {
-            if is_low(i.kind, i.rescaled) {
-                keys.push(Key::Low(i.question.as_str().to_string()));
+            if is_low(i) {
+                keys.push(Key::Low(i.question.clone()));
             }
         }
         for a in &card.alerts {
@@ -153,26 +154,15 @@ pub fn tally(months: &[Vec<Item>], max_comments: usize) -> Report {
 
 /// The label of a reason or low item in the questionnaire's wording (`None` for an
 /// alert, whose name is the console's).
-pub fn label(def: Option<&Definition>, key: &Key, lang: crate::i18n::Lang) -> Option<String> {
-    let loc = crate::responses::locale(lang);
+pub fn label(def: Option<&Questionnaire>, key: &Key, lang: crate::i18n::Lang) -> Option<String> {
     match key {
-        Key::Reason(q, option) => {
-            let text = def.and_then(|d| {
-                d.questions()
-                    .find(|x| x.id.as_str() == q)
-                    .and_then(|x| x.input.options())
-                    .and_then(|opts| opts.iter().find(|o| &o.value == option))
-                    .map(|o| o.label.get(&loc, &d.default_locale).to_string())
-            });
-            Some(text.unwrap_or_else(|| format!("{q}: {option}")))
-        }
+        Key::Reason(q, option) => Some(
+            def.and_then(|d| d.option_label(q, option, lang))
+                .unwrap_or_else(|| format!("{q}: {option}")),
+        ),
         Key::Low(q) => Some(
-            def.and_then(|d| {
-                d.targets()
-                    .find(|t| t.id().as_str() == q)
-                    .map(|t| t.text().get(&loc, &d.default_locale).to_string())
-            })
-            .unwrap_or_else(|| q.clone()),
+            def.and_then(|d| d.target_text(q, lang))
+                .unwrap_or_else(|| q.clone()),
         ),
         Key::Alert(_) => None,
     }
@@ -235,10 +225,15 @@ mod tests {
     }
 
     fn scored(q: &str, kind: &str, rescaled: f64) -> String {
+        let role = if kind == "yes_no" && q != "first_use" {
+            r#""process""#
+        } else {
+            "null"
+        };
         format!(
             r#"{{"question":"{q}","kind":"{kind}","min":1,"max":5,"status":"answered","value":1,
                 "rescaled":{rescaled},"top_box":false,"top_two_box":false,"dimension":null,"heart":null,
-                "role":null,"weight":1.0}}"#
+                "role":{role},"weight":1.0}}"#
         )
     }
 
@@ -249,6 +244,8 @@ mod tests {
                 scored("s_lounge", "rating", 25.0),
                 scored("s_quality", "rating", 50.0),
                 scored("nps", "nps", 0.0),
+                scored("p_on_time", "yes_no", 0.0),
+                scored("first_use", "yes_no", 0.0),
             ]
             .join(","),
             r#"{"rule":"nps_detractor","question":"nps","detail":"2"}"#,
@@ -294,16 +291,20 @@ mod tests {
         assert_eq!(waiting.comments.len(), 1);
         assert_eq!(waiting.comments[0].text, "again slow");
         assert_eq!(r.reasons[1].counts, [0, 1]);
-        assert_eq!(r.low.len(), 1, "25 is low, 50 is not, NPS is its alert");
-        assert_eq!(r.low[0].key, Key::Low("s_lounge".into()));
-        assert_eq!(r.low[0].counts, [1, 1]);
+        let low: Vec<&Key> = r.low.iter().map(|r| &r.key).collect();
+        assert_eq!(
+            low,
+            [&Key::Low("p_on_time".into()), &Key::Low("s_lounge".into())],
+            "25 is low, 50 is not, NPS is its alert, a HEART-only yes/no judges nothing"
+        );
+        assert_eq!(r.low[1].counts, [1, 1]);
         assert_eq!(r.alerts[0].key, Key::Alert(AlertRule::NpsDetractor));
         let def = definition("post-service");
         assert_eq!(
             label(def.as_ref(), &waiting.key, Lang::ZhCn).as_deref(),
             Some("等待太久或未按时交车")
         );
-        assert!(label(def.as_ref(), &r.low[0].key, Lang::En)
+        assert!(label(def.as_ref(), &r.low[1].key, Lang::En)
             .is_some_and(|l| l.to_lowercase().contains("lounge")));
     }
 
