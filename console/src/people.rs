@@ -185,7 +185,7 @@ pub fn People(props: &PeopleProps) -> Html {
                                     }
                                     if let Some(who) = r.who.clone() {
                                         <button type="button" class="c-link" data-drill={who.clone()}
-                                            aria-label={match l { Lang::ZhCn => format!("查看 {name} 的回答"), Lang::En => format!("Responses of {name}") }}
+                                            aria-label={match l { Lang::ZhCn => format!("查看回答（{name}）"), Lang::En => format!("Responses of {name}") }}
                                             onclick={let cb = props.on_drill.clone(); Callback::from(move |_: MouseEvent| cb.emit(who.clone()))}>
                                             { t(l, T::DrillTo) }
                                         </button>

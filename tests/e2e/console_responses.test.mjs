@@ -222,7 +222,7 @@ test('responses: the advisors table drills into one advisor\'s responses', async
   await page.getByLabel('期间').selectOption('quarter');
   const drill = page.locator('[data-table="people"] [data-drill="D002-C"]');
   await drill.waitFor();
-  assert.equal(await drill.getAttribute('aria-label'), '查看 D002-C 的回答');
+  assert.equal(await drill.getAttribute('aria-label'), '查看回答（D002-C）');
   await drill.click();
   await page.locator('.c-responses').waitFor();
   assert.equal(await page.locator('#c-l-advisor').inputValue(), 'D002-C');
