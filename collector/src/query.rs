@@ -1,7 +1,10 @@
 //! The one query module: which stored responses a read covers, for every read route.
 //!
 //! `survey=<id>`, `dealer=<context.dealer>`, `advisor=`, `station=`, `agent=`,
-//! `channel=` (the context values of that name, exactly), `from=` (inclusive), `to=`
+//! `channel=` (the context values of that name, exactly), `alerts=yes|no` (the server
+//! card raised an alert, or not), `csi_min=`/`csi_max=` (the server card's CSI, 0-100,
+//! both inclusive), `q=` (words some comment contains, up to 100 characters; Latin
+//! letters in any case), `from=` (inclusive), `to=`
 //! (inclusive of its whole day when a date, exclusive when a time) or `period=`
 //! (`this_month`, `last_month`, `quarter`), and `verified=yes|no|all`, all optional and
 //! combined with AND; list routes also take the cursor `after=<seq>` and `limit=<n>`,
@@ -58,11 +61,11 @@ impl Shape {
             Shape::Filter => &FILTER,
             Shape::Export => &[
                 "survey", "dealer", "from", "to", "period", "verified", "advisor", "station",
-                "agent", "channel", "lang", "ids",
+                "agent", "channel", "alerts", "csi_min", "csi_max", "q", "lang", "ids",
             ],
             Shape::Paged => &[
                 "survey", "dealer", "from", "to", "period", "verified", "advisor", "station",
-                "agent", "channel", "after", "limit",
+                "agent", "channel", "alerts", "csi_min", "csi_max", "q", "after", "limit",
             ],
             Shape::Page => &["after", "limit"],
         }
@@ -70,9 +73,9 @@ impl Shape {
 }
 
 /// The parameters of [`Shape::Filter`], which every other filtering shape extends.
-const FILTER: [&str; 10] = [
+const FILTER: [&str; 14] = [
     "survey", "dealer", "from", "to", "period", "verified", "advisor", "station", "agent",
-    "channel",
+    "channel", "alerts", "csi_min", "csi_max", "q",
 ];
 
 /// The languages of an export's labels.
@@ -223,6 +226,43 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
             ))
         }
     };
+    let alerts = match take("alerts").as_deref() {
+        None => None,
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        Some(v) => {
+            return Err(format!(
+                "the alerts parameter {v:?} must be yes (raised an alert) or no"
+            ))
+        }
+    };
+    let csi = |name: &str| -> Result<Option<i64>, String> {
+        take(name)
+            .map(|v| {
+                v.parse::<i64>()
+                    .ok()
+                    .filter(|n| (0..=100).contains(n))
+                    .ok_or_else(|| {
+                        format!("the {name} parameter {v:?} must be a whole number from 0 to 100")
+                    })
+            })
+            .transpose()
+    };
+    let (csi_min, csi_max) = (csi("csi_min")?, csi("csi_max")?);
+    if let (Some(lo), Some(hi)) = (csi_min, csi_max) {
+        if lo > hi {
+            return Err(format!("csi_min {lo} is above csi_max {hi}"));
+        }
+    }
+    let words = take("q").map(|v| v.trim().to_string());
+    if let Some(w) = &words {
+        if w.is_empty() || w.chars().count() > 100 || w.chars().any(char::is_control) {
+            return Err(
+                "the q parameter must be 1 to 100 characters of text, without control characters"
+                    .into(),
+            );
+        }
+    }
     let page = page(take)?;
     let echo = json!({
         "survey": survey,
@@ -231,6 +271,10 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
         "station": station,
         "agent": agent,
         "channel": channel,
+        "alerts": alerts.map(|a| if a { "yes" } else { "no" }),
+        "csi_min": csi_min,
+        "csi_max": csi_max,
+        "q": words,
         "from": from.as_ref().map(|k| format!("{k}Z")),
         "to": to.as_ref().map(|k| format!("{k}Z")),
         "period": local.period.map(Period::as_str),
@@ -252,6 +296,10 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
             station,
             agent,
             channel,
+            alerts,
+            csi_min,
+            csi_max,
+            text: words.as_deref().map(like_pattern),
             ..Filter::default()
         },
         page,
@@ -432,6 +480,21 @@ pub fn localise(q: &mut Query, zones: &Zones, now: Timestamp) -> Result<(), Stri
     Ok(())
 }
 
+/// `words` anywhere in a text: `%words%` with the `LIKE` wildcards and the escape
+/// character (backslash) in the words escaped, so `100%` finds "100%", not "1000".
+pub fn like_pattern(words: &str) -> String {
+    let mut p = String::with_capacity(words.len() + 2);
+    p.push('%');
+    for c in words.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
 /// A query string's name or value as text (the one decoder, shared with pages).
 pub fn decode(raw: &str) -> Option<String> {
     crate::static_files::query_text(raw)
@@ -571,6 +634,7 @@ mod tests {
             q.echo,
             json!({"survey": "post-service", "dealer": "D 1", "advisor": "王伟",
                    "station": null, "agent": null, "channel": null,
+                   "alerts": null, "csi_min": null, "csi_max": null, "q": null,
                    "from": "2026-11-19T16:00:00Z", "to": "2026-11-23T00:00:00Z",
                    "period": null, "time_zone": "Asia/Shanghai", "verified": "yes"})
         );
@@ -640,10 +704,33 @@ mod tests {
             ("lang=fr", Shape::Export, "lang"),
             ("ids=first", Shape::Export, "ids"),
             ("lang=en", Shape::Filter, "lang"),
+            ("alerts=true", Shape::Paged, "alerts"),
+            ("csi_min=-1", Shape::Paged, "csi_min"),
+            ("csi_max=100.5", Shape::Paged, "csi_max"),
+            ("csi_min=80&csi_max=60", Shape::Paged, "csi_min"),
+            ("q=%20%20", Shape::Paged, "q"),
+            ("q=a%0Ab", Shape::Paged, "q"),
         ] {
             let reason = parse(query, shape).err().unwrap_or_default();
             assert!(reason.contains(named), "{query}: {reason:?}");
         }
+    }
+
+    #[test]
+    fn list_filters_parse() -> Result<(), String> {
+        let q = parse(
+            "alerts=no&csi_min=0&csi_max=60&q=%20100%25_a%5Cb%20",
+            Shape::Paged,
+        )?;
+        assert_eq!(q.filter.alerts, Some(false));
+        assert_eq!((q.filter.csi_min, q.filter.csi_max), (Some(0), Some(60)));
+        assert_eq!(q.filter.text.as_deref(), Some(r"%100\%\_a\\b%"));
+        assert_eq!(q.echo["q"], json!(r"100%_a\b"));
+        assert_eq!(
+            parse("alerts=yes", Shape::Filter)?.filter.alerts,
+            Some(true)
+        );
+        Ok(())
     }
 
     fn local(query: &str, zones: &Zones, now: &str) -> Result<(Value, Value), String> {

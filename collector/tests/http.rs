@@ -555,7 +555,7 @@ fn responses_are_listed_as_json_in_received_order(backend: Backend) {
     assert_eq!(
         list["filter"],
         json!({ "survey": "post-service", "dealer": null, "advisor": null, "station": null,
-                "agent": null, "channel": null, "from": null, "to": null, "period": null,
+                "agent": null, "channel": null, "alerts": null, "csi_min": null, "csi_max": null, "q": null, "from": null, "to": null, "period": null,
                 "time_zone": null, "verified": "all" })
     );
     assert_eq!(list["next"], Value::Null, "one page holds them all");
@@ -972,7 +972,7 @@ fn summary_of_twenty_responses_has_the_nps_interval(backend: Backend) {
     assert_eq!(
         body["filter"],
         json!({ "survey": null, "dealer": null, "advisor": null, "station": null,
-                "agent": null, "channel": null, "from": null, "to": null, "period": null,
+                "agent": null, "channel": null, "alerts": null, "csi_min": null, "csi_max": null, "q": null, "from": null, "to": null, "period": null,
                 "time_zone": null, "verified": "all" })
     );
     assert_eq!(body["unscored"], json!(0));
@@ -1067,7 +1067,7 @@ fn summary_filters_by_dealer_date_and_survey(backend: Backend) {
     assert_eq!(
         body["filter"],
         json!({ "survey": "post-service", "dealer": "D 1", "advisor": null, "station": null,
-                "agent": null, "channel": null, "from": "2026-11-21T15:00:00Z", "to": null,
+                "agent": null, "channel": null, "alerts": null, "csi_min": null, "csi_max": null, "q": null, "from": "2026-11-21T15:00:00Z", "to": null,
                 "period": null, "time_zone": null, "verified": "yes" })
     );
     assert_eq!(body["summary"]["nps"], Value::Null);

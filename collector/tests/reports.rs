@@ -303,6 +303,102 @@ fn the_summary_filters_and_never_pools_surveys(backend: Backend) {
 
 both!(the_summary_filters_and_never_pools_surveys);
 
+/// `service` with every rating item at `rating` and a comment.
+fn rated(nps: u8, rating: u8, comment: Option<&str>) -> Value {
+    let mut p = service("D001", "2026-11-23T02:00:00Z", nps, &[("advisor", "A07")]);
+    let answers = p["answers"].as_object_mut().expect("answers");
+    for (id, a) in answers.iter_mut() {
+        if id != "nps" && a.get("scale").is_some() {
+            *a = json!({ "scale": rating });
+        }
+    }
+    if let Some(text) = comment {
+        answers.insert("comment".into(), json!({ "text": text }));
+    }
+    p
+}
+
+fn the_list_filters_by_alerts_csi_and_comment_words(backend: Backend) {
+    let c = Collector::start(backend);
+    post_all(
+        &c,
+        &[
+            rated(10, 4, Some("等待太久, but 100% fixed")),
+            rated(2, 2, Some("The Waiting ROOM was dirty")),
+            rated(9, 5, None),
+            rated(8, 3, Some("a_b c")),
+        ],
+    );
+    let r = c.get("/v1/responses?limit=1000");
+    let items = r.json()["items"].as_array().expect("items").clone();
+    assert_eq!(items.len(), 4);
+    let csi: Vec<f64> = items
+        .iter()
+        .map(|i| i["score"]["csi"].as_f64().expect("a CSI"))
+        .collect();
+    let alerted = items
+        .iter()
+        .filter(|i| !i["score"]["alerts"].as_array().expect("alerts").is_empty())
+        .count();
+    assert!(alerted > 0 && alerted < 4, "{alerted} of 4 with alerts");
+    assert_eq!(listed(&c, "alerts=yes"), alerted);
+    assert_eq!(listed(&c, "alerts=no"), 4 - alerted);
+    let between = |lo: f64, hi: f64| csi.iter().filter(|v| **v >= lo && **v <= hi).count();
+    for (q, lo, hi) in [
+        ("csi_min=90", 90.0, 100.0),
+        ("csi_max=60", 0.0, 60.0),
+        ("csi_min=50&csi_max=80", 50.0, 80.0),
+        ("csi_min=0&csi_max=100", 0.0, 100.0),
+    ] {
+        assert_eq!(listed(&c, q), between(lo, hi), "{q} over {csi:?}");
+    }
+    assert!(
+        between(90.0, 100.0) >= 1 && between(0.0, 60.0) >= 1,
+        "{csi:?}"
+    );
+    // Words in a comment, never in the question ids or other answers.
+    for (q, n) in [
+        ("q=waiting", 1),
+        ("q=WAITING%20room", 1),
+        ("q=%E7%AD%89%E5%BE%85", 1),
+        ("q=100%25", 1),
+        ("q=1_0", 0),
+        ("q=a_b", 1),
+        ("q=a%25b", 0),
+        ("q=comment", 0),
+        ("q=scale", 0),
+        ("q=text", 0),
+    ] {
+        assert_eq!(listed(&c, q), n, "{q}");
+    }
+    assert_eq!(listed(&c, "q=waiting&alerts=no"), 0);
+    // The summary takes the same filters (one query module).
+    assert_eq!(summary_n(&c, "alerts=yes"), Ok(alerted as u64));
+    assert_eq!(summary_n(&c, "q=dirty"), Ok(1));
+    let echo = c
+        .get("/v1/responses?alerts=no&csi_max=70&q=%20dirty%20")
+        .json()["filter"]
+        .clone();
+    assert_eq!(
+        (&echo["alerts"], &echo["csi_max"], &echo["q"]),
+        (&json!("no"), &json!(70), &json!("dirty"))
+    );
+    for bad in [
+        "alerts=1",
+        "csi_min=101",
+        "csi_min=9&csi_max=8",
+        "q=",
+        "q=%0A",
+    ] {
+        let r = c.get(&format!("/v1/responses?{bad}"));
+        assert_eq!(r.status, 400, "{bad}");
+        let name = bad.split('=').next().unwrap_or_default();
+        assert!(r.error().contains(name), "{bad}: {}", r.error());
+    }
+}
+
+both!(the_list_filters_by_alerts_csi_and_comment_words);
+
 /// Runs `script` with Python 3 on `file` and parses what it prints as JSON. The
 /// modules come from `tests/crosscheck/requirements.txt` (scripts/setup installs it).
 fn python(script: &str, file: &std::path::Path) -> Value {

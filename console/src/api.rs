@@ -221,3 +221,22 @@ pub fn origin() -> String {
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default()
 }
+
+/// Names the page in the address (so a reload or a bookmark opens it again).
+pub fn set_hash(name: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(name);
+    }
+}
+
+/// The browser's print dialog (the VOC report is laid out for A4).
+pub fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+/// Minutes east of UTC in the browser's zone now (480 in Shanghai).
+pub fn offset_minutes() -> i64 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i64)
+}

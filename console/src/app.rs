@@ -7,9 +7,12 @@ use crate::api::{self, Failure};
 use crate::casework::Route;
 use crate::i18n::{t, Lang, T};
 use crate::kiosks::Kiosks;
+use crate::list::ResponseList;
 use crate::overview::Overview;
 use crate::people::People;
 use crate::period::{Period, PeriodError};
+use crate::report::VocReport;
+use crate::responses::ListFilters;
 use crate::trend::Trend;
 use serde::Deserialize;
 use survey_core::scoring::aggregate::Summary;
@@ -76,6 +79,7 @@ struct Filters {
 #[component]
 pub fn App() -> Html {
     let lang = use_state(|| Lang::from_tag(&api::browser_language()));
+    let list_filters = use_state(ListFilters::default);
     let me = use_state(|| Load::<Me>::Loading);
     let filters = use_state(|| Filters {
         survey: "post-service",
@@ -84,7 +88,8 @@ pub fn App() -> Html {
     });
     let data = use_state(|| Load::<SummaryReply>::Loading);
     let dealers = use_state(Vec::<String>::new);
-    // The page, from the location's hash (#cases, #cases/<id>): links, Back and Forward.
+    // The page, from the location's hash (#responses, #cases/<id>, …): links, Back and
+    // Forward.
     let route = use_state(|| Route::from_hash(&api::hash()));
     {
         let route = route.clone();
@@ -126,7 +131,7 @@ pub fn App() -> Html {
     let range = filters.period.range(api::today());
     {
         let data = data.clone();
-        let ready = matches!(*me, Load::Ready(_));
+        let ready = matches!(*me, Load::Ready(_)) && *route == Route::Overview;
         use_effect_with(((*filters).clone(), ready), move |(f, ready)| {
             let mut cleanup: Option<Box<dyn FnOnce()>> = None;
             if *ready {
@@ -192,6 +197,24 @@ pub fn App() -> Html {
         })
     };
 
+    let drill = {
+        let route = route.clone();
+        let list_filters = list_filters.clone();
+        Callback::from(move |who: String| {
+            list_filters.set(ListFilters {
+                advisor: who,
+                ..ListFilters::default()
+            });
+            api::set_hash(&Route::Responses.hash());
+            route.set(Route::Responses);
+        })
+    };
+    let own_only = account.role == "service_advisor";
+    let range_days = range
+        .as_ref()
+        .ok()
+        .map(|(a, b)| (a.to_string(), b.to_string()));
+    let current = (*route).clone();
     html! {
         <div class="c-app" lang={l.tag()}>
             <header class="c-header">
@@ -208,15 +231,24 @@ pub fn App() -> Html {
                     <button type="button" class="c-btn" onclick={sign_out}>{ t(l, T::SignOut) }</button>
                 </div>
             </header>
-            <crate::cases::Nav lang={l} role={account.role.clone()} route={(*route).clone()} />
+            <crate::cases::Nav lang={l} role={account.role.clone()} route={current.clone()} />
             <main class="c-main" id="c-main">
-            if *route == Route::Kiosks && crate::casework::manages_kiosks(&account.role) {
+            if current == Route::Kiosks && crate::casework::manages_kiosks(&account.role) {
                 <Kiosks lang={l} csrf={account.csrf.clone()} dealers={offered(&account, &dealers)} />
-            } else if !matches!(*route, Route::Overview | Route::Kiosks) {
-                <crate::cases::CasesPage lang={l} me={account.clone()} route={(*route).clone()} />
+            } else if matches!(current, Route::Cases | Route::Case(_)) {
+                <crate::cases::CasesPage lang={l} me={account.clone()} route={current.clone()} />
             } else {
-                <h2 class="c-h2">{ t(l, T::Overview) }</h2>
-                <FilterBar lang={l} filters={filters.clone()} dealers={offered(&account, &dealers)} error={range.err()} />
+                <h2 class="c-h2" id="c-page-title">{ t(l, current_title(&current)) }</h2>
+                <FilterBar lang={l} filters={filters.clone()} dealers={offered(&account, &dealers)} error={range.err()}
+                    period={current != Route::Report} />
+                if current == Route::Responses {
+                    <ResponseList lang={l} survey={filters.survey} dealer={filters.dealer.clone()} range={range_days.clone()}
+                        filters={list_filters.clone()} {own_only} />
+                }
+                if current == Route::Report {
+                    <VocReport lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
+                }
+                if !matches!(current, Route::Responses | Route::Report) {
                 {
                     match &*data {
                         Load::Loading => html! { <p role="status">{ t(l, T::Loading) }</p> },
@@ -227,11 +259,21 @@ pub fn App() -> Html {
                     }
                 }
                 <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
-                    range={range.as_ref().ok().map(|(a, b)| (a.to_string(), b.to_string()))} />
+                    range={range_days} on_drill={drill} />
                 <Trend lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
+                }
             }
             </main>
         </div>
+    }
+}
+
+/// The heading of the pages the filters serve.
+fn current_title(route: &Route) -> T {
+    match route {
+        Route::Responses => T::ResponsesPage,
+        Route::Report => T::Report,
+        _ => T::Overview,
     }
 }
 
@@ -259,6 +301,8 @@ struct FilterBarProps {
     filters: UseStateHandle<Filters>,
     dealers: Vec<String>,
     error: Option<PeriodError>,
+    /// The report picks its own month: no period there.
+    period: bool,
 }
 
 /// Survey, dealer and period; each change asks for the summary again.
@@ -329,6 +373,7 @@ fn FilterBar(props: &FilterBarProps) -> Html {
                     }) }
                 </select>
             </div>
+            if props.period {
             <div class="c-field">
                 <label for="c-period">{ t(l, T::Period) }</label>
                 <select id="c-period" onchange={on_period}>
@@ -349,6 +394,7 @@ fn FilterBar(props: &FilterBarProps) -> Html {
                     <input id="c-to" type="date" value={to.clone()} onchange={on_to} aria-describedby="c-period-error"
                         aria-invalid={matches!(props.error, Some(PeriodError::BadTo)).to_string()} />
                 </div>
+            }
             }
             <p class="c-error" id="c-period-error" role="alert">{ error.unwrap_or_default() }</p>
         </form>

@@ -19,7 +19,7 @@ use crate::case_texts::{action, c, value, C};
 use crate::casework::{
     self as work, CaseDetail, CaseItem, CaseList, ChangeReply, FormError, Route, Tab,
 };
-use crate::i18n::{alert, Lang};
+use crate::i18n::{alert, t, Lang, T};
 use serde_json::Value;
 use survey_core::scoring::AlertRule;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
@@ -825,10 +825,11 @@ pub fn Nav(props: &NavProps) -> Html {
     let on_cases = matches!(props.route, Route::Cases | Route::Case(_));
     let current = |yes: bool| yes.then_some("page");
     html! {
-        <nav class="c-nav" aria-label={match l { Lang::ZhCn => "页面", Lang::En => "Pages" }}>
-            <a class="c-nav-link" href={Route::Overview.hash()} aria-current={current(props.route == Route::Overview)}>
-                { crate::i18n::t(l, crate::i18n::T::Overview) }
-            </a>
+        <nav class="c-nav" aria-label={t(l, T::Pages)}>
+            { for [(Route::Overview, T::Overview), (Route::Responses, T::ResponsesPage), (Route::Report, T::Report)]
+                .into_iter().map(|(r, name)| html! {
+                    <a class="c-nav-link" href={r.hash()} aria-current={current(props.route == r)}>{ t(l, name) }</a>
+                }) }
             if work::works_cases(&props.role) {
                 <a class="c-nav-link" href={Route::Cases.hash()} aria-current={current(on_cases)}>{ c(l, C::Cases) }</a>
             }

@@ -232,6 +232,10 @@ pub fn tabs(role: &str) -> Vec<Tab> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Overview,
+    /// The responses list (crate::list).
+    Responses,
+    /// The VOC monthly report (crate::report).
+    Report,
     Cases,
     Case(String),
     /// Lounge kiosks' device keys (crate::kiosks).
@@ -245,6 +249,8 @@ impl Route {
             Some(("cases", id)) if is_id(id) => Route::Case(id.to_string()),
             None if h == "cases" => Route::Cases,
             None if h == "kiosks" => Route::Kiosks,
+            None if h == "responses" => Route::Responses,
+            None if h == "report" => Route::Report,
             _ => Route::Overview,
         }
     }
@@ -255,6 +261,8 @@ impl Route {
             Route::Cases => "#cases".into(),
             Route::Case(id) => format!("#cases/{id}"),
             Route::Kiosks => "#kiosks".into(),
+            Route::Responses => "#responses".into(),
+            Route::Report => "#report".into(),
         }
     }
 }
@@ -470,6 +478,15 @@ mod tests {
     fn routes_from_the_hash() {
         assert_eq!(Route::from_hash("#cases"), Route::Cases);
         assert_eq!(Route::from_hash("#kiosks"), Route::Kiosks);
+        for r in [
+            Route::Overview,
+            Route::Responses,
+            Route::Report,
+            Route::Cases,
+            Route::Kiosks,
+        ] {
+            assert_eq!(Route::from_hash(&r.hash()), r);
+        }
         assert_eq!(Route::from_hash(&Route::Kiosks.hash()), Route::Kiosks);
         assert!(manages_kiosks("dealer_manager") && !manages_kiosks("service_advisor"));
         assert!(!manages_kiosks("follow_up_agent"));

@@ -12,15 +12,19 @@ pub mod chart;
 pub mod figures;
 pub mod i18n;
 pub mod period;
+pub mod responses;
 pub mod sorting;
+pub mod voc;
 
 // Compiled natively too (never run there), so `cargo clippy` checks the views.
 pub mod api;
 pub mod app;
 pub mod cases;
 pub mod kiosks;
+pub mod list;
 pub mod overview;
 pub mod people;
+pub mod report;
 pub mod trend;
 
 /// Mounts the console on the page's `#console` element.

@@ -68,6 +68,8 @@ pub struct PeopleProps {
     pub dealer: String,
     /// The period's first and last day (`YYYY-MM-DD`), or `None` while it is invalid.
     pub range: Option<(String, String)>,
+    /// Opens the response list of one advisor (or agent).
+    pub on_drill: Callback<String>,
 }
 
 #[component]
@@ -185,9 +187,16 @@ pub fn People(props: &PeopleProps) -> Html {
                             <tr class={classes!((!r.comparable).then_some("c-not-comparable"))}>
                                 <td class="c-num">{ r.rank.map(|x| x.to_string()).unwrap_or_else(|| "–".into()) }</td>
                                 <th scope="row">
-                                    { name }
+                                    { name.clone() }
                                     if !r.comparable {
                                         <span class="c-badge">{ t(l, T::NotComparable) }</span>
+                                    }
+                                    if let Some(who) = r.who.clone() {
+                                        <button type="button" class="c-link-btn" data-drill={who.clone()}
+                                            aria-label={match l { Lang::ZhCn => format!("查看回答（{name}）"), Lang::En => format!("Responses of {name}") }}
+                                            onclick={let cb = props.on_drill.clone(); Callback::from(move |_: MouseEvent| cb.emit(who.clone()))}>
+                                            { t(l, T::DrillTo) }
+                                        </button>
                                     }
                                 </th>
                                 <td class="c-num">{ r.responses }</td>

@@ -57,11 +57,13 @@ export const PASSWORD = 'an e2e password of some length';
 
 /**
  * Creates an account on the collector's database as an operator would
- * (`collector user add … --password-stdin`); resolves to its login.
+ * (`collector user add … --password-stdin`, `--advisor` for a service advisor);
+ * resolves to its login.
  */
-export function addUser(collector, login, role, dealers = []) {
+export function addUser(collector, login, role, dealers = [], advisor = null) {
   const args = ['user', 'add', '--login', login, '--role', role, '--password-stdin', '--db', collector.db];
   if (dealers.length) args.push('--dealers', dealers.join(','));
+  if (advisor) args.push('--advisor', advisor);
   execFileSync(COLLECTOR, args, { input: `${PASSWORD}\n`, stdio: ['pipe', 'ignore', 'inherit'] });
   return login;
 }

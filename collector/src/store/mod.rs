@@ -140,6 +140,17 @@ pub struct Filter {
     pub agent: Option<String>,
     /// `context.channel`, exactly (`qr`, `sms`, …: how a signed link was handed over).
     pub channel: Option<String>,
+    /// Only responses whose server card raised an alert (`Some(true)`), only those
+    /// without (`Some(false)`), or both (`None`); `alerts_only` (a role's scope) still
+    /// applies on top.
+    pub alerts: Option<bool>,
+    /// The server card's CSI (0-100) at least this; rows without a CSI are left out.
+    pub csi_min: Option<i64>,
+    /// The server card's CSI at most this; rows without a CSI are left out.
+    pub csi_max: Option<i64>,
+    /// A `LIKE` pattern (`%…%`, backslash, `%` and `_` escaped by [`crate::query`]) that some text
+    /// answer (a comment) must match, case-insensitively for Latin letters.
+    pub text: Option<String>,
 }
 
 /// One page of a list: rows after a cursor, in storage order.

@@ -166,12 +166,17 @@ const WHERE_FILTER: &str = "($1::text IS NULL OR survey_id = $1)
    AND ($8::bool IS NULL OR verified = $8)
    AND ($9::text IS NULL OR context::jsonb ->> 'station' = $9)
    AND ($10::text IS NULL OR context::jsonb ->> 'agent' = $10)
-   AND ($11::text IS NULL OR context::jsonb ->> 'channel' = $11)";
+   AND ($11::text IS NULL OR context::jsonb ->> 'channel' = $11)
+   AND ($12::bool IS NULL OR (alerts > 0) = $12)
+   AND ($13::bigint IS NULL OR (t_csi_n = 1 AND t_csi_sum >= $13))
+   AND ($14::bigint IS NULL OR (t_csi_n = 1 AND t_csi_sum <= $14))
+   AND ($15::text IS NULL OR EXISTS (SELECT 1 FROM jsonb_each(answers::jsonb) a
+        WHERE jsonb_typeof(a.value) = 'object' AND a.value ->> 'text' ILIKE $15))";
 
 type Param<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
 
-/// The eleven parameters of [`WHERE_FILTER`].
-fn filter_params(f: &Filter) -> [Param<'_>; 11] {
+/// The fifteen parameters of [`WHERE_FILTER`].
+fn filter_params(f: &Filter) -> [Param<'_>; 15] {
     [
         &f.survey,
         &f.dealer,
@@ -184,6 +189,10 @@ fn filter_params(f: &Filter) -> [Param<'_>; 11] {
         &f.station,
         &f.agent,
         &f.channel,
+        &f.alerts,
+        &f.csi_min,
+        &f.csi_max,
+        &f.text,
     ]
 }
 
@@ -297,8 +306,8 @@ impl Store for PgStore {
             .query(
                 &format!(
                     "SELECT {ROW_COLUMNS} FROM responses
-                     WHERE {WHERE_FILTER} AND seq > coalesce($12::bigint, -1)
-                     ORDER BY seq LIMIT $13"
+                     WHERE {WHERE_FILTER} AND seq > coalesce($16::bigint, -1)
+                     ORDER BY seq LIMIT $17"
                 ),
                 &[
                     filter_params(filter).as_slice(),

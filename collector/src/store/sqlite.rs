@@ -333,10 +333,15 @@ fn backfill(tx: &Transaction<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The WHERE clause every read shares: parameters 1-11 are the [`Filter`]. `created_at`
-/// is compared as a [`crate::query::sort_key`]: the stored text without its `Z`, which
-/// sorts as time does (fixed-width date and time, then the fraction's digits).
-const WHERE_FILTER: &str = "(?1 IS NULL OR survey_id = ?1)
+/// The WHERE clause every read shares, up to its last line: parameters 1-14 of the
+/// [`Filter`]. `created_at` is compared as a [`crate::query::sort_key`]: the stored text
+/// without its `Z`, which sorts as time does (fixed-width date and time, then the
+/// fraction's digits). Every column it reads is in the report index (migration 0011),
+/// so a report's sums never read the rows themselves.
+macro_rules! where_filter {
+    ($last:literal) => {
+        concat!(
+            "(?1 IS NULL OR survey_id = ?1)
    AND (?2 IS NULL OR dealer = ?2)
    AND (?3 IS NULL OR rtrim(created_at, 'Z') >= ?3)
    AND (?4 IS NULL OR rtrim(created_at, 'Z') < ?4)
@@ -346,12 +351,39 @@ const WHERE_FILTER: &str = "(?1 IS NULL OR survey_id = ?1)
    AND (?8 IS NULL OR verified = ?8)
    AND (?9 IS NULL OR ctx_station = ?9)
    AND (?10 IS NULL OR ctx_agent = ?10)
-   AND (?11 IS NULL OR ctx_channel = ?11)";
+   AND (?11 IS NULL OR ctx_channel = ?11)
+   AND (?12 IS NULL OR (alerts > 0) = ?12)
+   AND (?13 IS NULL OR (t_csi_n = 1 AND t_csi_sum >= ?13))
+   AND (?14 IS NULL OR (t_csi_n = 1 AND t_csi_sum <= ?14))
+   AND ",
+            $last
+        )
+    };
+}
 
-/// How many parameters [`WHERE_FILTER`] takes.
-const FILTER_PARAMS: usize = 11;
+/// [`where_filter!`] with parameter 15, words in a comment: it reads the answers, so
+/// only a read that asks for words uses it.
+const WHERE_FILTER_TEXT: &str = where_filter!(
+    "EXISTS (SELECT 1 FROM json_tree(responses.answers) t
+        WHERE t.key = 'text' AND t.type = 'text' AND t.value LIKE ?15 ESCAPE '\\')"
+);
 
-/// The parameters of [`WHERE_FILTER`].
+/// [`where_filter!`] when no words are asked for (parameter 15 is then NULL).
+const WHERE_FILTER_NO_TEXT: &str = where_filter!("?15 IS NULL");
+
+/// The WHERE clause of `f`: parameters 1-15 are the [`Filter`] ([`filter_params`]).
+fn where_filter(f: &Filter) -> &'static str {
+    if f.text.is_some() {
+        WHERE_FILTER_TEXT
+    } else {
+        WHERE_FILTER_NO_TEXT
+    }
+}
+
+/// How many parameters [`where_filter`] takes.
+const FILTER_PARAMS: usize = 15;
+
+/// The parameters of [`where_filter`].
 fn filter_params(
     f: &Filter,
 ) -> Result<[Box<dyn rusqlite::ToSql + Send>; FILTER_PARAMS], StoreError> {
@@ -368,6 +400,10 @@ fn filter_params(
         Box::new(f.station.clone()),
         Box::new(f.agent.clone()),
         Box::new(f.channel.clone()),
+        Box::new(f.alerts),
+        Box::new(f.csi_min),
+        Box::new(f.csi_max),
+        Box::new(f.text.clone()),
     ])
 }
 
@@ -496,10 +532,11 @@ impl Store for SqliteStore {
             // starts a page at the cursor in the rowid only for the first form, and with
             // the second read every earlier row again on every page (an export of 100 000
             // responses went from 49 s to a fraction of that).
+            let w = where_filter(&f);
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {ROW_COLUMNS} FROM responses
-                 WHERE {WHERE_FILTER} AND seq > coalesce(?12, -1)
-                 ORDER BY seq LIMIT ?13"
+                 WHERE {w} AND seq > coalesce(?16, -1)
+                 ORDER BY seq LIMIT ?17"
             ))?;
             let fixed = filter_params(&f)?;
             let rows = stmt.query_map(
@@ -514,16 +551,17 @@ impl Store for SqliteStore {
     async fn columns(&self, filter: &Filter) -> Result<Columns, StoreError> {
         let f = filter.clone();
         self.read(move |conn| {
+            let w = where_filter(&f);
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT DISTINCT j.key FROM responses, json_each(responses.context) AS j
-                 WHERE {WHERE_FILTER} ORDER BY j.key"
+                 WHERE {w} ORDER BY j.key"
             ))?;
             let fixed = filter_params(&f)?;
             let keys = stmt.query_map(with_filter(&fixed, &[]).as_slice(), |r| r.get(0))?;
             let context_keys = keys.collect::<Result<Vec<String>, _>>()?;
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT DISTINCT survey_id, j.key FROM responses, json_each(responses.answers) AS j
-                 WHERE {WHERE_FILTER} ORDER BY survey_id, j.key"
+                 WHERE {w} ORDER BY survey_id, j.key"
             ))?;
             let pairs = stmt.query_map(with_filter(&fixed, &[]).as_slice(), |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -539,8 +577,9 @@ impl Store for SqliteStore {
     async fn dealers(&self, filter: &Filter) -> Result<Vec<String>, StoreError> {
         let f = filter.clone();
         self.read(move |conn| {
+            let w = where_filter(&f);
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT DISTINCT dealer FROM responses WHERE {WHERE_FILTER} AND dealer IS NOT NULL \
+                "SELECT DISTINCT dealer FROM responses WHERE {w} AND dealer IS NOT NULL \
                  ORDER BY dealer"
             ))?;
             let fixed = filter_params(&f)?;
@@ -563,7 +602,7 @@ impl Store for SqliteStore {
         };
         self.read(move |conn| {
             let fixed = filter_params(&f)?;
-            super::sqlite_totals::groups(conn, key, WHERE_FILTER, &with_filter(&fixed, &[]))
+            super::sqlite_totals::groups(conn, key, where_filter(&f), &with_filter(&fixed, &[]))
         })
         .await
     }
@@ -575,7 +614,7 @@ impl Store for SqliteStore {
             let all = super::sqlite_totals::groups(
                 conn,
                 "CAST(NULL AS TEXT)",
-                WHERE_FILTER,
+                where_filter(&f),
                 &with_filter(&fixed, &[]),
             )?;
             Ok(all.into_iter().next().map(|(_, s)| s).unwrap_or_default())
