@@ -285,14 +285,18 @@ test('a customer answers on the signed link: stored verified, and only once', as
   assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
   await phone.locator('.sw-page-title').first().waitFor({ timeout: 15000 });
   // Statuses only: the receipt's body is tested over HTTP (collector/tests/links.rs).
+  // Every POST of the phone's context, its service worker's included: the worker may
+  // deliver the journal's copy first (issue 13 item 10), and the page's own post is then
+  // answered "duplicate" (200). Exactly one is stored (201), whoever sends it.
   const statuses = [];
-  phone.on('response', (r) => {
+  phone.context().on('response', (r) => {
     if (r.url().endsWith('/v1/responses') && r.request().method() === 'POST') statuses.push(r.status());
   });
   await completeSurvey(phone, 'last');
   await phone.locator('.sw-done').waitFor();
   for (let i = 0; i < 50 && statuses.length === 0; i++) await phone.waitForTimeout(100);
-  assert.deepEqual(statuses, [201]);
+  assert.equal(statuses.filter((s) => s === 201).length, 1, `one stored: ${statuses}`);
+  assert.ok(statuses.every((s) => s === 201 || s === 200), `the others duplicates: ${statuses}`);
   const rows = collector.rows(`SELECT verified, context FROM responses WHERE token = '${token}'`);
   assert.equal(rows.length, 1);
   assert.equal(rows[0].verified, 1);
