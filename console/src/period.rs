@@ -6,38 +6,10 @@
 //! the dealer's time zone with `to` including its whole day, so "this month" on the
 //! 31st at 23:30 in Shanghai still holds that evening's responses.
 
-use survey_core::time::days_in_month;
+use survey_core::time::{self, CivilDate};
 
-/// A calendar date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i64,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl Date {
-    /// `YYYY-MM-DD` with a real month and day, or `None`.
-    pub fn parse(s: &str) -> Option<Date> {
-        let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        let year: i64 = s[0..4].parse().ok()?;
-        let month: u32 = s[5..7].parse().ok()?;
-        let day: u32 = s[8..10].parse().ok()?;
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return None;
-        }
-        Some(Date { year, month, day })
-    }
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
+/// A calendar date: core's, the one the collector reads `from`/`to` as.
+pub type Date = CivilDate;
 
 /// What the period selector offers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,30 +35,16 @@ pub enum PeriodError {
 impl Period {
     /// The first and last day (both included) the period covers, given today.
     pub fn range(&self, today: Date) -> Result<(Date, Date), PeriodError> {
-        let first = |year, month| Date {
-            year,
-            month,
-            day: 1,
+        // Core's named periods (the ones `period=` names on the collector), whose end is
+        // exclusive: the last day is the day before, or today when that is later.
+        let named = |p: time::Period| {
+            let (first, end) = p.dates(today);
+            Ok((first, end.plus_days(-1).min(today)))
         };
         match self {
-            Period::ThisMonth => Ok((first(today.year, today.month), today)),
-            Period::LastMonth => {
-                let (y, m) = if today.month == 1 {
-                    (today.year - 1, 12)
-                } else {
-                    (today.year, today.month - 1)
-                };
-                let last = Date {
-                    year: y,
-                    month: m,
-                    day: days_in_month(y, m),
-                };
-                Ok((first(y, m), last))
-            }
-            Period::ThisQuarter => {
-                let m = (today.month - 1) / 3 * 3 + 1;
-                Ok((first(today.year, m), today))
-            }
+            Period::ThisMonth => named(time::Period::ThisMonth),
+            Period::LastMonth => named(time::Period::LastMonth),
+            Period::ThisQuarter => named(time::Period::Quarter),
             Period::Custom { from, to } => {
                 let from = Date::parse(from.trim()).ok_or(PeriodError::BadFrom)?;
                 let to = Date::parse(to.trim()).ok_or(PeriodError::BadTo)?;
@@ -143,25 +101,14 @@ impl Month {
 /// The `count` calendar months up to and including today's, oldest first; the current
 /// month ends today (its later days have no responses yet).
 pub fn last_months(today: Date, count: u32) -> Vec<Month> {
-    let index = today.year * 12 + i64::from(today.month) - 1;
     (0..i64::from(count))
         .rev()
         .map(|back| {
-            let i = index - back;
-            let (year, month) = (i.div_euclid(12), (i.rem_euclid(12) + 1) as u32);
-            let first = Date {
-                year,
-                month,
-                day: 1,
-            };
+            let first = today.month_start(-back);
             let last = if back == 0 {
                 today
             } else {
-                Date {
-                    year,
-                    month,
-                    day: days_in_month(year, month),
-                }
+                first.month_start(1).plus_days(-1)
             };
             Month { first, last }
         })

@@ -42,8 +42,8 @@ pub fn VocReport(props: &ReportProps) -> Html {
     let today = api::today();
     // The last complete month, unless chosen otherwise.
     let month = use_state(|| {
-        let idx = today.year * 12 + i64::from(today.month) - 2;
-        (idx.div_euclid(12), (idx.rem_euclid(12) + 1) as u32)
+        let last = today.month_start(-1);
+        (last.year, last.month)
     });
     let data = use_state(|| None::<Result<Loaded, String>>);
     // Which request is current: an answer to an earlier choice (another dealer, another

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use survey_core::questionnaire::Dimension;
 use survey_core::scoring::{AlertRule, ItemKind, NpsCategory};
+use survey_core::time::{civil_from_days, days_from_civil};
 use survey_core::{Answer, Answers};
 
 /// Rows per page of the list.
@@ -448,8 +449,8 @@ pub fn local_time(utc: &str, offset_minutes: i64) -> String {
         let num = |r: std::ops::Range<usize>| b.get(r)?.parse::<i64>().ok();
         let (y, mo, d, h, mi) = (
             num(0..4)?,
-            num(5..7)?,
-            num(8..10)?,
+            u32::try_from(num(5..7)?).ok()?,
+            u32::try_from(num(8..10)?).ok()?,
             num(11..13)?,
             num(14..16)?,
         );
@@ -464,29 +465,6 @@ pub fn local_time(utc: &str, offset_minutes: i64) -> String {
         ))
     })();
     parsed.unwrap_or_else(|| utc.to_string())
-}
-
-// Howard Hinnant's days-from-civil and its inverse (proleptic Gregorian).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]

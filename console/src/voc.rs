@@ -9,6 +9,7 @@
 use crate::responses::{Item, Questionnaire};
 use std::collections::BTreeMap;
 use survey_core::scoring::{AlertRule, ItemKind};
+use survey_core::time::CivilDate;
 
 /// What a tallied row counts.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -171,21 +172,20 @@ pub fn label(def: Option<&Questionnaire>, key: &Key, lang: crate::i18n::Lang) ->
 /// The months of a report: `count` months ending with `(year, month)`, oldest first,
 /// each with its first and last day (`YYYY-MM-DD`).
 pub fn months(year: i64, month: u32, count: u32) -> Vec<(String, String, String)> {
+    let end = CivilDate {
+        year,
+        month,
+        day: 1,
+    };
     (0..count)
         .rev()
         .map(|back| {
-            let idx = year * 12 + i64::from(month) - 1 - i64::from(back);
-            let (y, m) = (idx.div_euclid(12), idx.rem_euclid(12) + 1);
-            let last = match m {
-                4 | 6 | 9 | 11 => 30,
-                2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-                2 => 28,
-                _ => 31,
-            };
+            let first = end.month_start(-i64::from(back));
+            let last = first.month_start(1).plus_days(-1);
             (
-                format!("{y:04}-{m:02}"),
-                format!("{y:04}-{m:02}-01"),
-                format!("{y:04}-{m:02}-{last:02}"),
+                format!("{:04}-{:02}", first.year, first.month),
+                first.to_string(),
+                last.to_string(),
             )
         })
         .collect()
