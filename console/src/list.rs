@@ -73,16 +73,13 @@ pub fn ResponseList(props: &ListProps) -> Html {
         pairs.extend(props.filters.pairs(person).ok()?);
         Some(pairs)
     });
-    // Which request is current: a late answer to an earlier filter is dropped.
-    let generation = use_mut_ref(|| 0u64);
+    // A late answer to an earlier filter is dropped (api::spawn_current).
     {
         let page = page.clone();
         let total = total.clone();
         let after = cursors.last().cloned().flatten();
         use_effect_with((base.clone(), after), move |(base, after)| {
-            *generation.borrow_mut() += 1;
-            let mine = *generation.borrow();
-            let current = move || *generation.borrow() == mine;
+            let mut cleanup: Option<Box<dyn FnOnce()>> = None;
             if let Some(base) = base.clone() {
                 let mut pairs = base.clone();
                 pairs.push(("limit", PAGE_SIZE.to_string()));
@@ -92,19 +89,26 @@ pub fn ResponseList(props: &ListProps) -> Html {
                 let list_url = format!("/v1/responses?{}", api::query(&pairs));
                 let sum_url = format!("/v1/summary?{}", api::query(&base));
                 page.set(None);
-                wasm_bindgen_futures::spawn_local(async move {
-                    let got = api::get::<Page>(&list_url).await;
-                    let counted = api::get::<SummaryReply>(&sum_url).await;
-                    if !current() {
-                        return;
-                    }
-                    match got {
-                        Ok(p) => page.set(Some(Ok(p))),
-                        Err(Failure::SignedOut) => api::sign_in(),
-                        Err(e) => page.set(Some(Err(describe(e)))),
-                    }
-                    total.set(counted.ok().map(|s| u64::from(s.summary.n) + s.unscored));
-                });
+                let (page, total) = (page.clone(), total.clone());
+                cleanup = Some(Box::new(api::spawn_current(
+                    async move {
+                        let got = api::get::<Page>(&list_url).await;
+                        (got, api::get::<SummaryReply>(&sum_url).await)
+                    },
+                    move |(got, counted)| {
+                        match got {
+                            Ok(p) => page.set(Some(Ok(p))),
+                            Err(Failure::SignedOut) => api::sign_in(),
+                            Err(e) => page.set(Some(Err(describe(e)))),
+                        }
+                        total.set(counted.ok().map(|s| u64::from(s.summary.n) + s.unscored));
+                    },
+                )));
+            }
+            move || {
+                if let Some(stop) = cleanup {
+                    stop();
+                }
             }
         });
     }
