@@ -16,7 +16,7 @@ use crate::responses::ListFilters;
 use crate::trend::Trend;
 use serde::Deserialize;
 use survey_core::scoring::aggregate::Summary;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// `GET /v1/auth/me` for a signed-in person.
@@ -310,20 +310,7 @@ struct FilterBarProps {
 fn FilterBar(props: &FilterBarProps) -> Html {
     let l = props.lang;
     let f = (*props.filters).clone();
-    let set = |change: fn(&mut Filters, String)| {
-        let filters = props.filters.clone();
-        Callback::from(move |e: Event| {
-            let value = e
-                .target_dyn_into::<HtmlSelectElement>()
-                .map(|s| s.value())
-                .or_else(|| e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()));
-            if let Some(v) = value {
-                let mut next = (*filters).clone();
-                change(&mut next, v);
-                filters.set(next);
-            }
-        })
-    };
+    let set = |change: fn(&mut Filters, String)| api::field_setter(&props.filters, change);
     let on_survey = set(|f, v| {
         f.survey = if v == "post-call" {
             "post-call"

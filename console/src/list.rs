@@ -12,7 +12,6 @@ use crate::responses::{
     self, excerpt, has_contact_details, lines, FilterError, Item, ListFilters, Page, Shown,
     PAGE_SIZE,
 };
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -127,20 +126,7 @@ pub fn ResponseList(props: &ListProps) -> Html {
         return html! { <Detail lang={l} item={item.clone()} on_back={back} /> };
     }
 
-    let set = |change: fn(&mut ListFilters, String)| {
-        let draft = draft.clone();
-        Callback::from(move |e: Event| {
-            let value = e
-                .target_dyn_into::<HtmlSelectElement>()
-                .map(|s| s.value())
-                .or_else(|| e.target_dyn_into::<HtmlInputElement>().map(|i| i.value()));
-            if let Some(v) = value {
-                let mut next = (*draft).clone();
-                change(&mut next, v);
-                draft.set(next);
-            }
-        })
-    };
+    let set = |change: fn(&mut ListFilters, String)| api::field_setter(&draft, change);
     let on_submit = {
         let draft = draft.clone();
         let filters = props.filters.clone();
