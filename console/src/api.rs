@@ -21,6 +21,17 @@ pub enum Failure {
     Network,
 }
 
+impl Failure {
+    /// The one line a page shows for it (the collector's own refusal as it is).
+    pub fn line(&self) -> String {
+        match self {
+            Failure::SignedOut => "401".into(),
+            Failure::Refused(e) => e.clone(),
+            Failure::Network => "no answer from the collector".into(),
+        }
+    }
+}
+
 /// Today in the browser's calendar (the manager's own day, which for a dealer group
 /// in China is the dealers' day too).
 pub fn today() -> Date {

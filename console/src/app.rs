@@ -121,7 +121,7 @@ pub fn App() -> Html {
                         me.set(Load::Ready(m));
                     }
                     Err(Failure::SignedOut) => api::sign_in(),
-                    Err(e) => me.set(Load::Failed(describe(&e))),
+                    Err(e) => me.set(Load::Failed(e.line())),
                 }
             });
         });
@@ -152,7 +152,7 @@ pub fn App() -> Html {
                         move |reply| match reply {
                             Ok(r) => shown.set(Load::Ready(r)),
                             Err(Failure::SignedOut) => api::sign_in(),
-                            Err(e) => shown.set(Load::Failed(describe(&e))),
+                            Err(e) => shown.set(Load::Failed(e.line())),
                         },
                     )));
                 }
@@ -285,14 +285,6 @@ fn offered(account: &Me, with_data: &[String]) -> Vec<String> {
         return with_data.to_vec();
     }
     own
-}
-
-fn describe(f: &Failure) -> String {
-    match f {
-        Failure::SignedOut => "401".into(),
-        Failure::Refused(e) => e.clone(),
-        Failure::Network => "no answer from the collector".into(),
-    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -65,8 +65,7 @@ fn describe(f: Failure) -> Option<String> {
             api::sign_in();
             None
         }
-        Failure::Refused(e) => Some(e),
-        Failure::Network => Some("no answer from the collector".into()),
+        other => Some(other.line()),
     }
 }
 

@@ -27,14 +27,6 @@ pub struct ListProps {
     pub own_only: bool,
 }
 
-fn describe(e: Failure) -> String {
-    match e {
-        Failure::Refused(e) => e,
-        Failure::SignedOut => "401".into(),
-        Failure::Network => "no answer from the collector".into(),
-    }
-}
-
 #[component]
 pub fn ResponseList(props: &ListProps) -> Html {
     let l = props.lang;
@@ -98,7 +90,7 @@ pub fn ResponseList(props: &ListProps) -> Html {
                         match got {
                             Ok(p) => page.set(Some(Ok(p))),
                             Err(Failure::SignedOut) => api::sign_in(),
-                            Err(e) => page.set(Some(Err(describe(e)))),
+                            Err(e) => page.set(Some(Err(e.line()))),
                         }
                         total.set(counted.ok().map(|s| u64::from(s.summary.n) + s.unscored));
                     },

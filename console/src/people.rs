@@ -106,10 +106,7 @@ pub fn People(props: &PeopleProps) -> Html {
                         move |reply| match reply {
                             Ok(r) => shown.set(Some(Ok(r))),
                             Err(Failure::SignedOut) => api::sign_in(),
-                            Err(Failure::Refused(e)) => shown.set(Some(Err(e))),
-                            Err(Failure::Network) => {
-                                shown.set(Some(Err("no answer from the collector".into())))
-                            }
+                            Err(e) => shown.set(Some(Err(e.line()))),
                         },
                     )));
                 }

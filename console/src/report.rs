@@ -92,11 +92,7 @@ pub fn VocReport(props: &ReportProps) -> Html {
                                     after = p.next;
                                 }
                                 Err(Failure::SignedOut) => return api::sign_in(),
-                                Err(Failure::Refused(e)) => return data.set(Some(Err(e))),
-                                Err(Failure::Network) => {
-                                    return data
-                                        .set(Some(Err("no answer from the collector".into())))
-                                }
+                                Err(e) => return data.set(Some(Err(e.line()))),
                             }
                             if after.is_none() {
                                 break;

@@ -73,10 +73,7 @@ pub fn Trend(props: &TrendProps) -> Html {
                     move |result: Result<Vec<Point>, Failure>| match result {
                         Ok(out) => shown.set(Some(Ok(out))),
                         Err(Failure::SignedOut) => api::sign_in(),
-                        Err(Failure::Refused(e)) => shown.set(Some(Err(e))),
-                        Err(Failure::Network) => {
-                            shown.set(Some(Err("no answer from the collector".into())))
-                        }
+                        Err(e) => shown.set(Some(Err(e.line()))),
                     },
                 )
             },
