@@ -12,7 +12,7 @@ function opt(name, fallback) {
   return i >= 0 ? args[i + 1] : fallback;
 }
 if (args.includes('--help') || args.includes('-h')) {
-  console.log('usage: node bench/run.mjs [--runs N (1-25, default 5)] [--verbose]');
+  console.log('usage: node bench/run.mjs [--runs N (1-25, default 5)] [--scenario qr|embed|kiosk|all (default all)] [--verbose]');
   process.exit(0);
 }
 const RUNS = Number(opt('--runs', 5));
@@ -21,6 +21,12 @@ if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 25) {
   process.exit(2);
 }
 const VERBOSE = args.includes('--verbose');
+const SCENARIO = opt('--scenario', 'all');
+if (!['qr', 'embed', 'kiosk', 'all'].includes(SCENARIO)) {
+  console.error('--scenario must be qr, embed, kiosk or all');
+  process.exit(2);
+}
+const KIOSK = { width: 1280, height: 800 };
 
 const NETWORK = { offline: false, latency: 150, downloadThroughput: 200000, uploadThroughput: 93750, connectionType: 'cellular4g' };
 const CPU_RATE = 4;
@@ -35,9 +41,12 @@ const SUBJECTS = {
     question: 'fieldset.sw-q', keyAttr: 'id',
     item: '.sw-choices label.sw-choice',
     done: '.sw-done',
-    /** In the page: when the widget has taken over the prerendered first page. */
-    running: () => !document.querySelector('[data-sw-prerendered]') && document.querySelector('.sw-form')
-      && performance.now(),
+    /** In the page: when the widget runs (has taken over the prerendered first page). */
+    running: () => {
+      const deep = (sel) => document.querySelector(sel)
+        || [...document.querySelectorAll('*')].map((h) => h.shadowRoot?.querySelector(sel)).find(Boolean) || null;
+      return !deep('[data-sw-prerendered]') && deep('.sw-form') && performance.now();
+    },
     async answerPage(page) {
       // As answerPageWithFirstOptions in tests/e2e/support.mjs, without pressing the button.
       const done = new Set();
@@ -94,9 +103,12 @@ const SUBJECTS = {
   },
 };
 
-/** In the page: the first question's key once its first choice is rendered, visible and enabled. */
+/** In the page: the first question's key once its first choice is rendered, visible and
+ * enabled. Looks into open shadow roots too: the script tag mounts the widget in one. */
 function readyProbe({ question, keyAttr, item, before, since }) {
-  const q = document.querySelector(question);
+  const deep = (sel) => document.querySelector(sel)
+    || [...document.querySelectorAll('*')].map((h) => h.shadowRoot?.querySelector(sel)).find(Boolean) || null;
+  const q = deep(question);
   if (!q) return false;
   const key = q.getAttribute(keyAttr);
   if (before !== null && key === before) return false;
@@ -110,9 +122,17 @@ function readyProbe({ question, keyAttr, item, before, since }) {
   return { key, t: performance.now() - (since ? window.__benchT0 : 0) };
 }
 
-async function measure(browser, base, name) {
+/** In the page: the kiosk's welcome button, once visible and enabled (the kiosk runs). */
+function welcomeProbe() {
+  const b = document.querySelector('.sw-kiosk-start');
+  if (!b || b.disabled || !b.checkVisibility({ opacityProperty: true, visibilityProperty: true })) return false;
+  return performance.now();
+}
+
+/** `where`: { base, path, viewport, kiosk } of one scenario for one subject. */
+async function measure(browser, where, name) {
   const s = SUBJECTS[name];
-  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport: where.viewport, locale: 'zh-CN' });
   try {
     const page = await context.newPage();
     const errors = [];
@@ -130,7 +150,14 @@ async function measure(browser, base, name) {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_RATE });
 
     // (a, b) navigation start → first question answerable; bytes finished by then.
-    await page.goto(base + s.path, { waitUntil: 'commit', timeout: TIMEOUT });
+    await page.goto(where.base + where.path, { waitUntil: 'commit', timeout: TIMEOUT });
+    // The kiosk opens on its welcome screen (nothing to prerender): it runs when the
+    // button is there; the customer's tap on it counts in the time to the first question.
+    let welcome = null;
+    if (where.kiosk) {
+      welcome = await (await page.waitForFunction(welcomeProbe, null, { polling: 'raf', timeout: TIMEOUT })).jsonValue();
+      await page.locator('.sw-kiosk-start').click();
+    }
     const first = await (await page.waitForFunction(readyProbe,
       { question: s.question, keyAttr: s.keyAttr, item: s.item, before: null, since: false },
       { polling: 'raf', timeout: TIMEOUT })).jsonValue();
@@ -145,7 +172,7 @@ async function measure(browser, base, name) {
     }
     // Ours shows a prerendered first page that can be answered at once; Next and
     // validation work once the widget has taken it over. SurveyJS runs when it shows.
-    const running = s.running
+    const running = welcome !== null ? welcome : s.running
       ? await (await page.waitForFunction(s.running, null, { polling: 'raf', timeout: TIMEOUT })).jsonValue()
       : first.t;
     const runningCdp = doc.t + (running - fetchStart) / 1000;
@@ -203,37 +230,33 @@ const kb = (b) => `${(b / 1024).toFixed(1)} KiB`;
 const ms = (t) => `${t.toFixed(0)} ms`;
 const mib = (b) => `${(b / 1048576).toFixed(2)} MiB`;
 
-async function main() {
-  const started = Date.now();
-  const collector = await startCollector();
-  const server = await startServer({ collectorUrl: collector.url });
-  const browser = await launchBrowser();
-  const results = { ours: [], surveyjs: [] };
-  try {
-    console.log(`bench: ${RUNS} run(s) each; ${PHONE.width}x${PHONE.height}, CPU ${CPU_RATE}x slower, ` +
-      `slow 4G (${NETWORK.latency} ms, ${NETWORK.downloadThroughput * 8 / 1e6} Mbit/s down, ${NETWORK.uploadThroughput * 8 / 1e3} kbit/s up), ` +
-      `cache disabled, gzip -9; ours from the collector ${collector.url}, SurveyJS from ${server.url}`);
-    for (let i = 0; i < RUNS; i++) {
-      // Alternate the order so neither side always runs first.
-      for (const name of i % 2 ? ['surveyjs', 'ours'] : ['ours', 'surveyjs']) {
-        const t = Date.now();
-        // Ours is served by the collector itself, as a dealer would run it: the page
-        // with its first page prerendered, the wasm/JS/CSS as its gzip -9 copies.
-        const r = await measure(browser, name === 'ours' ? collector.url : server.url, name);
-        results[name].push(r);
-        console.log(`run ${i + 1} ${name.padEnd(8)} bytes ${kb(r.bytes).padStart(10)}  first question ${ms(r.ttfq).padStart(8)}  ` +
-          `running ${ms(r.running).padStart(8)}  next page ${ms(r.transition).padStart(7)}  heap ${mib(r.heap)} (+wasm ${mib(r.heapWasm)})  [${((Date.now() - t) / 1000).toFixed(1)} s]`);
-      }
-    }
-  } finally {
-    await browser.close();
-    await server.stop();
-    await collector.stop();
-  }
+/** Where each subject is measured in each scenario; SurveyJS is the same page each time
+ * (a dealer adding SurveyJS to their site loads exactly these files), at the scenario's
+ * viewport. */
+function scenarios(collector, server) {
+  const theirs = { base: server.url, path: '/surveyjs/' };
+  return {
+    qr: {
+      title: 'QR link on a phone: the collector\'s page, first page prerendered',
+      viewport: PHONE, ours: { base: collector.url, path: '/?lang=zh-CN' }, theirs,
+    },
+    embed: {
+      // Another origin (another host name, another port): nothing can be prerendered,
+      // the widget's files come from the collector's origin with CORS.
+      title: 'one script tag on a dealer\'s page of another origin (no prerender)',
+      viewport: PHONE, ours: { base: server.url.replace('127.0.0.1', 'localhost'), path: '/dealer/' }, theirs,
+    },
+    kiosk: {
+      title: 'kiosk page on a 1280x800 tablet: welcome screen, tap, first question',
+      viewport: KIOSK, ours: { base: collector.url, path: '/static/kiosk.html', kiosk: true }, theirs,
+    },
+  };
+}
 
+function report(results) {
   const rows = [
-    ['bytes on the wire to 1st question', 'bytes', kb, 0.25],
-    ['time to 1st answerable question', 'ttfq', ms, 0.40],
+    ['bytes on the wire to 1st question', 'bytes', kb, 0.40],
+    ['time to 1st answerable question', 'ttfq', ms, 0.50],
     ['bytes until the widget runs', 'bytesRunning', kb, null],
     ['time until the widget runs (Next works)', 'running', ms, null],
     [`answer + next → next page (avg of ${TRANSITIONS})`, 'transition', ms, null],
@@ -250,10 +273,48 @@ async function main() {
   const header = ['metric (median)', 'ours', 'SurveyJS', 'ours/SurveyJS', 'target'];
   const widths = header.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)));
   const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-  console.log('');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of table) console.log(line(r));
+}
+
+async function main() {
+  const started = Date.now();
+  const collector = await startCollector();
+  const server = await startServer({ collectorUrl: collector.url });
+  const browser = await launchBrowser();
+  const all = scenarios(collector, server);
+  const chosen = SCENARIO === 'all' ? Object.keys(all) : [SCENARIO];
+  const results = Object.fromEntries(chosen.map((k) => [k, { ours: [], surveyjs: [] }]));
+  try {
+    console.log(`bench: ${RUNS} run(s) each; CPU ${CPU_RATE}x slower, ` +
+      `slow 4G (${NETWORK.latency} ms, ${NETWORK.downloadThroughput * 8 / 1e6} Mbit/s down, ${NETWORK.uploadThroughput * 8 / 1e3} kbit/s up), ` +
+      `cache disabled, gzip -9; ours from the collector ${collector.url}, SurveyJS and the dealer page from ${server.url}`);
+    for (const key of chosen) {
+      const sc = all[key];
+      console.log(`\n== ${key}: ${sc.title}, ${sc.viewport.width}x${sc.viewport.height}`);
+      for (let i = 0; i < RUNS; i++) {
+        // Alternate the order so neither side always runs first.
+        for (const name of i % 2 ? ['surveyjs', 'ours'] : ['ours', 'surveyjs']) {
+          const t = Date.now();
+          const where = { ...(name === 'ours' ? sc.ours : sc.theirs), viewport: sc.viewport };
+          const r = await measure(browser, where, name);
+          results[key][name].push(r);
+          console.log(`run ${i + 1} ${name.padEnd(8)} bytes ${kb(r.bytes).padStart(10)}  first question ${ms(r.ttfq).padStart(8)}  ` +
+            `running ${ms(r.running).padStart(8)}  next page ${ms(r.transition).padStart(7)}  heap ${mib(r.heap)} (+wasm ${mib(r.heapWasm)})  [${((Date.now() - t) / 1000).toFixed(1)} s]`);
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+    await collector.stop();
+  }
+
+  for (const key of chosen) {
+    console.log(`\n${key}: ${all[key].title} (targets: issue 18's for the embed, ≤ 0.40 of the bytes, ≤ 0.50 of the time)`);
+    report(results[key]);
+  }
 
   const ours = [...server.files.keys()].filter((k) => /^\/pkg\/survey_widget(_bg)?-[0-9a-f]+\.(wasm|js)$/.test(k))
     .concat(['/static/boot.js', '/static/survey.css']);

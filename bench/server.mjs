@@ -1,6 +1,8 @@
 // A tiny static server for the benchmark: every file gzip-compressed (zlib level 9,
 // computed once at start), loopback only. Serves
 //   /surveyjs/   the questionnaire rendered by SurveyJS (bench/surveyjs/ + npm files);
+//   /dealer/     a dealer's page with the widget's script tag pointing at the collector
+//                (another origin: the bench loads it as http://localhost:PORT);
 //   /            our dist/ the same way, with POST /v1/* proxied to a real collector
 //                (run.mjs measures ours from the collector itself, which prerenders
 //                the first page, and reads our file sizes from here).
@@ -60,6 +62,25 @@ export function buildFiles() {
 /** Starts the server on 127.0.0.1:0; `collectorUrl` receives the proxied POST /v1/*. */
 export async function startServer({ collectorUrl } = {}) {
   const files = buildFiles();
+  if (collectorUrl) {
+    // A dealer's own page on another origin: some text and the one script tag of the
+    // README, the widget's files and the endpoint on the collector's origin.
+    const page = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>车主服务 · 售后评价</title>
+<link rel="icon" href="data:,">
+<style>body{font:16px/1.5 system-ui,sans-serif;margin:0 16px;color:#222}h1{font-size:20px}</style>
+</head><body>
+<h1>感谢您选择我们的售后服务</h1>
+<p>请花两分钟告诉我们这次保养的感受。</p>
+<script src="${collectorUrl}/static/survey-widget.js" data-survey="post-service"
+        data-endpoint="${collectorUrl}/v1/responses" data-locale="zh-CN" async></script>
+<p>预约热线 400-000-0000</p>
+</body></html>
+`;
+    files.set('/dealer/index.html', { type: TYPES['.html'], raw: page.length, body: gz(Buffer.from(page)) });
+  }
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     if (req.method === 'POST' && url.pathname === '/bench/surveyjs-response') {
