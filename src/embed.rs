@@ -115,10 +115,17 @@ pub fn mount_widget(
     let prefix = format!("swe{}", NEXT.fetch_add(1, Ordering::Relaxed));
     let props = AppProps {
         config,
-        prefix: prefix.into(),
+        prefix: prefix.clone().into(),
         events: Some(events),
     };
-    WidgetHandle {
-        app: Some(yew::Renderer::<App>::with_root_and_props(root, props).render()),
+    // The first page the loader showed from `/v1/first-page` while the wasm loaded.
+    #[cfg(target_arch = "wasm32")]
+    let takeover = crate::takeover::Takeover::take(&root);
+    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    // Yew renders in a microtask queued just now; this one runs right after it.
+    #[cfg(target_arch = "wasm32")]
+    if let Some(takeover) = takeover {
+        wasm_bindgen_futures::spawn_local(async move { takeover.apply(&root, &prefix) });
     }
+    WidgetHandle { app: Some(app) }
 }

@@ -36,10 +36,11 @@ pub fn mount_all() {
             browser::console_warn(&w);
         }
         // `survey:*` events bubble from the element the widget was mounted in.
+        let prefix = format!("sw{i}");
         let props = AppProps {
             events: Some(element.clone().into()),
             config,
-            prefix: format!("sw{i}").into(),
+            prefix: prefix.clone().into(),
         };
         #[cfg(target_arch = "wasm32")]
         let takeover = crate::takeover::Takeover::take(&element);
@@ -47,7 +48,7 @@ pub fn mount_all() {
         // Yew renders in a microtask queued just now; this one runs right after it.
         #[cfg(target_arch = "wasm32")]
         if let Some(takeover) = takeover {
-            wasm_bindgen_futures::spawn_local(async move { takeover.apply(&element) });
+            wasm_bindgen_futures::spawn_local(async move { takeover.apply(&element, &prefix) });
         }
     }
 }

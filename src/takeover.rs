@@ -6,6 +6,11 @@
 //! nothing is painted in between) the same controls, found by their ids, are chosen,
 //! filled and focused again through the widget's own event handlers, and a pressed
 //! Next is pressed again. Nothing the customer did is lost or done twice.
+//!
+//! The markup may have been rendered with another mount prefix than the widget's (the
+//! script tag's fragment from `/v1/first-page` is rendered as `sw0`, the embedded
+//! widget is `swe<n>`): ids are kept without their prefix (`sw0-q-nps` → `q-nps`) and
+//! found again under the widget's own.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement, HtmlTextAreaElement};
@@ -31,6 +36,7 @@ impl Takeover {
     /// Reads and removes the prerendered markup inside `host`; `None` when there is none.
     pub fn take(host: &Element) -> Option<Takeover> {
         let pre = host.query_selector(PRERENDERED).ok().flatten()?;
+        let unprefixed = |id: String| id.split_once('-').map(|(_, rest)| rest.to_string());
         let mut out = Takeover {
             next_pressed: pre.has_attribute(NEXT_PRESSED),
             ..Takeover::default()
@@ -40,36 +46,48 @@ impl Takeover {
                 let Some(node) = fields.item(i) else { continue };
                 if let Some(input) = node.dyn_ref::<HtmlInputElement>() {
                     match input.type_().as_str() {
-                        "radio" | "checkbox" if input.checked() => out.chosen.push(input.id()),
-                        "radio" | "checkbox" => {}
-                        _ if !input.value().is_empty() => {
-                            out.typed.push((input.id(), input.value()))
+                        "radio" | "checkbox" if input.checked() => {
+                            out.chosen.extend(unprefixed(input.id()))
                         }
+                        "radio" | "checkbox" => {}
+                        _ if !input.value().is_empty() => out
+                            .typed
+                            .extend(unprefixed(input.id()).map(|id| (id, input.value()))),
                         _ => {}
                     }
                 } else if let Some(area) = node.dyn_ref::<HtmlTextAreaElement>() {
                     if !area.value().is_empty() {
-                        out.typed.push((area.id(), area.value()));
+                        out.typed
+                            .extend(unprefixed(area.id()).map(|id| (id, area.value())));
                     }
                 }
             }
         }
-        out.focused = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.active_element())
-            .filter(|e| pre.contains(Some(e)) && !e.id().is_empty())
-            .map(|e| e.id());
+        // In a shadow root (the script tag) the document's active element is the host;
+        // the root's own is the field.
+        let root = pre.get_root_node();
+        let active = match root.dyn_ref::<web_sys::ShadowRoot>() {
+            Some(shadow) => shadow.active_element(),
+            None => root
+                .dyn_ref::<web_sys::Document>()
+                .and_then(|d| d.active_element()),
+        };
+        out.focused = active
+            .filter(|e| pre.contains(Some(e)))
+            .and_then(|e| unprefixed(e.id()));
         pre.remove();
         Some(out)
     }
 
-    /// Does again, in the widget just rendered inside `host`, what was done before.
-    pub fn apply(self, host: &Element) {
+    /// Does again, in the widget just rendered inside `host` with ids under `prefix`,
+    /// what was done before.
+    pub fn apply(self, host: &Element, prefix: &str) {
         let find = |id: &str| -> Option<Element> {
             if id.is_empty() {
                 return None;
             }
-            host.query_selector(&format!("[id=\"{}\"]", css_string(id)))
+            let id = format!("{prefix}-{id}");
+            host.query_selector(&format!("[id=\"{}\"]", css_string(&id)))
                 .ok()
                 .flatten()
         };

@@ -44,6 +44,27 @@
     return [link, loaded];
   }
 
+  /**
+   * The survey's first page as HTML from the collector the files came from
+   * (`GET /v1/first-page`, collector/src/routes/first_page.rs), asked for while the wasm
+   * loads, so the customer can read and answer it meanwhile; the widget takes it over
+   * (src/takeover.rs). Resolves to '' when there is none (files hosted elsewhere, a
+   * kiosk, a fetched definition): the widget then renders alone, as before.
+   */
+  function firstPage(options) {
+    const url = new URL('v1/first-page', root);
+    for (const [key, value] of Object.entries(options)) {
+      if (typeof value === 'string') url.searchParams.set(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value);
+    }
+    // The host page's parameters that change what the first page shows.
+    const page = new URLSearchParams(location.search);
+    for (const key of ['lang', 'mode', 'survey']) if (page.has(key)) url.searchParams.set(`page.${key}`, page.get(key));
+    if (url.href.length > 4000) return Promise.resolve('');
+    return fetch(url, { credentials: 'omit' })
+      .then((r) => (r.status === 200 && /^text\/html/.test(r.headers.get('content-type') || '') ? r.text() : ''))
+      .catch(() => '');
+  }
+
   /** Mounts a widget inside `host`'s shadow root; `fromTag`: unknown options warn, not fail. */
   function mount(host, options = {}, fromTag = false) {
     if (!(host instanceof Element)) throw new TypeError('SurveyWidget.mount: the first argument must be an element');
@@ -52,9 +73,27 @@
     const container = document.createElement('div');
     shadow.replaceChildren(link, container);
     let handle = null;
+    let started = false;
     let destroyed = false;
+    // Next pressed in the first page before the widget runs: remembered, and pressed
+    // again once it does (as static/boot.js on the collector's own page).
+    container.addEventListener('submit', (event) => {
+      const pre = event.target.closest && event.target.closest('[data-sw-prerendered]');
+      if (pre) {
+        event.preventDefault();
+        pre.setAttribute('data-sw-next', '');
+      }
+    }, true);
+    Promise.all([firstPage(options), styled]).then(([html]) => {
+      if (!html || started || destroyed) return;
+      try { container.innerHTML = html; } catch { /* a Trusted Types policy: the widget renders alone */ }
+    });
     Promise.all([load(), styled])
-      .then(([m]) => { if (!destroyed) handle = m.mountWidget(container, options, host, fromTag); })
+      .then(([m]) => {
+        if (destroyed) return;
+        started = true;
+        handle = m.mountWidget(container, options, host, fromTag);
+      })
       .catch((error) => fail(host, shadow, error));
     return {
       destroy() {

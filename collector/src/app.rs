@@ -170,6 +170,12 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/links/status",
         access: Access::Public,
     },
+    // The survey's first page as HTML for the script tag on another origin (issue 18):
+    // public, it renders built-in questionnaires from the settings it is given.
+    RouteSpec {
+        path: "/v1/first-page",
+        access: Access::Public,
+    },
     RouteSpec {
         path: "/v1/auth/login",
         access: Access::Public,
@@ -258,6 +264,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/breakdown" => get(breakdown::get),
         "/v1/qr.svg" => get(qr::svg),
         "/v1/links/status" => get(link_status::status),
+        "/v1/first-page" => get(first_page::first_page),
         "/v1/auth/login" => post(auth::login),
         "/v1/auth/logout" => post(auth::logout),
         "/v1/auth/me" => get(auth::me),

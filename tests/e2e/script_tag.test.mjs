@@ -4,7 +4,7 @@
 // and a post-call link's agent and call are stored with the response.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, startCollector, launchBrowser, newPage, makeSite, scriptTagPage, completeSurvey, until } from './support.mjs';
+import { PHONE, startCollector, launchBrowser, newPage, makeSite, scriptTagPage, completeSurvey, until, widgetRunning } from './support.mjs';
 
 const json = (v) => JSON.stringify(v).replaceAll('"', '&quot;');
 const BASE = { survey: 'post-call', locale: 'en' };
@@ -40,7 +40,8 @@ async function open(name, query = '') {
     await route.fulfill({ status: 200, contentType: 'application/json', body: '{}' });
   });
   await page.goto(`${collector.url}/static/t-${name}.html${query}`);
-  await page.locator('.sw-page-title, .sw-error-box, .sw-kiosk-start').first().waitFor();
+  // The widget itself, not the first page the loader shows from /v1/first-page before it.
+  await widgetRunning(page);
   return page;
 }
 

@@ -6,6 +6,7 @@ pub mod breakdown;
 pub mod cases;
 pub mod dealers;
 pub mod exports;
+pub mod first_page;
 pub mod health;
 pub mod kiosks;
 pub mod link_status;
