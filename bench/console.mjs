@@ -60,6 +60,8 @@ async function measure(backend, pg) {
       calls.push([`summary, ${name}`, `/v1/summary?${q}`]);
       calls.push([`breakdown by advisor, ${name}`, `/v1/breakdown?by=advisor&${q}`]);
     }
+    // The trend: 12 local months in one grouped call (it was 12 summary calls).
+    calls.push(['breakdown by month, 12 months', `/v1/breakdown?by=month&survey=post-service&from=${first(11)}&to=${iso(today)}`]);
     calls.push(['dealers', '/v1/dealers?survey=post-service']);
     const rows = [];
     for (const [name, path] of calls) {
@@ -76,7 +78,7 @@ async function measure(backend, pg) {
       rows.push({ backend, call: name, n, p50: pct(times, 50), p99: pct(times, 99) });
     }
     // Time to first render: a signed-in browser opens /console until the count and
-    // the advisors table show (the summary, the trend's 12 calls and the breakdown).
+    // the advisors table show (the summary, the trend's one by-month call and the breakdown).
     const browser = await launchBrowser();
     const renders = [];
     try {

@@ -30,7 +30,7 @@
 //! Anything else, an unknown parameter or one given twice, is refused with a reason
 //! naming the parameter: a report over the wrong rows is worse than no report.
 
-use crate::settings::Zones;
+use crate::settings::{Zone, Zones};
 use crate::store::{Filter, PageRequest};
 use jiff::Timestamp;
 use serde_json::{json, Value};
@@ -439,23 +439,27 @@ pub fn localise(q: &mut Query, zones: &Zones, now: Timestamp) -> Result<(), Stri
         return Ok(());
     }
     let zone = zones.of_filter(&q.filter)?;
-    let midnight = |d: CivilDate| -> Result<String, String> {
-        let date = i16::try_from(d.year)
-            .ok()
-            .and_then(|y| {
-                jiff::civil::Date::new(y, i8::try_from(d.month).ok()?, i8::try_from(d.day).ok()?)
-                    .ok()
-            })
-            .ok_or_else(|| format!("the date {d} is out of range"))?;
-        // At a gap (a zone whose clocks skip midnight) the day starts at the first
-        // instant after it, as jiff's "compatible" rule places it.
-        let t = date
-            .to_zoned(zone.tz.clone())
-            .map_err(|e| format!("the date {d} has no midnight in {}: {e}", zone.name))?
-            .timestamp();
-        Ok(sort_key(&t))
-    };
-    let (from, to) = match q.local.period {
+    let (from, to) = local_range(&q.local, zone, now);
+    if let Some(d) = from {
+        q.filter.from = Some(midnight(d, zone)?);
+        q.echo["from"] = json!(format!("{}Z", midnight(d, zone)?));
+    }
+    if let Some(d) = to {
+        q.filter.to = Some(midnight(d, zone)?);
+        q.echo["to"] = json!(format!("{}Z", midnight(d, zone)?));
+    }
+    q.echo["time_zone"] = json!(zone.name);
+    Ok(())
+}
+
+/// The local days a query covers, `[from, end)` (`end` the day after `to=`), with a
+/// period placed on today's date in `zone`.
+fn local_range(
+    local: &LocalDays,
+    zone: &Zone,
+    now: Timestamp,
+) -> (Option<CivilDate>, Option<CivilDate>) {
+    match local.period {
         Some(period) => {
             let today = now.to_zoned(zone.tz.clone()).date();
             let today = CivilDate {
@@ -466,18 +470,59 @@ pub fn localise(q: &mut Query, zones: &Zones, now: Timestamp) -> Result<(), Stri
             let (first, end) = period.dates(today);
             (Some(first), Some(end))
         }
-        None => (q.local.from, q.local.to.map(CivilDate::next_day)),
+        None => (local.from, local.to.map(CivilDate::next_day)),
+    }
+}
+
+/// The [`sort_key`] of the first instant of local day `d` in `zone`. At a gap (a zone
+/// whose clocks skip midnight) the day starts at the first instant after it, as jiff's
+/// "compatible" rule places it.
+fn midnight(d: CivilDate, zone: &Zone) -> Result<String, String> {
+    let date = i16::try_from(d.year)
+        .ok()
+        .and_then(|y| {
+            jiff::civil::Date::new(y, i8::try_from(d.month).ok()?, i8::try_from(d.day).ok()?).ok()
+        })
+        .ok_or_else(|| format!("the date {d} is out of range"))?;
+    let t = date
+        .to_zoned(zone.tz.clone())
+        .map_err(|e| format!("the date {d} has no midnight in {}: {e}", zone.name))?
+        .timestamp();
+    Ok(sort_key(&t))
+}
+
+/// At most this many months in one `by=month` breakdown (three years of a trend).
+pub const MAX_MONTHS: usize = 36;
+
+/// The calendar months of the query's local days in the dealers' zone, each as its
+/// label (`2026-11`) and the [`sort_key`] it starts at (the first month starts at
+/// `from`): what `by=month` groups by, so a response at 23:30 on the last day of a
+/// month counts in that month wherever the server is. Needs `from` and `to` (or a
+/// period), each a local day.
+pub fn month_starts(
+    q: &Query,
+    zones: &Zones,
+    now: Timestamp,
+) -> Result<Vec<(String, String)>, String> {
+    let zone = zones.of_filter(&q.filter)?;
+    let (Some(from), Some(end)) = local_range(&q.local, zone, now) else {
+        return Err("by=month needs from= and to= (local days) or a period".into());
     };
-    if let Some(d) = from {
-        q.filter.from = Some(midnight(d)?);
-        q.echo["from"] = json!(format!("{}Z", midnight(d)?));
+    let mut out = Vec::new();
+    let mut start = from;
+    while start < end {
+        if out.len() == MAX_MONTHS {
+            return Err(format!(
+                "by=month covers at most {MAX_MONTHS} months; narrow from= and to="
+            ));
+        }
+        out.push((
+            format!("{:04}-{:02}", start.year, start.month),
+            midnight(start, zone)?,
+        ));
+        start = start.month_start(1);
     }
-    if let Some(d) = to {
-        q.filter.to = Some(midnight(d)?);
-        q.echo["to"] = json!(format!("{}Z", midnight(d)?));
-    }
-    q.echo["time_zone"] = json!(zone.name);
-    Ok(())
+    Ok(out)
 }
 
 /// `words` anywhere in a text: `%words%` with the `LIKE` wildcards and the escape

@@ -1,14 +1,17 @@
 //! The 12-month trend of one survey's headline figure (CSI after a service visit, CSAT
 //! after a call) for the chosen dealer: an SVG line with the CSI target, a title and a
 //! description for screen readers, and the same numbers as a table (which is also what
-//! a printed report keeps). Each month is the collector's summary of that month.
+//! a printed report keeps). The months come in one call (`/v1/breakdown?by=month`): the
+//! database groups the year's rows by local month in one pass, with the same figures
+//! as the summary of each month.
 
 use crate::api::{self, Failure};
-use crate::app::SummaryReply;
 use crate::chart::{self, FRAME};
 use crate::figures::{self, DEFAULT_CSI_TARGET};
 use crate::i18n::{t, Lang, T};
 use crate::period::{self, Month};
+use serde::Deserialize;
+use survey_core::scoring::aggregate::{MeanSummary, ProportionSummary};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -26,13 +29,25 @@ struct Point {
     n: u32,
 }
 
-/// The headline figure of a summary, 0–100: CSI, or the CSAT share for the post-call survey.
-fn headline(survey: &str, reply: &SummaryReply) -> Option<f64> {
-    let s = &reply.summary;
+/// `GET /v1/breakdown?by=month`: every month of the range, oldest first.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct MonthsReply {
+    rows: Vec<MonthRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct MonthRow {
+    responses: u32,
+    csi: MeanSummary,
+    csat: Option<ProportionSummary>,
+}
+
+/// The headline figure of a month, 0–100: CSI, or the CSAT share for the post-call survey.
+fn headline(survey: &str, row: &MonthRow) -> Option<f64> {
     if survey == "post-call" {
-        s.csat.as_ref().map(|c| c.share * 100.0)
+        row.csat.as_ref().map(|c| c.share * 100.0)
     } else {
-        s.csi.mean
+        row.csi.mean
     }
 }
 
@@ -50,24 +65,31 @@ pub fn Trend(props: &TrendProps) -> Html {
                 let shown = points.clone();
                 api::spawn_current(
                     async move {
-                        let mut out = Vec::new();
-                        for month in period::last_months(api::today(), 12) {
-                            let mut pairs = vec![
-                                ("survey", survey.to_string()),
-                                ("from", month.first.to_string()),
-                                ("to", month.last.to_string()),
-                            ];
-                            if !dealer.is_empty() {
-                                pairs.push(("dealer", dealer.clone()));
-                            }
-                            let url = format!("/v1/summary?{}", api::query(&pairs));
-                            let r = api::get::<SummaryReply>(&url).await?;
-                            out.push(Point {
-                                month,
-                                value: headline(survey, &r),
-                                n: r.summary.n,
-                            });
+                        let months = period::last_months(api::today(), 12);
+                        let (Some(first), Some(last)) = (months.first(), months.last()) else {
+                            return Ok(Vec::new());
+                        };
+                        let mut pairs = vec![
+                            ("by", "month".to_string()),
+                            ("survey", survey.to_string()),
+                            ("from", first.first.to_string()),
+                            ("to", last.last.to_string()),
+                        ];
+                        if !dealer.is_empty() {
+                            pairs.push(("dealer", dealer.clone()));
                         }
+                        let url = format!("/v1/breakdown?{}", api::query(&pairs));
+                        let r = api::get::<MonthsReply>(&url).await?;
+                        // The collector lists every month of the range, in order.
+                        let out: Vec<Point> = months
+                            .into_iter()
+                            .zip(&r.rows)
+                            .map(|(month, row)| Point {
+                                month,
+                                value: headline(survey, row),
+                                n: row.responses,
+                            })
+                            .collect();
                         Ok(out)
                     },
                     move |result: Result<Vec<Point>, Failure>| match result {

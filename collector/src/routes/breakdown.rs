@@ -3,6 +3,11 @@
 //! ranking that small samples cannot fool ([`survey_core::scoring::ranking`]: shrunken
 //! CSI, rows under the minimum n listed but not ranked).
 //!
+//! `by=month` (with `from=` and `to=` or a period): one row per calendar month in the
+//! dealer's zone, every month of the range listed (an empty one with 0 responses), in
+//! one pass over the rows: the console's 12-month trend in one call instead of twelve.
+//! Months are not ranked.
+//!
 //! `survey=` is required: a row never pools post-service CSI with post-call CSAT.
 //! `by` is taken here; every other parameter is the one query module's filter
 //! ([`crate::query`], `Shape::Filter`), scoped like the summary (an advisor gets their
@@ -24,9 +29,9 @@ pub async fn get(
     State(app): State<Shared>,
     Extension(principal): Extension<Principal>,
     uri: Uri,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let (by, rest) = split_by(super::raw_query(&uri))?;
-    let (q, _, _) =
+    let (q, _, zones) =
         super::read_query_of(&app, &rest, Shape::Filter, &principal, Resource::Summary).await?;
     if q.filter.survey.is_none() {
         return Err(ApiError::bad_request(
@@ -34,6 +39,14 @@ pub async fn get(
              surveys are not pooled",
         ));
     }
+    let by = match by {
+        By::Group(group) => group,
+        By::Month => {
+            return months(&app, &q, &zones)
+                .await
+                .map(IntoResponse::into_response)
+        }
+    };
     let groups = app
         .db("read the scores", app.store.scores_by(&q.filter, by))
         .await?;
@@ -80,11 +93,60 @@ pub async fn get(
             },
             "rows": rows,
         })),
+    )
+        .into_response())
+}
+
+/// What a breakdown is by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum By {
+    Group(Group),
+    Month,
+}
+
+/// `by=month`: every month of the range, in order, with its figures.
+async fn months(
+    app: &Shared,
+    q: &crate::query::Query,
+    zones: &crate::settings::Zones,
+) -> Result<impl IntoResponse, ApiError> {
+    let starts =
+        crate::query::month_starts(q, zones, crate::clock::now()).map_err(ApiError::bad_request)?;
+    let groups = app
+        .db(
+            "read the scores",
+            app.store.scores_by_period(&q.filter, &starts),
+        )
+        .await?;
+    let rows: Vec<_> = starts
+        .iter()
+        .map(|(month, _)| {
+            let found = groups
+                .iter()
+                .find(|(k, _)| k.as_deref() == Some(month.as_str()))
+                .map(|(_, s)| s);
+            let s = found.map(|s| (s.totals.summary(), s.unscored));
+            let (summary, unscored) =
+                s.unwrap_or_else(|| (crate::store::Scores::default().totals.summary(), 0));
+            json!({
+                "month": month,
+                "responses": summary.n as u64 + unscored,
+                "csi": summary.csi,
+                "nps": summary.nps,
+                "csat": summary.csat,
+                "fcr": summary.fcr,
+                "responses_with_alerts": summary.responses_with_alerts,
+            })
+        })
+        .collect();
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(json!({ "filter": q.echo, "by": "month", "rows": rows })),
     ))
 }
 
 /// Takes `by=` out of the raw query; the rest is the filter.
-fn split_by(raw: &str) -> Result<(Group, String), ApiError> {
+fn split_by(raw: &str) -> Result<(By, String), ApiError> {
     let mut by = None;
     let mut rest = Vec::new();
     for pair in raw.split('&').filter(|p| !p.is_empty()) {
@@ -95,17 +157,22 @@ fn split_by(raw: &str) -> Result<(Group, String), ApiError> {
                         "the by parameter is given more than once",
                     ));
                 }
-                by = Some(Group::parse(v).ok_or_else(|| {
-                    ApiError::bad_request(format!(
-                        "the by parameter {v:?} is not one of advisor, agent, station"
-                    ))
-                })?);
+                by = Some(match v {
+                    "month" => By::Month,
+                    _ => By::Group(Group::parse(v).ok_or_else(|| {
+                        ApiError::bad_request(format!(
+                            "the by parameter {v:?} is not one of advisor, agent, station, month"
+                        ))
+                    })?),
+                });
             }
             _ => rest.push(pair),
         }
     }
     let by = by.ok_or_else(|| {
-        ApiError::bad_request("say what to break down by: by=advisor, by=agent or by=station")
+        ApiError::bad_request(
+            "say what to break down by: by=advisor, by=agent, by=station or by=month",
+        )
     })?;
     Ok((by, rest.join("&")))
 }

@@ -245,6 +245,15 @@ pub trait Store: Send + Sync {
     async fn columns(&self, filter: &Filter) -> Result<Columns, StoreError>;
     /// The server's cards and counts over the rows `filter` selects.
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError>;
+    /// The scores of the rows `filter` selects per period: `starts` are each period's
+    /// label and the [`crate::query::sort_key`] it starts at, ascending (from
+    /// [`crate::query::month_starts`]); a row counts in the last period started by its
+    /// `created_at`. One pass over the rows, for the console's 12-month trend.
+    async fn scores_by_period(
+        &self,
+        filter: &Filter,
+        starts: &[(String, String)],
+    ) -> Result<Vec<(Option<String>, Scores)>, StoreError>;
     /// The dealers that have rows `filter` selects, sorted: what the console offers to
     /// choose from (within the caller's scope, which the filter carries).
     async fn dealers(&self, filter: &Filter) -> Result<Vec<String>, StoreError>;

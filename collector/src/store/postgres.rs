@@ -378,6 +378,16 @@ impl Store for PgStore {
         super::postgres_totals::groups(&**client, key, WHERE_FILTER, &filter_params(filter)).await
     }
 
+    async fn scores_by_period(
+        &self,
+        filter: &Filter,
+        starts: &[(String, String)],
+    ) -> Result<Vec<(Option<String>, Scores)>, StoreError> {
+        let key = format!("({}) COLLATE \"C\"", super::totals::period_key(starts)?);
+        let client = self.client().await?;
+        super::postgres_totals::groups(&**client, &key, WHERE_FILTER, &filter_params(filter)).await
+    }
+
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError> {
         let client = self.client().await?;
         let all = super::postgres_totals::groups(

@@ -607,6 +607,20 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn scores_by_period(
+        &self,
+        filter: &Filter,
+        starts: &[(String, String)],
+    ) -> Result<Vec<(Option<String>, Scores)>, StoreError> {
+        let f = filter.clone();
+        let key = super::totals::period_key(starts)?;
+        self.read(move |conn| {
+            let fixed = filter_params(&f)?;
+            super::sqlite_totals::groups(conn, &key, where_filter(&f), &with_filter(&fixed, &[]))
+        })
+        .await
+    }
+
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError> {
         let f = filter.clone();
         self.read(move |conn| {

@@ -9,6 +9,36 @@
 use super::{Scores, StoreError};
 use survey_core::scoring::totals::{Sum, Totals};
 
+/// An SQL expression (text) of the label of the period a row's `created_at` falls in,
+/// for [`super::Store::scores_by_period`]: `starts` are (label, sort key) pairs in
+/// ascending order; rows before the first start are `NULL`. The labels and keys are
+/// the collector's own (`2026-11`, `2026-10-31T16:00:00`), checked to hold nothing but
+/// digits, `-`, `:`, `.` and `T`, so they are written into the statement as literals;
+/// the same text on both backends.
+pub fn period_key(starts: &[(String, String)]) -> Result<String, StoreError> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b':' | b'.' | b'T'))
+    };
+    if starts.is_empty() {
+        return Ok("CAST(NULL AS TEXT)".into());
+    }
+    let mut sql = String::from("CASE");
+    for (label, key) in starts.iter().rev() {
+        if !plain(label) || !plain(key) {
+            return Err(StoreError::Failed(format!(
+                "period {label:?} at {key:?} is not a plain label and time"
+            )));
+        }
+        sql.push_str(&format!(
+            " WHEN rtrim(created_at, 'Z') >= '{key}' THEN '{label}'"
+        ));
+    }
+    sql.push_str(" END");
+    Ok(sql)
+}
+
 /// The integer columns, in the order of [`counts`].
 pub const COUNTS: [&str; 27] = [
     "t_n",
