@@ -278,3 +278,44 @@ fn months_are_local_calendar_months_with_the_summarys_figures(backend: Backend) 
 }
 
 both!(months_are_local_calendar_months_with_the_summarys_figures);
+
+/// Responses without an advisor (a lounge kiosk, a website) are listed as a row of their
+/// own, with their figures, but are nobody: not ranked, and not in the pool the
+/// advisors are shrunk towards.
+fn responses_without_an_advisor_are_listed_but_not_ranked(backend: Backend) {
+    let c = Collector::start(backend);
+    for _ in 0..12 {
+        assert_eq!(c.post(&rated("D001", "A01", 4)).status, 201);
+        let mut kiosk = rated("D001", "A01", 5);
+        if let Some(ctx) = kiosk["context"].as_object_mut() {
+            ctx.remove("advisor");
+        }
+        assert_eq!(c.post(&kiosk).status, 201);
+    }
+    let (status, body) = rows(
+        &c,
+        &c.admin,
+        "?by=advisor&survey=post-service&dealer=D001&verified=all",
+    );
+    assert_eq!(status, 200, "{body}");
+    let all = body["rows"].as_array().expect("rows");
+    let nobody = all
+        .iter()
+        .find(|r| r["advisor"].is_null())
+        .expect("a row without an advisor");
+    assert_eq!(nobody["responses"], json!(12), "{body}");
+    assert_eq!(nobody["csi"]["mean"], json!(100.0), "{body}");
+    assert_eq!(
+        (nobody["rank"].clone(), nobody["comparable"].clone()),
+        (Value::Null, json!(false)),
+        "{body}"
+    );
+    let a01 = all
+        .iter()
+        .find(|r| r["advisor"] == json!("A01"))
+        .expect("A01");
+    assert_eq!(a01["rank"], json!(1), "{body}");
+    assert_eq!(body["ranking"]["pool_csi"], json!(75.0), "{body}");
+}
+
+both!(responses_without_an_advisor_are_listed_but_not_ranked);

@@ -200,10 +200,17 @@ pub fn App() -> Html {
     let drill = {
         let route = route.clone();
         let list_filters = list_filters.clone();
-        Callback::from(move |who: String| {
-            list_filters.set(ListFilters {
-                advisor: who,
-                ..ListFilters::default()
+        Callback::from(move |(by, who): (&'static str, String)| {
+            list_filters.set(if by == "station" {
+                ListFilters {
+                    station: who,
+                    ..ListFilters::default()
+                }
+            } else {
+                ListFilters {
+                    advisor: who,
+                    ..ListFilters::default()
+                }
             });
             api::set_hash(&Route::Responses.hash());
             route.set(Route::Responses);
@@ -259,7 +266,10 @@ pub fn App() -> Html {
                     }
                 }
                 <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
-                    range={range_days} on_drill={drill} />
+                    by={if filters.survey == "post-call" { "agent" } else { "advisor" }}
+                    range={range_days.clone()} on_drill={drill.clone()} />
+                <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
+                    by="station" range={range_days} on_drill={drill} />
                 <Trend lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
                 }
             }

@@ -164,6 +164,10 @@ pub fn ResponseList(props: &ListProps) -> Html {
                 </div>
             }
             <div class="c-field">
+                <label for="c-l-station">{ crate::i18n::kiosk_text(l, crate::i18n::K::Station) }</label>
+                <input id="c-l-station" type="text" value={d.station.clone()} onchange={set(|f, v| f.station = v)} />
+            </div>
+            <div class="c-field">
                 <label for="c-l-alerts">{ t(l, T::Alerts) }</label>
                 <select id="c-l-alerts" onchange={set(|f, v| f.alerts = v)}>
                     <option value="" selected={d.alerts.is_empty()}>{ t(l, T::All) }</option>

@@ -1,4 +1,6 @@
-//! The advisors' table (post-service) or the call agents' (post-call): one row each,
+//! The advisors' table (post-service) or the call agents' (post-call), and the
+//! stations' (lounge kiosks, websites: responses without a station are not a row of
+//! it, and it is left out when there is none): one row each,
 //! from `/v1/breakdown`, ranked by shrunken CSI (the collector's, from core's ranking);
 //! rows with too few responses are shown with their figures, marked "not comparable"
 //! and left unranked. Every column sorts, by mouse or keyboard (a button in each
@@ -68,18 +70,16 @@ pub struct PeopleProps {
     pub dealer: String,
     /// The period's first and last day (`YYYY-MM-DD`), or `None` while it is invalid.
     pub range: Option<(String, String)>,
-    /// Opens the response list of one advisor (or agent).
-    pub on_drill: Callback<String>,
+    /// `advisor`, `agent` or `station`: what a row is.
+    pub by: &'static str,
+    /// Opens the response list of one row: (`by`, its name).
+    pub on_drill: Callback<(&'static str, String)>,
 }
 
 #[component]
 pub fn People(props: &PeopleProps) -> Html {
     let l = props.lang;
-    let by = if props.survey == "post-call" {
-        "agent"
-    } else {
-        "advisor"
-    };
+    let by = props.by;
     let data = use_state(|| None::<Result<Reply, String>>);
     let sort = use_state(|| (Column::Rank, Direction::Ascending));
     {
@@ -120,10 +120,10 @@ pub fn People(props: &PeopleProps) -> Html {
     }
     let title = t(
         l,
-        if by == "agent" {
-            T::Agents
-        } else {
-            T::Advisors
+        match by {
+            "agent" => T::Agents,
+            "station" => T::Stations,
+            _ => T::Advisors,
         },
     );
     let reply = match &*data {
@@ -133,8 +133,18 @@ pub fn People(props: &PeopleProps) -> Html {
         }
         Some(Ok(r)) => r,
     };
+    // A station table lists stations: the rest of the responses came without one.
+    let rows: Vec<&Row> = reply
+        .rows
+        .iter()
+        .filter(|r| by != "station" || r.who.is_some())
+        .collect();
+    if by == "station" && rows.is_empty() {
+        return Html::default();
+    }
+    let id = format!("c-people-title-{by}");
     let (column, direction) = *sort;
-    let keys: Vec<Option<f64>> = reply.rows.iter().map(|r| column.key(r)).collect();
+    let keys: Vec<Option<f64>> = rows.iter().map(|r| column.key(r)).collect();
     let order = sorting::order(&keys, direction);
     let header = |c: Column, label: T| {
         let sort = sort.clone();
@@ -156,8 +166,8 @@ pub fn People(props: &PeopleProps) -> Html {
         }
     };
     html! {
-        <section class="c-people" aria-labelledby="c-people-title">
-            <h3 class="c-h3" id="c-people-title">{ title }</h3>
+        <section class="c-people" aria-labelledby={id.clone()}>
+            <h3 class="c-h3" id={id}>{ title }</h3>
             <p class="c-note">{
                 match l {
                     Lang::ZhCn => format!("排名按收缩后的 CSI：每人的平均分与全体平均按 {} 份虚拟回答加权，少于 {} 份回答的不参与排名。",
@@ -166,7 +176,7 @@ pub fn People(props: &PeopleProps) -> Html {
                         reply.ranking.k, reply.ranking.min_comparable),
                 }
             }</p>
-            <table class="c-table c-people-table" data-table="people">
+            <table class="c-table c-people-table" data-table={if by == "station" { "stations" } else { "people" }}>
                 <thead><tr>
                     { header(Column::Rank, T::Rank) }
                     <th scope="col">{ title }</th>
@@ -178,20 +188,22 @@ pub fn People(props: &PeopleProps) -> Html {
                 </tr></thead>
                 <tbody>
                     { for order.iter().map(|&i| {
-                        let r = &reply.rows[i];
+                        let r = rows[i];
                         let name = r.who.clone().unwrap_or_else(|| t(l, T::NoName).to_string());
                         html! {
                             <tr class={classes!((!r.comparable).then_some("c-not-comparable"))}>
                                 <td class="c-num">{ r.rank.map(|x| x.to_string()).unwrap_or_else(|| "–".into()) }</td>
                                 <th scope="row">
                                     { name.clone() }
-                                    if !r.comparable {
+                                    if r.who.is_none() {
+                                        <span class="c-badge">{ t(l, T::NotRanked) }</span>
+                                    } else if !r.comparable {
                                         <span class="c-badge">{ t(l, T::NotComparable) }</span>
                                     }
                                     if let Some(who) = r.who.clone() {
                                         <button type="button" class="c-link-btn" data-drill={who.clone()}
                                             aria-label={match l { Lang::ZhCn => format!("查看回答（{name}）"), Lang::En => format!("Responses of {name}") }}
-                                            onclick={let cb = props.on_drill.clone(); Callback::from(move |_: MouseEvent| cb.emit(who.clone()))}>
+                                            onclick={let cb = props.on_drill.clone(); Callback::from(move |_: MouseEvent| cb.emit((by, who.clone())))}>
                                             { t(l, T::DrillTo) }
                                         </button>
                                     }

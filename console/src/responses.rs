@@ -31,6 +31,8 @@ pub struct ListFilters {
     pub verified: String,
     /// Words some comment contains.
     pub words: String,
+    /// `context.station` (a lounge kiosk, a website), exactly; empty for every one.
+    pub station: String,
 }
 
 /// Why the list's filters cannot be asked for.
@@ -71,6 +73,7 @@ impl ListFilters {
             }
         };
         put(person, &self.advisor);
+        put("station", &self.station);
         put("alerts", &self.alerts);
         put("csi_min", &lo.map(|n| n.to_string()).unwrap_or_default());
         put("csi_max", &hi.map(|n| n.to_string()).unwrap_or_default());

@@ -235,6 +235,30 @@ test('responses: the advisors table drills into one advisor\'s responses', async
   await page.context().close();
 });
 
+test('responses: the stations table lists the paired lounge kiosks as /v1/breakdown does, and drills into one', async () => {
+  const page = await consolePage('cx-admin');
+  await page.locator('.c-overview').waitFor();
+  await page.getByLabel('期间').selectOption('quarter');
+  const [from, to] = quarter();
+  const r = await page.request.get(`${collector.url}/v1/breakdown?by=station&survey=post-service&from=${from}&to=${to}`);
+  assert.equal(r.status(), 200, await r.text());
+  const api = (await r.json()).rows.filter((x) => x.station);
+  assert.ok(api.length >= 1, 'the seed pairs a kiosk per dealer');
+  const table = page.locator('[data-table="stations"]');
+  await table.waitFor();
+  const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) =>
+    [tr.querySelector('th').firstChild.textContent.trim(), Number(tr.children[2].textContent)]));
+  assert.deepEqual(rows.sort(), api.map((x) => [x.station, x.responses]).sort());
+  assert.ok(!rows.some(([name]) => name === '（无）' || name === ''), 'responses without a station are not a row');
+  await table.locator('[data-drill="LOUNGE-1"]').click();
+  await page.locator('.c-responses').waitFor();
+  assert.equal(await page.locator('#c-l-station').inputValue(), 'LOUNGE-1');
+  const theirs = await listAll(page, { survey: 'post-service', from, to, verified: 'all', station: 'LOUNGE-1' });
+  await listShows(page, theirs.length, theirs.slice(0, 25).map((i) => i.id), 'LOUNGE-1');
+  assert.ok(theirs.every((i) => i.payload.context.station === 'LOUNGE-1'));
+  await page.context().close();
+});
+
 /** The report's tallies, counted here from the API, independently of the console's code. */
 async function expectedReport(page, dealer, months) {
   // Low: a scale item at 1-2 of 5 (rescaled ≤ 25); a yes/no "no" only when it judges the service.

@@ -185,6 +185,43 @@ export async function seed({ url, login, password, responses = 300, months = 12,
     if (!res.ok) throw new Error(`seed: POST /v1/responses ${res.status} ${await res.text()}`);
     posted.push({ id: payload.id, survey, dealer: who.dealer, who: who.id, mood, created_at: payload.created_at, verified: 'sig' in context });
   }
+  // Lounge kiosks: one paired tablet per dealer, answering post-service surveys (about
+  // one response in twenty on top of the above, from a random stream of their own so
+  // the rows above stay what they were for a given seed).
+  const kioskRandom = rng(seed + 1);
+  const kiosks = {};
+  for (const dealer of DEALERS) {
+    const r = await fetch(`${url}/v1/kiosks`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', cookie: session.cookie, 'X-CSRF-Token': session.csrf },
+      body: JSON.stringify({ dealer, station: 'LOUNGE-1', label: 'seed' }),
+    });
+    if (r.status !== 201) throw new Error(`seed: POST /v1/kiosks ${r.status} ${await r.text()}`);
+    kiosks[dealer] = (await r.json()).key;
+  }
+  for (let i = 0; i < Math.ceil(responses / 20); i++) {
+    const dealer = DEALERS[Math.floor(kioskRandom() * DEALERS.length)];
+    const r = kioskRandom();
+    const mood = r < 0.6 ? 'delighted' : r < 0.85 ? 'ok' : 'unhappy';
+    const created = new Date(now - Math.floor(kioskRandom() * months * 30.4 * 86400e3));
+    const payload = {
+      format: 'survey-response/1',
+      id: randomUUID(),
+      survey: { id: 'post-service', version: defs['post-service'].version },
+      locale: 'zh-CN',
+      created_at: created.toISOString(),
+      context: { dealer, station: 'LOUNGE-1' },
+      answers: JSON.parse(JSON.stringify(answersFor(defs['post-service'], mood, kioskRandom))),
+      client: { widget_version: 'seed', mode: 'kiosk' },
+    };
+    const res = await fetch(`${url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': payload.id, 'X-Kiosk-Key': kiosks[dealer] },
+      body: JSON.stringify(payload),
+    });
+    if (!res.ok) throw new Error(`seed: POST /v1/responses (kiosk) ${res.status} ${await res.text()}`);
+    posted.push({ id: payload.id, survey: 'post-service', dealer, who: 'LOUNGE-1', station: 'LOUNGE-1', mood, created_at: payload.created_at, verified: true });
+  }
   return posted;
 }
 

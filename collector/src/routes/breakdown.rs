@@ -54,11 +54,17 @@ pub async fn get(
         .iter()
         .map(|(key, scores)| (key, scores.totals.summary(), scores.unscored))
         .collect();
+    // The row of responses without an advisor (a lounge kiosk, a website) is nobody:
+    // listed with its figures, but neither ranked nor part of the pool the people are
+    // shrunk towards.
     let evidence: Vec<Evidence> = summaries
         .iter()
-        .map(|(_, s, _)| Evidence {
-            n: s.csi.n,
-            mean: s.csi.mean,
+        .map(|(key, s, _)| match key {
+            Some(_) => Evidence {
+                n: s.csi.n,
+                mean: s.csi.mean,
+            },
+            None => Evidence { n: 0, mean: None },
         })
         .collect();
     let placed = ranking::place(&evidence);
