@@ -65,7 +65,7 @@ impl Shape {
             ],
             Shape::Paged => &[
                 "survey", "dealer", "from", "to", "period", "verified", "advisor", "station",
-                "agent", "channel", "alerts", "csi_min", "csi_max", "q", "after", "limit",
+                "agent", "channel", "alerts", "csi_min", "csi_max", "q", "after", "limit", "order",
             ],
             Shape::Page => &["after", "limit"],
         }
@@ -355,7 +355,20 @@ fn page(take: impl Fn(&str) -> Option<String>) -> Result<PageRequest, String> {
         })
         .transpose()?
         .unwrap_or(DEFAULT_LIMIT);
-    Ok(PageRequest { after, limit })
+    let newest_first = match take("order").as_deref() {
+        None | Some("oldest") => false,
+        Some("newest") => true,
+        Some(v) => {
+            return Err(format!(
+                "the order parameter {v:?} must be newest or oldest"
+            ))
+        }
+    };
+    Ok(PageRequest {
+        after,
+        limit,
+        newest_first,
+    })
 }
 
 /// A parsed `GET /v1/cases` query.
@@ -710,15 +723,17 @@ mod tests {
             all.page,
             PageRequest {
                 after: None,
-                limit: DEFAULT_LIMIT
+                limit: DEFAULT_LIMIT,
+                newest_first: false,
             }
         );
-        let paged = parse("after=42&limit=7", Shape::Paged)?;
+        let paged = parse("after=42&limit=7&order=newest", Shape::Paged)?;
         assert_eq!(
             paged.page,
             PageRequest {
                 after: Some(42),
-                limit: 7
+                limit: 7,
+                newest_first: true,
             }
         );
         Ok(())
@@ -739,6 +754,8 @@ mod tests {
             ("limit=0", Shape::Paged, "limit"),
             ("limit=1001", Shape::Paged, "limit"),
             ("after=-1", Shape::Paged, "after"),
+            ("order=latest", Shape::Paged, "order"),
+            ("order=newest", Shape::Export, "order"),
             ("after=x", Shape::Paged, "after"),
             ("verified=true", Shape::Filter, "verified"),
             ("from=2026-02-30", Shape::Filter, "from"),

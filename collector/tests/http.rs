@@ -1790,6 +1790,23 @@ fn paging_visits_every_response_once_in_order(backend: Backend) {
         .iter()
         .flatten()
         .all(|i| i["payload"]["context"]["dealer"] == json!("D1")));
+
+    // Newest first (what a manager reading the console wants): the same rows, each
+    // once, in reverse, across pages and with a filter.
+    let newest: Vec<String> = pages(&c, "order=newest", 100)
+        .iter()
+        .flat_map(|p| ids(p))
+        .collect();
+    let mut reversed = stored.clone();
+    reversed.reverse();
+    assert_eq!(newest, reversed, "every id once, newest first");
+    let d1_newest: Vec<String> = pages(&c, "dealer=D1&order=newest", 40)
+        .iter()
+        .flat_map(|p| ids(p))
+        .collect();
+    let mut d1_reversed = stored_ids(&c, Some("D1"));
+    d1_reversed.reverse();
+    assert_eq!(d1_newest, d1_reversed);
 }
 
 both!(paging_visits_every_response_once_in_order);

@@ -52,14 +52,17 @@ pub fn weakest(dimensions: &[DimensionSummary]) -> Option<Dimension> {
         .map(|(d, _)| d.dimension)
 }
 
-/// One decimal, as the reports print CSI and means.
+/// One decimal, as the reports print CSI and means: a half rounds away from zero
+/// (22.25 → 22.3, as Excel's ROUND and a manager's pencil do), where Rust's `{:.1}`
+/// alone rounds an exact half to even (22.2).
 pub fn one_decimal(x: f64) -> String {
-    format!("{x:.1}")
+    let r = (x * 10.0).round() / 10.0;
+    format!("{r:.1}")
 }
 
 /// A share as a whole percentage with one decimal ("87.5%").
 pub fn percent(share: f64) -> String {
-    format!("{:.1}%", share * 100.0)
+    format!("{}%", one_decimal(share * 100.0))
 }
 
 #[cfg(test)]
@@ -95,6 +98,9 @@ mod tests {
     #[test]
     fn numbers_are_written_as_the_reports_write_them() {
         assert_eq!(one_decimal(92.96), "93.0");
+        assert_eq!(one_decimal(22.25), "22.3", "a half away from zero");
+        assert_eq!(one_decimal(-12.25), "-12.3");
+        assert_eq!(percent(0.1225), "12.3%");
         assert_eq!(percent(0.875), "87.5%");
         assert_eq!(percent(1.0), "100.0%");
     }

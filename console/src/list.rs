@@ -1,6 +1,6 @@
 //! The response list: `/v1/responses` for the console's survey, dealer and period and
 //! the list's own filters (advisor, alerts, CSI range, source, words in a comment), 25
-//! a page with the collector's cursor, the total from `/v1/summary` of exactly the same
+//! a page, newest first, with the collector's cursor, the total from `/v1/summary` of exactly the same
 //! filters; and one response read in full (its answers in the questionnaire's wording,
 //! its server score card and alerts, contact details only when the collector sent them).
 
@@ -74,6 +74,8 @@ pub fn ResponseList(props: &ListProps) -> Html {
             if let Some(base) = base.clone() {
                 let mut pairs = base.clone();
                 pairs.push(("limit", PAGE_SIZE.to_string()));
+                // A manager reads what came in last first.
+                pairs.push(("order", "newest".to_string()));
                 if let Some(a) = after {
                     pairs.push(("after", a.clone()));
                 }

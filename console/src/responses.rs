@@ -483,11 +483,13 @@ mod tests {
             csi_max: "".into(),
             verified: "".into(),
             words: "等待".into(),
+            station: "LOUNGE-1".into(),
         };
         assert_eq!(
             f.pairs("advisor"),
             Ok(vec![
                 ("advisor", "A07".to_string()),
+                ("station", "LOUNGE-1".to_string()),
                 ("alerts", "yes".to_string()),
                 ("csi_min", "60".to_string()),
                 ("verified", "all".to_string()),

@@ -59,12 +59,13 @@ async function consolePage(login, hash, { locale = 'zh-CN', viewport = DESK, byp
   return page;
 }
 
-/** Every item of /v1/responses for `query`, page by page, as the signed-in page sees it. */
+/** Every item of /v1/responses for `query`, page by page, as the signed-in page sees it:
+ * newest first, as the console lists them. */
 async function listAll(page, query) {
   const items = [];
   let after = null;
   for (;;) {
-    const q = new URLSearchParams({ ...query, limit: '1000', ...(after ? { after } : {}) });
+    const q = new URLSearchParams({ ...query, order: 'newest', limit: '1000', ...(after ? { after } : {}) });
     const r = await page.request.get(`${collector.url}/v1/responses?${q}`);
     assert.equal(r.status(), 200, await r.text());
     const body = await r.json();

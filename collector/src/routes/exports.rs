@@ -58,7 +58,11 @@ async fn read_pages(
 ) {
     let mut after = None;
     loop {
-        let page = PageRequest { after, limit: PAGE };
+        let page = PageRequest {
+            after,
+            limit: PAGE,
+            newest_first: false,
+        };
         let mut rows = match app
             .db("read the responses", app.store.page(&filter, page))
             .await

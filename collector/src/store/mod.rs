@@ -156,10 +156,14 @@ pub struct Filter {
 /// One page of a list: rows after a cursor, in storage order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
-    /// Only rows with a larger `seq`.
+    /// Only rows after this `seq` in the page's order (a larger one, or with
+    /// `newest_first` a smaller one).
     pub after: Option<i64>,
     /// At most this many rows.
     pub limit: u32,
+    /// Newest first (`order=newest`, what a manager reading the list wants); oldest
+    /// first otherwise (a CRM syncing, the exports).
+    pub newest_first: bool,
 }
 
 /// The scores of the rows a [`Filter`] selects, as the database sums them.

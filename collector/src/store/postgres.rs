@@ -302,12 +302,20 @@ impl Store for PgStore {
         let client = self.client().await?;
         // `seq > coalesce(…)` lets the primary key start the page at the cursor; an
         // `IS NULL OR` form cannot use it in a generic plan (see the SQLite store).
+        let (cursor, order) = if page.newest_first {
+            (
+                "seq < coalesce($16::bigint, 9223372036854775807)",
+                "seq DESC",
+            )
+        } else {
+            ("seq > coalesce($16::bigint, -1)", "seq")
+        };
         let rows = client
             .query(
                 &format!(
                     "SELECT {ROW_COLUMNS} FROM responses
-                     WHERE {WHERE_FILTER} AND seq > coalesce($16::bigint, -1)
-                     ORDER BY seq LIMIT $17"
+                     WHERE {WHERE_FILTER} AND {cursor}
+                     ORDER BY {order} LIMIT $17"
                 ),
                 &[
                     filter_params(filter).as_slice(),
