@@ -114,6 +114,8 @@ pub enum Access {
     Kiosks,
     /// Hot-alert cases ([`cases`]): admins, managers, follow-up agents, tokens (read).
     Cases,
+    /// The follow-up call list ([`followups`]): as cases.
+    FollowUps,
 }
 
 /// The kinds of reads.
@@ -347,6 +349,37 @@ pub fn cases(caller: &Caller, requested: Option<&str>) -> Result<CaseScope, Deni
         dealers: scope.listed(),
         contact: true,
     })
+}
+
+/// May `caller` import a dealer's repair orders? The callers who may make its survey
+/// links (admins, its managers, its write tokens): both tell the collector of visits.
+pub fn import_visits(caller: &Caller, dealer: &str) -> Result<(), Denied> {
+    vouch(
+        caller,
+        Some(dealer),
+        "import repair orders",
+        "repair-order imports",
+        "import repair orders for",
+    )
+}
+
+/// May `caller` read the follow-up call list (of `requested`, if given)? Whoever works
+/// cases: admins, managers and follow-up agents of their dealers, with the customers'
+/// phones (they make the calls), and tokens (reads, for a dealer's CRM). Never a
+/// service advisor: the call asks the customer about the advisor's own service.
+pub fn followups(caller: &Caller, requested: Option<&str>) -> Result<CaseScope, Denied> {
+    if let Caller::User {
+        role: Role::ServiceAdvisor,
+        ..
+    } = caller
+    {
+        return Err(Denied(
+            "a service advisor does not read the follow-up call list, which asks customers about their own service"
+                .into(),
+        ));
+    }
+    cases(caller, requested)
+        .map_err(|Denied(reason)| Denied(reason.replace("the cases of", "the follow-up calls of")))
 }
 
 fn describe(scope: &Scope) -> String {

@@ -6,6 +6,7 @@ pub mod breakdown;
 pub mod cases;
 pub mod dealers;
 pub mod exports;
+pub mod followups;
 pub mod health;
 pub mod kiosks;
 pub mod link_status;

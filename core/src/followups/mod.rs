@@ -450,3 +450,31 @@ pub fn outcome_name(outcome: &Outcome) -> &'static str {
         Outcome::CallBackAt(_) => "call_back_at",
     }
 }
+
+/// Below this share of visits invited or called, coverage is marked low: a dealer who
+/// hands the survey only to the customers it expects to be happy shows here.
+pub const LOW_COVERAGE: f64 = 0.8;
+
+/// One dealer's or advisor's visits and what came of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Coverage {
+    pub visits: i64,
+    /// Visits a survey link was issued for.
+    pub invited: i64,
+    /// Visits with a response for their repair order.
+    pub responded: i64,
+    /// Visits whose follow-up call was attempted.
+    pub called: i64,
+}
+
+impl Coverage {
+    /// Fewer than [`LOW_COVERAGE`] of the visits invited or called (none is not low:
+    /// there is nothing to cover).
+    pub fn is_low(&self) -> bool {
+        if self.visits <= 0 {
+            return false;
+        }
+        let share = |n: i64| n as f64 / self.visits as f64;
+        share(self.invited) < LOW_COVERAGE || share(self.called) < LOW_COVERAGE
+    }
+}

@@ -332,3 +332,17 @@ fn statuses_and_outcomes_have_stored_names() {
         "call_back_at"
     );
 }
+
+#[test]
+fn low_coverage() {
+    let c = |visits, invited, called| Coverage {
+        visits,
+        invited,
+        responded: 0,
+        called,
+    };
+    assert!(!c(0, 0, 0).is_low(), "no visits: nothing to cover");
+    assert!(!c(10, 8, 8).is_low());
+    assert!(c(10, 7, 10).is_low(), "selective invitations");
+    assert!(c(10, 10, 7).is_low(), "calls not made");
+}
