@@ -229,17 +229,18 @@ pub async fn coverage(
         q.dealer.as_deref(),
     )
     .map_err(forbidden)?;
-    let advisor =
-        match (scope.advisor, q.advisor.clone()) {
-            (Some(own), Some(asked)) if own != asked => return Err(ApiError::new(
+    let advisor = match (scope.advisor, q.advisor.clone()) {
+        (Some(own), Some(asked)) if own != asked => {
+            return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 format!(
                     "you may read only your own coverage (advisor {own}), not advisor {asked}'s"
                 ),
-            )),
-            (Some(own), _) => Some(own),
-            (None, asked) => asked,
-        };
+            ))
+        }
+        (Some(own), _) => Some(own),
+        (None, asked) => asked,
+    };
     let (mut from, mut to) = (q.from, q.to);
     let mut zone_name = None;
     if let Some(period) = q.period {
