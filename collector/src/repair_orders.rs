@@ -233,9 +233,7 @@ mod tests {
 
     #[test]
     fn a_file_with_a_bom_and_chinese_headers() {
-        let body = format!(
-            "\u{feff}工单号,经销商,服务顾问,客户电话,交车日期\r\nR1,D001,A07,138 0013 8000,2026-11-28\r\nR2,D001,,,2026-11-29\r\n"
-        );
+        let body = "\u{feff}工单号,经销商,服务顾问,客户电话,交车日期\r\nR1,D001,A07,138 0013 8000,2026-11-28\r\nR2,D001,,,2026-11-29\r\n";
         let rows = parse(body.as_bytes(), "D001").expect("parses");
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].phone.as_deref(), Some("13800138000"));
