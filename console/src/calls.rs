@@ -8,45 +8,73 @@
 use crate::api::{self, Failure};
 use crate::call_texts::{percent, w, OUTCOMES, W};
 use crate::i18n::{t, Lang, T};
-use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+// The replies are read from `serde_json::Value` by hand, not derived: six derived
+// deserialisers cost the console's wasm more than these two pages' views.
+
+fn text(v: &Value, k: &str) -> String {
+    v[k].as_str().unwrap_or_default().to_string()
+}
+
+fn opt(v: &Value, k: &str) -> Option<String> {
+    v[k].as_str().map(str::to_string)
+}
+
+fn int(v: &Value, k: &str) -> i64 {
+    v[k].as_i64().unwrap_or_default()
+}
+
+fn list<T>(v: &Value, k: &str, of: impl Fn(&Value) -> T) -> Vec<T> {
+    v[k].as_array()
+        .map(|a| a.iter().map(of).collect())
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Clone, PartialEq)]
 struct Item {
     id: String,
     dealer: String,
     repair_order: String,
-    #[serde(default)]
     advisor: Option<String>,
-    #[serde(default)]
     phone: Option<String>,
     pickup_date: String,
     status: String,
-    attempts: u32,
-    due_on: String,
-    #[serde(default)]
+    attempts: i64,
     overdue: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+impl Item {
+    fn of(v: &Value) -> Item {
+        Item {
+            id: text(v, "id"),
+            dealer: text(v, "dealer"),
+            repair_order: text(v, "repair_order"),
+            advisor: opt(v, "advisor"),
+            phone: opt(v, "phone"),
+            pickup_date: text(v, "pickup_date"),
+            status: text(v, "status"),
+            attempts: int(v, "attempts"),
+            overdue: v["overdue"].as_bool().unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 struct Group {
     due_on: String,
     items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct CallList {
-    groups: Vec<Group>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Imported {
-    rows: u64,
-    imported: u64,
-    known: u64,
+/// `GET /v1/followups`' groups.
+fn groups(v: &Value) -> Vec<Group> {
+    list(v, "groups", |g| Group {
+        due_on: text(g, "due_on"),
+        items: list(g, "items", Item::of),
+    })
 }
 
 fn describe(f: Failure) -> Option<String> {
@@ -71,18 +99,18 @@ pub struct CallsProps {
 #[component]
 pub fn CallsPage(props: &CallsProps) -> Html {
     let l = props.lang;
-    let list = use_state(|| None::<Result<CallList, String>>);
+    let calls = use_state(|| None::<Result<Vec<Group>, String>>);
     let reload = use_state(|| 0u32);
     let status = use_state(String::new);
     let row_error = use_state(|| None::<(String, String)>);
     {
-        let list = list.clone();
+        let calls = calls.clone();
         use_effect_with(*reload, move |_| {
-            let shown = list.clone();
+            let shown = calls.clone();
             api::spawn_current(
-                async move { api::get::<CallList>("/v1/followups?due=today").await },
+                async move { api::get::<Value>("/v1/followups?due=today").await },
                 move |r| match r {
-                    Ok(v) => shown.set(Some(Ok(v))),
+                    Ok(v) => shown.set(Some(Ok(groups(&v)))),
                     Err(f) => {
                         if let Some(e) = describe(f) {
                             shown.set(Some(Err(e)));
@@ -130,21 +158,21 @@ pub fn CallsPage(props: &CallsProps) -> Html {
             });
         })
     };
-    let body = match &*list {
+    let body = match &*calls {
         None => html! { <p role="status">{ t(l, T::Loading) }</p> },
         Some(Err(e)) => {
             html! { <p class="c-error" role="alert">{ format!("{} {e}", t(l, T::LoadFailed)) }</p> }
         }
-        Some(Ok(v)) if v.groups.is_empty() => html! { <p>{ w(l, W::NoCalls) }</p> },
+        Some(Ok(v)) if v.is_empty() => html! { <p>{ w(l, W::NoCalls) }</p> },
         Some(Ok(v)) => html! {
-            { for v.groups.iter().map(|g| group(l, g, &log, &row_error)) }
+            { for v.iter().map(|g| group(l, g, &log, &row_error)) }
         },
     };
     html! {
         <section class="c-calls" aria-labelledby="calls-h">
             <h2 id="calls-h" class="c-h2">{ w(l, W::Calls) }</h2>
             <p class="c-note">{ w(l, W::CallsIntro) }</p>
-            <p class="c-note" role="status" data-call-status="">{ (*status).clone() }</p>
+            <p class="c-note c-call-status" role="status" data-call-status="">{ (*status).clone() }</p>
             { body }
             if props.imports {
                 <ImportForm lang={l} csrf={props.csrf.clone()} dealers={props.dealers.clone()}
@@ -167,6 +195,7 @@ fn group(
         format!("{} {}", w(l, W::DueOn), g.due_on)
     };
     html! {
+        <div class="c-scroll">
         <table class="c-table" data-table="calls" data-due-on={g.due_on.clone()}>
             <caption class="c-h3">{ caption }</caption>
             <thead><tr>
@@ -182,6 +211,7 @@ fn group(
                 { for g.items.iter().map(|i| row(l, i, log, row_error)) }
             </tbody>
         </table>
+        </div>
     }
 }
 
@@ -209,7 +239,7 @@ fn row(
             </th>
             <td>{ i.dealer.clone() }</td>
             <td>{ i.advisor.clone().unwrap_or_default() }</td>
-            <td>{ i.pickup_date.clone() }</td>
+            <td class="c-nowrap">{ i.pickup_date.clone() }</td>
             <td>{ i.phone.clone().map(|p| html! { <a href={format!("tel:{p}")}>{ p }</a> }).unwrap_or_default() }</td>
             <td data-attempts="">{ attempts }</td>
             <td>
@@ -244,7 +274,7 @@ pub struct ImportProps {
 pub fn ImportForm(props: &ImportProps) -> Html {
     let l = props.lang;
     let (file_ref, dealer_ref) = (use_node_ref(), use_node_ref());
-    let result = use_state(|| None::<Result<Imported, String>>);
+    let result = use_state(|| None::<Result<(i64, i64, i64), String>>);
     let busy = use_state(|| false);
     let onsubmit = {
         let (file_ref, dealer_ref, result, busy) = (
@@ -280,7 +310,8 @@ pub fn ImportForm(props: &ImportProps) -> Html {
                     .unwrap_or_default();
                 let path = format!("/v1/dealers/{}/repair-orders", urlencode(&dealer));
                 let r = api::post_csv(&path, &csrf, text).await.and_then(|t| {
-                    serde_json::from_str::<Imported>(&t)
+                    serde_json::from_str::<Value>(&t)
+                        .map(|v| (int(&v, "rows"), int(&v, "imported"), int(&v, "known")))
                         .map_err(|e| Failure::Refused(e.to_string()))
                 });
                 busy.set(false);
@@ -317,9 +348,9 @@ pub fn ImportForm(props: &ImportProps) -> Html {
                 <button type="submit" class="c-btn c-btn-primary" disabled={*busy}>{ w(l, W::ImportBtn) }</button>
             </div>
             { match &*result {
-                Some(Ok(v)) => html! {
-                    <p id="imp-result" role="status" data-imported={v.imported.to_string()}>
-                        { format!("{}: {} / {} ({} ✓)", w(l, W::Imported), v.imported, v.rows, v.known) }
+                Some(Ok((rows, imported, known))) => html! {
+                    <p id="imp-result" role="status" data-imported={imported.to_string()}>
+                        { format!("{}: {imported} / {rows} ({known} ✓)", w(l, W::Imported)) }
                     </p>
                 },
                 Some(Err(e)) => html! { <p id="imp-result" class="c-error" role="alert" data-import-error="">{ e.clone() }</p> },
@@ -336,26 +367,28 @@ fn urlencode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 struct CovRow {
     dealer: String,
-    #[serde(default)]
     advisor: Option<String>,
-    visits: i64,
-    invited: i64,
-    responded: i64,
-    called: i64,
-    #[serde(default)]
-    invited_rate: Option<f64>,
-    #[serde(default)]
-    response_rate: Option<f64>,
-    #[serde(default)]
-    called_rate: Option<f64>,
-    #[serde(default)]
+    counts: [i64; 4],
+    rates: [Option<f64>; 3],
     low: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+impl CovRow {
+    fn of(v: &Value) -> CovRow {
+        CovRow {
+            dealer: text(v, "dealer"),
+            advisor: opt(v, "advisor"),
+            counts: ["visits", "invited", "responded", "called"].map(|k| int(v, k)),
+            rates: ["invited_rate", "response_rate", "called_rate"].map(|k| v[k].as_f64()),
+            low: v["low"].as_bool().unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 struct CoverageReply {
     items: Vec<CovRow>,
     dealers: Vec<CovRow>,
@@ -370,14 +403,24 @@ pub struct CoverageProps {
 pub fn CoveragePage(props: &CoverageProps) -> Html {
     let l = props.lang;
     let data = use_state(|| None::<Result<CoverageReply, String>>);
+    // The visits' pickup dates: every visit, or a period as the reports count it.
+    let period = use_state(String::new);
     {
         let data = data.clone();
-        use_effect_with((), move |_| {
+        use_effect_with((*period).clone(), move |period| {
             let shown = data.clone();
+            let path = if period.is_empty() {
+                "/v1/coverage".to_string()
+            } else {
+                format!("/v1/coverage?period={period}")
+            };
             api::spawn_current(
-                async move { api::get::<CoverageReply>("/v1/coverage").await },
+                async move { api::get::<Value>(&path).await },
                 move |r| match r {
-                    Ok(v) => shown.set(Some(Ok(v))),
+                    Ok(v) => shown.set(Some(Ok(CoverageReply {
+                        items: list(&v, "items", CovRow::of),
+                        dealers: list(&v, "dealers", CovRow::of),
+                    }))),
                     Err(f) => {
                         if let Some(e) = describe(f) {
                             shown.set(Some(Err(e)));
@@ -399,10 +442,10 @@ pub fn CoveragePage(props: &CoverageProps) -> Html {
                     { who }
                     if r.low { <span class="c-badge c-badge-warn">{ w(l, W::Low) }</span> }
                 </th>
-                <td>{ r.visits }</td>
-                <td>{ format!("{} ({})", r.invited, percent(r.invited_rate)) }</td>
-                <td>{ format!("{} ({})", r.responded, percent(r.response_rate)) }</td>
-                <td>{ format!("{} ({})", r.called, percent(r.called_rate)) }</td>
+                <td>{ r.counts[0] }</td>
+                { for (1..4).map(|k| html! {
+                    <td>{ format!("{} ({})", r.counts[k], percent(r.rates[k - 1])) }</td>
+                }) }
             </tr>
         }
     };
@@ -414,6 +457,8 @@ pub fn CoveragePage(props: &CoverageProps) -> Html {
         Some(Ok(v)) if v.items.is_empty() => html! { <p>{ w(l, W::NoVisits) }</p> },
         Some(Ok(v)) => html! {
             { for v.dealers.iter().map(|d| html! {
+                // A scrolling box a keyboard can reach (the table has no controls).
+                <div class="c-scroll" tabindex="0" role="region" aria-label={format!("{} {} {}", w(l, W::Coverage), w(l, W::Dealer), d.dealer)}>
                 <table class="c-table" data-table="coverage">
                     <caption class="c-h3">{ format!("{} {}", w(l, W::Dealer), d.dealer) }</caption>
                     <thead><tr>
@@ -428,6 +473,7 @@ pub fn CoveragePage(props: &CoverageProps) -> Html {
                         { cov_row(d, true) }
                     </tbody>
                 </table>
+                </div>
             }) }
         },
     };
@@ -436,6 +482,24 @@ pub fn CoveragePage(props: &CoverageProps) -> Html {
             <h2 id="cov-h" class="c-h2">{ w(l, W::Coverage) }</h2>
             <p class="c-note">{ w(l, W::CoverageIntro) }</p>
             <p class="c-note">{ w(l, W::LowNote) }</p>
+            <div class="c-filters">
+                <div class="c-field">
+                    <label for="cov-period">{ w(l, W::Period) }</label>
+                    <select id="cov-period" onchange={{
+                        let period = period.clone();
+                        Callback::from(move |e: Event| {
+                            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                                period.set(s.value());
+                            }
+                        })
+                    }}>
+                        { for [("", W::AllVisits), ("this_month", W::ThisMonth), ("last_month", W::LastMonth), ("quarter", W::Quarter)]
+                            .into_iter().map(|(v, name)| html! {
+                                <option value={v} selected={*period == v}>{ w(l, name) }</option>
+                            }) }
+                    </select>
+                </div>
+            </div>
             { body }
         </section>
     }

@@ -153,6 +153,8 @@ pub async fn import(
 ) -> Result<Response, ApiError> {
     principal.check_csrf(&headers)?;
     rule::import_visits(&principal.caller, &dealer).map_err(forbidden)?;
+    survey_core::context::check_context_value(&dealer)
+        .map_err(|e| ApiError::bad_request(format!("dealer {dealer:?}: {e}")))?;
     let csv_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
