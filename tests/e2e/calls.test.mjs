@@ -156,9 +156,9 @@ test('coverage: visits, invited, responded and called per advisor, low marked', 
   await page.context().close();
 });
 
-test('axe: the call list and coverage in zh-CN and en at 1366 and 1024 wide, with screenshots', async (t) => {
+test('axe: the call list and coverage in zh-CN and en at 1366, 1024 and 320 wide, with screenshots', async (t) => {
   const violations = [];
-  for (const viewport of [DESK, { width: 1024, height: 768 }]) {
+  for (const viewport of [DESK, { width: 1024, height: 768 }, { width: 320, height: 640 }]) {
     const page = await consolePage('mgr-1', '#calls', { viewport });
     for (const lang of ['zh-CN', 'en']) {
       for (const view of ['calls', 'coverage']) {
