@@ -554,4 +554,38 @@ mod tests {
         })
         .is_err());
     }
+
+    #[test]
+    fn follow_up_calls_and_imports() {
+        // The call list: as cases, never an advisor; an agent's own dealers, with phones.
+        assert!(followups(&user(Role::ServiceAdvisor), None).is_err());
+        let agent = followups(&user(Role::FollowUpAgent), None);
+        assert_eq!(
+            agent.map(|s| (s.dealers, s.contact)),
+            Ok((Some(vec!["D001".into()]), true))
+        );
+        let Err(Denied(reason)) = followups(&user(Role::FollowUpAgent), Some("D002")) else {
+            panic!("another dealer's calls");
+        };
+        assert!(
+            reason.contains("follow-up calls of dealer D002"),
+            "{reason}"
+        );
+        // Imports: admins, the dealer's managers, its write tokens.
+        assert!(import_visits(&user(Role::GroupAdmin), "D002").is_ok());
+        assert!(import_visits(&user(Role::DealerManager), "D001").is_ok());
+        assert!(import_visits(&user(Role::DealerManager), "D002").is_err());
+        assert!(import_visits(&user(Role::FollowUpAgent), "D001").is_err());
+        assert!(import_visits(&user(Role::ServiceAdvisor), "D001").is_err());
+        let write = Caller::Token {
+            scope: dealers(&["D001"]),
+            write: true,
+        };
+        assert!(import_visits(&write, "D001").is_ok());
+        let read = Caller::Token {
+            scope: dealers(&["D001"]),
+            write: false,
+        };
+        assert!(import_visits(&read, "D001").is_err());
+    }
 }
