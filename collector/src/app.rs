@@ -234,6 +234,29 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/cases/{id}/events",
         access: Access::Cases,
     },
+    // The routine follow-up call list and logging a call: whoever works cases, in
+    // their dealers; never service advisors (`auth::rule::followups`). Who may log a
+    // call on which follow-up is `survey_core::followups::authorize`.
+    RouteSpec {
+        path: "/v1/followups",
+        access: Access::FollowUps,
+    },
+    RouteSpec {
+        path: "/v1/followups/{id}/attempts",
+        access: Access::FollowUps,
+    },
+    // A dealer's repair orders (CSV): whoever may make its survey links (the handler
+    // checks the dealer, `auth::rule::import_visits`).
+    RouteSpec {
+        path: "/v1/dealers/{dealer}/repair-orders",
+        access: Access::IssueLinks,
+    },
+    // Visits, invitations, responses and calls per dealer and advisor: scoped like
+    // the summary (an advisor sees their own).
+    RouteSpec {
+        path: "/v1/coverage",
+        access: Access::Read(Resource::Summary),
+    },
     // A dealer's webhook for new cases and escalations: admins and the dealer's
     // managers, in person (the handler checks the dealer).
     RouteSpec {
@@ -278,6 +301,10 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/cases" => get(cases::list),
         "/v1/cases/{id}" => get(cases::get),
         "/v1/cases/{id}/events" => post(cases::post_event),
+        "/v1/followups" => get(followups::list),
+        "/v1/followups/{id}/attempts" => post(followups::attempt),
+        "/v1/dealers/{dealer}/repair-orders" => post(followups::import),
+        "/v1/coverage" => get(followups::coverage),
         "/v1/dealers/{dealer}/webhook" => get(webhooks::get)
             .put(webhooks::put)
             .delete(webhooks::delete),
@@ -370,6 +397,7 @@ async fn guard(
         Access::IssueLinks => rule::issue_link(&principal.caller, None),
         Access::Kiosks => rule::kiosks(&principal.caller, None),
         Access::Cases => rule::cases(&principal.caller, None).map(|_| ()),
+        Access::FollowUps => rule::followups(&principal.caller, None).map(|_| ()),
     };
     if let Err(denied) = allowed {
         return ApiError::new(StatusCode::FORBIDDEN, denied.0).into_response();
@@ -496,6 +524,7 @@ mod access_tests {
             [
                 "/v1/qr.svg",
                 "/v1/links/status",
+                "/v1/first-page",
                 "/v1/auth/login",
                 "/healthz",
                 "/readyz"

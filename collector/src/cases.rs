@@ -29,7 +29,7 @@ use survey_core::time::Zone;
 const SWEEP_BATCH: u32 = 100;
 
 /// The offset of `tz` at the instant `at` (RFC 3339 UTC), as core's fixed-offset zone.
-fn offset_at(tz: &TimeZone, at: &str) -> Option<Zone> {
+pub fn offset_at(tz: &TimeZone, at: &str) -> Option<Zone> {
     let t: Timestamp = at.parse().ok()?;
     Some(Zone {
         offset_minutes: tz.to_offset(t).seconds() / 60,

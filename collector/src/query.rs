@@ -11,7 +11,8 @@
 //! exports `lang=zh-CN|zh-TW|en` and `ids=row|none` ([`crate::csv`]).
 //!
 //! The case list (`GET /v1/cases`) takes its own parameters through the same rules
-//! ([`parse_cases`]).
+//! ([`parse_cases`]), as do the follow-up call list ([`parse_followups`]) and coverage
+//! ([`parse_coverage`], whose dates are pickup dates: local days compared as days).
 //!
 //! `verified` selects by signed link ([`crate::links`]). Reports (summary, CSV export)
 //! count only verified responses unless asked (`yes` by default): a number a dealer is
@@ -440,6 +441,118 @@ pub fn parse_cases(raw: &str) -> Result<CaseQuery, String> {
         owner,
         page,
         echo,
+    })
+}
+
+/// Which follow-ups the call list shows (`due=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// Due by the end of today, the dealer's day (overdue ones included, marked).
+    Today,
+    /// Past their window only.
+    Overdue,
+    /// Every open follow-up, due or not yet.
+    All,
+}
+
+/// A parsed `GET /v1/followups` query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUpQuery {
+    pub due: Due,
+    pub dealer: Option<String>,
+    pub limit: u32,
+    pub echo: Value,
+}
+
+/// Parses the call list's query: `due=today|overdue|all` (`today` by default),
+/// `dealer`, `limit` (at most [`MAX_LIMIT`]).
+pub fn parse_followups(raw: &str) -> Result<FollowUpQuery, String> {
+    let names = ["due", "dealer", "limit"];
+    let values = values(raw, &names)?;
+    let take = |name: &str| -> Option<String> {
+        names
+            .iter()
+            .position(|p| *p == name)
+            .and_then(|i| values[i].clone())
+    };
+    let due = match take("due").as_deref() {
+        None | Some("today") => Due::Today,
+        Some("overdue") => Due::Overdue,
+        Some("all") => Due::All,
+        Some(v) => {
+            return Err(format!(
+                "the due parameter {v:?} must be today, overdue or all"
+            ))
+        }
+    };
+    let dealer = take("dealer");
+    let limit = page(|name| if name == "limit" { take(name) } else { None })?.limit;
+    let echo = json!({
+        "due": match due { Due::Today => "today", Due::Overdue => "overdue", Due::All => "all" },
+        "dealer": dealer,
+    });
+    Ok(FollowUpQuery {
+        due,
+        dealer,
+        limit,
+        echo,
+    })
+}
+
+/// A parsed `GET /v1/coverage` query: pickup dates, not yet resolved if a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageQuery {
+    pub dealer: Option<String>,
+    pub advisor: Option<String>,
+    pub from: Option<CivilDate>,
+    pub to: Option<CivilDate>,
+    pub period: Option<Period>,
+}
+
+/// Parses coverage's query: `dealer`, `advisor`, and the visits' pickup dates as
+/// `from=`/`to=` (dates, both inclusive) or `period=` (as every report takes it).
+pub fn parse_coverage(raw: &str) -> Result<CoverageQuery, String> {
+    let names = ["dealer", "advisor", "from", "to", "period"];
+    let values = values(raw, &names)?;
+    let take = |name: &str| -> Option<String> {
+        names
+            .iter()
+            .position(|p| *p == name)
+            .and_then(|i| values[i].clone())
+    };
+    let date = |name: &str| -> Result<Option<CivilDate>, String> {
+        take(name)
+            .map(|v| {
+                CivilDate::parse(&v).ok_or_else(|| {
+                    format!("the {name} parameter {v:?} is a pickup date: YYYY-MM-DD (2026-11-23)")
+                })
+            })
+            .transpose()
+    };
+    let (from, to) = (date("from")?, date("to")?);
+    let period = take("period")
+        .map(|p| {
+            Period::parse(&p).ok_or_else(|| {
+                format!("the period parameter {p:?} must be this_month, last_month or quarter")
+            })
+        })
+        .transpose()?;
+    if period.is_some() && (from.is_some() || to.is_some()) {
+        return Err("give either period or from and to, not both".into());
+    }
+    let advisor = take("advisor")
+        .map(|v| {
+            survey_core::context::check_context_value(&v)
+                .map(|()| v.clone())
+                .map_err(|e| format!("the advisor parameter {v:?} is not a context value: {e}"))
+        })
+        .transpose()?;
+    Ok(CoverageQuery {
+        dealer: take("dealer"),
+        advisor,
+        from,
+        to,
+        period,
     })
 }
 

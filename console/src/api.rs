@@ -143,11 +143,26 @@ pub fn focus(id: &str) {
     }
 }
 
+/// `POST path` with the session's CSRF token and a CSV file's text as `text/csv`; the
+/// reply's text.
+pub async fn post_csv(path: &str, csrf: &str, csv: String) -> Result<String, Failure> {
+    call_typed("POST", path, Some(csrf), Some((csv, "text/csv"))).await
+}
+
 async fn call(
     method: &str,
     path: &str,
     csrf: Option<&str>,
     body: Option<String>,
+) -> Result<String, Failure> {
+    call_typed(method, path, csrf, body.map(|b| (b, "application/json"))).await
+}
+
+async fn call_typed(
+    method: &str,
+    path: &str,
+    csrf: Option<&str>,
+    body: Option<(String, &str)>,
 ) -> Result<String, Failure> {
     let window = web_sys::window().ok_or(Failure::Network)?;
     let init = web_sys::RequestInit::new();
@@ -158,8 +173,8 @@ async fn call(
     if let Some(token) = csrf {
         let _ = headers.set("X-CSRF-Token", token);
     }
-    if let Some(body) = body {
-        let _ = headers.set("Content-Type", "application/json");
+    if let Some((body, kind)) = body {
+        let _ = headers.set("Content-Type", kind);
         init.set_body(&wasm_bindgen::JsValue::from_str(&body));
     }
     init.set_headers(&headers);

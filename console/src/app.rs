@@ -242,6 +242,11 @@ pub fn App() -> Html {
             <main class="c-main" id="c-main">
             if current == Route::Kiosks && crate::casework::manages_kiosks(&account.role) {
                 <Kiosks lang={l} csrf={account.csrf.clone()} dealers={offered(&account, &dealers)} />
+            } else if current == Route::Calls && crate::casework::works_cases(&account.role) {
+                <crate::calls::CallsPage lang={l} csrf={account.csrf.clone()} dealers={offered(&account, &dealers)}
+                    imports={crate::casework::manages_kiosks(&account.role)} />
+            } else if current == Route::Coverage && crate::casework::reads_coverage(&account.role) {
+                <crate::calls::CoveragePage lang={l} />
             } else if matches!(current, Route::Cases | Route::Case(_)) {
                 <crate::cases::CasesPage lang={l} me={account.clone()} route={current.clone()} />
             } else {

@@ -833,6 +833,16 @@ pub fn Nav(props: &NavProps) -> Html {
             if work::works_cases(&props.role) {
                 <a class="c-nav-link" href={Route::Cases.hash()} aria-current={current(on_cases)}>{ c(l, C::Cases) }</a>
             }
+            if work::works_cases(&props.role) {
+                <a class="c-nav-link" href={Route::Calls.hash()} aria-current={current(props.route == Route::Calls)}>
+                    { crate::call_texts::w(l, crate::call_texts::W::Calls) }
+                </a>
+            }
+            if work::reads_coverage(&props.role) {
+                <a class="c-nav-link" href={Route::Coverage.hash()} aria-current={current(props.route == Route::Coverage)}>
+                    { crate::call_texts::w(l, crate::call_texts::W::Coverage) }
+                </a>
+            }
             if work::manages_kiosks(&props.role) {
                 <a class="c-nav-link" href={Route::Kiosks.hash()} aria-current={current(props.route == Route::Kiosks)}>
                     { crate::i18n::kiosk_text(l, crate::i18n::K::Nav) }

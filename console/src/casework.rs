@@ -211,6 +211,12 @@ pub fn works_cases(role: &str) -> bool {
     matches!(role, "dealer_manager" | "group_admin" | "follow_up_agent")
 }
 
+/// Whether the role reads coverage (the collector's summary rule): everyone but
+/// follow-up agents, who read the responses that need a call.
+pub fn reads_coverage(role: &str) -> bool {
+    matches!(role, "dealer_manager" | "group_admin" | "service_advisor")
+}
+
 /// Whether the role issues kiosk device keys (the collector's rule
 /// `auth::rule::kiosks`): admins and managers, never advisors or agents.
 pub fn manages_kiosks(role: &str) -> bool {
@@ -240,6 +246,10 @@ pub enum Route {
     Case(String),
     /// Lounge kiosks' device keys (crate::kiosks).
     Kiosks,
+    /// Today's routine follow-up calls and the repair-order import (crate::calls).
+    Calls,
+    /// Visits invited, responded, called per dealer and advisor (crate::calls).
+    Coverage,
 }
 
 impl Route {
@@ -249,6 +259,8 @@ impl Route {
             Some(("cases", id)) if is_id(id) => Route::Case(id.to_string()),
             None if h == "cases" => Route::Cases,
             None if h == "kiosks" => Route::Kiosks,
+            None if h == "calls" => Route::Calls,
+            None if h == "coverage" => Route::Coverage,
             None if h == "responses" => Route::Responses,
             None if h == "report" => Route::Report,
             _ => Route::Overview,
@@ -261,6 +273,8 @@ impl Route {
             Route::Cases => "#cases".into(),
             Route::Case(id) => format!("#cases/{id}"),
             Route::Kiosks => "#kiosks".into(),
+            Route::Calls => "#calls".into(),
+            Route::Coverage => "#coverage".into(),
             Route::Responses => "#responses".into(),
             Route::Report => "#report".into(),
         }

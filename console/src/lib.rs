@@ -6,6 +6,7 @@
 //! Pure parts (periods, what a figure means) are tested natively; `api` is the one
 //! module that talks to the browser and the collector.
 
+pub mod call_texts;
 pub mod case_texts;
 pub mod casework;
 pub mod chart;
@@ -19,6 +20,7 @@ pub mod voc;
 // Compiled natively too (never run there), so `cargo clippy` checks the views.
 pub mod api;
 pub mod app;
+pub mod calls;
 pub mod cases;
 pub mod kiosks;
 pub mod list;

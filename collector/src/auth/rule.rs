@@ -114,6 +114,8 @@ pub enum Access {
     Kiosks,
     /// Hot-alert cases ([`cases`]): admins, managers, follow-up agents, tokens (read).
     Cases,
+    /// The follow-up call list ([`followups`]): as cases.
+    FollowUps,
 }
 
 /// The kinds of reads.
@@ -349,6 +351,37 @@ pub fn cases(caller: &Caller, requested: Option<&str>) -> Result<CaseScope, Deni
     })
 }
 
+/// May `caller` import a dealer's repair orders? The callers who may make its survey
+/// links (admins, its managers, its write tokens): both tell the collector of visits.
+pub fn import_visits(caller: &Caller, dealer: &str) -> Result<(), Denied> {
+    vouch(
+        caller,
+        Some(dealer),
+        "import repair orders",
+        "repair-order imports",
+        "import repair orders for",
+    )
+}
+
+/// May `caller` read the follow-up call list (of `requested`, if given)? Whoever works
+/// cases: admins, managers and follow-up agents of their dealers, with the customers'
+/// phones (they make the calls), and tokens (reads, for a dealer's CRM). Never a
+/// service advisor: the call asks the customer about the advisor's own service.
+pub fn followups(caller: &Caller, requested: Option<&str>) -> Result<CaseScope, Denied> {
+    if let Caller::User {
+        role: Role::ServiceAdvisor,
+        ..
+    } = caller
+    {
+        return Err(Denied(
+            "a service advisor does not read the follow-up call list, which asks customers about their own service"
+                .into(),
+        ));
+    }
+    cases(caller, requested)
+        .map_err(|Denied(reason)| Denied(reason.replace("the cases of", "the follow-up calls of")))
+}
+
 fn describe(scope: &Scope) -> String {
     match scope {
         Scope::All => "every dealer".into(),
@@ -520,5 +553,39 @@ mod tests {
             write: false,
         })
         .is_err());
+    }
+
+    #[test]
+    fn follow_up_calls_and_imports() {
+        // The call list: as cases, never an advisor; an agent's own dealers, with phones.
+        assert!(followups(&user(Role::ServiceAdvisor), None).is_err());
+        let agent = followups(&user(Role::FollowUpAgent), None);
+        assert_eq!(
+            agent.map(|s| (s.dealers, s.contact)),
+            Ok((Some(vec!["D001".into()]), true))
+        );
+        let Err(Denied(reason)) = followups(&user(Role::FollowUpAgent), Some("D002")) else {
+            panic!("another dealer's calls");
+        };
+        assert!(
+            reason.contains("follow-up calls of dealer D002"),
+            "{reason}"
+        );
+        // Imports: admins, the dealer's managers, its write tokens.
+        assert!(import_visits(&user(Role::GroupAdmin), "D002").is_ok());
+        assert!(import_visits(&user(Role::DealerManager), "D001").is_ok());
+        assert!(import_visits(&user(Role::DealerManager), "D002").is_err());
+        assert!(import_visits(&user(Role::FollowUpAgent), "D001").is_err());
+        assert!(import_visits(&user(Role::ServiceAdvisor), "D001").is_err());
+        let write = Caller::Token {
+            scope: dealers(&["D001"]),
+            write: true,
+        };
+        assert!(import_visits(&write, "D001").is_ok());
+        let read = Caller::Token {
+            scope: dealers(&["D001"]),
+            write: false,
+        };
+        assert!(import_visits(&read, "D001").is_err());
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! Who: a group admin, a manager of the dealer (session + `X-CSRF-Token`), or the
 //! dealer's system with a `write` API token ([`crate::auth::rule::issue_link`]).
-//! Nothing is stored: the link carries its context, expiry, token and signature, and
-//! the database's one-response-per-token rule makes it single use.
+//! The link itself is not stored: it carries its context, expiry, token and signature,
+//! and the database's one-response-per-token rule makes it single use. A link for a
+//! repair order records its visit (once per dealer and RO), which schedules the
+//! visit's routine follow-up call and counts it as invited ([`crate::followups`]).
 
 use crate::app::Shared;
 use crate::auth::principal::Principal;
@@ -102,6 +104,39 @@ pub async fn create(
     let token = crate::auth::secret::random_token();
     context.insert("exp".into(), exp.to_string());
     context.insert("token".into(), token.clone());
+    // A link for a repair order is a visit: its routine follow-up call is scheduled
+    // and coverage counts it as invited ([`crate::followups`]).
+    if let Some(ro) = context.get("repair_order").cloned() {
+        let dealer = context["dealer"].clone();
+        let settings = app
+            .db("read the dealer settings", app.store.dealer_settings())
+            .await?;
+        // Zones are not shared across an await (jiff's zones are not `Sync`).
+        let visit = {
+            let zones = crate::settings::Zones::of(&settings);
+            let zone = zones.of_dealer(Some(&dealer));
+            let pickup = context
+                .get("visit_date")
+                .cloned()
+                .unwrap_or_else(|| crate::followups::today(zone));
+            crate::followups::new_visit(
+                crate::followups::VisitInput {
+                    dealer: dealer.clone(),
+                    repair_order: ro,
+                    advisor: context.get("advisor").cloned(),
+                    phone: None,
+                    pickup_date: pickup,
+                },
+                &crate::followups::schedule(zone, app.cases.weekends_count),
+                &crate::clock::now_rfc3339(),
+                false,
+                true,
+            )
+            .map_err(|e| ApiError::bad_request(format!("visit_date: {e}")))?
+        };
+        app.db("record the visit", app.store.add_visits(&[visit]))
+            .await?;
+    }
     let key = app.link_key().await?;
     let sig = links::sign(&key, &req.survey, &context);
     context.insert("sig".into(), sig);

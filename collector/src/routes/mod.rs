@@ -7,6 +7,7 @@ pub mod cases;
 pub mod dealers;
 pub mod exports;
 pub mod first_page;
+pub mod followups;
 pub mod health;
 pub mod kiosks;
 pub mod link_status;

@@ -66,6 +66,11 @@ pub const SQLITE: &[Migration] = &[
         name: "report_index",
         sql: include_str!("../../migrations/sqlite/0011_report_index.sql"),
     },
+    Migration {
+        version: 12,
+        name: "followups",
+        sql: include_str!("../../migrations/sqlite/0012_followups.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -119,6 +124,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 11,
         name: "report_index",
         sql: include_str!("../../migrations/postgres/0011_report_index.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "followups",
+        sql: include_str!("../../migrations/postgres/0012_followups.sql"),
     },
 ];
 

@@ -30,12 +30,14 @@
 
 pub mod accounts;
 pub mod cases;
+pub mod followups;
 pub mod kiosks;
 mod links;
 pub mod migrations;
 pub mod postgres;
 mod postgres_accounts;
 mod postgres_cases;
+mod postgres_followups;
 mod postgres_links;
 mod postgres_privacy;
 mod postgres_totals;
@@ -43,6 +45,7 @@ pub mod privacy;
 pub mod sqlite;
 mod sqlite_accounts;
 mod sqlite_cases;
+mod sqlite_followups;
 mod sqlite_links;
 mod sqlite_privacy;
 mod sqlite_totals;
@@ -54,6 +57,9 @@ use crate::verify::Verified;
 pub use accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use async_trait::async_trait;
 pub use cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter};
+pub use followups::{
+    Added, CoverageFilter, CoverageRow, FollowUpChange, FollowUpFilter, NewVisit, VisitRow,
+};
 pub use kiosks::{Kiosk, NewKiosk};
 pub use privacy::{AuditEntry, AuditRecord, PurgePlan};
 use std::fmt;
@@ -411,6 +417,21 @@ pub trait Store: Send + Sync {
         key: &str,
         attempt: &webhooks::Attempt,
     ) -> Result<(), StoreError>;
+
+    // Visits and their routine follow-up calls (see `crate::followups` and `followups`).
+
+    /// Adds visits once per (dealer, repair order), all in one transaction.
+    async fn add_visits(&self, visits: &[NewVisit]) -> Result<Added, StoreError>;
+    /// Open follow-ups of `filter`, by due time.
+    async fn followups(&self, filter: &FollowUpFilter) -> Result<Vec<VisitRow>, StoreError>;
+    /// The visit with this id.
+    async fn visit(&self, id: &str) -> Result<Option<VisitRow>, StoreError>;
+    /// Writes an attempt and the follow-up after it in one transaction if the visit is
+    /// still at its expected version; `Ok(false)` (nothing written) if another came first.
+    async fn change_followup(&self, change: &FollowUpChange) -> Result<bool, StoreError>;
+    /// Visits, invitations, responses and calls per dealer and advisor, counted by the
+    /// database.
+    async fn coverage(&self, filter: &CoverageFilter) -> Result<Vec<CoverageRow>, StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }

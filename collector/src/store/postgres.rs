@@ -465,6 +465,37 @@ impl Store for PgStore {
         super::postgres_cases::set_owner(&client, dealer, owner, at).await
     }
 
+    async fn add_visits(&self, visits: &[super::NewVisit]) -> Result<super::Added, StoreError> {
+        let mut client = self.client().await?;
+        super::postgres_followups::add(&mut client, visits).await
+    }
+
+    async fn followups(
+        &self,
+        filter: &super::FollowUpFilter,
+    ) -> Result<Vec<super::VisitRow>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_followups::list(&client, filter).await
+    }
+
+    async fn visit(&self, id: &str) -> Result<Option<super::VisitRow>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_followups::get(&client, id).await
+    }
+
+    async fn change_followup(&self, change: &super::FollowUpChange) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        super::postgres_followups::change(&mut client, change).await
+    }
+
+    async fn coverage(
+        &self,
+        filter: &super::CoverageFilter,
+    ) -> Result<Vec<super::CoverageRow>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_followups::coverage(&client, filter).await
+    }
+
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError> {
         let client = self.client().await?;
         super::postgres_cases::to_escalate(&client, now, limit).await

@@ -760,6 +760,42 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn add_visits(&self, visits: &[super::NewVisit]) -> Result<super::Added, StoreError> {
+        let visits = visits.to_vec();
+        self.write(move |c| super::sqlite_followups::add(c, &visits))
+            .await
+    }
+
+    async fn followups(
+        &self,
+        filter: &super::FollowUpFilter,
+    ) -> Result<Vec<super::VisitRow>, StoreError> {
+        let f = filter.clone();
+        self.read(move |c| super::sqlite_followups::list(c, &f))
+            .await
+    }
+
+    async fn visit(&self, id: &str) -> Result<Option<super::VisitRow>, StoreError> {
+        let id = id.to_string();
+        self.read(move |c| super::sqlite_followups::get(c, &id))
+            .await
+    }
+
+    async fn change_followup(&self, change: &super::FollowUpChange) -> Result<bool, StoreError> {
+        let change = change.clone();
+        self.write(move |c| super::sqlite_followups::change(c, &change))
+            .await
+    }
+
+    async fn coverage(
+        &self,
+        filter: &super::CoverageFilter,
+    ) -> Result<Vec<super::CoverageRow>, StoreError> {
+        let f = filter.clone();
+        self.read(move |c| super::sqlite_followups::coverage(c, &f))
+            .await
+    }
+
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError> {
         let now = now.to_string();
         self.read(move |c| super::sqlite_cases::to_escalate(c, &now, limit))

@@ -1,5 +1,6 @@
-//! The follow-up clock: when a case is due, when it is overdue, when a routine call is
-//! due. Pure over given instants; the calendar is [`crate::time`]'s.
+//! The case clock: when a case is due and when it is overdue. Pure over given instants;
+//! the calendar is [`crate::time`]'s. The routine follow-up calls' schedule is
+//! [`crate::followups`]'s.
 //!
 //! # Rules (the seeds' follow-up rules, `shared/domain.md`)
 //!
@@ -17,14 +18,9 @@
 //!   counted, a case opened on Friday 15:00 is due Tuesday 15:00, and one opened on a
 //!   weekend counts from Monday 00:00 (due Wednesday 00:00). Public holidays are not
 //!   known here.
-//! - **A routine follow-up call** is due 3 days after pickup (from 00:00 that day, dealer
-//!   time) and overdue after the 7th day (from 00:00 of the 8th). Calendar days: the call
-//!   centre calls on weekends too.
-//! - **A second attempt** at an unreached routine call is scheduled from the next day and
-//!   must be made within 7 days of the unreached one (by the end of the 7th day).
 
 use super::{Case, Status};
-use crate::time::{epoch_millis, format_date, format_utc, is_weekend, parse_date, parse_utc};
+use crate::time::{epoch_millis, format_utc, is_weekend, parse_utc};
 use crate::time::{UtcTime, Zone};
 
 const DAY: i64 = 86_400;
@@ -93,47 +89,4 @@ pub fn is_overdue(case: &Case, now: &str) -> bool {
 /// Overdue and not escalated yet: the sweep escalates it.
 pub fn needs_escalation(case: &Case, now: &str) -> bool {
     case.escalated_at.is_none() && is_overdue(case, now)
-}
-
-/// When a routine follow-up call is due and overdue.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoutineCall {
-    /// The local date the call is due (pickup + 3 days).
-    pub due_on: String,
-    /// The last local date it is on time (pickup + 7 days).
-    pub last_on_time: String,
-    /// 00:00 of `due_on`, dealer time, in UTC.
-    pub due_at: String,
-    /// 00:00 of the day after `last_on_time`, dealer time, in UTC: overdue from here.
-    pub overdue_at: String,
-}
-
-/// The routine call of a visit picked up on `pickup` (`YYYY-MM-DD`, the dealer's date).
-pub fn routine_call(pickup: &str, zone: Zone) -> Option<RoutineCall> {
-    let day = parse_date(pickup)?;
-    Some(RoutineCall {
-        due_on: format_date(day + 3),
-        last_on_time: format_date(day + 7),
-        due_at: millis_text(zone.utc(day + 3, 0))?,
-        overdue_at: millis_text(zone.utc(day + 8, 0))?,
-    })
-}
-
-/// When a second attempt is to be made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallWindow {
-    /// 00:00 of the next local day, in UTC.
-    pub from: String,
-    /// The end of the 7th local day after the unreached call (00:00 of the 8th), in UTC.
-    pub by: String,
-}
-
-/// The second attempt after a routine call that did not reach the customer at
-/// `unreached_at` (RFC 3339 UTC).
-pub fn second_attempt(unreached_at: &str, zone: Zone) -> Option<CallWindow> {
-    let (day, _) = zone.local(parse_utc(unreached_at)?.seconds);
-    Some(CallWindow {
-        from: millis_text(zone.utc(day + 1, 0))?,
-        by: millis_text(zone.utc(day + 8, 0))?,
-    })
 }

@@ -70,10 +70,7 @@
 
 mod clock;
 
-pub use clock::{
-    case_due, is_overdue, needs_escalation, routine_call, second_attempt, CallWindow,
-    ClockSettings, RoutineCall,
-};
+pub use clock::{case_due, is_overdue, needs_escalation, ClockSettings};
 
 use crate::time::epoch_millis;
 use serde::{Deserialize, Serialize};

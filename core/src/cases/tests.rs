@@ -617,38 +617,6 @@ fn overdue_and_escalation_are_about_contact() {
 }
 
 #[test]
-fn routine_calls_and_second_attempts() {
-    // Picked up 2026-11-28: due 12-01, on time through 12-05, overdue from 12-06 00:00
-    // Shanghai (= 12-05 16:00Z).
-    let r = routine_call("2026-11-28", Zone::SHANGHAI).expect("call");
-    assert_eq!(r.due_on, "2026-12-01");
-    assert_eq!(r.last_on_time, "2026-12-05");
-    assert_eq!(r.due_at, "2026-11-30T16:00:00.000Z");
-    assert_eq!(r.overdue_at, "2026-12-05T16:00:00.000Z");
-    // Across a year end and a leap day.
-    let r = routine_call("2027-12-29", Zone::SHANGHAI).expect("call");
-    assert_eq!(
-        (r.due_on.as_str(), r.last_on_time.as_str()),
-        ("2028-01-01", "2028-01-05")
-    );
-    let r = routine_call("2028-02-26", Zone::UTC).expect("call");
-    assert_eq!(
-        (r.due_on.as_str(), r.last_on_time.as_str()),
-        ("2028-02-29", "2028-03-04")
-    );
-    assert_eq!(routine_call("2027-02-29", Zone::SHANGHAI), None);
-    // Unreached on 2026-12-01 at 23:30 Shanghai (15:30Z): try again from 12-02, by the
-    // end of 12-08 (Shanghai).
-    let w = second_attempt("2026-12-01T15:30:00Z", Zone::SHANGHAI).expect("window");
-    assert_eq!(w.from, "2026-12-01T16:00:00.000Z");
-    assert_eq!(w.by, "2026-12-08T16:00:00.000Z");
-    // The same instant is 12-02 00:30 in Shanghai if 16:30Z.
-    let w = second_attempt("2026-12-01T16:30:00Z", Zone::SHANGHAI).expect("window");
-    assert_eq!(w.from, "2026-12-02T16:00:00.000Z");
-    assert_eq!(second_attempt("x", Zone::SHANGHAI), None);
-}
-
-#[test]
 fn every_refusal_is_one_line_with_its_class() {
     use CaseError::*;
     let all = [
