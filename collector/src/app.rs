@@ -228,6 +228,12 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/cases/{id}/events",
         access: Access::Cases,
     },
+    // A phone interview recorded in the console (`routes::interviews`): in person, by
+    // the people who work the dealer's cases; never an advisor (who would rate himself).
+    RouteSpec {
+        path: "/v1/interviews",
+        access: Access::Cases,
+    },
     // A dealer's webhook for new cases and escalations: admins and the dealer's
     // managers, in person (the handler checks the dealer).
     RouteSpec {
@@ -271,6 +277,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/cases" => get(cases::list),
         "/v1/cases/{id}" => get(cases::get),
         "/v1/cases/{id}/events" => post(cases::post_event),
+        "/v1/interviews" => post(interviews::post),
         "/v1/dealers/{dealer}/webhook" => get(webhooks::get)
             .put(webhooks::put)
             .delete(webhooks::delete),

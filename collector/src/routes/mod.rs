@@ -7,6 +7,8 @@ pub mod cases;
 pub mod dealers;
 pub mod exports;
 pub mod health;
+pub mod interview_page;
+pub mod interviews;
 pub mod kiosks;
 pub mod link_status;
 pub mod links;
