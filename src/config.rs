@@ -165,10 +165,12 @@ pub fn parse(
     let mode = match attr("mode").or(q("mode")) {
         Some("kiosk") => Mode::Kiosk,
         Some("embed") => Mode::Embed,
+        // The console's phone interview page (collector/src/routes/interview_page.rs).
+        Some("interview") => Mode::Interview,
         Some("page") | None => Mode::Page,
         Some(m) => {
             warnings.push(format!(
-                "data-mode: {m:?} is not page, embed or kiosk; using page"
+                "data-mode: {m:?} is not page, embed, kiosk or interview; using page"
             ));
             Mode::Page
         }

@@ -106,6 +106,14 @@ pub fn attempt_path(case: &str) -> Option<String> {
     Some(format!("/v1/cases/{case}/events"))
 }
 
+/// Where "back" leads the agent: the case's page in the console, or the call list.
+pub fn back_link(case: Option<&str>) -> String {
+    match case.filter(|c| attempt_path(c).is_some()) {
+        Some(c) => format!("/console#cases/{c}"),
+        None => "/console#calls".to_string(),
+    }
+}
+
 /// What a key pressed in an interview does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shortcut {

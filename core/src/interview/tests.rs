@@ -61,6 +61,13 @@ fn an_attempt_path_takes_only_an_id() {
 }
 
 #[test]
+fn back_leads_to_the_case_or_the_call_list() {
+    assert_eq!(back_link(Some("c-1")), "/console#cases/c-1");
+    assert_eq!(back_link(None), "/console#calls");
+    assert_eq!(back_link(Some("../x")), "/console#calls");
+}
+
+#[test]
 fn digits_choose_the_nth_answer_and_enter_continues() {
     // Yes / No / Not applicable.
     assert_eq!(shortcut("1", false, 3), Some(Shortcut::Choose(0)));
