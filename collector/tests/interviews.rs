@@ -112,6 +112,17 @@ fn an_interview_is_the_signed_in_agents_phone_call(backend: Backend) {
         summary.text()
     );
 
+    // Phone against self-completed: one row per channel (none for the customer's own).
+    let r = c.get("/v1/breakdown?by=channel&survey=post-service&verified=all");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let rows = r.json()["rows"].as_array().cloned().unwrap_or_default();
+    let by: Vec<(Value, Value)> = rows
+        .iter()
+        .map(|r| (r["channel"].clone(), r["responses"].clone()))
+        .collect();
+    assert!(by.contains(&(json!("phone"), json!(1))), "{by:?}");
+    assert!(by.contains(&(Value::Null, json!(1))), "{by:?}");
+
     // Without the session's CSRF token, without a session, or with an API token: no.
     let Auth::Session { cookie, .. } = &agent else {
         panic!("a session")
@@ -169,7 +180,6 @@ fn the_advisor_being_rated_cannot_interview(backend: Backend) {
     let case = the_case(&c);
     // A manager whose login is the advisor code (only an advisor's own account holds
     // an advisor id, and an advisor works no cases: the login is what can collide).
-    let tag = format!("{:x}", support::unique());
     add_user(&c.db, "a07", "dealer-manager", &["D001"], None);
     let auth = c.login("a07", PASSWORD);
     let r = post_interview(&c, &auth, &interview(&case, 9));
@@ -183,7 +193,7 @@ fn the_advisor_being_rated_cannot_interview(backend: Backend) {
     assert!(e["error"].as_str().unwrap_or("").contains("A07"), "{e}");
     assert_eq!(phone_rows(&c).len(), 0);
     // Another manager of the dealer may.
-    let fine = format!("fine-{tag}");
+    let fine = format!("fine-{:x}", support::unique());
     add_user(&c.db, &fine, "dealer-manager", &["D001"], None);
     let auth = c.login(&fine, PASSWORD);
     let r = post_interview(&c, &auth, &interview(&case, 9));

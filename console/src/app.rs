@@ -259,7 +259,9 @@ pub fn App() -> Html {
                     }
                 }
                 <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
-                    range={range_days} on_drill={drill} />
+                    range={range_days.clone()} on_drill={drill} />
+                <crate::channels::Channels lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
+                    range={range_days.clone()} />
                 <Trend lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
                 }
             }

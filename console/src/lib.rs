@@ -20,6 +20,7 @@ pub mod voc;
 pub mod api;
 pub mod app;
 pub mod cases;
+pub mod channels;
 pub mod kiosks;
 pub mod list;
 pub mod overview;

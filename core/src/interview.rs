@@ -31,9 +31,9 @@
 //!              ├ no answer ─────────▶ POST /v1/cases/{id}/events {attempt no_answer}
 //!              ├ refused ───────────▶ POST /v1/cases/{id}/events {attempt refused}
 //!              └ call back later ──▶ POST /v1/cases/{id}/events {attempt call_back_at t+24h}
+//!   (the case's state machine, `crate::cases`, then applies the attempt as any other)
 //! ```
 
-use crate::cases::Outcome;
 use crate::time::{self, Zone};
 
 /// `context.channel` of a phone interview.
@@ -70,30 +70,50 @@ impl CallOutcome {
 }
 
 /// What an outcome does.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ending {
     /// The customer is on the line: ask the questions; the response is posted at the end.
     Interview,
-    /// Nobody to interview: post no response; log this attempt on the case.
-    LogAttempt(Outcome),
+    /// Nobody to interview: post no response; log this attempt on the case
+    /// ([`attempt_body`]).
+    LogAttempt,
 }
 
-/// What `outcome`, chosen at `at` (RFC 3339 UTC), does. `None` only when "call back
-/// later" cannot compute its time (an `at` that is not a time).
-pub fn ending(outcome: CallOutcome, at: &str) -> Option<Ending> {
-    Some(match outcome {
+/// What `outcome` does.
+pub fn ending(outcome: CallOutcome) -> Ending {
+    match outcome {
         CallOutcome::Reached => Ending::Interview,
-        CallOutcome::NoAnswer => Ending::LogAttempt(Outcome::NoAnswer),
-        CallOutcome::Refused => Ending::LogAttempt(Outcome::Refused),
-        CallOutcome::CallBackLater => {
-            Ending::LogAttempt(Outcome::CallBackAt(time::add_hours(at, CALL_BACK_HOURS)?))
-        }
-    })
+        _ => Ending::LogAttempt,
+    }
 }
 
-/// The body of `POST /v1/cases/{id}/events` that logs `outcome` as an attempt.
-pub fn attempt_body(outcome: &Outcome) -> String {
-    serde_json::json!({ "action": "attempt", "outcome": outcome }).to_string()
+/// "Call back later" chosen at `at` (RFC 3339 UTC): [`CALL_BACK_HOURS`] later. (The
+/// widget counts the same hours on the browser's clock, without this parser.)
+pub fn call_back_at(at: &str) -> Option<String> {
+    time::add_hours(at, CALL_BACK_HOURS)
+}
+
+/// The body of `POST /v1/cases/{id}/events` that logs `outcome` as an attempt, with
+/// `call_back_at` (RFC 3339 UTC) for "call back later"; `None` for "reached", which
+/// logs nothing here, and for a time that is not one. Written out rather than
+/// serialised: the widget carries no serialiser for the case API's types.
+pub fn attempt_body(outcome: CallOutcome, call_back_at: &str) -> Option<String> {
+    let outcome = match outcome {
+        CallOutcome::Reached => return None,
+        CallOutcome::NoAnswer => "\"no_answer\"".to_string(),
+        CallOutcome::Refused => "\"refused\"".to_string(),
+        CallOutcome::CallBackLater => {
+            let ok = !call_back_at.is_empty()
+                && call_back_at
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b"-:.TZ".contains(&b));
+            if !ok {
+                return None;
+            }
+            format!("{{\"call_back_at\":\"{call_back_at}\"}}")
+        }
+    };
+    Some(format!("{{\"action\":\"attempt\",\"outcome\":{outcome}}}"))
 }
 
 /// The case API path that logs an attempt on `case`; `None` for an id that is not a

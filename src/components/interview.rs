@@ -3,7 +3,7 @@
 //! customer's thank-you. The survey around them is the ordinary one.
 
 use crate::i18n::{self, Msg};
-use crate::services::{browser, http};
+use crate::services::http;
 use std::rc::Rc;
 use survey_core::endpoint::Endpoint;
 use survey_core::interview::{self, CallOutcome, Ending, Shortcut};
@@ -11,68 +11,55 @@ use survey_core::Locale;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct OutcomeBarProps {
-    pub locale: Locale,
-    /// The case the call is for; the attempt is logged on it.
-    pub case: AttrValue,
-    /// The interview endpoint's headers (the page's CSRF token) go with the attempt.
-    pub endpoint: Rc<Endpoint>,
-    /// The attempt is logged: the interview ends without a response.
-    pub on_logged: Callback<()>,
-}
+/// Where the call-outcome bar is: 0 nothing chosen, [`REACHED`], [`BUSY`] (logging an
+/// attempt), [`FAILED`], [`LOGGED`] (the interview ends without a response). One state
+/// in the survey, not a component of its own: the widget's size budget.
+pub const REACHED: u8 = 1;
+pub const BUSY: u8 = 2;
+pub const FAILED: u8 = 3;
+pub const LOGGED: u8 = 4;
 
 /// Reached, no answer, refused, call back later: only "reached" goes on to the
-/// questions; the others log one attempt on the case and end without a response.
-#[component]
-pub fn OutcomeBar(props: &OutcomeBarProps) -> Html {
-    let l = &props.locale;
-    let busy = use_state(|| false);
-    let failed = use_state(|| false);
-    let reached = use_state(|| false);
-    let (is_reached, is_busy) = (*reached, *busy);
-    let pressed = move |o: CallOutcome| (o == CallOutcome::Reached).then(|| is_reached.to_string());
+/// questions; the others log one attempt on `case` (with the interview endpoint's
+/// headers: the page's CSRF token) and end without a response.
+pub fn outcome_bar(
+    l: &Locale,
+    case: &str,
+    endpoint: &Rc<Endpoint>,
+    bar: &UseStateHandle<u8>,
+) -> Html {
+    let now = **bar;
     let button = |outcome: CallOutcome, msg: Msg| {
-        let (busy, failed, reached) = (busy.clone(), failed.clone(), reached.clone());
-        let (case, endpoint, on_logged) = (
-            props.case.to_string(),
-            props.endpoint.clone(),
-            props.on_logged.clone(),
-        );
-        let onclick = Callback::from(move |_: MouseEvent| {
-            match interview::ending(outcome, &browser::now_rfc3339()) {
-                Some(Ending::Interview) => {
-                    reached.set(true);
-                    focus_first_answer();
-                }
-                Some(Ending::LogAttempt(o)) => {
-                    let Some(path) = interview::attempt_path(&case) else {
-                        failed.set(true);
-                        return;
-                    };
-                    busy.set(true);
-                    let (busy, failed, on_logged, endpoint) = (
-                        busy.clone(),
-                        failed.clone(),
-                        on_logged.clone(),
-                        endpoint.clone(),
-                    );
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let body = interview::attempt_body(&o);
-                        let status = http::post_json(&path, &endpoint.headers, &body).await;
-                        busy.set(false);
-                        match status {
-                            Ok(s) if (200..300).contains(&s) => on_logged.emit(()),
-                            _ => failed.set(true),
-                        }
+        let (bar, endpoint, case) = (bar.clone(), endpoint.clone(), case.to_string());
+        let onclick = Callback::from(move |_: MouseEvent| match interview::ending(outcome) {
+            Ending::Interview => {
+                bar.set(REACHED);
+                focus_first_answer();
+            }
+            Ending::LogAttempt => {
+                let later = js_sys::Date::new(
+                    &(js_sys::Date::now() + (interview::CALL_BACK_HOURS * 3_600_000) as f64).into(),
+                );
+                let body = interview::attempt_body(outcome, &String::from(later.to_iso_string()));
+                let (Some(path), Some(body)) = (interview::attempt_path(&case), body) else {
+                    bar.set(FAILED);
+                    return;
+                };
+                bar.set(BUSY);
+                let (bar, endpoint) = (bar.clone(), endpoint.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let status = http::post_json(&path, &endpoint.headers, &body).await;
+                    bar.set(match status {
+                        Ok(s) if (200..300).contains(&s) => LOGGED,
+                        _ => FAILED,
                     });
-                }
-                None => failed.set(true),
+                });
             }
         });
+        let pressed = (outcome == CallOutcome::Reached).then(|| (now == REACHED).to_string());
         html! {
-            <button type="button" class="sw-btn sw-btn-secondary" aria-pressed={pressed(outcome)}
-                disabled={is_busy} onclick={onclick}>{ i18n::t(l, msg) }</button>
+            <button type="button" class="sw-btn sw-btn-secondary" aria-pressed={pressed}
+                disabled={now == BUSY} onclick={onclick}>{ i18n::t(l, msg) }</button>
         }
     };
     html! {
@@ -82,7 +69,7 @@ pub fn OutcomeBar(props: &OutcomeBarProps) -> Html {
             { button(CallOutcome::NoAnswer, Msg::OutcomeNoAnswer) }
             { button(CallOutcome::Refused, Msg::OutcomeRefused) }
             { button(CallOutcome::CallBackLater, Msg::OutcomeCallBack) }
-            <p class="sw-status" role="status">{ if *failed { i18n::t(l, Msg::AttemptFailed) } else { "" } }</p>
+            <p class="sw-status" role="status">{ if now == FAILED { i18n::t(l, Msg::AttemptFailed) } else { "" } }</p>
         </div>
     }
 }
@@ -142,23 +129,13 @@ pub fn on_key(e: KeyboardEvent) {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct RecordedProps {
-    pub locale: Locale,
-    pub heading_id: AttrValue,
-    /// What was recorded: the interview, or the attempt (no response).
-    pub line: Msg,
-    pub back: AttrValue,
-}
-
-/// The end of an interview, for the agent: one line, and the way back.
-#[component]
-pub fn Recorded(props: &RecordedProps) -> Html {
-    let l = &props.locale;
+/// The end of an interview, for the agent: one line (`line`: the interview, or the
+/// attempt without a response), and the way back.
+pub fn recorded(l: &Locale, heading_id: &str, line: Msg, back: &str) -> Html {
     html! {
-        <section class="sw-done sw-recorded" aria-labelledby={props.heading_id.clone()}>
-            <h2 id={props.heading_id.clone()} tabindex="-1">{ i18n::t(l, props.line) }</h2>
-            <p><a class="sw-btn sw-btn-primary" href={props.back.clone()}>{ i18n::t(l, Msg::BackToCase) }</a></p>
+        <section class="sw-done sw-recorded" aria-labelledby={heading_id.to_string()}>
+            <h2 id={heading_id.to_string()} tabindex="-1">{ i18n::t(l, line) }</h2>
+            <p><a class="sw-btn sw-btn-primary" href={back.to_string()}>{ i18n::t(l, Msg::BackToCase) }</a></p>
         </section>
     }
 }

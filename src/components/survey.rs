@@ -1,4 +1,4 @@
-use crate::components::interview::{self, OutcomeBar, Recorded};
+use crate::components::interview;
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::progress::Progress;
 use crate::components::question::QuestionView;
@@ -95,9 +95,9 @@ pub fn Survey(props: &SurveyProps) -> Html {
 
     // Interview mode: the attempt logged from the outcome bar ends it without a response.
     let interview = props.mode == Mode::Interview;
-    let logged = use_state(|| false);
+    let bar = use_state(|| 0u8);
     let case = props.context.get(survey_core::interview::CASE_KEY).cloned();
-    let back = AttrValue::from(survey_core::interview::back_link(case.as_deref()));
+    let back = survey_core::interview::back_link(case.as_deref());
 
     let def = &state.def;
     let l = &state.locale;
@@ -138,10 +138,10 @@ pub fn Survey(props: &SurveyProps) -> Html {
         </header>
     };
 
-    if interview && *logged {
+    if interview && *bar == interview::LOGGED {
         return html! {
             <div class="sw sw-interview" lang={l.to_string()} ref={root}>
-                <Recorded locale={l.clone()} heading_id={heading_id} line={Msg::AttemptRecorded} back={back} />
+                { interview::recorded(l, &heading_id, Msg::AttemptRecorded, &back) }
             </div>
         };
     }
@@ -155,7 +155,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
         {
             return html! {
                 <div class="sw sw-interview" lang={l.to_string()} ref={root}>
-                    <Recorded locale={l.clone()} heading_id={heading_id} line={Msg::InterviewRecorded} back={back} />
+                    { interview::recorded(l, &heading_id, Msg::InterviewRecorded, &back) }
                 </div>
             };
         }
@@ -226,13 +226,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
     };
 
     let outcome_bar = match (&case, interview) {
-        (Some(case), true) => {
-            let logged = logged.clone();
-            html! {
-                <OutcomeBar locale={l.clone()} case={AttrValue::from(case.clone())} endpoint={props.endpoint.clone()}
-                    on_logged={Callback::from(move |()| logged.set(true))} />
-            }
-        }
+        (Some(case), true) => interview::outcome_bar(l, case, &props.endpoint, &bar),
         _ => html! {},
     };
     let on_key = interview.then(|| Callback::from(interview::on_key));

@@ -1,5 +1,6 @@
-//! `GET /v1/breakdown?by=advisor|agent|station&survey=…&<filter>`: one row per
-//! advisor (or call agent, or kiosk station) with their figures and their place in a
+//! `GET /v1/breakdown?by=advisor|agent|station|channel&survey=…&<filter>`: one row per
+//! advisor (or call agent, kiosk station, or channel: `phone` interviews against the
+//! self-completed, `null` for no channel) with their figures and their place in a
 //! ranking that small samples cannot fool ([`survey_core::scoring::ranking`]: shrunken
 //! CSI, rows under the minimum n listed but not ranked).
 //!
@@ -97,7 +98,7 @@ fn split_by(raw: &str) -> Result<(Group, String), ApiError> {
                 }
                 by = Some(Group::parse(v).ok_or_else(|| {
                     ApiError::bad_request(format!(
-                        "the by parameter {v:?} is not one of advisor, agent, station"
+                        "the by parameter {v:?} is not one of advisor, agent, station, channel"
                     ))
                 })?);
             }
@@ -105,7 +106,9 @@ fn split_by(raw: &str) -> Result<(Group, String), ApiError> {
         }
     }
     let by = by.ok_or_else(|| {
-        ApiError::bad_request("say what to break down by: by=advisor, by=agent or by=station")
+        ApiError::bad_request(
+            "say what to break down by: by=advisor, by=agent, by=station or by=channel",
+        )
     })?;
     Ok((by, rest.join("&")))
 }

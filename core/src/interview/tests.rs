@@ -1,51 +1,55 @@
 use super::*;
+use crate::cases::Outcome;
 
 #[test]
 fn only_a_reached_customer_is_interviewed() {
-    let at = "2026-12-04T08:30:00Z";
-    assert_eq!(ending(CallOutcome::Reached, at), Some(Ending::Interview));
+    assert_eq!(ending(CallOutcome::Reached), Ending::Interview);
+    for o in [
+        CallOutcome::NoAnswer,
+        CallOutcome::Refused,
+        CallOutcome::CallBackLater,
+    ] {
+        assert_eq!(ending(o), Ending::LogAttempt, "{o:?}");
+    }
+    // "Reached" logs nothing from the bar: the interview's response is the record.
+    assert_eq!(attempt_body(CallOutcome::Reached, ""), None);
     assert_eq!(
-        ending(CallOutcome::NoAnswer, at),
-        Some(Ending::LogAttempt(Outcome::NoAnswer))
+        call_back_at("2026-12-04T08:30:00.123Z").as_deref(),
+        Some("2026-12-05T08:30:00.123Z")
     );
-    assert_eq!(
-        ending(CallOutcome::Refused, at),
-        Some(Ending::LogAttempt(Outcome::Refused))
-    );
-    assert_eq!(
-        ending(CallOutcome::CallBackLater, at),
-        Some(Ending::LogAttempt(Outcome::CallBackAt(
-            "2026-12-05T08:30:00Z".into()
-        )))
-    );
-    assert_eq!(ending(CallOutcome::CallBackLater, "tomorrow"), None);
-    // Every outcome but "reached" logs an attempt and so posts nothing.
-    let posting: Vec<_> = CallOutcome::ALL
-        .into_iter()
-        .filter(|o| ending(*o, at) == Some(Ending::Interview))
-        .collect();
-    assert_eq!(posting, vec![CallOutcome::Reached]);
+    assert_eq!(call_back_at("tomorrow"), None);
 }
 
 #[test]
 fn the_attempt_body_is_the_case_apis_action() {
+    let t = "2026-12-05T08:30:00.000Z";
+    let cases = [
+        (CallOutcome::NoAnswer, Outcome::NoAnswer),
+        (CallOutcome::Refused, Outcome::Refused),
+        (CallOutcome::CallBackLater, Outcome::CallBackAt(t.into())),
+    ];
+    for (o, expected) in cases {
+        let body = attempt_body(o, t).expect("a body");
+        // The collector's own parser reads it back as that attempt.
+        let action: crate::cases::Action = serde_json::from_str(&body).expect("an action");
+        assert_eq!(
+            action,
+            crate::cases::Action::Attempt { outcome: expected },
+            "{body}"
+        );
+    }
     assert_eq!(
-        attempt_body(&Outcome::NoAnswer),
-        r#"{"action":"attempt","outcome":"no_answer"}"#
+        attempt_body(CallOutcome::NoAnswer, "").as_deref(),
+        Some(r#"{"action":"attempt","outcome":"no_answer"}"#)
     );
-    assert_eq!(
-        attempt_body(&Outcome::CallBackAt("2026-12-05T08:30:00Z".into())),
-        r#"{"action":"attempt","outcome":{"call_back_at":"2026-12-05T08:30:00Z"}}"#
-    );
-    // The collector's own parser reads it back as the same action.
-    let action: crate::cases::Action =
-        serde_json::from_str(&attempt_body(&Outcome::Refused)).expect("an action");
-    assert_eq!(
-        action,
-        crate::cases::Action::Attempt {
-            outcome: Outcome::Refused
-        }
-    );
+    // A time that would break out of the string is not written.
+    for bad in ["", "2026\"}", "x y", "2026-12-05T08:30:00Z\""] {
+        assert_eq!(
+            attempt_body(CallOutcome::CallBackLater, bad),
+            None,
+            "{bad:?}"
+        );
+    }
 }
 
 #[test]
