@@ -260,8 +260,9 @@ pub fn App() -> Html {
                 }
                 <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
                     range={range_days.clone()} on_drill={drill} />
-                <crate::channels::Channels lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
-                    range={range_days.clone()} />
+                // Phone interviews against self-completed: the same table, by channel.
+                <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
+                    range={range_days.clone()} on_drill={Callback::noop()} by_channel=true />
                 <Trend lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
                 }
             }

@@ -20,7 +20,6 @@ pub mod voc;
 pub mod api;
 pub mod app;
 pub mod cases;
-pub mod channels;
 pub mod kiosks;
 pub mod list;
 pub mod overview;

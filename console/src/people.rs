@@ -3,6 +3,11 @@
 //! rows with too few responses are shown with their figures, marked "not comparable"
 //! and left unranked. Every column sorts, by mouse or keyboard (a button in each
 //! header, `aria-sort` on the sorted one).
+//!
+//! With `by_channel`, the same table by `context.channel`: phone interviews (the
+//! console's, `channel: phone`) against the self-completed responses (a link's `qr`,
+//! `sms`, … or none), so a dealer sees whether customers score differently when an
+//! agent asks them. One table for both keeps one deserialiser in the console's wasm.
 
 use crate::api::{self, Failure};
 use crate::figures;
@@ -26,7 +31,12 @@ struct Ranking {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Row {
-    #[serde(alias = "advisor", alias = "agent", alias = "station")]
+    #[serde(
+        alias = "advisor",
+        alias = "agent",
+        alias = "station",
+        alias = "channel"
+    )]
     who: Option<String>,
     responses: u64,
     csi: MeanSummary,
@@ -70,12 +80,17 @@ pub struct PeopleProps {
     pub range: Option<(String, String)>,
     /// Opens the response list of one advisor (or agent).
     pub on_drill: Callback<String>,
+    /// Rows by channel (phone against self-completed) instead of by person.
+    #[prop_or_default]
+    pub by_channel: bool,
 }
 
 #[component]
 pub fn People(props: &PeopleProps) -> Html {
     let l = props.lang;
-    let by = if props.survey == "post-call" {
+    let by = if props.by_channel {
+        "channel"
+    } else if props.survey == "post-call" {
         "agent"
     } else {
         "advisor"
@@ -118,14 +133,13 @@ pub fn People(props: &PeopleProps) -> Html {
             },
         );
     }
-    let title = t(
-        l,
-        if by == "agent" {
-            T::Agents
-        } else {
-            T::Advisors
-        },
-    );
+    let title = match (by, l) {
+        ("channel", Lang::ZhCn) => "电话访问与自助填写",
+        ("channel", Lang::En) => "Phone interviews and self-completed",
+        ("agent", _) => t(l, T::Agents),
+        _ => t(l, T::Advisors),
+    };
+    let title_id = format!("c-{by}-title");
     let reply = match &*data {
         None => return html! { <p role="status">{ t(l, T::Loading) }</p> },
         Some(Err(e)) => {
@@ -156,8 +170,8 @@ pub fn People(props: &PeopleProps) -> Html {
         }
     };
     html! {
-        <section class="c-people" aria-labelledby="c-people-title">
-            <h3 class="c-h3" id="c-people-title">{ title }</h3>
+        <section class="c-people" aria-labelledby={title_id.clone()}>
+            <h3 class="c-h3" id={title_id}>{ title }</h3>
             <p class="c-note">{
                 match l {
                     Lang::ZhCn => format!("排名按收缩后的 CSI：每人的平均分与全体平均按 {} 份虚拟回答加权，少于 {} 份回答的不参与排名。",
@@ -166,7 +180,7 @@ pub fn People(props: &PeopleProps) -> Html {
                         reply.ranking.k, reply.ranking.min_comparable),
                 }
             }</p>
-            <table class="c-table c-people-table" data-table="people">
+            <table class="c-table c-people-table" data-table={if props.by_channel { "channels" } else { "people" }}>
                 <thead><tr>
                     { header(Column::Rank, T::Rank) }
                     <th scope="col">{ title }</th>
@@ -179,7 +193,13 @@ pub fn People(props: &PeopleProps) -> Html {
                 <tbody>
                     { for order.iter().map(|&i| {
                         let r = &reply.rows[i];
-                        let name = r.who.clone().unwrap_or_else(|| t(l, T::NoName).to_string());
+                        let name = match (props.by_channel, r.who.as_deref(), l) {
+                            (true, Some("phone"), Lang::ZhCn) => "电话访问".to_string(),
+                            (true, Some("phone"), Lang::En) => "Phone interview".to_string(),
+                            (true, c, Lang::ZhCn) => format!("自助填写 {}", c.unwrap_or_default()),
+                            (true, c, Lang::En) => format!("Self-completed {}", c.unwrap_or_default()),
+                            (false, w, _) => w.map(str::to_string).unwrap_or_else(|| t(l, T::NoName).to_string()),
+                        };
                         html! {
                             <tr class={classes!((!r.comparable).then_some("c-not-comparable"))}>
                                 <td class="c-num">{ r.rank.map(|x| x.to_string()).unwrap_or_else(|| "–".into()) }</td>
@@ -188,7 +208,7 @@ pub fn People(props: &PeopleProps) -> Html {
                                     if !r.comparable {
                                         <span class="c-badge">{ t(l, T::NotComparable) }</span>
                                     }
-                                    if let Some(who) = r.who.clone() {
+                                    if let Some(who) = r.who.clone().filter(|_| !props.by_channel) {
                                         <button type="button" class="c-link-btn" data-drill={who.clone()}
                                             aria-label={match l { Lang::ZhCn => format!("查看回答（{name}）"), Lang::En => format!("Responses of {name}") }}
                                             onclick={let cb = props.on_drill.clone(); Callback::from(move |_: MouseEvent| cb.emit(who.clone()))}>
