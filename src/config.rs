@@ -661,6 +661,38 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_console_mounts_an_interview() {
+        // What collector/src/routes/interview_page.rs writes: mode, endpoint, the CSRF
+        // header and the case as free context.
+        let (cfg, warnings) = parse(
+            &attrs(&[
+                ("survey", "post-service"),
+                ("mode", "interview"),
+                ("endpoint", "/v1/interviews"),
+                ("endpoint-headers", r#"{"X-CSRF-Token":"abc"}"#),
+                (
+                    "context",
+                    r#"{"case":"0b5e1c9e-4f7a-4b59-9a53-3f7c2f4d8e11"}"#,
+                ),
+                ("dealer", "D001"),
+            ]),
+            &[],
+            &[],
+        );
+        let cfg = cfg.expect("config");
+        assert_eq!(warnings, Vec::<String>::new());
+        assert_eq!(cfg.mode, Mode::Interview);
+        assert_eq!(
+            cfg.endpoint.headers,
+            vec![("X-CSRF-Token".to_string(), "abc".to_string())]
+        );
+        assert_eq!(
+            cfg.context.get("case").map(String::as_str),
+            Some("0b5e1c9e-4f7a-4b59-9a53-3f7c2f4d8e11")
+        );
+    }
+
+    #[test]
     fn unknown_attributes_and_modes_warn() {
         assert_eq!(
             unknown_attributes(["survey", "endpiont", "survey-widget", "sw-next", "display"]),

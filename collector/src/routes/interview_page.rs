@@ -206,7 +206,7 @@ pub async fn serve<B>(app: &Shared, request: Request<B>) -> Response {
         .map(|d| format!(" data-dealer=\"{}\"", escape(&d)))
         .unwrap_or_default();
     let body = format!(
-        "<nav class=\"sw-interview-nav\"><a href=\"{back}\">← 返回 · <span lang=\"en\">Back</span></a>\
+        "<nav class=\"sw-interview-nav\"><a href=\"{back}\"><span>← 返回 · <span lang=\"en\">Back</span></span></a>\
          <span>访问员 · <span lang=\"en\">Agent</span>: <b>{agent}</b></span>{visit}</nav>\n\
          <div data-survey-widget data-mode=\"interview\" data-survey=\"{survey}\" \
          data-endpoint=\"/v1/interviews\" data-endpoint-headers=\"{headers}\" \
