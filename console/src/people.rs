@@ -172,6 +172,7 @@ pub fn People(props: &PeopleProps) -> Html {
     html! {
         <section class="c-people" aria-labelledby={title_id.clone()}>
             <h3 class="c-h3" id={title_id}>{ title }</h3>
+            if !props.by_channel {
             <p class="c-note">{
                 match l {
                     Lang::ZhCn => format!("排名按收缩后的 CSI：每人的平均分与全体平均按 {} 份虚拟回答加权，少于 {} 份回答的不参与排名。",
@@ -180,10 +181,15 @@ pub fn People(props: &PeopleProps) -> Html {
                         reply.ranking.k, reply.ranking.min_comparable),
                 }
             }</p>
+            }
             <table class="c-table c-people-table" data-table={if props.by_channel { "channels" } else { "people" }}>
                 <thead><tr>
                     { header(Column::Rank, T::Rank) }
-                    <th scope="col">{ title }</th>
+                    <th scope="col">{ match (props.by_channel, l) {
+                        (true, Lang::ZhCn) => "渠道",
+                        (true, Lang::En) => "Channel",
+                        _ => title,
+                    } }</th>
                     { header(Column::Responses, T::Responses) }
                     { header(Column::Csi, T::Csi) }
                     { header(Column::Shrunk, T::CsiShrunk) }
@@ -205,7 +211,7 @@ pub fn People(props: &PeopleProps) -> Html {
                                 <td class="c-num">{ r.rank.map(|x| x.to_string()).unwrap_or_else(|| "–".into()) }</td>
                                 <th scope="row">
                                     { name.clone() }
-                                    if !r.comparable {
+                                    if !r.comparable && !props.by_channel {
                                         <span class="c-badge">{ t(l, T::NotComparable) }</span>
                                     }
                                     if let Some(who) = r.who.clone().filter(|_| !props.by_channel) {

@@ -9,7 +9,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { ROOT, startCollector, launchBrowser, newPage, addUser, signInOnPage, until, queryDb } from './support.mjs';
+import { ROOT, PASSWORD, startCollector, launchBrowser, newPage, addUser, signInOnPage, until, queryDb } from './support.mjs';
 import { answersFor } from '../seed/seed.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -83,6 +83,7 @@ async function axe(page) {
 
 test('interview: from a detractor\'s case, keyboard only, stored as a phone call of the agent', async () => {
   const { page, id } = await onCase('RO-INT-A', { width: 1366, height: 768 });
+  await page.screenshot({ path: join(SHOTS, 'case-page-1366.png') });
   const link = page.getByRole('link', { name: '电话访问' });
   assert.equal(await link.getAttribute('href'), `/console/interview?case=${id}`);
   await link.click();
@@ -173,5 +174,57 @@ test('interview: "no answer" stores no response and logs the attempt on the case
   await page.waitForTimeout(500);
   assert.equal(phoneRows(id).length, 0);
   assert.equal(queryDb(collector.db, `SELECT COUNT(*) AS n FROM responses WHERE json_extract(payload, '$.client.mode') = 'interview'`)[0].n, 1);
+  await page.context().close();
+});
+
+test('overview: a signed-link detractor\'s phone interview against the self-completed, by channel', async () => {
+  addUser(collector, 'mgr-1', 'dealer-manager', ['D001']);
+  const login = await fetch(`${collector.url}/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login: 'mgr-1', password: PASSWORD }),
+  });
+  assert.equal(login.status, 200);
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const { csrf } = await login.json();
+  const session = { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' };
+  const today = new Date().toISOString().slice(0, 10);
+  const made = await fetch(`${collector.url}/v1/links`, {
+    method: 'POST', headers: session,
+    body: JSON.stringify({ survey: 'post-service', dealer: 'D001', repair_order: 'RO-INT-C', advisor: 'D001-A', visit_date: today, channel: 'qr' }),
+  });
+  assert.equal(made.status, 201, await made.clone().text());
+  const { url } = await made.json();
+  // The link's parameters as the widget puts them in the context (core's LINK_PARAMS).
+  const keys = { dealer: 'dealer', ro: 'repair_order', advisor: 'advisor', visit: 'visit_date', channel: 'channel', token: 'token', exp: 'exp', sig: 'sig' };
+  const context = {};
+  for (const [k, v] of new URL(url, collector.url).searchParams) if (keys[k]) context[keys[k]] = v;
+  let n = 5;
+  const random = () => ((n = (n * 16807) % 2147483647) / 2147483647);
+  const answers = answersFor(DEF, 'unhappy', random);
+  answers.nps = { scale: 1 };
+  const post = (path, body, headers) => fetch(`${collector.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const self = { format: 'survey-response/1', id: randomUUID(), survey: { id: 'post-service', version: DEF.version },
+    locale: 'zh-CN', created_at: new Date().toISOString(), context, answers, client: { widget_version: 'e2e', mode: 'page' } };
+  const r = await post('/v1/responses', self, { 'Content-Type': 'application/json' });
+  assert.equal(r.status, 201, await r.clone().text());
+  assert.equal((await r.json()).verified, true);
+  const id = caseOf('RO-INT-C');
+  const phone = { ...self, id: randomUUID(), context: { case: id },
+    answers: { ...answersFor(DEF, 'happy', random), nps: { scale: 9 } }, client: { widget_version: 'e2e', mode: 'interview' } };
+  const p = await post('/v1/interviews', phone, session);
+  assert.equal(p.status, 201, await p.clone().text());
+  assert.equal((await p.json()).verified, true, 'as vouched for as the case\'s response');
+
+  const page = await newPage(browser, { width: 1366, height: 768 }, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  await signInOnPage(page, collector, 'mgr-1', '/console');
+  const table = page.locator('[data-table="channels"]');
+  await table.waitFor();
+  const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.innerText.trim())));
+  const phoneRow = rows.find((cells) => cells[1].startsWith('电话访问'));
+  const selfRow = rows.find((cells) => cells[1].startsWith('自助填写 qr'));
+  assert.ok(phoneRow && selfRow, JSON.stringify(rows));
+  assert.equal(phoneRow[2], '1');
+  assert.equal(selfRow[2], '1');
+  await table.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'overview-channels-1366.png') });
   await page.context().close();
 });
