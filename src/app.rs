@@ -64,10 +64,21 @@ fn Loader(props: &LoaderProps) -> Html {
                 let title = crate::i18n::t(&locale, crate::i18n::Msg::ErrorTitle);
                 return html! { <Failure message={e.to_string()} events={props.events.clone()} title={Some(title)} /> };
             }
-            let storage_key = match &config.source {
+            let mut storage_key = match &config.source {
                 SurveySource::BuiltIn(id) => format!("survey-widget:{id}:{}", props.prefix),
                 SurveySource::Url(url) => format!("survey-widget:{url}:{}", props.prefix),
             };
+            // An interview's answers are one customer's: kept per case (or call), so the
+            // next call in the same tab never starts with the last customer's answers.
+            for key in [
+                survey_core::interview::CASE_KEY,
+                survey_core::interview::FOLLOWUP_KEY,
+            ] {
+                if let Some(v) = config.context.get(key) {
+                    storage_key.push(':');
+                    storage_key.push_str(v);
+                }
+            }
             let kiosk = config.mode == survey_core::payload::Mode::Kiosk;
             if kiosk && !*left_kiosk {
                 let on_exit = Callback::from(move |()| left_kiosk.set(true));

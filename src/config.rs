@@ -165,10 +165,12 @@ pub fn parse(
     let mode = match attr("mode").or(q("mode")) {
         Some("kiosk") => Mode::Kiosk,
         Some("embed") => Mode::Embed,
+        // The console's phone interview page (collector/src/routes/interview_page.rs).
+        Some("interview") => Mode::Interview,
         Some("page") | None => Mode::Page,
         Some(m) => {
             warnings.push(format!(
-                "data-mode: {m:?} is not page, embed or kiosk; using page"
+                "data-mode: {m:?} is not page, embed, kiosk or interview; using page"
             ));
             Mode::Page
         }
@@ -655,6 +657,38 @@ pub(crate) mod tests {
         assert_eq!(
             cfg.url_fields.into_iter().collect::<Vec<_>>(),
             [("service".to_string(), "express".to_string())]
+        );
+    }
+
+    #[test]
+    fn the_console_mounts_an_interview() {
+        // What collector/src/routes/interview_page.rs writes: mode, endpoint, the CSRF
+        // header and the case as free context.
+        let (cfg, warnings) = parse(
+            &attrs(&[
+                ("survey", "post-service"),
+                ("mode", "interview"),
+                ("endpoint", "/v1/interviews"),
+                ("endpoint-headers", r#"{"X-CSRF-Token":"abc"}"#),
+                (
+                    "context",
+                    r#"{"case":"0b5e1c9e-4f7a-4b59-9a53-3f7c2f4d8e11"}"#,
+                ),
+                ("dealer", "D001"),
+            ]),
+            &[],
+            &[],
+        );
+        let cfg = cfg.expect("config");
+        assert_eq!(warnings, Vec::<String>::new());
+        assert_eq!(cfg.mode, Mode::Interview);
+        assert_eq!(
+            cfg.endpoint.headers,
+            vec![("X-CSRF-Token".to_string(), "abc".to_string())]
+        );
+        assert_eq!(
+            cfg.context.get("case").map(String::as_str),
+            Some("0b5e1c9e-4f7a-4b59-9a53-3f7c2f4d8e11")
         );
     }
 

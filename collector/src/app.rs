@@ -257,6 +257,12 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/coverage",
         access: Access::Read(Resource::Summary),
     },
+    // A phone interview recorded in the console (`routes::interviews`): in person, by
+    // the people who work the dealer's cases; never an advisor (who would rate himself).
+    RouteSpec {
+        path: "/v1/interviews",
+        access: Access::Cases,
+    },
     // A dealer's webhook for new cases and escalations: admins and the dealer's
     // managers, in person (the handler checks the dealer).
     RouteSpec {
@@ -305,6 +311,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/followups/{id}/attempts" => post(followups::attempt),
         "/v1/dealers/{dealer}/repair-orders" => post(followups::import),
         "/v1/coverage" => get(followups::coverage),
+        "/v1/interviews" => post(interviews::post),
         "/v1/dealers/{dealer}/webhook" => get(webhooks::get)
             .put(webhooks::put)
             .delete(webhooks::delete),

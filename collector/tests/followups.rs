@@ -399,3 +399,69 @@ fn links_make_visits_and_coverage_counts_them(backend: Backend) {
     assert_eq!(r.status, 200, "{}", r.text());
 }
 both!(links_make_visits_and_coverage_counts_them);
+
+/// A phone interview opened from a call-list row (`context.followup`) is the visit's:
+/// dealer, repair order, advisor and pickup date come from the follow-up, whatever the
+/// page sent; the call is marked reached (it leaves the list), and a replay of the same
+/// interview is counted once and logs no second call.
+fn an_interview_from_the_call_list_is_the_visits_and_ends_the_call(backend: Backend) {
+    let c = start(backend);
+    let pickup = shanghai_date(-3);
+    let file = format!(
+        "RO,dealer,advisor,customer phone,pickup date\nCALL1,D001,A07,13800138000,{pickup}\n"
+    );
+    assert_eq!(import(&c, &c.admin, "D001", &file).status, 200);
+    add_user(&c.db, "ag", "follow-up-agent", &["D001"], None);
+    let ag = c.login("ag", PASSWORD);
+    let due = items(&list(&c, &ag, ""));
+    assert_eq!(due.len(), 1, "{due:?}");
+    let id = due[0]["id"].as_str().expect("id").to_string();
+    let mut body = post_service_payload(&new_id(), "D999", Some("Z99"), 9, false, None);
+    body["client"]["mode"] = json!("interview");
+    body["context"]["followup"] = json!(id);
+    body["context"]["repair_order"] = json!("FORGED");
+    let post = |b: &Value| {
+        c.send_as(
+            &ag,
+            "POST",
+            "/v1/interviews",
+            &[("Content-Type", "application/json")],
+            b.to_string().as_bytes(),
+        )
+    };
+    let r = post(&body);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let stored = c.get("/v1/responses?channel=phone&verified=all");
+    assert_eq!(stored.status, 200, "{}", stored.text());
+    let items_ = stored.json()["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(items_.len(), 1, "{items_:?}");
+    let ctx = &items_[0]["payload"]["context"];
+    assert_eq!(ctx["dealer"], json!("D001"), "{ctx}");
+    assert_eq!(ctx["repair_order"], json!("CALL1"), "{ctx}");
+    assert_eq!(ctx["advisor"], json!("A07"), "{ctx}");
+    assert_eq!(ctx["visit_date"], json!(pickup), "{ctx}");
+    assert_eq!(ctx["agent"], json!("ag"), "{ctx}");
+    assert_eq!(ctx["channel"], json!("phone"), "{ctx}");
+    assert_eq!(items_[0]["verified"], json!(true));
+    // Reached: the call is done.
+    assert!(ros(&list(&c, &ag, "?due=all")).is_empty());
+    assert_eq!(count(&c, "followup_attempts"), 1);
+    let again = post(&body);
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(
+        count(&c, "followup_attempts"),
+        1,
+        "a replay logs no second call"
+    );
+    // A follow-up that does not exist is refused, and nothing is stored.
+    let mut stray = body.clone();
+    stray["id"] = json!(new_id());
+    stray["context"]["followup"] = json!("6f1c0000-0000-4000-8000-000000000000");
+    assert_eq!(post(&stray).status, 404);
+    assert_eq!(count(&c, "responses"), 1);
+}
+
+both!(an_interview_from_the_call_list_is_the_visits_and_ends_the_call);

@@ -274,7 +274,10 @@ pub fn App() -> Html {
                     by={if filters.survey == "post-call" { "agent" } else { "advisor" }}
                     range={range_days.clone()} on_drill={drill.clone()} />
                 <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
-                    by="station" range={range_days} on_drill={drill} />
+                    by="station" range={range_days.clone()} on_drill={drill} />
+                // Phone interviews against self-completed: the same table, by channel.
+                <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
+                    by="channel" range={range_days.clone()} on_drill={Callback::noop()} />
                 <Trend lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
                 }
             }

@@ -254,7 +254,7 @@ fn row(
                             </button>
                         }
                     }) }
-                    <a class="c-btn" href={format!("/console/interview?followup={}", i.id)}>{ w(l, W::Interview) }</a>
+                    <a class="c-btn" href={format!("/console/interview?followup={}&dealer={}", i.id, i.dealer)}>{ w(l, W::Interview) }</a>
                 </div>
                 <p id={err_id} class="c-error" role="alert">{ error.unwrap_or_default() }</p>
             </td>

@@ -337,6 +337,10 @@ fn CaseView(props: &ViewProps) -> Html {
         <section class="c-case" aria-labelledby="c-case-title" data-case-status={k.status.clone()}>
             { back }
             <h2 class="c-h2" id="c-case-title" tabindex="-1">{ title }</h2>
+            // The widget in interview mode, on its own page behind the same login: the
+            // agent reads the survey to the customer (collector/src/routes/interview_page.rs).
+            <p><a class="c-btn c-primary c-interview" data-action="interview"
+                href={format!("/console/interview?case={}", k.id)}>{ c(l, C::PhoneInterview) }</a></p>
             <p class="c-saved" id="c-saved" tabindex="-1" role="status" data-saved="">{ (*saved).clone() }</p>
             <div class="c-case-body">
                 <div class="c-case-info">

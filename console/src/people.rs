@@ -5,6 +5,11 @@
 //! rows with too few responses are shown with their figures, marked "not comparable"
 //! and left unranked. Every column sorts, by mouse or keyboard (a button in each
 //! header, `aria-sort` on the sorted one).
+//!
+//! With `by="channel"`, the same table by `context.channel`: phone interviews (the
+//! console's, `channel: phone`) against the self-completed responses (a link's `qr`,
+//! `sms`, … or none), so a dealer sees whether customers score differently when an
+//! agent asks them. One table for both keeps one deserialiser in the console's wasm.
 
 use crate::api::{self, Failure};
 use crate::figures;
@@ -28,7 +33,12 @@ struct Ranking {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Row {
-    #[serde(alias = "advisor", alias = "agent", alias = "station")]
+    #[serde(
+        alias = "advisor",
+        alias = "agent",
+        alias = "station",
+        alias = "channel"
+    )]
     who: Option<String>,
     responses: u64,
     csi: MeanSummary,
@@ -70,7 +80,8 @@ pub struct PeopleProps {
     pub dealer: String,
     /// The period's first and last day (`YYYY-MM-DD`), or `None` while it is invalid.
     pub range: Option<(String, String)>,
-    /// `advisor`, `agent` or `station`: what a row is.
+    /// `advisor`, `agent`, `station` or `channel` (phone interviews against
+    /// self-completed): what a row is.
     pub by: &'static str,
     /// Opens the response list of one row: (`by`, its name).
     pub on_drill: Callback<(&'static str, String)>,
@@ -118,14 +129,13 @@ pub fn People(props: &PeopleProps) -> Html {
             },
         );
     }
-    let title = t(
-        l,
-        match by {
-            "agent" => T::Agents,
-            "station" => T::Stations,
-            _ => T::Advisors,
-        },
-    );
+    let title = match (by, l) {
+        ("channel", Lang::ZhCn) => "电话访问与自助填写",
+        ("channel", Lang::En) => "Phone interviews and self-completed",
+        ("agent", _) => t(l, T::Agents),
+        ("station", _) => t(l, T::Stations),
+        _ => t(l, T::Advisors),
+    };
     let reply = match &*data {
         None => return html! { <p role="status">{ t(l, T::Loading) }</p> },
         Some(Err(e)) => {
@@ -168,6 +178,7 @@ pub fn People(props: &PeopleProps) -> Html {
     html! {
         <section class="c-people" aria-labelledby={id.clone()}>
             <h3 class="c-h3" id={id}>{ title }</h3>
+            if by != "channel" {
             <p class="c-note">{
                 match l {
                     Lang::ZhCn => format!("排名按收缩后的 CSI：每人的平均分与全体平均按 {} 份虚拟回答加权，少于 {} 份回答的不参与排名。",
@@ -176,10 +187,15 @@ pub fn People(props: &PeopleProps) -> Html {
                         reply.ranking.k, reply.ranking.min_comparable),
                 }
             }</p>
-            <table class="c-table c-people-table" data-table={if by == "station" { "stations" } else { "people" }}>
+            }
+            <table class="c-table c-people-table" data-table={match by { "station" => "stations", "channel" => "channels", _ => "people" }}>
                 <thead><tr>
                     { header(Column::Rank, T::Rank) }
-                    <th scope="col">{ title }</th>
+                    <th scope="col">{ match (by, l) {
+                        ("channel", Lang::ZhCn) => "渠道",
+                        ("channel", Lang::En) => "Channel",
+                        _ => title,
+                    } }</th>
                     { header(Column::Responses, T::Responses) }
                     { header(Column::Csi, T::Csi) }
                     { header(Column::Shrunk, T::CsiShrunk) }
@@ -189,18 +205,25 @@ pub fn People(props: &PeopleProps) -> Html {
                 <tbody>
                     { for order.iter().map(|&i| {
                         let r = rows[i];
-                        let name = r.who.clone().unwrap_or_else(|| t(l, T::NoName).to_string());
+                        let name = match (by, r.who.as_deref(), l) {
+                            ("channel", Some("phone"), Lang::ZhCn) => "电话访问".to_string(),
+                            ("channel", Some("phone"), Lang::En) => "Phone interview".to_string(),
+                            ("channel", c, Lang::ZhCn) => format!("自助填写 {}", c.unwrap_or_default()),
+                            ("channel", c, Lang::En) => format!("Self-completed {}", c.unwrap_or_default()),
+                            (_, w, _) => w.map(str::to_string).unwrap_or_else(|| t(l, T::NoName).to_string()),
+                        };
                         html! {
                             <tr class={classes!((!r.comparable).then_some("c-not-comparable"))}>
                                 <td class="c-num">{ r.rank.map(|x| x.to_string()).unwrap_or_else(|| "–".into()) }</td>
                                 <th scope="row">
                                     { name.clone() }
-                                    if r.who.is_none() {
+                                    if by == "channel" {
+                                    } else if r.who.is_none() {
                                         <span class="c-badge">{ t(l, T::NotRanked) }</span>
                                     } else if !r.comparable {
                                         <span class="c-badge">{ t(l, T::NotComparable) }</span>
                                     }
-                                    if let Some(who) = r.who.clone() {
+                                    if let Some(who) = r.who.clone().filter(|_| by != "channel") {
                                         <button type="button" class="c-link-btn" data-drill={who.clone()}
                                             aria-label={match l { Lang::ZhCn => format!("查看回答（{name}）"), Lang::En => format!("Responses of {name}") }}
                                             onclick={let cb = props.on_drill.clone(); Callback::from(move |_: MouseEvent| cb.emit((by, who.clone())))}>

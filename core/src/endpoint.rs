@@ -552,6 +552,7 @@ fn mode_name(payload: &ResponsePayload) -> &'static str {
         crate::payload::Mode::Page => "page",
         crate::payload::Mode::Embed => "embed",
         crate::payload::Mode::Kiosk => "kiosk",
+        crate::payload::Mode::Interview => "interview",
     }
 }
 

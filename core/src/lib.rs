@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod endpoint;
 pub mod followups;
 pub mod ids;
+pub mod interview;
 pub mod json_strict;
 pub mod path_error;
 pub mod payload;

@@ -69,6 +69,9 @@ pub enum Mode {
     /// Mounted by a script tag on another site.
     Embed,
     Kiosk,
+    /// An agent's phone interview in the console (`crate::interview`): stored only
+    /// through the collector's signed-in `/v1/interviews`.
+    Interview,
 }
 
 /// Why a payload was refused, with the field at fault; the collector sends

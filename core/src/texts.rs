@@ -181,6 +181,27 @@ texts! {
         "金鑰未被接受，請向經理索取新金鑰 · Key not accepted; ask the manager for a new one",
         "Key not accepted; ask the manager for a new one",
     ]
+    /// Phone interview (`mode=interview`, for the agent, not the customer): the line
+    /// above each question; a definition may give its own call script here.
+    InterviewScript "interview_script" "" ["请向客户读出：", "請向客戶讀出：", "Read aloud:"]
+    InterviewKeys "interview_keys" "" [
+        "快捷键：数字键选择当前题目的答案（见答案旁的数字），回车键继续。",
+        "快速鍵：數字鍵選擇目前題目的答案（見答案旁的數字），Enter 鍵繼續。",
+        "Keys: a number chooses that answer of the focused question (see the numbers beside the answers); Enter continues.",
+    ]
+    CallOutcome "call_outcome" "" ["通话结果", "通話結果", "Call outcome"]
+    OutcomeReached "outcome_reached" "" ["已接通", "已接通", "Reached"]
+    OutcomeNoAnswer "outcome_no_answer" "" ["无人接听", "無人接聽", "No answer"]
+    OutcomeRefused "outcome_refused" "" ["拒绝访问", "拒絕訪問", "Refused"]
+    OutcomeCallBack "outcome_call_back" "" ["稍后回电", "稍後回電", "Call back later"]
+    InterviewRecorded "interview_recorded" "" ["访问已记录。", "訪問已記錄。", "Interview recorded."]
+    AttemptRecorded "attempt_recorded" "" [
+        "未记录任何回答；本次呼叫已记入案件。",
+        "未記錄任何回答；本次撥打已記入案件。",
+        "No answers recorded; the call attempt is logged on the case.",
+    ]
+    AttemptFailed "attempt_failed" "" ["未能记录本次呼叫，请重试。", "未能記錄本次撥打，請重試。", "The call attempt could not be logged; try again."]
+    BackToCase "back_to_case" "" ["返回案件", "返回案件", "Back to the case"]
 }
 
 impl Msg {

@@ -43,6 +43,12 @@ pub struct ChoiceGroupProps {
     /// `name` (the "not applicable" of a scale) never repeats an id.
     #[prop_or_default]
     pub first_index: usize,
+    /// A phone interview: show each answer's key (`survey_core::interview::key_hint`),
+    /// counted from `key_from` (the answers before this group in its question).
+    #[prop_or_default]
+    pub keys: bool,
+    #[prop_or_default]
+    pub key_from: usize,
 }
 
 /// Native inputs styled as large buttons: arrow keys move within a radio group, Space
@@ -76,6 +82,11 @@ pub fn ChoiceGroup(props: &ChoiceGroupProps) -> Html {
                                 { opt.label.clone() }
                             }
                         </span>
+                        if props.keys {
+                            if let Some(k) = survey_core::interview::key_hint(props.key_from + i, false) {
+                                <kbd class="sw-key" aria-hidden="true">{ k }</kbd>
+                            }
+                        }
                     </label>
                 }
             }) }

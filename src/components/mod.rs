@@ -4,6 +4,7 @@
 pub mod choice;
 pub mod contact;
 pub mod error_box;
+pub mod interview;
 pub mod kiosk;
 pub mod language_switch;
 pub mod progress;

@@ -18,6 +18,10 @@ pub struct QuestionViewProps {
     /// Prefix for DOM ids, unique per mounted widget.
     pub prefix: AttrValue,
     pub on_answer: Callback<(QuestionId, Option<Answer>)>,
+    /// A phone interview: the script line before each question, key hints on answers
+    /// that are words (numbers are their own key).
+    #[prop_or_default]
+    pub interview: bool,
 }
 
 /// One question: a fieldset with a legend for choices, a labelled field for text, and
@@ -123,7 +127,7 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
                 if let Some(na) = na {
                     <ChoiceGroup name={format!("{}-q-{id}-r", props.prefix)} options={vec![na]} selected={answer_of(id)}
                         on_select={pick(id.clone())} class="sw-buttons sw-na" described_by={described(id)}
-                        first_index={usize::from(points) + 1} />
+                        first_index={usize::from(points) + 1} keys={props.interview} key_from={usize::from(points - start + 1)} />
                 }
             </>
         }
@@ -161,14 +165,14 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
             }
             html! {
                 <ChoiceGroup name={format!("{base}-r")} options={options} selected={answer_of(&q.id)}
-                    on_select={pick(q.id.clone())} class="sw-buttons" described_by={described(&q.id)} />
+                    on_select={pick(q.id.clone())} class="sw-buttons" described_by={described(&q.id)} keys={props.interview} />
             }
         }
         Input::SingleChoice { options } => {
             let options = choice_options(options);
             html! {
                 <ChoiceGroup name={format!("{base}-r")} options={options} selected={answer_of(&q.id)}
-                    on_select={pick(q.id.clone())} class="sw-list" described_by={described(&q.id)} />
+                    on_select={pick(q.id.clone())} class="sw-list" described_by={described(&q.id)} keys={props.interview} />
             }
         }
         Input::MultiChoice { options, .. } => {
@@ -195,7 +199,7 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
             html! {
                 <ChoiceGroup name={format!("{base}-c")} options={opts} kind={Kind::Checkbox}
                     checked={chosen.into_iter().map(Answer::Choice).collect::<Vec<_>>()}
-                    on_select={on_toggle} class="sw-list" described_by={described(&q.id)} />
+                    on_select={on_toggle} class="sw-list" described_by={described(&q.id)} keys={props.interview} />
             }
         }
         Input::Matrix {
@@ -248,9 +252,16 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
         }
     };
 
+    // NPS starts at 0: its digits are its scores (`survey_core::interview::shortcut`).
+    let zero = (props.interview && matches!(q.input, Input::Nps { .. })).then_some("");
     html! {
-        <fieldset class={classes!("sw-q", invalid.then_some("sw-invalid"))} id={base}>
-            <legend class="sw-legend">{ txt(&q.text) }{ required_mark }</legend>
+        <fieldset class={classes!("sw-q", invalid.then_some("sw-invalid"))} id={base} data-sw-zero={zero}>
+            <legend class="sw-legend">
+                if props.interview {
+                    <span class="sw-script">{ i18n::t(l, Msg::InterviewScript) }</span>
+                }
+                { txt(&q.text) }{ required_mark }
+            </legend>
             { body }
             { error_of(&q.id) }
         </fieldset>

@@ -1,3 +1,4 @@
+use crate::components::interview;
 use crate::components::language_switch::LanguageSwitch;
 use crate::components::progress::Progress;
 use crate::components::question::QuestionView;
@@ -92,6 +93,12 @@ pub fn Survey(props: &SurveyProps) -> Html {
         props.context.get("token").map(String::as_str),
     );
 
+    // Interview mode: the attempt logged from the outcome bar ends it without a response.
+    let interview = props.mode == Mode::Interview;
+    let bar = use_state(|| 0u8);
+    let case = props.context.get(survey_core::interview::CASE_KEY).cloned();
+    let back = survey_core::interview::back_link(case.as_deref());
+
     let def = &state.def;
     let l = &state.locale;
     let prefix = &props.prefix;
@@ -131,7 +138,27 @@ pub fn Survey(props: &SurveyProps) -> Html {
         </header>
     };
 
+    if interview && *bar == interview::LOGGED {
+        return html! {
+            <div class="sw sw-interview" lang={l.to_string()} ref={root}>
+                { interview::recorded(l, &heading_id, Msg::AttemptRecorded, &back) }
+            </div>
+        };
+    }
     if let Phase::Done(thanks) = state.phase {
+        // The agent's line, not the customer's thanks (unless it was not recorded).
+        if interview
+            && !matches!(
+                state.delivery,
+                Delivery::Refused | Delivery::AlreadyAnswered
+            )
+        {
+            return html! {
+                <div class="sw sw-interview" lang={l.to_string()} ref={root}>
+                    { interview::recorded(l, &heading_id, Msg::InterviewRecorded, &back) }
+                </div>
+            };
+        }
         // No language switch: the survey is over (issue 13 item 16).
         let title = def.title.get(l, &def.default_locale);
         return html! {
@@ -198,12 +225,21 @@ pub fn Survey(props: &SurveyProps) -> Html {
         i18n::t(l, Msg::Next)
     };
 
+    let outcome_bar = match (&case, interview) {
+        (Some(case), true) => interview::outcome_bar(l, case, &props.endpoint, &bar),
+        _ => html! {},
+    };
+    let on_key = interview.then(|| Callback::from(interview::on_key));
     html! {
-        <div class="sw" lang={l.to_string()} data-sw-close={close} ref={root}>
+        <div class={classes!("sw", interview.then_some("sw-interview"))} lang={l.to_string()} data-sw-close={close} ref={root}>
             { header }
+            { outcome_bar }
+            if interview {
+                <p class="sw-keys">{ i18n::t(l, Msg::InterviewKeys) }</p>
+            }
             <Progress current={progress.current} total={progress.total}
                 label={i18n::progress(l, progress.current, progress.total)} id={format!("{prefix}-progress")} />
-            <form class="sw-form" novalidate=true onsubmit={on_submit} aria-labelledby={heading_id.clone()}>
+            <form class="sw-form" novalidate=true onsubmit={on_submit} onkeydown={on_key} aria-labelledby={heading_id.clone()}>
                 <h2 class="sw-page-title" id={heading_id} tabindex="-1">{ page_title }</h2>
                 <p class="sw-status" role="status">
                     { if session.errors().is_empty() { "" } else { i18n::t(l, Msg::FixProblems) } }
@@ -213,7 +249,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
                     html! {
                         <QuestionView key={q.id.to_string()} question={q.clone()}
                             answers={session.answers().clone()} errors={session.errors().clone()}
-                            locale={l.clone()} fallback={def.default_locale.clone()} prefix={prefix.clone()}
+                            locale={l.clone()} fallback={def.default_locale.clone()} prefix={prefix.clone()} interview={interview}
                             on_answer={Callback::from(move |(id, a)| state.dispatch(Action::Answer(id, a)))} />
                     }
                 }) }

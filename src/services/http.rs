@@ -29,6 +29,28 @@ pub async fn get(url: &str) -> Result<web_sys::Response, String> {
     Ok(response.unchecked_into())
 }
 
+/// `POST url` with a JSON `body` and `headers` (the interview's case API call, with the
+/// page's CSRF header); the status, or the JavaScript error's text.
+pub async fn post_json(url: &str, headers: &[(String, String)], body: &str) -> Result<u16, String> {
+    let h = web_sys::Headers::new().map_err(js_error)?;
+    for (name, value) in headers {
+        h.set(name, value).map_err(js_error)?;
+    }
+    h.set("Content-Type", "application/json")
+        .map_err(js_error)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&h);
+    init.set_body(&JsValue::from_str(body));
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(js_error)?;
+    let window = web_sys::window().ok_or_else(|| "no window".to_string())?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(js_error)?
+        .unchecked_into();
+    Ok(response.status())
+}
+
 /// The response body as text.
 pub async fn text(response: &web_sys::Response) -> Result<String, String> {
     let promise = response.text().map_err(js_error)?;

@@ -98,7 +98,7 @@ test('calls: import through the console, the calls due, no answer schedules a se
   assert.deepEqual(cells.slice(0, 6), ['E2E-DUE', 'D001', 'A07', shanghai(-3), '13800138000', '0']);
   const id = queryDb(collector.db, "SELECT id FROM visits WHERE repair_order = 'E2E-DUE'")[0].id;
   assert.equal(await rowOf(agent, 'E2E-DUE').getByRole('link', { name: '电话访问' }).getAttribute('href'),
-    `/console/interview?followup=${id}`);
+    `/console/interview?followup=${id}&dealer=D001`);
 
   // No answer: the second attempt is tomorrow's, so the row leaves today's list.
   await rowOf(agent, 'E2E-DUE').getByRole('button', { name: '无人接听' }).click();

@@ -1,5 +1,6 @@
-//! `GET /v1/breakdown?by=advisor|agent|station&survey=…&<filter>`: one row per
-//! advisor (or call agent, or kiosk station) with their figures and their place in a
+//! `GET /v1/breakdown?by=advisor|agent|station|channel&survey=…&<filter>`: one row per
+//! advisor (or call agent, kiosk station, or channel: `phone` interviews against the
+//! self-completed, `null` for no channel) with their figures and their place in a
 //! ranking that small samples cannot fool ([`survey_core::scoring::ranking`]: shrunken
 //! CSI, rows under the minimum n listed but not ranked).
 //!
@@ -167,7 +168,7 @@ fn split_by(raw: &str) -> Result<(By, String), ApiError> {
                     "month" => By::Month,
                     _ => By::Group(Group::parse(v).ok_or_else(|| {
                         ApiError::bad_request(format!(
-                            "the by parameter {v:?} is not one of advisor, agent, station, month"
+                            "the by parameter {v:?} is not one of advisor, agent, station, channel, month"
                         ))
                     })?),
                 });
@@ -177,7 +178,7 @@ fn split_by(raw: &str) -> Result<(By, String), ApiError> {
     }
     let by = by.ok_or_else(|| {
         ApiError::bad_request(
-            "say what to break down by: by=advisor, by=agent, by=station or by=month",
+            "say what to break down by: by=advisor, by=agent, by=station, by=channel or by=month",
         )
     })?;
     Ok((by, rest.join("&")))

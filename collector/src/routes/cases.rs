@@ -36,7 +36,7 @@ fn no_store(body: Value) -> Response {
 
 /// The case `id` if the caller may read its dealer; one outside their scope is "not
 /// found", as it would be for a caller who guessed an id.
-async fn readable(
+pub(crate) async fn readable(
     app: &Shared,
     principal: &Principal,
     id: &str,

@@ -9,6 +9,8 @@ pub mod exports;
 pub mod first_page;
 pub mod followups;
 pub mod health;
+pub mod interview_page;
+pub mod interviews;
 pub mod kiosks;
 pub mod link_status;
 pub mod links;

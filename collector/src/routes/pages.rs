@@ -49,6 +49,10 @@ pub async fn serve(State(app): State<Shared>, mut request: Request) -> Response 
         );
         return r;
     }
+    // The phone interview: rendered per request, behind the console's login.
+    if request.uri().path() == super::interview_page::PATH {
+        return super::interview_page::serve(&app, request).await;
+    }
     // Pages with a short address of their own, served as the files they are: the
     // sign-in page (the QR page and the console send visitors without a session to
     // `/login?next=…`) and the console.

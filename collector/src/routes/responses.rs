@@ -81,7 +81,18 @@ pub fn is_json_content_type(value: &str) -> bool {
 
 /// `POST /v1/responses`.
 pub async fn post(State(app): State<Shared>, headers: HeaderMap, body: Body) -> Response {
-    match receive(&app, &headers, body).await {
+    post_as(&app, &headers, body, None).await
+}
+
+/// A posted response, from the open route (`interviewer` `None`) or an agent's phone
+/// interview ([`super::interviews`]): the same checks, scoring and store.
+pub async fn post_as(
+    app: &Shared,
+    headers: &HeaderMap,
+    body: Body,
+    interviewer: Option<&super::interviews::Interviewer>,
+) -> Response {
+    match receive(app, headers, body, interviewer).await {
         Ok((status, id, receipt_body)) => {
             let refused = receipt_body.get("unverified_reason").is_some();
             let mut response = (status, axum::Json(receipt_body)).into_response();
@@ -116,6 +127,7 @@ async fn receive(
     app: &Shared,
     headers: &HeaderMap,
     body: Body,
+    interviewer: Option<&super::interviews::Interviewer>,
 ) -> Result<(StatusCode, String, Value), Refusal> {
     let max = app.max_body;
     let declared = headers
@@ -208,24 +220,43 @@ async fn receive(
             ));
         }
     }
+    // An interview's context is the server's (who called, for which case); the open
+    // route takes no phone interview, so a customer's post cannot pass for one.
+    let (opens_case, vouched, followup) = match interviewer {
+        Some(who) => {
+            let p = super::interviews::prepare(app, who, &mut payload)
+                .await
+                .map_err(|e| (e, Some(id.clone())))?;
+            (p.opens_case, p.verified, p.followup)
+        }
+        None => {
+            not_an_interview(&payload).map_err(|e| (e, Some(id.clone())))?;
+            (true, false, None)
+        }
+    };
     let received_at = crate::clock::now_rfc3339();
     let def = validate(&payload, &received_at).map_err(|e| (e, Some(id.clone())))?;
     let link_verified = check_link(app, &payload)
         .await
         .map_err(|e| (e, Some(id.clone())))?;
-    let (kiosk, unverified_reason) = check_kiosk(app, headers, &mut payload)
-        .await
-        .map_err(|e| (e, Some(id.clone())))?;
+    let (kiosk, unverified_reason) = if interviewer.is_some() {
+        (None, None)
+    } else {
+        check_kiosk(app, headers, &mut payload)
+            .await
+            .map_err(|e| (e, Some(id.clone())))?
+    };
     // The server's own card: the one used for alerts and reports, whatever was sent.
     let verified = verify::verify(def.as_ref(), &payload, &received_at);
     let mut row = NewRow::of(&payload, &verified, &received_at)
         .map_err(|e| (ApiError::store("store the response", e), Some(id.clone())))?;
-    row.verified = link_verified || kiosk.is_some();
+    row.verified = link_verified || kiosk.is_some() || vouched;
     row.kiosk = kiosk;
-    let has_alerts = verified
-        .server
-        .as_ref()
-        .is_some_and(|c| !c.alerts.is_empty());
+    let has_alerts = opens_case
+        && verified
+            .server
+            .as_ref()
+            .is_some_and(|c| !c.alerts.is_empty());
     let owner = match row.dealer.as_deref() {
         Some(dealer) if has_alerts => app
             .db("read the dealer's case owner", app.store.case_owner(dealer))
@@ -244,7 +275,7 @@ async fn receive(
         crate::settings::Zones::of(&[])
     };
     row.case = crate::cases::for_response(
-        verified.server.as_ref(),
+        verified.server.as_ref().filter(|_| opens_case),
         row.dealer.as_deref(),
         owner,
         &payload.created_at,
@@ -259,6 +290,21 @@ async fn receive(
         .map_err(|e| (e, Some(id.clone())))?;
     match outcome {
         Insert::Created(receipt) => {
+            // The routine call this interview was: reached. The interview is stored
+            // whatever happens here (a call already ended, or not yet due, is logged).
+            if let (Some(f), Some(actor)) = (
+                &followup,
+                interviewer.and_then(|who| crate::cases::actor(&who.principal)),
+            ) {
+                let reached = survey_core::followups::Outcome::Reached;
+                if let Err(e) = crate::followups::record_attempt(app, f, actor, reached, None).await
+                {
+                    tracing::warn!(
+                        "interview {id}: follow-up {f} not marked reached: {}",
+                        e.reason
+                    );
+                }
+            }
             if verified.mismatch {
                 tracing::warn!(
                     "{}",
@@ -307,6 +353,23 @@ fn receipt_json(
         body["unverified_reason"] = json!(reason);
     }
     body
+}
+
+/// The open route refuses what only a signed-in agent's interview may say: the
+/// interview mode, and the phone channel on an unsigned post (a signed link's channel
+/// is the link's, checked by its signature).
+fn not_an_interview(payload: &ResponsePayload) -> Result<(), ApiError> {
+    let phone = payload.context.get("channel").map(String::as_str)
+        == Some(survey_core::interview::CHANNEL)
+        && !payload.context.contains_key("sig");
+    if payload.client.mode == survey_core::payload::Mode::Interview || phone {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a phone interview is recorded by a signed-in agent (POST /v1/interviews from the \
+             console's interview page), not posted here",
+        ));
+    }
+    Ok(())
 }
 
 /// The kiosk key's verdict ([`crate::kiosks`]): for a live key, its kiosk's id, with

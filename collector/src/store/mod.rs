@@ -194,6 +194,9 @@ pub enum Group {
     Agent,
     /// `context.station` (a kiosk).
     Station,
+    /// `context.channel`: `phone` (an agent's interview, `routes::interviews`) against
+    /// the self-completed ones (a link's `qr`, `sms`, …, or none).
+    Channel,
 }
 
 impl Group {
@@ -202,6 +205,7 @@ impl Group {
             "advisor" => Some(Group::Advisor),
             "agent" => Some(Group::Agent),
             "station" => Some(Group::Station),
+            "channel" => Some(Group::Channel),
             _ => None,
         }
     }
@@ -212,6 +216,7 @@ impl Group {
             Group::Advisor => "advisor",
             Group::Agent => "agent",
             Group::Station => "station",
+            Group::Channel => "channel",
         }
     }
 }

@@ -381,6 +381,7 @@ impl Store for PgStore {
             Group::Advisor => "advisor COLLATE \"C\"",
             Group::Agent => "(context::jsonb ->> 'agent') COLLATE \"C\"",
             Group::Station => "(context::jsonb ->> 'station') COLLATE \"C\"",
+            Group::Channel => "(context::jsonb ->> 'channel') COLLATE \"C\"",
         };
         let client = self.client().await?;
         super::postgres_totals::groups(&**client, key, WHERE_FILTER, &filter_params(filter)).await

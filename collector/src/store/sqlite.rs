@@ -604,6 +604,7 @@ impl Store for SqliteStore {
             Group::Advisor => "advisor",
             Group::Agent => "ctx_agent",
             Group::Station => "ctx_station",
+            Group::Channel => "ctx_channel",
         };
         self.read(move |conn| {
             let fixed = filter_params(&f)?;
