@@ -48,6 +48,12 @@ pub struct Definition {
     /// ship, or to reword one it does: locale → key (`next`, `submit`, …) → text.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub widget_texts: BTreeMap<String, BTreeMap<String, String>>,
+    /// The dealer's look (brand colour, accent, logo, radius, font, scheme): key →
+    /// string or number, checked by [`crate::theme`]. Read as plain JSON values, which
+    /// the widget reads anyway, rather than a struct of its own (issue 18: no new
+    /// deserializer in the wasm).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub theme: serde_json::Map<String, serde_json::Value>,
 }
 
 /// One screen of the survey: a question or a small group of questions.
