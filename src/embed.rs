@@ -51,7 +51,7 @@ fn options_to_attrs(
             }
             key.push(c.to_ascii_lowercase());
         }
-        if !config::ATTRIBUTES.contains(&key.as_str()) {
+        if !config::is_setting(&key) {
             if !lenient {
                 return Err(format!("unknown field `{name}`"));
             }
@@ -117,6 +117,7 @@ pub fn mount_widget(
         config,
         prefix: prefix.into(),
         events: Some(events),
+        root: Some(root.clone()),
     };
     WidgetHandle {
         app: Some(yew::Renderer::<App>::with_root_and_props(root, props).render()),

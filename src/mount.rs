@@ -40,6 +40,7 @@ pub fn mount_all() {
             events: Some(element.clone().into()),
             config,
             prefix: format!("sw{i}").into(),
+            root: Some(element.clone()),
         };
         #[cfg(target_arch = "wasm32")]
         let takeover = crate::takeover::Takeover::take(&element);

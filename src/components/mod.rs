@@ -6,6 +6,7 @@ pub mod contact;
 pub mod error_box;
 pub mod kiosk;
 pub mod language_switch;
+pub mod logo;
 pub mod progress;
 pub mod question;
 pub mod survey;

@@ -49,11 +49,10 @@ pub struct Definition {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub widget_texts: BTreeMap<String, BTreeMap<String, String>>,
     /// The dealer's look (brand colour, accent, logo, radius, font, scheme): key →
-    /// string or number, checked by [`crate::theme`]. Read as plain JSON values, which
-    /// the widget reads anyway, rather than a struct of its own (issue 18: no new
-    /// deserializer in the wasm).
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
-    pub theme: serde_json::Map<String, serde_json::Value>,
+    /// text, checked by [`crate::theme`]. The same map type as a `widget_texts`
+    /// language, so the widget carries no new reader for it (issue 18).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub theme: BTreeMap<String, String>,
 }
 
 /// One screen of the survey: a question or a small group of questions.

@@ -101,9 +101,7 @@ impl Definition {
         // Each key in the one list (crate::theme), each value usable, each colour
         // readable where the widget uses it: the dealer hears of it when the definition
         // is saved, not from a customer.
-        let (settings, mut problems) = crate::theme::settings_from_json(&self.theme);
-        problems.extend(crate::theme::resolve(&settings).1);
-        if let Some((key, problem)) = problems.into_iter().next() {
+        if let Some((key, problem)) = crate::theme::resolve(&self.theme).1.into_iter().next() {
             return fail(format!("theme.{key}"), problem);
         }
         if let Some(scoring) = &self.scoring {
