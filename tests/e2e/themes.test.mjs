@@ -138,6 +138,7 @@ test('screenshots: every sample theme, light and dark, at 320, 360, 390 px and o
         await page.locator('[id$="-q-effort"] label.sw-choice').nth(5).click();
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(wide <= width, `${theme} ${scheme} ${width}: the page scrolls sideways (${wide}px)`);
+        await page.waitForTimeout(400); // the chosen answers' colour transitions (.15s) end
         await page.screenshot({ path: join(ARTIFACTS, `${theme}-${scheme}-${width}.png`), fullPage: true });
         await page.context().close();
       }
@@ -148,6 +149,7 @@ test('screenshots: every sample theme, light and dark, at 320, 360, 390 px and o
       await page.getByRole('radio', { name: /^5 of 5/ }).check();
       await page.locator('[id$="-q-nps"] label.sw-choice').nth(10).click();
       await page.locator('[id$="-q-effort"] label.sw-choice').nth(6).click();
+      await page.waitForTimeout(400);
       await page.screenshot({ path: join(ARTIFACTS, `${theme}-${scheme}-kiosk.png`) });
       await page.context().close();
     }
