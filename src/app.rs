@@ -17,6 +17,9 @@ pub struct AppProps {
     /// Where `survey:*` events are dispatched (the host element of an embed).
     #[prop_or_default]
     pub events: Option<web_sys::EventTarget>,
+    /// The mount point: the theme's custom properties and scheme are set on it.
+    #[prop_or_default]
+    pub root: Option<web_sys::Element>,
 }
 
 /// Shows the configured survey, or exactly what is wrong with the configuration.
@@ -32,7 +35,7 @@ pub fn App(props: &AppProps) -> Html {
             html! { <Failure message={e.to_string()} events={props.events.clone()} /> }
         }
         Ok(config) => html! {
-            <Loader config={config.clone()} prefix={props.prefix.clone()} events={props.events.clone()} />
+            <Loader config={config.clone()} prefix={props.prefix.clone()} events={props.events.clone()} root={props.root.clone()} />
         },
     }
 }
@@ -42,6 +45,7 @@ struct LoaderProps {
     config: WidgetConfig,
     prefix: AttrValue,
     events: Option<web_sys::EventTarget>,
+    root: Option<web_sys::Element>,
 }
 
 /// Loads and validates the questionnaire before showing anything of it.
@@ -51,6 +55,31 @@ fn Loader(props: &LoaderProps) -> Html {
     let loaded = use_definition(config.source.clone());
     // Staff left kiosk mode from the staff menu: the same survey, as on its own page.
     let left_kiosk = use_state(|| false);
+    // The theme: the page's settings over the definition's, once it has loaded; set
+    // on the mount point (and taken off when the widget goes), its refusals warned.
+    let def = match &loaded {
+        Loaded::Ready(def) => Some(def.clone()),
+        _ => None,
+    };
+    // Worked out on each render of this component (a handful per page), not memoised:
+    // use_memo's code costs the widget more than resolving a theme costs the phone.
+    let theme = def
+        .as_ref()
+        .map(|d| crate::config::theme_settings(&config.theme, &d.theme));
+    {
+        let root = props.root.clone();
+        use_effect_with(theme.clone(), move |t| {
+            let undo = match (root, t) {
+                (Some(root), Some((theme, warnings))) => {
+                    warnings.iter().for_each(|w| browser::console_warn(w));
+                    Some(browser::apply_theme(&root, theme))
+                }
+                _ => None,
+            };
+            move || undo.into_iter().for_each(|u| u())
+        });
+    }
+    let logo = theme.and_then(|(t, _)| t.logo.map(std::rc::Rc::new));
     match loaded {
         Loaded::Loading => html! { <div class="sw sw-loading" aria-busy="true"></div> },
         Loaded::Failed(message) => {
@@ -84,7 +113,7 @@ fn Loader(props: &LoaderProps) -> Html {
                 let on_exit = Callback::from(move |()| left_kiosk.set(true));
                 return html! {
                     <KioskShell def={def} config={config.clone()} locale={locale}
-                        prefix={props.prefix.clone()} events={props.events.clone()} on_exit={on_exit} />
+                        prefix={props.prefix.clone()} events={props.events.clone()} on_exit={on_exit} logo={logo} />
                 };
             }
             let mode = if kiosk {
@@ -97,7 +126,7 @@ fn Loader(props: &LoaderProps) -> Html {
                     context={config.context.clone()} url_fields={config.url_fields.clone()}
                     mode={mode} prefix={props.prefix.clone()}
                     storage_key={Some(AttrValue::from(storage_key))} review_url={config.review_url.clone().map(AttrValue::from)}
-                    events={props.events.clone()} scroll_offset={config.scroll_offset} />
+                    events={props.events.clone()} scroll_offset={config.scroll_offset} logo={logo} />
             }
         }
     }

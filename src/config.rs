@@ -40,7 +40,28 @@ pub const ATTRIBUTES: &[&str] = &[
     "dealer",
     "station",
     "context",
+    // The theme as one JSON object (`{"brand":"#c8102e"}`, what `SurveyWidget.mount`'s
+    // `theme` option becomes); each key also has an attribute of its own,
+    // `data-theme-<key>`, from core's one list (see [`theme_key`]).
+    "theme",
 ];
+
+/// The theme key (`logo_alt`) an attribute name (`theme-logo-alt`) sets, if it is one:
+/// `theme-` and a key of `survey_core::theme::KEYS` with `-` for `_`.
+pub fn theme_key(name: &str) -> Option<&'static str> {
+    let key = name.strip_prefix("theme-")?;
+    survey_core::theme::KEYS.into_iter().find(|k| {
+        k.len() == key.len()
+            && k.bytes()
+                .zip(key.bytes())
+                .all(|(a, b)| a == b || (a, b) == (b'_', b'-'))
+    })
+}
+
+/// Is `name` (without `data-`) one of the widget's settings?
+pub fn is_setting(name: &str) -> bool {
+    ATTRIBUTES.contains(&name) || theme_key(name).is_some()
+}
 
 /// `data-*` attributes of the script tag that only the loader (`static/survey-widget.js`)
 /// reads: how the widget is shown, not what it does. Not settings, and not warned about.
@@ -62,7 +83,7 @@ pub fn unknown_attributes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<S
     names
         .into_iter()
         .filter(|n| {
-            !(ATTRIBUTES.contains(n)
+            !(is_setting(n)
                 || LOADER_ATTRIBUTES.contains(n)
                 || *n == "survey-widget"
                 || n.starts_with("sw-"))
@@ -109,6 +130,10 @@ pub struct WidgetConfig {
     /// Kiosk mode: the staff PIN (`data-kiosk-pin`) and timings (`data-idle-seconds`).
     pub kiosk_pin: Option<String>,
     pub kiosk_times: crate::kiosk::KioskTimes,
+    /// The page's theme settings: (key, where it was set, for warnings, value), a key
+    /// once: `data-theme-<key>` over `data-theme`'s object; the definition's `theme`
+    /// comes under both ([`theme_settings`]). A list: another map type costs KBs.
+    pub theme: Vec<(String, String, String)>,
 }
 
 /// A configuration problem a dealer can fix, shown in the widget and the console.
@@ -288,6 +313,31 @@ pub fn parse(
         None => 0,
     };
 
+    let mut theme: Vec<(String, String, String)> = Vec::new();
+    let mut set_theme = |key: String, name: String, value: String| {
+        theme.retain(|(k, _, _)| *k != key);
+        theme.push((key, name, value));
+    };
+    if let Some(json) = attr("theme") {
+        // The reader the widget has for a definition's `widget_texts` (string to
+        // string), so no new one; the loader writes a mount option's numbers as text.
+        match serde_json::from_str::<BTreeMap<String, String>>(json) {
+            Ok(map) => {
+                for (k, v) in map {
+                    set_theme(k.clone(), format!("theme.{k}"), v);
+                }
+            }
+            Err(e) => warnings.push(format!(
+                "data-theme: expected a JSON object of strings, e.g. {{\"brand\":\"#c8102e\"}}; ignored ({e})"
+            )),
+        }
+    }
+    for (name, value) in attrs {
+        if let Some(key) = theme_key(name) {
+            set_theme(key.into(), format!("data-{name}"), value.trim().into());
+        }
+    }
+
     let config = WidgetConfig {
         source,
         endpoint,
@@ -299,8 +349,33 @@ pub fn parse(
         scroll_offset,
         kiosk_pin,
         kiosk_times,
+        theme,
     };
     (Ok(config), warnings)
+}
+
+/// The theme of this widget: the page's settings over the definition's, key by key,
+/// resolved by core (contrast included). Each setting refused is a warning naming
+/// where it was set; its default is used.
+pub fn theme_settings(
+    page: &[(String, String, String)],
+    definition: &BTreeMap<String, String>,
+) -> (survey_core::theme::Theme, Vec<String>) {
+    let mut settings = definition.clone();
+    for (k, _, v) in page {
+        settings.insert(k.clone(), v.clone());
+    }
+    let (theme, problems) = survey_core::theme::resolve(&settings);
+    let warnings = problems
+        .into_iter()
+        .map(|(k, p)| {
+            let from_page = page.iter().find(|(pk, _, _)| *pk == k);
+            let name = from_page.map_or(format!("theme.{k}"), |(_, n, _)| n.clone());
+            let value = settings.get(&k).map(String::as_str).unwrap_or_default();
+            format!("{name}={value:?}: {p}; using the default")
+        })
+        .collect();
+    (theme, warnings)
 }
 
 /// The context the page itself sets: `data-context` (a JSON object of free keys), then
@@ -742,6 +817,65 @@ pub(crate) mod tests {
             assert_eq!(cfg.unwrap().endpoint.headers.len(), 0, "{mode} {key}");
             assert_eq!(warnings.len(), 1, "{warnings:?}");
         }
+    }
+
+    #[test]
+    fn theme_settings_come_from_attributes_over_the_object_over_the_definition() {
+        let (cfg, warnings) = parse(
+            &attrs(&[
+                ("survey", "post-service"),
+                ("endpoint", "/v1/responses"),
+                ("theme", r##"{"brand":"#0b4f8a","radius":"4"}"##),
+                ("theme-brand", "#ffdd00"),
+                ("theme-logo-alt", "Dealer"),
+            ]),
+            &[],
+            &[],
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let cfg = cfg.unwrap();
+        let get = |k: &str| cfg.theme.iter().find(|(key, _, _)| key == k).cloned();
+        assert_eq!(
+            get("brand"),
+            Some(("brand".into(), "data-theme-brand".into(), "#ffdd00".into()))
+        );
+        assert_eq!(
+            get("radius"),
+            Some(("radius".into(), "theme.radius".into(), "4".into()))
+        );
+        assert_eq!(cfg.theme.len(), 3, "brand once: {:?}", cfg.theme);
+        let (_, warnings) = parse(
+            &attrs(&[
+                ("survey", "post-service"),
+                ("endpoint", "/v1/responses"),
+                ("theme", "{\"radius\":4}"),
+            ]),
+            &[],
+            &[],
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].starts_with("data-theme: expected a JSON object of strings"));
+        let definition = attrs(&[("brand", "#c8102e"), ("radius", "12"), ("scheme", "light")]);
+        let (theme, warnings) = theme_settings(&cfg.theme, &definition);
+        assert_eq!(
+            warnings,
+            ["data-theme-brand=\"#ffdd00\": white text on it is 1.34:1, AA needs 4.5:1; using the default"]
+        );
+        assert!(
+            !theme.vars.iter().any(|(k, _)| k.contains("brand")),
+            "the default brand, not the definition's"
+        );
+        assert!(
+            theme.vars.contains(&("--sw-t-radius", "4px".into())),
+            "the page's radius"
+        );
+        assert_eq!(
+            theme.scheme,
+            survey_core::theme::Scheme::Light,
+            "the definition's scheme"
+        );
+        assert!(unknown_attributes(["theme-brand", "theme-logo-height", "theme"]).is_empty());
+        assert_eq!(unknown_attributes(["theme-colour"]).len(), 1);
     }
 
     #[test]

@@ -51,7 +51,7 @@ fn options_to_attrs(
             }
             key.push(c.to_ascii_lowercase());
         }
-        if !config::ATTRIBUTES.contains(&key.as_str()) {
+        if !config::is_setting(&key) {
             if !lenient {
                 return Err(format!("unknown field `{name}`"));
             }
@@ -117,6 +117,7 @@ pub fn mount_widget(
         config,
         prefix: prefix.clone().into(),
         events: Some(events),
+        root: Some(root.clone()),
     };
     // The first page the loader showed from `/v1/first-page` while the wasm loaded.
     #[cfg(target_arch = "wasm32")]

@@ -41,6 +41,7 @@ pub fn mount_all() {
             events: Some(element.clone().into()),
             config,
             prefix: prefix.clone().into(),
+            root: Some(element.clone()),
         };
         #[cfg(target_arch = "wasm32")]
         let takeover = crate::takeover::Takeover::take(&element);

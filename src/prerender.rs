@@ -50,6 +50,7 @@ pub fn first_page(
         // The browser numbers its mount points from 0; the page has one.
         prefix: "sw0".into(),
         events: None,
+        root: None,
     };
     let renderer = yew::LocalServerRenderer::<App>::with_props(props).hydratable(false);
     let runtime = tokio::runtime::Builder::new_current_thread().build().ok()?;

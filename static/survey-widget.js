@@ -68,6 +68,11 @@
   /** Mounts a widget inside `host`'s shadow root; `fromTag`: unknown options warn, not fail. */
   function mount(host, options = {}, fromTag = false) {
     if (!(host instanceof Element)) throw new TypeError('SurveyWidget.mount: the first argument must be an element');
+    // The widget reads a theme as text, as in a definition: {radius: 4} is "4".
+    const theme = options?.theme;
+    if (theme && typeof theme === 'object') {
+      options = { ...options, theme: Object.fromEntries(Object.entries(theme).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])) };
+    }
     const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
     const [link, styled] = stylesheet();
     const container = document.createElement('div');

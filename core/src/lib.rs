@@ -21,6 +21,7 @@ pub mod session;
 pub mod templates;
 pub mod text;
 pub mod texts;
+pub mod theme;
 pub mod time;
 
 pub use answers::{Answer, Answers};

@@ -270,7 +270,7 @@ pub fn fill(text: &str, values: &[(&str, u64)]) -> String {
 pub fn check(key: &str, text: &str) -> Result<(), String> {
     let Some(msg) = find(key) else {
         let mut problem = format!("\"{key}\" is not a widget text key");
-        if let Some(near) = nearest(key) {
+        if let Some(near) = nearest(key, Msg::ALL.iter().map(|m| m.key())) {
             problem += &format!("; did you mean \"{near}\"?");
         }
         return Err(problem + " (the keys are listed in docs/definition-format.md)");
@@ -304,14 +304,18 @@ pub fn check(key: &str, text: &str) -> Result<(), String> {
 /// The known key closest to `key`, when it is a likely typo: at most 2 edits
 /// (Levenshtein), and fewer than the known key has letters (`ok` is not a typo of
 /// `no`). Plain loops over a stack row: iterator adapters cost the widget ~500 bytes.
-fn nearest(key: &str) -> Option<&'static str> {
+/// Also names the nearest theme key ([`crate::theme::KEYS`]).
+pub(crate) fn nearest(
+    key: &str,
+    known: impl Iterator<Item = &'static str>,
+) -> Option<&'static str> {
     let a = key.as_bytes();
     if a.len() > 64 {
         return None;
     }
     let (mut best, mut best_d) = (None, 3);
-    for m in Msg::ALL {
-        let b = m.key().as_bytes();
+    for k in known {
+        let b = k.as_bytes();
         let mut row = [0u8; 65];
         for (i, r) in row.iter_mut().enumerate() {
             *r = i as u8;
@@ -329,7 +333,7 @@ fn nearest(key: &str) -> Option<&'static str> {
         }
         let d = usize::from(row[a.len()]);
         if d < best_d && d < b.len() {
-            (best, best_d) = (Some(m.key()), d);
+            (best, best_d) = (Some(k), d);
         }
     }
     best

@@ -991,3 +991,41 @@ fn a_roles_name_is_its_json_name() {
         assert_eq!(json!(role), json!(role.name()));
     }
 }
+
+#[test]
+fn a_theme_is_checked_key_by_key_and_for_contrast_with_exact_paths() {
+    let mut v = template();
+    v["theme"] = json!({"brand": "#ffdd00"});
+    assert_eq!(
+        error_of(v.clone()),
+        "theme.brand: white text on it is 1.34:1, AA needs 4.5:1"
+    );
+    v["theme"] = json!({"accent": "#ffbf47", "scheme": "light"});
+    assert_eq!(
+        error_of(v.clone()),
+        "theme.accent: against the white background it is 1.64:1, AA needs 3:1"
+    );
+    v["theme"] = json!({"brnad": "#c8102e"});
+    assert!(error_of(v.clone())
+        .starts_with("theme.brnad: \"brnad\" is not a theme key; did you mean \"brand\"?"));
+    v["theme"] = json!({"logo": "<svg onload=\"alert(1)\"></svg>", "logo_alt": "D"});
+    assert_eq!(
+        error_of(v.clone()),
+        "theme.logo: inline SVG may not have event attributes (onload)"
+    );
+    v["theme"] = json!({"radius": 4});
+    assert!(error_of(v.clone())
+        .starts_with("theme.radius: invalid type: integer `4`, expected a string"));
+    v["theme"] = json!({
+        "brand": "#c8102e", "accent": "#b26a00", "radius": "4", "font": "\"Noto Sans SC\", sans-serif",
+        "scheme": "auto", "logo": "/static/favicon.svg", "logo_alt": "Dealer", "logo_height": "40"
+    });
+    let def = Definition::from_json(&v.to_string()).expect("loads");
+    assert_eq!(def.theme["radius"], "4");
+    assert!(schema_errors(&v).is_empty(), "{:?}", schema_errors(&v));
+    v["theme"]["colour"] = json!("red");
+    assert!(
+        !schema_errors(&v).is_empty(),
+        "the schema refuses an unknown key too"
+    );
+}

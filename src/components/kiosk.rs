@@ -18,6 +18,9 @@ pub struct KioskShellProps {
     pub events: Option<web_sys::EventTarget>,
     /// Staff chose "exit kiosk mode": the page shows the survey as on its own page.
     pub on_exit: Callback<()>,
+    /// The theme's logo, on the welcome screen and in the survey's header.
+    #[prop_or_default]
+    pub logo: Option<Rc<survey_core::theme::Logo>>,
 }
 
 fn now() -> u64 {
@@ -85,6 +88,7 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
             };
             html! {
                 <section class="sw sw-kiosk-welcome" lang={l.to_string()} aria-labelledby={format!("{}-welcome", props.prefix)}>
+                    { crate::components::logo::logo(props.logo.as_deref()) }
                     <LanguageSwitch locales={props.def.locales.clone()} current={l.clone()} on_change={on_locale} />
                     <h1 id={format!("{}-welcome", props.prefix)}>{ props.def.title.get(l, &props.def.default_locale) }</h1>
                     <p class="sw-kiosk-lead">{ i18n::t(l, Msg::KioskWelcome) }</p>
@@ -127,7 +131,7 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
                         endpoint={config.endpoint.clone()} context={config.context.clone()}
                         url_fields={config.url_fields.clone()} mode={config.mode}
                         prefix={format!("{}-{}", props.prefix, kiosk.generation)} storage_key={None::<AttrValue>}
-                        on_finished={on_finished} events={props.events.clone()} />
+                        on_finished={on_finished} events={props.events.clone()} logo={props.logo.clone()} />
                     { banner }
                 </>
             }

@@ -7,6 +7,7 @@ pub mod error_box;
 pub mod interview;
 pub mod kiosk;
 pub mod language_switch;
+pub mod logo;
 pub mod progress;
 pub mod question;
 pub mod survey;

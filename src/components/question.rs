@@ -92,12 +92,21 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
             .map(|n| ChoiceOption {
                 value: Answer::Scale(n),
                 label: face(presentation, n, points, chosen),
-                hint: Some(if n == start {
-                    format!("{n} – {low}")
-                } else if n == points {
-                    format!("{n} – {high}")
-                } else {
-                    n.to_string()
+                // Stars and faces say their number out of the scale ("4 of 5"): a
+                // drawn icon has no text of its own for a screen reader to read.
+                hint: Some({
+                    let n_text = if presentation == Presentation::Numbers {
+                        n.to_string()
+                    } else {
+                        format!("{n} of {points}")
+                    };
+                    if n == start {
+                        format!("{n_text} – {low}")
+                    } else if n == points {
+                        format!("{n_text} – {high}")
+                    } else {
+                        n_text
+                    }
                 }),
             })
             .collect();
@@ -274,8 +283,14 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
 fn face(presentation: Presentation, n: u8, points: u8, chosen: u8) -> Html {
     match presentation {
         Presentation::Numbers => Html::from(n.to_string()),
+        // Drawn, not the ★ glyph: fonts draw it at different sizes and weights, and
+        // some phones have none.
         Presentation::Stars => html! {
-            <span class={if n <= chosen { "sw-star sw-star-on" } else { "sw-star" }}>{ "★" }</span>
+            <svg class={if n <= chosen { "sw-star sw-star-on" } else { "sw-star" }} viewBox="0 0 24 24"
+                width="24" height="24" focusable="false">
+                <path d="M12 2.5l2.9 6.1 6.6.8-4.9 4.6 1.3 6.6L12 17.3l-5.9 3.3 1.3-6.6-4.9-4.6 6.6-.8z"
+                    fill="currentColor" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round" />
+            </svg>
         },
         Presentation::Faces => {
             // Mouth curvature from -1 (sad) to 1 (happy) across the scale.

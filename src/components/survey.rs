@@ -44,6 +44,9 @@ pub struct SurveyProps {
     /// What the host page covers at the top (px): a new page is scrolled below it.
     #[prop_or_default]
     pub scroll_offset: u32,
+    /// The theme's logo, in the header.
+    #[prop_or_default]
+    pub logo: Option<Rc<survey_core::theme::Logo>>,
 }
 
 /// A running survey: one page at a time, progress, back/next/submit, thank-you.
@@ -127,6 +130,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
     };
     let header = html! {
         <header class="sw-header">
+            { crate::components::logo::logo(props.logo.as_deref()) }
             // The survey is the page's main heading on its own page and on a kiosk; in
             // someone else's page it is not, so it stays a paragraph there.
             if props.mode == Mode::Embed {
@@ -164,6 +168,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
         return html! {
             <div class="sw" lang={l.to_string()} data-sw-close={close} ref={root}>
                 <header class="sw-header">
+                    { crate::components::logo::logo(props.logo.as_deref()) }
                     if props.mode == Mode::Embed {
                         <p class="sw-title">{ title }</p>
                     } else {

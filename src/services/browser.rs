@@ -25,3 +25,31 @@ pub fn console_error(msg: &str) {
 pub fn console_warn(msg: &str) {
     web_sys::console::warn_1(&format!("[survey-widget] {msg}").into());
 }
+
+/// Sets a theme on the mount point: its CSS custom properties through the CSSOM (a
+/// strict CSP allows no style attribute, and the stylesheet falls back to its own
+/// colours for each one not set) and its scheme as `data-sw-scheme`, which the
+/// stylesheet reads. Inherited by everything the widget renders inside, in a shadow
+/// root too. Returns how to take it off again.
+pub fn apply_theme(root: &web_sys::Element, theme: &survey_core::theme::Theme) -> impl FnOnce() {
+    use wasm_bindgen::JsCast;
+    let style = root.dyn_ref::<web_sys::HtmlElement>().map(|e| e.style());
+    for (name, value) in &theme.vars {
+        if let Some(s) = &style {
+            let _ = s.set_property(name, value);
+        }
+    }
+    let _ = root.set_attribute("data-sw-scheme", theme.scheme.as_str());
+    let (root, names) = (
+        root.clone(),
+        theme.vars.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+    );
+    move || {
+        if let Some(s) = root.dyn_ref::<web_sys::HtmlElement>().map(|e| e.style()) {
+            for n in names {
+                let _ = s.remove_property(n);
+            }
+        }
+        let _ = root.remove_attribute("data-sw-scheme");
+    }
+}

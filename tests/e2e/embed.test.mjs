@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, DESKTOP, startCollector, launchBrowser, newPage, makeSite, completeSurvey, until } from './support.mjs';
+import { ROOT, DESKTOP, startCollector, launchBrowser, newPage, makeSite, completeSurvey, until, widgetRunning } from './support.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; object-src 'none'";
 const page = (body, css = []) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -61,6 +61,8 @@ async function layout(p) {
     console.log(`DIAG node fetch ${probe} in ${Date.now() - t0} ms`);
     throw new Error(`${e.message.split('\n')[0]}; ${p.diagnose()}; collector log: ${collector.log.join('').slice(-600)}`);
   });
+  // The widget's layout, not the first page the loader shows before the wasm runs.
+  await widgetRunning(host);
   const origin = await host.boundingBox();
   const boxes = {};
   for (const sel of ['.sw', '.sw-title', '.sw-lang-btn', '.sw-progress', '.sw-page-title', 'fieldset.sw-q', '.sw-choice-face', '.sw-btn-primary']) {
@@ -140,6 +142,7 @@ test('SurveyWidget.mount reports events with the score card, and destroy() remov
   await host.locator('.sw-page-title').waitFor({ timeout: 10000 }).catch(async (e) => {
     throw new Error(`${e.message}\nconsole: ${p.consoleErrors.join('\n')}\nshadow: ${await p.evaluate(() => document.querySelector('#one').shadowRoot?.innerHTML.slice(0, 500))}`);
   });
+  await widgetRunning(host);
   await completeSurvey(p, 'last', host);
   await host.locator('.sw-done').waitFor();
   const events = await p.evaluate(() => window.__events);

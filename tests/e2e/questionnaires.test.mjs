@@ -87,7 +87,7 @@ test("a dealer's own questionnaire (JSON fixture) renders and submits end to end
   await page.goto(`${collector.url}/express.html?dealer=D042`);
   await page.getByRole('heading', { name: 'Your visit' }).waitFor();
   // Stars are a radio group whose options say their number; two stars opens the follow-up.
-  await page.getByRole('radio', { name: '2', exact: true }).check();
+  await page.getByRole('radio', { name: '2 of 5', exact: true }).check();
   await page.getByRole('radio', { name: 'By phone' }).check();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('heading', { name: 'Details' }).waitFor();
@@ -140,7 +140,7 @@ test('skip logic hides the follow-up, and a changed mind drops its stale answer'
   const before = collector.rows().length;
   const page = await newPage(browser, PHONE, { locale: 'en-US' });
   await page.goto(`${collector.url}/express.html`);
-  await page.getByRole('radio', { name: '2', exact: true }).check();
+  await page.getByRole('radio', { name: '2 of 5', exact: true }).check();
   await page.getByRole('radio', { name: 'The app' }).check();
   await page.getByRole('button', { name: 'Next' }).click();
   const followUp = page.getByRole('group', { name: 'What could be better?' });
@@ -167,7 +167,7 @@ test('skip logic hides the follow-up, and a changed mind drops its stale answer'
 test('a reload mid-survey keeps the answers; after submit nothing is left in storage', async () => {
   const page = await newPage(browser, PHONE, { locale: 'en-US' });
   await page.goto(`${collector.url}/express.html`);
-  await page.getByRole('radio', { name: '4', exact: true }).check();
+  await page.getByRole('radio', { name: '4 of 5', exact: true }).check();
   await page.getByRole('radio', { name: 'Walked in' }).check();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('group', { name: 'Speed' }).getByRole('radio', { name: /^2/ }).check();
@@ -175,7 +175,7 @@ test('a reload mid-survey keeps the answers; after submit nothing is left in sto
   await page.getByRole('heading', { name: 'Details' }).waitFor();
   assert.ok(await page.getByRole('group', { name: 'Speed' }).getByRole('radio', { name: /^2/ }).isChecked());
   await page.getByRole('button', { name: 'Back' }).click();
-  assert.ok(await page.getByRole('radio', { name: '4', exact: true }).isChecked());
+  assert.ok(await page.getByRole('radio', { name: '4 of 5', exact: true }).isChecked());
   assert.ok(await page.getByRole('radio', { name: 'Walked in' }).isChecked());
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('group', { name: 'Staff' }).getByRole('radio', { name: /^2/ }).check();

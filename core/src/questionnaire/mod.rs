@@ -48,6 +48,11 @@ pub struct Definition {
     /// ship, or to reword one it does: locale → key (`next`, `submit`, …) → text.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub widget_texts: BTreeMap<String, BTreeMap<String, String>>,
+    /// The dealer's look (brand colour, accent, logo, radius, font, scheme): key →
+    /// text, checked by [`crate::theme`]. The same map type as a `widget_texts`
+    /// language, so the widget carries no new reader for it (issue 18).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub theme: BTreeMap<String, String>,
 }
 
 /// One screen of the survey: a question or a small group of questions.

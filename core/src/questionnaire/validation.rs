@@ -98,6 +98,12 @@ impl Definition {
                 }
             }
         }
+        // Each key in the one list (crate::theme), each value usable, each colour
+        // readable where the widget uses it: the dealer hears of it when the definition
+        // is saved, not from a customer.
+        if let Some((key, problem)) = crate::theme::resolve(&self.theme).1.into_iter().next() {
+            return fail(format!("theme.{key}"), problem);
+        }
         if let Some(scoring) = &self.scoring {
             scoring.validate().map_err(|e| DefinitionError {
                 path: if e.path.is_empty() {
