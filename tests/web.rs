@@ -34,6 +34,7 @@ fn mount(attrs: &[(&str, &str)], query: &[(&str, &str)]) -> web_sys::Element {
             config,
             prefix: "t".into(),
             events: None,
+            root: None,
         },
     )
     .render();
