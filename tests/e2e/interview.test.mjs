@@ -23,6 +23,7 @@ let browser;
 before(async () => {
   collector = await startCollector();
   addUser(collector, 'agent-1', 'follow-up-agent', ['D001']);
+  addUser(collector, 'mgr-1', 'dealer-manager', ['D001']);
   browser = await launchBrowser();
   for (const ro of ['RO-INT-A', 'RO-INT-B']) await postDetractor(ro);
 });
@@ -178,7 +179,6 @@ test('interview: "no answer" stores no response and logs the attempt on the case
 });
 
 test('overview: a signed-link detractor\'s phone interview against the self-completed, by channel', async () => {
-  addUser(collector, 'mgr-1', 'dealer-manager', ['D001']);
   const login = await fetch(`${collector.url}/v1/auth/login`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login: 'mgr-1', password: PASSWORD }),
   });
@@ -226,5 +226,53 @@ test('overview: a signed-link detractor\'s phone interview against the self-comp
   assert.equal(selfRow[2], '1');
   await table.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'overview-channels-1366.png') });
+  await page.context().close();
+});
+
+test('interview: from a row of the call list, stored as the visit\'s phone call of the agent, and the call is done', async () => {
+  const { signIn } = await import('../seed/seed.mjs');
+  const mgr = await signIn(collector.url, 'mgr-1', PASSWORD);
+  const shanghai = (days) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + days * 86400e3));
+  const csv = `RO,dealer,advisor,customer phone,pickup date\r\nRO-CALL-1,D001,D001-B,13800001111,${shanghai(-3)}\r\n`;
+  const imported = await fetch(`${collector.url}/v1/dealers/D001/repair-orders`, {
+    method: 'POST', headers: { 'Content-Type': 'text/csv', cookie: mgr.cookie, 'X-CSRF-Token': mgr.csrf }, body: csv,
+  });
+  assert.equal(imported.status, 200, await imported.text());
+  const page = await newPage(browser, { width: 1366, height: 768 }, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  await signInOnPage(page, collector, 'agent-1', '/console');
+  await page.goto(`${collector.url}/console#calls`);
+  const row = page.locator('[data-table="calls"] tbody tr', { hasText: 'RO-CALL-1' });
+  await row.waitFor();
+  await row.getByRole('link', { name: '电话访问' }).click();
+  await page.waitForURL((u) => u.pathname === '/console/interview');
+  await page.locator('.sw-interview .sw-form').waitFor();
+  page.consoleErrors.length = 0;
+  // Every question answered with its first answer, page by page, then "recorded".
+  for (let i = 0; i < 30 && !(await page.locator('.sw-recorded').count()); i++) {
+    for (const q of await page.locator('.sw-q:not(:has(fieldset)), .sw-matrix-item').all()) {
+      const first = q.locator(':scope > .sw-choices label.sw-choice').first();
+      if (await first.count()) await first.click();
+    }
+    await page.locator('.sw-btn-primary').click();
+    await page.waitForTimeout(150);
+  }
+  await page.locator('.sw-recorded h2').waitFor();
+  assert.deepEqual(page.consoleErrors, [], 'the interview page ran without an error');
+  const rows = () => queryDb(collector.db, `SELECT payload, verified FROM responses
+    WHERE json_extract(payload, '$.context.repair_order') = 'RO-CALL-1'`);
+  await until(() => rows().length === 1, 'the phone response stored', 10000);
+  const payload = JSON.parse(rows()[0].payload);
+  assert.equal(payload.context.channel, 'phone');
+  assert.equal(payload.context.agent, 'agent-1');
+  assert.equal(payload.context.advisor, 'D001-B', 'the visit\'s advisor, from the follow-up');
+  assert.equal(payload.context.dealer, 'D001');
+  assert.ok(payload.context.followup, 'the call-list row it came from');
+  // The call is done: reached, off the list.
+  const status = queryDb(collector.db, "SELECT status FROM visits WHERE repair_order = 'RO-CALL-1'")[0].status;
+  assert.notEqual(status, 'due', `the follow-up is ${status}`);
+  await page.goto(`${collector.url}/console#calls`);
+  await page.locator('.c-calls').waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('[data-table="calls"] tbody tr', { hasText: 'RO-CALL-1' }).count(), 0);
   await page.context().close();
 });
