@@ -26,10 +26,16 @@
 //! A purged response retried by a phone (same id, original content) is then a 409
 //! conflict, not a duplicate; after the retention period no phone still retries.
 //!
+//! A visit of the follow-up call list (an imported repair order's customer phone) loses
+//! its phone number by the same cutoffs, counted from when the collector first knew it
+//! (`visits.created_at`); the repair order, advisor and calls stay, as a response's
+//! context does.
+//!
 //! ## Deletion on request
 //! `collector customer forget --phone P` deletes **the whole response** of every
 //! response whose contact answer has that number (compared by digits, a leading `+86`
-//! or `0086` ignored), `--response ID` one response. Whole, not only the contact
+//! or `0086` ignored), and removes the number from every visit of the call list that
+//! holds it; `--response ID` deletes one response. Whole, not only the contact
 //! fields: the repair order in the context leads back to the person through the
 //! dealer's DMS, so an anonymous-looking score is still theirs. The audit log records
 //! who asked, when, how (by phone or by response id) and how many rows went, never the
@@ -167,7 +173,18 @@ pub async fn purge(
             break;
         }
     }
-    if total > 0 {
+    // The call list's phone numbers, by the same cutoffs.
+    let cutoff = |dealer: &str| {
+        plan.dealers
+            .iter()
+            .find(|(d, _)| d == dealer)
+            .map_or(&plan.default_cutoff, |(_, c)| c)
+    };
+    let visits = clear_visit_phones(store, |v| {
+        v.created_at.as_str() < cutoff(&v.dealer).as_str()
+    })
+    .await?;
+    if total > 0 || visits > 0 {
         store
             .record_audit(&[AuditEntry {
                 at,
@@ -175,7 +192,7 @@ pub async fn purge(
                 action: "purge".into(),
                 route: None,
                 filter: format!(
-                    "default {default_days} days; {} dealer settings",
+                    "default {default_days} days; {} dealer settings; {visits} call-list phone numbers",
                     settings.len()
                 ),
                 rows: i64::try_from(total).ok(),
@@ -183,6 +200,26 @@ pub async fn purge(
             .await?;
     }
     Ok(total)
+}
+
+/// Removes the phone number of every visit `due` picks; returns how many.
+async fn clear_visit_phones(
+    store: &dyn Store,
+    due: impl Fn(&crate::store::VisitPhone) -> bool,
+) -> Result<u64, StoreError> {
+    let (mut ids, mut after) = (Vec::new(), None);
+    loop {
+        let page = store.visit_phones(after, 500).await?;
+        let Some(last) = page.last().map(|v| v.seq) else {
+            break;
+        };
+        after = Some(last);
+        ids.extend(page.into_iter().filter(|v| due(v)).map(|v| v.id));
+    }
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    store.clear_visit_phones(&ids).await
 }
 
 /// Audit lines queued at most; past this, reads of contact data are refused.
@@ -280,8 +317,18 @@ pub async fn forget(
                     None => break,
                 }
             }
+            // The call list's visits keep their repair order, not the number.
+            let cleared = clear_visit_phones(store, |v| {
+                phone_key(&v.phone).as_deref() == Some(key.as_str())
+            })
+            .await
+            .map_err(|e| e.to_string())?;
             // The number itself is never written down, only that one was given.
-            (ids, "by phone number".to_string())
+            let how = match cleared {
+                0 => "by phone number".to_string(),
+                n => format!("by phone number; {n} call-list visits lost it"),
+            };
+            (ids, how)
         }
     };
     let entry = AuditEntry {

@@ -372,3 +372,78 @@ fn logins_behind_a_proxy_are_throttled_per_client(backend: Backend) {
 }
 
 both!(logins_behind_a_proxy_are_throttled_per_client);
+
+/// The call list's phone numbers (imported repair orders) are personal data too: the
+/// retention purge removes them by the dealer's cutoff, counted from when the collector
+/// first knew the visit, and `customer forget --phone` removes them however the number
+/// was written; the repair order and its call stay.
+fn the_call_lists_phone_numbers_follow_retention_and_deletion(backend: Backend) {
+    let c = Collector::start(backend);
+    let db = &c.db;
+    cli(db, &["retention", "--dealer", "D001", "--days", "30"]);
+    let file = "RO,dealer,advisor,customer phone,pickup date\n\
+                OLD,D001,A07,13700137000,2026-10-01\n\
+                NEW,D001,A07,13600136000,2026-11-30\n\
+                ASKED,D001,A08,+86 138 0013 8000,2026-11-30\n";
+    let r = c.send_as(
+        &c.admin,
+        "POST",
+        "/v1/dealers/D001/repair-orders",
+        &[("Content-Type", "text/csv")],
+        file.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let at = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(24 * 40))
+        .expect("a time");
+    let at = at.strftime("%Y-%m-%dT%H:%M:%S.000Z").to_string();
+    db.execute(&format!(
+        "UPDATE visits SET created_at = '{at}' WHERE repair_order = 'OLD'"
+    ))
+    .expect("backdate");
+    let phones = || -> Vec<(String, Value)> {
+        db.query_rows(
+            "SELECT repair_order, phone FROM visits ORDER BY repair_order",
+            &[],
+        )
+        .iter()
+        .map(|r| {
+            (
+                r["repair_order"].as_str().unwrap_or("?").to_string(),
+                r["phone"].clone(),
+            )
+        })
+        .collect()
+    };
+    cli(db, &["purge"]);
+    assert_eq!(
+        phones(),
+        [
+            ("ASKED".to_string(), json!("+8613800138000")),
+            ("NEW".to_string(), json!("13600136000")),
+            ("OLD".to_string(), Value::Null),
+        ],
+        "past D001's 30 days the number goes, the visit stays"
+    );
+    let out = cli(
+        db,
+        &["customer", "forget", "--phone", "13800138000", "--by", "li"],
+    );
+    assert!(out.contains("deleted 0 responses"), "{out}");
+    assert_eq!(phones()[0], ("ASKED".to_string(), Value::Null));
+    assert_eq!(
+        phones()[1].1,
+        json!("13600136000"),
+        "another customer's stays"
+    );
+    let audit = db.query_rows(
+        "SELECT filter_text FROM audit WHERE action IN ('purge', 'forget') ORDER BY seq",
+        &[],
+    );
+    let text = format!("{audit:?}");
+    assert!(text.contains("1 call-list phone numbers"), "{text}");
+    assert!(text.contains("1 call-list visits lost it"), "{text}");
+    assert!(!text.contains("8000"), "the number is not recorded: {text}");
+}
+
+both!(the_call_lists_phone_numbers_follow_retention_and_deletion);

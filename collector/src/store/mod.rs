@@ -221,6 +221,17 @@ impl Group {
     }
 }
 
+/// A visit's phone number, as retention and deletion on request read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitPhone {
+    pub seq: i64,
+    pub id: String,
+    pub dealer: String,
+    pub phone: String,
+    /// When the collector first knew the visit (RFC 3339 UTC).
+    pub created_at: String,
+}
+
 /// A storage failure.
 #[derive(Debug)]
 pub enum StoreError {
@@ -434,6 +445,15 @@ pub trait Store: Send + Sync {
     /// Writes an attempt and the follow-up after it in one transaction if the visit is
     /// still at its expected version; `Ok(false)` (nothing written) if another came first.
     async fn change_followup(&self, change: &FollowUpChange) -> Result<bool, StoreError>;
+    /// Visits after `after` (by `seq`) that still hold a phone number, at most `limit`:
+    /// what the retention purge and deletion on request look through ([`crate::privacy`]).
+    async fn visit_phones(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<VisitPhone>, StoreError>;
+    /// Removes the phone number of the visits `ids`; returns how many lost one.
+    async fn clear_visit_phones(&self, ids: &[String]) -> Result<u64, StoreError>;
     /// Visits, invitations, responses and calls per dealer and advisor, counted by the
     /// database.
     async fn coverage(&self, filter: &CoverageFilter) -> Result<Vec<CoverageRow>, StoreError>;

@@ -484,6 +484,44 @@ impl Store for PgStore {
         super::postgres_followups::get(&client, id).await
     }
 
+    async fn visit_phones(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<super::VisitPhone>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT seq, id, dealer, phone, created_at FROM visits
+                 WHERE phone IS NOT NULL AND seq > coalesce($1::bigint, -1) ORDER BY seq LIMIT $2",
+                &[&after, &i64::from(limit)],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(super::VisitPhone {
+                    seq: r.try_get(0).map_err(pg_err)?,
+                    id: r.try_get(1).map_err(pg_err)?,
+                    dealer: r.try_get(2).map_err(pg_err)?,
+                    phone: r.try_get(3).map_err(pg_err)?,
+                    created_at: r.try_get(4).map_err(pg_err)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn clear_visit_phones(&self, ids: &[String]) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "UPDATE visits SET phone = NULL WHERE id = ANY($1) AND phone IS NOT NULL",
+                &[&ids],
+            )
+            .await
+            .map_err(pg_err)
+    }
+
     async fn change_followup(&self, change: &super::FollowUpChange) -> Result<bool, StoreError> {
         let mut client = self.client().await?;
         super::postgres_followups::change(&mut client, change).await

@@ -782,6 +782,49 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn visit_phones(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<super::VisitPhone>, StoreError> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT seq, id, dealer, phone, created_at FROM visits
+                 WHERE phone IS NOT NULL AND seq > coalesce(?1, -1) ORDER BY seq LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(rusqlite::params![after, limit], |r| {
+                Ok(super::VisitPhone {
+                    seq: r.get(0)?,
+                    id: r.get(1)?,
+                    dealer: r.get(2)?,
+                    phone: r.get(3)?,
+                    created_at: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn clear_visit_phones(&self, ids: &[String]) -> Result<u64, StoreError> {
+        let ids = ids.to_vec();
+        self.write(move |c| {
+            let tx = c.transaction()?;
+            let mut n = 0;
+            {
+                let mut stmt = tx.prepare_cached(
+                    "UPDATE visits SET phone = NULL WHERE id = ?1 AND phone IS NOT NULL",
+                )?;
+                for id in &ids {
+                    n += stmt.execute([id])? as u64;
+                }
+            }
+            tx.commit()?;
+            Ok(n)
+        })
+        .await
+    }
+
     async fn change_followup(&self, change: &super::FollowUpChange) -> Result<bool, StoreError> {
         let change = change.clone();
         self.write(move |c| super::sqlite_followups::change(c, &change))
