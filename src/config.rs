@@ -92,13 +92,15 @@ pub fn unknown_attributes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<S
         .collect()
 }
 
+/// The page URL's parameters besides the visit's: they change what is shown, so the
+/// collector's `/v1/first-page` takes them from the host page too (the script-tag
+/// loader sends them as `page.<name>`).
+pub const PAGE_SETTINGS: [&str; 3] = ["lang", "mode", "survey"];
+
 /// The page URL's parameters the widget reads: the visit, `lang`, `mode`, `survey`.
 /// The browser and a server prerendering the page both take exactly these.
 pub fn page_params() -> impl Iterator<Item = &'static str> {
-    LINK_PARAMS
-        .iter()
-        .map(|(k, _)| *k)
-        .chain(["lang", "mode", "survey"])
+    LINK_PARAMS.iter().map(|(k, _)| *k).chain(PAGE_SETTINGS)
 }
 
 /// Where the questionnaire comes from.

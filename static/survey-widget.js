@@ -56,7 +56,8 @@
     for (const [key, value] of Object.entries(options)) {
       if (typeof value === 'string') url.searchParams.set(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value);
     }
-    // The host page's parameters that change what the first page shows.
+    // The host page's parameters that change what the first page shows (config.rs
+    // PAGE_SETTINGS; the collector ignores any other page.* name).
     const page = new URLSearchParams(location.search);
     for (const key of ['lang', 'mode', 'survey']) if (page.has(key)) url.searchParams.set(`page.${key}`, page.get(key));
     if (url.href.length > 4000) return Promise.resolve('');

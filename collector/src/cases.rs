@@ -108,6 +108,18 @@ pub fn for_response(
     }))
 }
 
+/// A refusal of core's rules (a case's or a follow-up call's: they share the kinds) as
+/// the API answers it: 403 who, 409 state, 422 what is missing, with the rule's reason.
+pub fn refusal(kind: core::ErrorKind, reason: impl std::fmt::Display) -> crate::error::ApiError {
+    use axum::http::StatusCode;
+    let status = match kind {
+        core::ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        core::ErrorKind::Conflict => StatusCode::CONFLICT,
+        core::ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    crate::error::ApiError::new(status, reason.to_string())
+}
+
 /// The state machine's actor for a signed-in person; `None` for an API token (a
 /// machine is not accountable for a customer's complaint: cases are acted on in person).
 pub fn actor(principal: &Principal) -> Option<Actor> {

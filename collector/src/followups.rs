@@ -31,7 +31,7 @@ use crate::settings::Zone as DealerZone;
 use crate::store::{FollowUpChange, NewVisit, VisitRow};
 use axum::http::StatusCode;
 use serde_json::{json, Value};
-use survey_core::followups::{self as core, Actor, ErrorKind, FollowUp, Outcome, Schedule};
+use survey_core::followups::{self as core, Actor, FollowUp, Outcome, Schedule};
 
 /// The dealer's calendar for scheduling now.
 pub fn schedule(zone: &DealerZone, weekends_count: bool) -> Schedule {
@@ -135,14 +135,8 @@ pub async fn record_attempt(
         outcome,
         note: note.clone(),
     };
-    let next = core::apply(&followup, &attempt, &schedule).map_err(|e| {
-        let status = match e.kind() {
-            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-            ErrorKind::Conflict => StatusCode::CONFLICT,
-            ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        ApiError::new(status, e.to_string())
-    })?;
+    let next = core::apply(&followup, &attempt, &schedule)
+        .map_err(|e| crate::cases::refusal(e.kind(), &e))?;
     let change = FollowUpChange::of(
         &row,
         &next,

@@ -20,7 +20,7 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
-use survey_core::cases::{self as core, Action, ErrorKind};
+use survey_core::cases::{self as core, Action};
 
 fn forbidden(e: rule::Denied) -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, e.0)
@@ -313,14 +313,8 @@ pub async fn post_event(
         actor,
         action,
     };
-    let next = core::apply(&case, &event, &app.cases.rules).map_err(|e| {
-        let status = match e.kind() {
-            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-            ErrorKind::Conflict => StatusCode::CONFLICT,
-            ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        ApiError::new(status, e.to_string())
-    })?;
+    let next = core::apply(&case, &event, &app.cases.rules)
+        .map_err(|e| crate::cases::refusal(e.kind(), &e))?;
     if let Some(login) = assignee {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -96,7 +96,8 @@ fn parse(raw: &str) -> Result<Parsed, String> {
             return Err("a parameter is not valid percent-encoded UTF-8".into());
         };
         if let Some(param) = name.strip_prefix(PAGE_PREFIX) {
-            if ["lang", "mode", "survey"].contains(&param) && !page.iter().any(|(k, _)| k == param)
+            if survey_widget::config::PAGE_SETTINGS.contains(&param)
+                && !page.iter().any(|(k, _)| k == param)
             {
                 page.push((param.to_string(), value));
             }
