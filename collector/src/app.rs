@@ -269,6 +269,39 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/dealers/{dealer}/webhook",
         access: Access::Manage,
     },
+    // Dealers' own questionnaires: read by any caller of the dealer, uploaded and
+    // published by whoever makes its survey links (the handlers check the dealer,
+    // `auth::rule::questionnaires`).
+    RouteSpec {
+        path: "/v1/definitions",
+        access: Access::SignedIn,
+    },
+    RouteSpec {
+        path: "/v1/dealers/{dealer}/definitions",
+        access: Access::SignedIn,
+    },
+    RouteSpec {
+        path: "/v1/definitions/{survey}/{version}",
+        access: Access::SignedIn,
+    },
+    RouteSpec {
+        path: "/v1/definitions/{survey}/{version}/publish",
+        access: Access::SignedIn,
+    },
+    RouteSpec {
+        path: "/v1/definitions/{survey}/{version}/preview",
+        access: Access::SignedIn,
+    },
+    // A published questionnaire, for `data-definition` on any site: public, it is
+    // what every customer of the survey reads anyway.
+    RouteSpec {
+        path: "/v1/surveys/{survey}",
+        access: Access::Public,
+    },
+    RouteSpec {
+        path: "/v1/surveys/{survey}/{version}",
+        access: Access::Public,
+    },
     RouteSpec {
         path: "/healthz",
         access: Access::Public,
@@ -315,6 +348,13 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/dealers/{dealer}/webhook" => get(webhooks::get)
             .put(webhooks::put)
             .delete(webhooks::delete),
+        "/v1/definitions" => get(definitions::list),
+        "/v1/dealers/{dealer}/definitions" => post(definitions::upload),
+        "/v1/definitions/{survey}/{version}" => get(definitions::get),
+        "/v1/definitions/{survey}/{version}/publish" => post(definitions::publish),
+        "/v1/definitions/{survey}/{version}/preview" => post(definitions::preview),
+        "/v1/surveys/{survey}" => get(definitions::newest),
+        "/v1/surveys/{survey}/{version}" => get(definitions::version),
         "/healthz" => get(health::healthz),
         "/readyz" => get(health::readyz),
         _ => any(no_such_endpoint),
@@ -533,6 +573,8 @@ mod access_tests {
                 "/v1/links/status",
                 "/v1/first-page",
                 "/v1/auth/login",
+                "/v1/surveys/{survey}",
+                "/v1/surveys/{survey}/{version}",
                 "/healthz",
                 "/readyz"
             ]

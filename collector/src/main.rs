@@ -14,6 +14,7 @@ mod cases;
 mod clock;
 mod config;
 mod csv;
+mod definitions;
 mod error;
 mod followups;
 mod ids;

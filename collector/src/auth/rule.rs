@@ -266,7 +266,21 @@ pub fn kiosks(caller: &Caller, dealer: Option<&str>) -> Result<(), Denied> {
     )
 }
 
-/// The one rule of [`issue_link`] and [`kiosks`]: what makes a response count as a
+/// May `caller` upload and publish questionnaires for `dealer`? A questionnaire decides
+/// what a dealer's scores are made of (its items, weights and alert rules), so the
+/// people accountable for those scores do, as for [`issue_link`]: a group admin, a
+/// manager of the dealer, or a `write` API token of theirs.
+pub fn questionnaires(caller: &Caller, dealer: Option<&str>) -> Result<(), Denied> {
+    vouch(
+        caller,
+        dealer,
+        "publish questionnaires",
+        "questionnaires",
+        "publish questionnaires for",
+    )
+}
+
+/// The one rule of [`issue_link`], [`kiosks`] and [`questionnaires`]: what makes a response count as a
 /// dealer's real customer is made by a group admin, a manager of the dealer, or a
 /// `write` API token of theirs; the three phrases word the refusals.
 fn vouch(

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod breakdown;
 pub mod cases;
 pub mod dealers;
+pub mod definitions;
 pub mod exports;
 pub mod first_page;
 pub mod followups;

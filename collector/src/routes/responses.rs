@@ -19,7 +19,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use survey_core::{templates, Definition, ResponseId, ResponsePayload};
+use survey_core::{Definition, ResponseId, ResponsePayload};
 
 /// CORS for posting only: the widget is embedded on dealers' sites and holds no
 /// secrets, so any origin may post (no cookies or credentials are accepted). Reading
@@ -235,7 +235,11 @@ async fn receive(
         }
     };
     let received_at = crate::clock::now_rfc3339();
-    let def = validate(&payload, &received_at).map_err(|e| (e, Some(id.clone())))?;
+    let known =
+        crate::definitions::for_response(app, payload.survey.id.as_str(), payload.survey.version)
+            .await
+            .map_err(|e| (e, Some(id.clone())))?;
+    let def = validate(&payload, &received_at, known).map_err(|e| (e, Some(id.clone())))?;
     let link_verified = check_link(app, &payload)
         .await
         .map_err(|e| (e, Some(id.clone())))?;
@@ -417,35 +421,26 @@ async fn check_link(app: &Shared, payload: &ResponsePayload) -> Result<bool, Api
     }
 }
 
-/// Runs survey-core's checks: the device clock's plausibility, then the definition for
-/// a built-in survey, structural only for a survey the collector does not know (a
-/// dealer's own questionnaire). Returns the definition the response was checked against.
-fn validate(payload: &ResponsePayload, received_at: &str) -> Result<Option<Definition>, ApiError> {
+/// Runs survey-core's checks: the device clock's plausibility, then the definition the
+/// collector knows for the survey (built in or a dealer's published one,
+/// [`crate::definitions::for_response`]), structural only for a survey it does not
+/// know. Returns the definition the response was checked against.
+fn validate(
+    payload: &ResponsePayload,
+    received_at: &str,
+    known: Option<Definition>,
+) -> Result<Option<Definition>, ApiError> {
     let unprocessable =
         |e: &dyn std::fmt::Display| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string());
     payload
         .check_created_at(received_at)
         .map_err(|e| unprocessable(&e))?;
     let checked = catch_unwind(AssertUnwindSafe(|| {
-        match templates::load(payload.survey.id.as_str()) {
-            Some(Ok(def)) => Ok(payload.validate(Some(&def)).map(|()| Some(def))),
-            Some(Err(e)) => Err(e),
-            None => Ok(payload.validate(None).map(|()| None)),
-        }
+        payload.validate(known.as_ref()).map(|()| known)
     }));
     match checked {
-        Ok(Ok(Ok(def))) => Ok(def),
-        Ok(Ok(Err(e))) => Err(unprocessable(&e)),
-        Ok(Err(def_error)) => {
-            tracing::error!(
-                "built-in survey {} is invalid: {def_error}",
-                payload.survey.id
-            );
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the built-in survey definition is invalid",
-            ))
-        }
+        Ok(Ok(def)) => Ok(def),
+        Ok(Err(e)) => Err(unprocessable(&e)),
         Err(_) => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "the response could not be checked",

@@ -30,6 +30,7 @@
 
 pub mod accounts;
 pub mod cases;
+pub mod definitions;
 pub mod followups;
 pub mod kiosks;
 mod links;
@@ -457,6 +458,32 @@ pub trait Store: Send + Sync {
     /// Visits, invitations, responses and calls per dealer and advisor, counted by the
     /// database.
     async fn coverage(&self, filter: &CoverageFilter) -> Result<Vec<CoverageRow>, StoreError>;
+    /// Saves a dealer's questionnaire as a draft ([`definitions`] says when it is refused).
+    async fn save_definition(
+        &self,
+        definition: definitions::NewDefinition,
+    ) -> Result<definitions::Saved, StoreError>;
+    /// Publishes the draft `survey` `version` of `dealer`.
+    async fn publish_definition(
+        &self,
+        survey: &str,
+        version: u32,
+        dealer: &str,
+        at: &str,
+    ) -> Result<definitions::Published, StoreError>;
+    /// The definitions of `dealers` (every dealer's for `None`), without their bodies.
+    async fn definitions(
+        &self,
+        dealers: Option<&[String]>,
+    ) -> Result<Vec<definitions::DefinitionRow>, StoreError>;
+    /// One definition with its body: `version` or the highest published; drafts only
+    /// when `published_only` is false and a version is given.
+    async fn definition(
+        &self,
+        survey: &str,
+        version: Option<u32>,
+        published_only: bool,
+    ) -> Result<Option<definitions::DefinitionRow>, StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }

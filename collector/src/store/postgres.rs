@@ -740,6 +740,41 @@ impl Store for PgStore {
         privacy::audit(&*self.client().await?, page).await
     }
 
+    async fn save_definition(
+        &self,
+        definition: super::definitions::NewDefinition,
+    ) -> Result<super::definitions::Saved, StoreError> {
+        let mut client = self.client().await?;
+        super::definitions::pg_save(&mut client, &definition).await
+    }
+
+    async fn publish_definition(
+        &self,
+        survey: &str,
+        version: u32,
+        dealer: &str,
+        at: &str,
+    ) -> Result<super::definitions::Published, StoreError> {
+        let mut client = self.client().await?;
+        super::definitions::pg_publish(&mut client, survey, version, dealer, at).await
+    }
+
+    async fn definitions(
+        &self,
+        dealers: Option<&[String]>,
+    ) -> Result<Vec<super::definitions::DefinitionRow>, StoreError> {
+        super::definitions::pg_list(&*self.client().await?, dealers).await
+    }
+
+    async fn definition(
+        &self,
+        survey: &str,
+        version: Option<u32>,
+        published_only: bool,
+    ) -> Result<Option<super::definitions::DefinitionRow>, StoreError> {
+        super::definitions::pg_get(&*self.client().await?, survey, version, published_only).await
+    }
+
     async fn token_used(&self, survey: &str, token: &str) -> Result<bool, StoreError> {
         super::links::pg_token_used(&*self.client().await?, survey, token).await
     }

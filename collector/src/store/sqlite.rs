@@ -1027,6 +1027,46 @@ impl Store for SqliteStore {
         self.read(move |c| privacy::audit(c, page)).await
     }
 
+    async fn save_definition(
+        &self,
+        definition: super::definitions::NewDefinition,
+    ) -> Result<super::definitions::Saved, StoreError> {
+        self.write(move |c| super::definitions::sqlite_save(c, &definition))
+            .await
+    }
+
+    async fn publish_definition(
+        &self,
+        survey: &str,
+        version: u32,
+        dealer: &str,
+        at: &str,
+    ) -> Result<super::definitions::Published, StoreError> {
+        let (survey, dealer, at) = (survey.to_string(), dealer.to_string(), at.to_string());
+        self.write(move |c| super::definitions::sqlite_publish(c, &survey, version, &dealer, &at))
+            .await
+    }
+
+    async fn definitions(
+        &self,
+        dealers: Option<&[String]>,
+    ) -> Result<Vec<super::definitions::DefinitionRow>, StoreError> {
+        let dealers = dealers.map(<[String]>::to_vec);
+        self.read(move |c| super::definitions::sqlite_list(c, dealers.as_deref()))
+            .await
+    }
+
+    async fn definition(
+        &self,
+        survey: &str,
+        version: Option<u32>,
+        published_only: bool,
+    ) -> Result<Option<super::definitions::DefinitionRow>, StoreError> {
+        let survey = survey.to_string();
+        self.read(move |c| super::definitions::sqlite_get(c, &survey, version, published_only))
+            .await
+    }
+
     async fn token_used(&self, survey: &str, token: &str) -> Result<bool, StoreError> {
         let (s, t) = (survey.to_string(), token.to_string());
         self.read(move |c| super::links::sqlite_token_used(c, &s, &t))
