@@ -32,6 +32,26 @@ impl Failure {
     }
 }
 
+/// What a page shows for a failed call: the line, or nothing when the session ended
+/// (the browser is already on its way to the sign-in page).
+pub fn shown(f: Failure) -> Option<String> {
+    match f {
+        Failure::SignedOut => {
+            sign_in();
+            None
+        }
+        other => Some(other.line()),
+    }
+}
+
+/// A value in a request path (a dealer, a survey id): percent-encoded, so nothing in it
+/// can change the path.
+pub fn path_segment(s: &str) -> String {
+    js_sys::encode_uri_component(s)
+        .as_string()
+        .unwrap_or_default()
+}
+
 /// Today in the browser's calendar (the manager's own day, which for a dealer group
 /// in China is the dealers' day too).
 pub fn today() -> Date {

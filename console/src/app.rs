@@ -240,11 +240,14 @@ pub fn App() -> Html {
             </header>
             <crate::cases::Nav lang={l} role={account.role.clone()} route={current.clone()} />
             <main class="c-main" id="c-main">
-            if current == Route::Kiosks && crate::casework::manages_kiosks(&account.role) {
+            if current == Route::Kiosks && crate::casework::vouches(&account.role) {
                 <Kiosks lang={l} csrf={account.csrf.clone()} dealers={offered(&account, &dealers)} />
+            } else if current == Route::Questionnaires && crate::casework::vouches(&account.role) {
+                <crate::questionnaires::Questionnaires lang={l} csrf={account.csrf.clone()}
+                    dealers={offered(&account, &dealers)} />
             } else if current == Route::Calls && crate::casework::works_cases(&account.role) {
                 <crate::calls::CallsPage lang={l} csrf={account.csrf.clone()} dealers={offered(&account, &dealers)}
-                    imports={crate::casework::manages_kiosks(&account.role)} />
+                    imports={crate::casework::vouches(&account.role)} />
             } else if current == Route::Coverage && crate::casework::reads_coverage(&account.role) {
                 <crate::calls::CoveragePage lang={l} />
             } else if matches!(current, Route::Cases | Route::Case(_)) {

@@ -77,16 +77,6 @@ fn groups(v: &Value) -> Vec<Group> {
     })
 }
 
-fn describe(f: Failure) -> Option<String> {
-    match f {
-        Failure::SignedOut => {
-            api::sign_in();
-            None
-        }
-        other => Some(other.line()),
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct CallsProps {
     pub lang: Lang,
@@ -112,7 +102,7 @@ pub fn CallsPage(props: &CallsProps) -> Html {
                 move |r| match r {
                     Ok(v) => shown.set(Some(Ok(groups(&v)))),
                     Err(f) => {
-                        if let Some(e) = describe(f) {
+                        if let Some(e) = api::shown(f) {
                             shown.set(Some(Err(e)));
                         }
                     }
@@ -150,7 +140,7 @@ pub fn CallsPage(props: &CallsProps) -> Html {
                         reload.set(*reload + 1);
                     }
                     Err(f) => {
-                        if let Some(e) = describe(f) {
+                        if let Some(e) = api::shown(f) {
                             row_error.set(Some((id, e)));
                         }
                     }
@@ -308,7 +298,7 @@ pub fn ImportForm(props: &ImportProps) -> Html {
                     .ok()
                     .and_then(|v| v.as_string())
                     .unwrap_or_default();
-                let path = format!("/v1/dealers/{}/repair-orders", urlencode(&dealer));
+                let path = format!("/v1/dealers/{}/repair-orders", api::path_segment(&dealer));
                 let r = api::post_csv(&path, &csrf, text).await.and_then(|t| {
                     serde_json::from_str::<Value>(&t)
                         .map(|v| (int(&v, "rows"), int(&v, "imported"), int(&v, "known")))
@@ -321,7 +311,7 @@ pub fn ImportForm(props: &ImportProps) -> Html {
                         on_done.emit(());
                     }
                     Err(f) => {
-                        if let Some(e) = describe(f) {
+                        if let Some(e) = api::shown(f) {
                             result.set(Some(Err(e)));
                         }
                     }
@@ -358,13 +348,6 @@ pub fn ImportForm(props: &ImportProps) -> Html {
             } }
         </form>
     }
-}
-
-/// A dealer id in a path: percent-encoded, so nothing in it can change the path.
-fn urlencode(s: &str) -> String {
-    js_sys::encode_uri_component(s)
-        .as_string()
-        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -422,7 +405,7 @@ pub fn CoveragePage(props: &CoverageProps) -> Html {
                         dealers: list(&v, "dealers", CovRow::of),
                     }))),
                     Err(f) => {
-                        if let Some(e) = describe(f) {
+                        if let Some(e) = api::shown(f) {
                             shown.set(Some(Err(e)));
                         }
                     }

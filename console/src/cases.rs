@@ -847,9 +847,15 @@ pub fn Nav(props: &NavProps) -> Html {
                     { crate::call_texts::w(l, crate::call_texts::W::Coverage) }
                 </a>
             }
-            if work::manages_kiosks(&props.role) {
+            if work::vouches(&props.role) {
                 <a class="c-nav-link" href={Route::Kiosks.hash()} aria-current={current(props.route == Route::Kiosks)}>
                     { crate::i18n::kiosk_text(l, crate::i18n::K::Nav) }
+                </a>
+            }
+            if work::vouches(&props.role) {
+                <a class="c-nav-link" href={Route::Questionnaires.hash()}
+                    aria-current={current(props.route == Route::Questionnaires)}>
+                    { crate::questionnaire_texts::q(l, crate::questionnaire_texts::Q::Nav) }
                 </a>
             }
         </nav>

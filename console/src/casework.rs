@@ -217,9 +217,11 @@ pub fn reads_coverage(role: &str) -> bool {
     matches!(role, "dealer_manager" | "group_admin" | "service_advisor")
 }
 
-/// Whether the role issues kiosk device keys (the collector's rule
-/// `auth::rule::kiosks`): admins and managers, never advisors or agents.
-pub fn manages_kiosks(role: &str) -> bool {
+/// Whether the role makes what counts as a dealer's real customers: kiosk device keys,
+/// repair-order imports and the dealer's own questionnaires (the collector's one rule
+/// behind `auth::rule::kiosks`, `import_visits` and `questionnaires`): admins and
+/// managers, never advisors or agents.
+pub fn vouches(role: &str) -> bool {
     matches!(role, "dealer_manager" | "group_admin")
 }
 
@@ -250,6 +252,8 @@ pub enum Route {
     Calls,
     /// Visits invited, responded, called per dealer and advisor (crate::calls).
     Coverage,
+    /// The dealer's own questionnaires (crate::questionnaires).
+    Questionnaires,
 }
 
 impl Route {
@@ -261,6 +265,7 @@ impl Route {
             None if h == "kiosks" => Route::Kiosks,
             None if h == "calls" => Route::Calls,
             None if h == "coverage" => Route::Coverage,
+            None if h == "questionnaires" => Route::Questionnaires,
             None if h == "responses" => Route::Responses,
             None if h == "report" => Route::Report,
             _ => Route::Overview,
@@ -275,6 +280,7 @@ impl Route {
             Route::Kiosks => "#kiosks".into(),
             Route::Calls => "#calls".into(),
             Route::Coverage => "#coverage".into(),
+            Route::Questionnaires => "#questionnaires".into(),
             Route::Responses => "#responses".into(),
             Route::Report => "#report".into(),
         }
@@ -502,8 +508,8 @@ mod tests {
             assert_eq!(Route::from_hash(&r.hash()), r);
         }
         assert_eq!(Route::from_hash(&Route::Kiosks.hash()), Route::Kiosks);
-        assert!(manages_kiosks("dealer_manager") && !manages_kiosks("service_advisor"));
-        assert!(!manages_kiosks("follow_up_agent"));
+        assert!(vouches("dealer_manager") && !vouches("service_advisor"));
+        assert!(!vouches("follow_up_agent"));
         let id = "0b7c9a2e-51f4-4c3e-9d7a-2f1e8b6c4d10";
         assert_eq!(
             Route::from_hash(&format!("#cases/{id}")),

@@ -105,3 +105,22 @@ mod tests {
         assert_eq!(percent(1.0), "100.0%");
     }
 }
+
+/// A time as the collector stores it (`2026-12-04T08:30:00.123Z`) to the minute, in UTC.
+pub fn minute(rfc3339: &str) -> String {
+    match rfc3339.get(..16) {
+        Some(m) => format!("{} UTC", m.replace('T', " ")),
+        None => rfc3339.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod minute_tests {
+    use super::minute;
+
+    #[test]
+    fn times_show_to_the_minute_in_utc() {
+        assert_eq!(minute("2026-12-04T08:30:59.123Z"), "2026-12-04 08:30 UTC");
+        assert_eq!(minute("soon"), "soon");
+    }
+}

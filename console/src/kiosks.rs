@@ -51,23 +51,7 @@ pub struct KiosksProps {
     pub dealers: Vec<String>,
 }
 
-/// A time as the collector stores it (`2026-12-04T08:30:00.123Z`) to the minute, in UTC.
-fn minute(rfc3339: &str) -> String {
-    match rfc3339.get(..16) {
-        Some(m) => format!("{} UTC", m.replace('T', " ")),
-        None => rfc3339.to_string(),
-    }
-}
-
-fn describe(f: Failure) -> Option<String> {
-    match f {
-        Failure::SignedOut => {
-            api::sign_in();
-            None
-        }
-        other => Some(other.line()),
-    }
-}
+use crate::figures::minute;
 
 #[component]
 pub fn Kiosks(props: &KiosksProps) -> Html {
@@ -95,7 +79,7 @@ pub fn Kiosks(props: &KiosksProps) -> Html {
                 move |r| match r {
                     Ok(l) => shown.set(Some(Ok(l.items))),
                     Err(f) => {
-                        if let Some(e) = describe(f) {
+                        if let Some(e) = api::shown(f) {
                             shown.set(Some(Err(e)));
                         }
                     }
@@ -172,7 +156,7 @@ pub fn Kiosks(props: &KiosksProps) -> Html {
                         issued.set(Some(new));
                         reload.set(*reload + 1);
                     }
-                    Err(f) => error.set(describe(f)),
+                    Err(f) => error.set(api::shown(f)),
                 }
             });
         })
@@ -287,7 +271,7 @@ fn row(
                             confirm.set(None);
                             reload.set(*reload + 1);
                         }
-                        Err(f) => error.set(describe(f)),
+                        Err(f) => error.set(api::shown(f)),
                     }
                 });
             })
@@ -322,16 +306,5 @@ fn row(
             <td>{ state }</td>
             <td>{ action }</td>
         </tr>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::minute;
-
-    #[test]
-    fn times_show_to_the_minute_in_utc() {
-        assert_eq!(minute("2026-12-04T08:30:59.123Z"), "2026-12-04 08:30 UTC");
-        assert_eq!(minute("soon"), "soon");
     }
 }

@@ -13,6 +13,7 @@ pub mod chart;
 pub mod figures;
 pub mod i18n;
 pub mod period;
+pub mod questionnaire_texts;
 pub mod responses;
 pub mod sorting;
 pub mod voc;
@@ -26,6 +27,7 @@ pub mod kiosks;
 pub mod list;
 pub mod overview;
 pub mod people;
+pub mod questionnaires;
 pub mod report;
 pub mod trend;
 

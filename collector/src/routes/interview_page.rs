@@ -15,69 +15,23 @@ use crate::app::Shared;
 use crate::auth::principal::{Principal, Who};
 use crate::auth::rule;
 use axum::extract::FromRequestParts;
-use axum::http::{header, HeaderValue, Request, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{Request, StatusCode};
+use axum::response::Response;
 use survey_core::context::check_context_value;
 use survey_core::interview::{CASE_KEY, FOLLOWUP_KEY};
 
 /// The page's address.
 pub const PATH: &str = "/console/interview";
 
-/// `&`, `<`, `>`, `"` and `'` as entities: every text put into the page.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n  <meta charset=\"utf-8\">\n  \
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n  \
-         <meta name=\"referrer\" content=\"no-referrer\">\n  <title>{title}</title>\n  \
-         <link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n  \
-         <link rel=\"stylesheet\" href=\"/static/survey.css\">\n  \
-         <script type=\"module\" src=\"/static/boot.js\"></script>\n</head>\n\
-         <body class=\"sw-interview-page\">\n<main class=\"sw-interview-main\">\n{body}\n</main>\n</body>\n</html>\n"
-    );
-    let mut response = (status, html).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(super::pages::PAGE_CSP),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
-}
+use super::console_page::escape;
 
 fn refusal(status: StatusCode, zh: &str, en: &str) -> Response {
-    page(
+    super::console_page::refusal(
         status,
-        "电话访问 · Phone interview",
-        &format!(
-            "<h1>电话访问 · <span lang=\"en\">Phone interview</span></h1>\n<p role=\"alert\">{} \
-             <span lang=\"en\">{}</span></p>\n<p><a href=\"/console#cases\">返回案件列表 · \
-             <span lang=\"en\">Back to the cases</span></a></p>",
-            escape(zh),
-            escape(en)
-        ),
+        ("电话访问", "Phone interview"),
+        zh,
+        en,
+        ("/console#cases", "返回案件列表", "Back to the cases"),
     )
 }
 
@@ -127,17 +81,7 @@ pub async fn serve<B>(app: &Shared, request: Request<B>) -> Response {
     let query = request.uri().query().unwrap_or("").to_string();
     let (mut parts, _) = request.into_parts();
     let Ok(principal) = Principal::from_request_parts(&mut parts, app).await else {
-        let here = if query.is_empty() {
-            PATH.to_string()
-        } else {
-            format!("{PATH}?{query}")
-        };
-        let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
-        let mut r = StatusCode::SEE_OTHER.into_response();
-        if let Ok(v) = HeaderValue::from_str(&format!("/login?next={next}")) {
-            r.headers_mut().insert(header::LOCATION, v);
-        }
-        return r;
+        return super::console_page::sign_in_first(PATH, &query);
     };
     let Who::User { login, csrf, .. } = &principal.who else {
         return refusal(
@@ -219,7 +163,7 @@ pub async fn serve<B>(app: &Shared, request: Request<B>) -> Response {
         headers = escape(&headers),
         context = escape(&serde_json::Value::Object(context).to_string()),
     );
-    page(StatusCode::OK, "电话访问 · Phone interview", &body)
+    super::console_page::page(StatusCode::OK, "电话访问 · Phone interview", &body)
 }
 
 #[cfg(test)]
@@ -240,9 +184,5 @@ mod tests {
         ] {
             assert!(params(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(
-            escape("<a href='x'>&\""),
-            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;"
-        );
     }
 }

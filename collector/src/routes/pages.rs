@@ -53,6 +53,10 @@ pub async fn serve(State(app): State<Shared>, mut request: Request) -> Response 
     if request.uri().path() == super::interview_page::PATH {
         return super::interview_page::serve(&app, request).await;
     }
+    // A dealer's questionnaire in the widget, before it is published.
+    if request.uri().path() == super::preview_page::PATH {
+        return super::preview_page::serve(&app, request).await;
+    }
     // Pages with a short address of their own, served as the files they are: the
     // sign-in page (the QR page and the console send visitors without a session to
     // `/login?next=…`) and the console.
