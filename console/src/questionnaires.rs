@@ -59,7 +59,10 @@ pub fn Questionnaires(props: &QuestionnairesProps) -> Html {
     let outcome = use_state(|| None::<Result<String, String>>);
     let preview = use_state(|| None::<(String, u32)>);
     let confirm = use_state(|| None::<(String, u32)>);
-    let (dealer_ref, file_ref, text_ref) = (use_node_ref(), use_node_ref(), use_node_ref());
+    // The JSON lives in state, not only in the box: what was pasted stays through every
+    // re-render, a refusal and a save, so a fix is one edit away.
+    let json = use_state(String::new);
+    let (dealer_ref, file_ref) = (use_node_ref(), use_node_ref());
 
     {
         let list = list.clone();
@@ -81,24 +84,31 @@ pub fn Questionnaires(props: &QuestionnairesProps) -> Html {
 
     // A chosen file fills the text box, where it can be read and corrected.
     let on_file = {
-        let text_ref = text_ref.clone();
+        let json = json.clone();
         Callback::from(move |e: Event| {
             let file = e
                 .target_dyn_into::<HtmlInputElement>()
                 .and_then(|i| i.files())
                 .and_then(|f| f.get(0));
-            let (Some(file), Some(area)) = (file, text_ref.cast::<HtmlTextAreaElement>()) else {
-                return;
-            };
+            let Some(file) = file else { return };
+            let json = json.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 if let Some(text) = JsFuture::from(file.text())
                     .await
                     .ok()
                     .and_then(|v| v.as_string())
                 {
-                    area.set_value(&text);
+                    json.set(text);
                 }
             });
+        })
+    };
+    let on_input = {
+        let json = json.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                json.set(area.value());
+            }
         })
     };
 
@@ -109,7 +119,7 @@ pub fn Questionnaires(props: &QuestionnairesProps) -> Html {
             reload.clone(),
             preview.clone(),
         );
-        let (dealer_ref, text_ref) = (dealer_ref.clone(), text_ref.clone());
+        let (dealer_ref, json) = (dealer_ref.clone(), json.clone());
         let csrf = props.csrf.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -120,10 +130,7 @@ pub fn Questionnaires(props: &QuestionnairesProps) -> Html {
                 .cast::<HtmlSelectElement>()
                 .map(|s| s.value())
                 .unwrap_or_default();
-            let text = text_ref
-                .cast::<HtmlTextAreaElement>()
-                .map(|a| a.value())
-                .unwrap_or_default();
+            let text = (*json).clone();
             saving.set(true);
             outcome.set(None);
             let (saving, outcome, reload, preview, csrf) = (
@@ -234,6 +241,7 @@ pub fn Questionnaires(props: &QuestionnairesProps) -> Html {
         <section class="c-questionnaires" aria-labelledby="q-h">
             <h2 id="q-h" class="c-h2">{ q(l, Q::Heading) }</h2>
             <p class="c-note">{ q(l, Q::Intro) }</p>
+            <div class="c-q-work">
             <form class="c-form c-definition-form" aria-labelledby="q-up-h" onsubmit={on_save}>
                 <h3 id="q-up-h" class="c-h3">{ q(l, Q::Upload) }</h3>
                 <div class="c-field">
@@ -248,7 +256,7 @@ pub fn Questionnaires(props: &QuestionnairesProps) -> Html {
                 </div>
                 <div class="c-field">
                     <label for="q-json">{ q(l, Q::Json) }</label>
-                    <textarea id="q-json" ref={text_ref} rows="12" required=true spellcheck="false"
+                    <textarea id="q-json" value={(*json).clone()} oninput={on_input} rows="12" required=true spellcheck="false"
                         autocomplete="off" class="c-json" aria-describedby="q-json-hint q-result" />
                     <span id="q-json-hint" class="c-hint">{ q(l, Q::JsonHint) }</span>
                 </div>
@@ -260,6 +268,7 @@ pub fn Questionnaires(props: &QuestionnairesProps) -> Html {
                 </div>
             </form>
             { for frame }
+            </div>
             { rows }
             if !address.is_empty() {
                 <dl class="c-issued-list c-addresses">

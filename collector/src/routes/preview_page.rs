@@ -100,17 +100,21 @@ pub async fn serve<B>(app: &Shared, request: Request<B>) -> Response {
         }
     };
     let base = format!("/v1/definitions/{}/{}", row.survey, row.version);
+    let (status_zh, status_en) = if row.status == "published" {
+        ("已发布", "published")
+    } else {
+        ("草稿", "draft")
+    };
     let headers = serde_json::json!({ "X-CSRF-Token": csrf }).to_string();
     let body = format!(
-        "<p role=\"note\">预览：{survey} 第 {version} 版（{status}）。\
+        "<p role=\"note\">预览：{survey} 第 {version} 版（{status_zh}）。\
          答案会计分，但不保存。 <span lang=\"en\">Preview of {survey} version {version} \
-         ({status}): answers are scored, never stored.</span></p>\n\
+         ({status_en}): answers are scored, never stored.</span></p>\n\
          <div data-survey-widget data-definition=\"{base}\" data-endpoint=\"{base}/preview\" \
          data-endpoint-headers=\"{headers}\" data-dealer=\"{dealer}\">\n<noscript>请启用 \
          JavaScript。 <span lang=\"en\">Please enable JavaScript.</span></noscript>\n</div>",
         survey = escape(&row.survey),
         version = row.version,
-        status = escape(&row.status),
         base = escape(&base),
         headers = escape(&headers),
         dealer = escape(&row.dealer),
