@@ -169,6 +169,18 @@ fn a_dealers_questionnaire_is_uploaded_published_and_scored(backend: Backend) {
     assert!(stored.alerts > 0, "its alerts are counted");
     let cases = c.query_rows("SELECT id FROM cases WHERE response_id = $1", &[id]);
     assert_eq!(cases.len(), 1, "one case for the response");
+    // The case shows the questionnaire's own wording beside the answers.
+    let case_id = cases[0]["id"].as_str().unwrap_or_default();
+    let shown = c.get_as(&m, &format!("/v1/cases/{case_id}"));
+    assert_eq!(shown.status, 200, "{}", shown.text());
+    let first = template()["pages"][0]["questions"][0].clone();
+    assert_eq!(
+        shown.json()["questions"][0]["id"],
+        first["id"],
+        "{}",
+        shown.text()
+    );
+    assert_eq!(shown.json()["questions"][0]["text"], first["text"]);
     // Its questions must match: an answer to a question the definition lacks is refused.
     let mut wrong = own_response(1, 9);
     wrong["answers"]["not_in_it"] = json!({"scale": 3});

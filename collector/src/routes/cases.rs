@@ -164,12 +164,13 @@ pub async fn list(
     ))
 }
 
-/// The questions of built-in survey `id`, in the order the customer saw them (matrix
-/// items after their question), each with its texts by locale, so a case shows what
-/// was asked beside each answer. Empty for a survey the collector does not know.
-fn question_texts(id: Option<&str>) -> Vec<Value> {
+/// The questions of the response's definition (built in, or a dealer's published
+/// version, [`crate::definitions::for_response`]), in the order the customer saw them
+/// (matrix items after their question), each with its texts by locale, so a case shows
+/// what was asked beside each answer. Empty for a survey the collector does not know.
+fn question_texts(def: Option<&survey_core::Definition>) -> Vec<Value> {
     use survey_core::questionnaire::Input;
-    let Some(Ok(def)) = id.and_then(survey_core::templates::load) else {
+    let Some(def) = def else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -211,6 +212,12 @@ pub async fn get(
     if !scope.contact {
         crate::auth::redact::contact(&mut response);
     }
+    let def = crate::definitions::for_response(
+        &app,
+        &response.survey_id,
+        u32::try_from(response.survey_version).unwrap_or(0),
+    )
+    .await?;
     let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
     let score = response.score.as_deref().map(parse).unwrap_or(Value::Null);
     let payload = parse(&response.payload);
@@ -252,7 +259,7 @@ pub async fn get(
             "context": payload.get("context").cloned().unwrap_or(Value::Null),
             "answers": payload.get("answers").cloned().unwrap_or(Value::Null),
         },
-        "questions": question_texts(payload["survey"]["id"].as_str()),
+        "questions": question_texts(def.as_ref()),
     })))
 }
 
