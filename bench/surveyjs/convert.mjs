@@ -59,6 +59,13 @@ export function toSurveyJs(def, locale = def.default_locale) {
         }));
         return [{ ...base, type: 'boolean', renderAs: 'checkbox', label: w.consent }, ...fields];
       }
+      case 'hidden':
+        // Context the page sets, not asked: SurveyJS needs no element for it.
+        return [];
+      case 'matrix':
+        return [{ ...base, type: 'matrix',
+          columns: Array.from({ length: input.points ?? 5 }, (_, i) => ({ value: i + 1, text: String(i + 1) })),
+          rows: input.items.map((it) => ({ value: it.id, text: t(it.text) })) }];
       default: throw new Error(`input type not converted: ${input.type}`);
     }
   };
