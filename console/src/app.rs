@@ -62,6 +62,41 @@ struct DealerList {
     dealers: Vec<String>,
 }
 
+/// `GET /v1/definitions`: the dealers' own questionnaires.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct OwnSurveys {
+    definitions: Vec<OwnSurvey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct OwnSurvey {
+    survey: String,
+    status: String,
+}
+
+impl OwnSurveys {
+    /// The ids with a published version, once each, in the collector's order.
+    fn published(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for d in self.definitions.iter().filter(|d| d.status == "published") {
+            if !ids.contains(&d.survey) {
+                ids.push(d.survey.clone());
+            }
+        }
+        ids
+    }
+}
+
+/// A survey's name in the page's language: the built-in ones by name, a dealer's own by
+/// its id.
+pub fn survey_name(l: Lang, survey: &str) -> String {
+    match survey {
+        "post-service" => t(l, T::PostService).to_string(),
+        "post-call" => t(l, T::PostCall).to_string(),
+        own => own.to_string(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Load<T> {
     Loading,
@@ -71,7 +106,7 @@ enum Load<T> {
 
 #[derive(Debug, Clone, PartialEq)]
 struct Filters {
-    survey: &'static str,
+    survey: AttrValue,
     dealer: String,
     period: Period,
 }
@@ -82,12 +117,13 @@ pub fn App() -> Html {
     let list_filters = use_state(ListFilters::default);
     let me = use_state(|| Load::<Me>::Loading);
     let filters = use_state(|| Filters {
-        survey: "post-service",
+        survey: AttrValue::Static("post-service"),
         dealer: String::new(),
         period: Period::ThisMonth,
     });
     let data = use_state(|| Load::<SummaryReply>::Loading);
     let dealers = use_state(Vec::<String>::new);
+    let surveys = use_state(Vec::<String>::new);
     // The page, from the location's hash (#responses, #cases/<id>, …): links, Back and
     // Forward.
     let route = use_state(|| Route::from_hash(&api::hash()));
@@ -103,6 +139,7 @@ pub fn App() -> Html {
         let me = me.clone();
         let filters = filters.clone();
         let dealers = dealers.clone();
+        let surveys = surveys.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match api::get::<Me>("/v1/auth/me").await {
@@ -110,6 +147,10 @@ pub fn App() -> Html {
                         // The dealers with responses that this account may read.
                         if let Ok(list) = api::get::<DealerList>("/v1/dealers").await {
                             dealers.set(list.dealers);
+                        }
+                        // Their own questionnaires, once published, beside the built-in ones.
+                        if let Ok(list) = api::get::<OwnSurveys>("/v1/definitions").await {
+                            surveys.set(list.published());
                         }
                         // A manager of one dealer sees that dealer without choosing.
                         if let [only] = m.dealer_list().as_slice() {
@@ -255,13 +296,14 @@ pub fn App() -> Html {
             } else {
                 <h2 class="c-h2" id="c-page-title">{ t(l, current_title(&current)) }</h2>
                 <FilterBar lang={l} filters={filters.clone()} dealers={offered(&account, &dealers)} error={range.err()}
+                    surveys={(*surveys).clone()}
                     period={current != Route::Report} />
                 if current == Route::Responses {
-                    <ResponseList lang={l} survey={filters.survey} dealer={filters.dealer.clone()} range={range_days.clone()}
+                    <ResponseList lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()} range={range_days.clone()}
                         filters={list_filters.clone()} {own_only} />
                 }
                 if current == Route::Report {
-                    <VocReport lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
+                    <VocReport lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()} />
                 }
                 if !matches!(current, Route::Responses | Route::Report) {
                 {
@@ -273,15 +315,15 @@ pub fn App() -> Html {
                         Load::Ready(reply) => html! { <Overview lang={l} reply={reply.clone()} /> },
                     }
                 }
-                <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
+                <People lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()}
                     by={if filters.survey == "post-call" { "agent" } else { "advisor" }}
                     range={range_days.clone()} on_drill={drill.clone()} />
-                <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
+                <People lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()}
                     by="station" range={range_days.clone()} on_drill={drill} />
                 // Phone interviews against self-completed: the same table, by channel.
-                <People lang={l} survey={filters.survey} dealer={filters.dealer.clone()}
+                <People lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()}
                     by="channel" range={range_days.clone()} on_drill={Callback::noop()} />
-                <Trend lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
+                <Trend lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()} />
                 }
             }
             </main>
@@ -316,6 +358,8 @@ struct FilterBarProps {
     error: Option<PeriodError>,
     /// The report picks its own month: no period there.
     period: bool,
+    /// The published ids of the dealers' own questionnaires.
+    surveys: Vec<String>,
 }
 
 /// Survey, dealer and period; each change asks for the summary again.
@@ -324,13 +368,7 @@ fn FilterBar(props: &FilterBarProps) -> Html {
     let l = props.lang;
     let f = (*props.filters).clone();
     let set = |change: fn(&mut Filters, String)| api::field_setter(&props.filters, change);
-    let on_survey = set(|f, v| {
-        f.survey = if v == "post-call" {
-            "post-call"
-        } else {
-            "post-service"
-        }
-    });
+    let on_survey = set(|f, v| f.survey = AttrValue::from(v));
     let on_dealer = set(|f, v| f.dealer = v);
     let on_period = set(|f, v| {
         if let Some(p) = Period::from_key(&v, api::today()) {
@@ -360,6 +398,10 @@ fn FilterBar(props: &FilterBarProps) -> Html {
                 <select id="c-survey" onchange={on_survey}>
                     <option value="post-service" selected={f.survey == "post-service"}>{ t(l, T::PostService) }</option>
                     <option value="post-call" selected={f.survey == "post-call"}>{ t(l, T::PostCall) }</option>
+                    // The dealers' own questionnaires, once published (never pooled either).
+                    { for props.surveys.iter().map(|s| html! {
+                        <option value={s.clone()} selected={f.survey == s.as_str()}>{ s.clone() }</option>
+                    }) }
                 </select>
             </div>
             <div class="c-field">

@@ -17,7 +17,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct ListProps {
     pub lang: Lang,
-    pub survey: &'static str,
+    pub survey: AttrValue,
     pub dealer: String,
     /// The period's first and last day, or `None` while it is invalid.
     pub range: Option<(String, String)>,
@@ -339,7 +339,34 @@ fn Detail(props: &DetailProps) -> Html {
     use_effect_with(item.id.clone(), |_| {
         gloo_focus_later("c-detail-title".into())
     });
-    let def = responses::definition(&item.payload.survey.id);
+    // A dealer's own questionnaire is not compiled in: its published version (the one
+    // this response was answered on) comes from the collector, for its wording.
+    let fetched = use_state(|| None::<responses::Questionnaire>);
+    {
+        let fetched = fetched.clone();
+        let survey = item.payload.survey.clone();
+        use_effect_with(survey, move |s| {
+            fetched.set(None);
+            let mut cleanup: Option<Box<dyn FnOnce()>> = None;
+            if responses::definition(&s.id).is_none() {
+                let path = format!("/v1/definitions/{}/{}", api::path_segment(&s.id), s.version);
+                cleanup = Some(Box::new(api::spawn_current(
+                    async move { api::get::<responses::Questionnaire>(&path).await },
+                    move |r| {
+                        if let Ok(def) = r {
+                            fetched.set(Some(def));
+                        }
+                    },
+                )));
+            }
+            move || {
+                if let Some(c) = cleanup {
+                    c();
+                }
+            }
+        });
+    }
+    let def = responses::definition(&item.payload.survey.id).or_else(|| (*fetched).clone());
     let all = lines(def.as_ref(), &item.payload.answers, l);
     let offset = api::offset_minutes();
     let when = responses::local_time(&item.payload.created_at, offset);

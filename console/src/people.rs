@@ -76,7 +76,7 @@ impl Column {
 #[derive(Properties, PartialEq)]
 pub struct PeopleProps {
     pub lang: Lang,
-    pub survey: &'static str,
+    pub survey: AttrValue,
     pub dealer: String,
     /// The period's first and last day (`YYYY-MM-DD`), or `None` while it is invalid.
     pub range: Option<(String, String)>,
@@ -96,7 +96,11 @@ pub fn People(props: &PeopleProps) -> Html {
     {
         let data = data.clone();
         use_effect_with(
-            (props.survey, props.dealer.clone(), props.range.clone()),
+            (
+                props.survey.clone(),
+                props.dealer.clone(),
+                props.range.clone(),
+            ),
             move |(survey, dealer, range)| {
                 let mut cleanup: Option<Box<dyn FnOnce()>> = None;
                 if let Some((from, to)) = range.clone() {

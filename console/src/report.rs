@@ -24,7 +24,7 @@ const MAX_PAGES: usize = 30;
 #[derive(Properties, PartialEq)]
 pub struct ReportProps {
     pub lang: Lang,
-    pub survey: &'static str,
+    pub survey: AttrValue,
     pub dealer: String,
 }
 
@@ -52,7 +52,7 @@ pub fn VocReport(props: &ReportProps) -> Html {
     {
         let data = data.clone();
         use_effect_with(
-            (props.survey, props.dealer.clone(), *month),
+            (props.survey.clone(), props.dealer.clone(), *month),
             move |(survey, dealer, (y, m))| {
                 *generation.borrow_mut() += 1;
                 let mine = *generation.borrow();
@@ -131,14 +131,7 @@ pub fn VocReport(props: &ReportProps) -> Html {
     } else {
         props.dealer.clone()
     };
-    let survey = t(
-        l,
-        if props.survey == "post-call" {
-            T::PostCall
-        } else {
-            T::PostService
-        },
-    );
+    let survey = crate::app::survey_name(l, &props.survey);
     let running = match l {
         Lang::ZhCn => format!("VOC 月报 · {survey} · 经销商：{dealer} · {chosen}"),
         Lang::En => format!("VOC monthly report · {survey} · Dealer: {dealer} · {chosen}"),
@@ -148,7 +141,7 @@ pub fn VocReport(props: &ReportProps) -> Html {
         Some(Err(e)) => {
             html! { <p class="c-error" role="alert">{ format!("{} {e}", t(l, T::LoadFailed)) }</p> }
         }
-        Some(Ok(loaded)) => body(l, props.survey, loaded),
+        Some(Ok(loaded)) => body(l, &props.survey, loaded),
     };
     html! {
         <article class="c-report" aria-label={running.clone()}>

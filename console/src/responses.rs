@@ -339,7 +339,8 @@ impl Question {
     }
 }
 
-/// A built-in questionnaire by id (`None` for a dealer's own, not yet served to the console).
+/// A built-in questionnaire by id (`None` for a dealer's own: the response's detail
+/// fetches that from `/v1/definitions/{id}/{version}`).
 pub fn definition(survey: &str) -> Option<Questionnaire> {
     serde_json::from_str(survey_core::templates::json(survey)?).ok()
 }

@@ -17,7 +17,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct TrendProps {
     pub lang: Lang,
-    pub survey: &'static str,
+    pub survey: AttrValue,
     pub dealer: String,
 }
 
@@ -58,9 +58,9 @@ pub fn Trend(props: &TrendProps) -> Html {
     {
         let points = points.clone();
         use_effect_with(
-            (props.survey, props.dealer.clone()),
+            (props.survey.clone(), props.dealer.clone()),
             move |(survey, dealer)| {
-                let (survey, dealer) = (*survey, dealer.clone());
+                let (survey, dealer) = (survey.clone(), dealer.clone());
                 points.set(None);
                 let shown = points.clone();
                 api::spawn_current(
@@ -86,7 +86,7 @@ pub fn Trend(props: &TrendProps) -> Html {
                             .zip(&r.rows)
                             .map(|(month, row)| Point {
                                 month,
-                                value: headline(survey, row),
+                                value: headline(&survey, row),
                                 n: row.responses,
                             })
                             .collect();

@@ -110,6 +110,22 @@ test('a manager uploads, previews and publishes a questionnaire; its responses a
   const cases = queryDb(collector.db, `SELECT count(*) AS n FROM cases WHERE response_id = '${r.id}'`);
   assert.equal(Number(cases[0].n), Number(r.alerts) > 0 ? 1 : 0, `alerts ${r.alerts}: a case exactly when alerted`);
   await customer.context().close();
+
+  // Back in the console: the questionnaire is a survey of the filters (never pooled
+  // with the built-in ones), and its response reads in its own words.
+  const desk = await newPage(browser, DESK, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  await signInOnPage(desk, collector, 'mgr-q', '/console');
+  await desk.getByLabel('问卷', { exact: true }).selectOption(SURVEY);
+  await desk.locator('[data-figure="unverified"]').filter({ hasText: '1' }).waitFor();
+  await desk.getByRole('link', { name: '回答列表' }).click();
+  const open = desk.locator(`#c-open-${r.id}`);
+  await open.waitFor();
+  await open.click();
+  const detail = desk.locator(`[data-response="${r.id}"]`);
+  const first = JSON.parse(fixture).pages[0].questions.find((q) => q.input.type !== 'hidden');
+  assert.equal(await detail.locator(`[data-question="${first.id}"] th`).innerText(), first.text['zh-CN']);
+  assert.deepEqual(await axe(desk), [], 'axe on the response of a dealer questionnaire');
+  await desk.context().close();
 });
 
 test('an agent is not offered the questionnaires page', async () => {
