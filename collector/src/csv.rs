@@ -29,7 +29,7 @@ use crate::query::{ExportOptions, Lang};
 use crate::settings::Zones;
 use crate::store::{Columns, Row};
 use std::collections::{BTreeMap, BTreeSet};
-use survey_core::{templates, Answer, Locale};
+use survey_core::{templates, Answer, Definition, Locale};
 
 /// The byte order mark the file starts with.
 pub const BOM: &str = "\u{feff}";
@@ -122,7 +122,9 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn of(columns: &Columns, options: ExportOptions) -> Self {
+    /// `own`: the dealers' own questionnaires among the selected surveys (their newest
+    /// published versions, [`own_definitions`]), labelled like the built-in ones.
+    pub fn of(columns: &Columns, options: ExportOptions, own: &[Definition]) -> Self {
         let locale = Locale::new(options.lang.as_str());
         let lang = match options.lang {
             Lang::ZhCn => 0,
@@ -134,13 +136,18 @@ impl Layout {
         let surveys: BTreeSet<&str> = columns.answers.iter().map(|(s, _)| s.as_str()).collect();
         let mut question_ids = Vec::with_capacity(remaining.len());
         let mut question_labels = BTreeMap::new();
-        for survey in templates::BUILT_IN {
-            if !surveys.contains(survey) {
-                continue;
-            }
-            let Some(Ok(def)) = templates::load(survey) else {
-                continue;
-            };
+        let built_in = templates::BUILT_IN
+            .iter()
+            .filter(|s| surveys.contains(*s))
+            .filter_map(|s| templates::load(s).and_then(Result::ok));
+        let defs: Vec<Definition> = built_in
+            .chain(
+                own.iter()
+                    .filter(|d| surveys.contains(d.id.as_str()))
+                    .cloned(),
+            )
+            .collect();
+        for def in &defs {
             // Targets, not questions: a matrix's items each get a column, in survey order.
             for target in def.targets() {
                 let id = target.id().as_str();
@@ -304,7 +311,7 @@ struct Parsed {
 /// Renders rows as a whole CSV text (for tests; the route streams).
 #[cfg(test)]
 pub fn export(columns: &Columns, rows: &[Row], options: ExportOptions) -> Result<String, String> {
-    let layout = Layout::of(columns, options);
+    let layout = Layout::of(columns, options, &[]);
     let mut out = layout.header()?;
     let zones = Zones::of(&[]);
     for row in rows {

@@ -85,6 +85,34 @@ pub async fn for_response(
     )
 }
 
+/// The newest published definition of every dealer's own survey among an export's
+/// columns, for its question labels (a survey of several versions is labelled by its
+/// newest; a question only an older version had keeps its id as its label).
+pub async fn published_among(
+    app: &App,
+    columns: &crate::store::Columns,
+) -> Result<Vec<Definition>, ApiError> {
+    let surveys: std::collections::BTreeSet<&str> = columns
+        .answers
+        .iter()
+        .map(|(s, _)| s.as_str())
+        .filter(|s| !templates::BUILT_IN.contains(s))
+        .collect();
+    let mut out = Vec::new();
+    for survey in surveys {
+        let row = app
+            .db(
+                "read the published questionnaire",
+                app.store.definition(survey, None, true),
+            )
+            .await?;
+        if let Some(def) = row.and_then(|r| Definition::from_json(&r.body).ok()) {
+            out.push(def);
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -181,6 +181,15 @@ fn a_dealers_questionnaire_is_uploaded_published_and_scored(backend: Backend) {
         shown.text()
     );
     assert_eq!(shown.json()["questions"][0]["text"], first["text"]);
+    // The export labels its columns with the questionnaire's own wording.
+    let csv = c.get_as(
+        &m,
+        &format!("/v1/responses.csv?survey={SURVEY}&verified=all&lang=en"),
+    );
+    assert_eq!(csv.status, 200, "{}", csv.text());
+    let header = csv.text().lines().next().unwrap_or_default().to_string();
+    let label = first["text"]["en"].as_str().unwrap_or("?").to_string();
+    assert!(header.contains(&label), "{label:?} in {header}");
     // Its questions must match: an answer to a question the definition lacks is refused.
     let mut wrong = own_response(1, 9);
     wrong["answers"]["not_in_it"] = json!({"scale": 3});

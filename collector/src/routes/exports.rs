@@ -115,7 +115,8 @@ pub async fn csv(
             app.store.columns(&q.filter),
         )
         .await?;
-    let layout = Layout::of(&columns, q.export);
+    let own = crate::definitions::published_among(&app, &columns).await?;
+    let layout = Layout::of(&columns, q.export, &own);
     let header_lines = layout.header().map_err(write_failed)?;
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let (rows_tx, mut rows_rx) = mpsc::channel(2);
@@ -177,7 +178,8 @@ pub async fn xlsx(
             app.store.columns(&q.filter),
         )
         .await?;
-    let layout = Layout::of(&columns, q.export);
+    let own = crate::definitions::published_among(&app, &columns).await?;
+    let layout = Layout::of(&columns, q.export, &own);
     let lang = q.export.lang;
     let (rows_tx, rows_rx) = mpsc::channel(2);
     tokio::spawn(read_pages(Arc::clone(&app), q.filter, contact, rows_tx));
