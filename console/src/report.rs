@@ -34,6 +34,9 @@ struct Loaded {
     report: Report,
     /// A month had more responses than were read.
     cut: bool,
+    /// A dealer's own questionnaire (not compiled in): its newest published version,
+    /// for the items' wording.
+    own: Option<responses::Questionnaire>,
 }
 
 #[component]
@@ -101,10 +104,20 @@ pub fn VocReport(props: &ReportProps) -> Html {
                         }
                         all.push(items);
                     }
+                    let own = if responses::definition(&survey).is_none() {
+                        let path = format!("/v1/surveys/{}", api::path_segment(&survey));
+                        api::get::<responses::Questionnaire>(&path).await.ok()
+                    } else {
+                        None
+                    };
+                    if !current() {
+                        return;
+                    }
                     data.set(Some(Ok(Loaded {
                         months: months.iter().map(|m| m.0.clone()).collect(),
                         report: voc::tally(&all, COMMENTS),
                         cut,
+                        own,
                     })));
                 });
             },
@@ -165,7 +178,7 @@ pub fn VocReport(props: &ReportProps) -> Html {
 }
 
 fn body(l: Lang, survey: &str, loaded: &Loaded) -> Html {
-    let def = responses::definition(survey);
+    let def = responses::definition(survey).or_else(|| loaded.own.clone());
     let label = |row: &Row| -> String {
         match &row.key {
             Key::Alert(rule) => alert(l, *rule).to_string(),
