@@ -257,6 +257,12 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/coverage",
         access: Access::Read(Resource::Summary),
     },
+    // Follow-up targets per dealer and agent: scoped like the case list (never an
+    // advisor; `auth::rule::cases`).
+    RouteSpec {
+        path: "/v1/targets",
+        access: Access::Cases,
+    },
     // A phone interview recorded in the console (`routes::interviews`): in person, by
     // the people who work the dealer's cases; never an advisor (who would rate himself).
     RouteSpec {
@@ -311,6 +317,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/followups/{id}/attempts" => post(followups::attempt),
         "/v1/dealers/{dealer}/repair-orders" => post(followups::import),
         "/v1/coverage" => get(followups::coverage),
+        "/v1/targets" => get(targets::get),
         "/v1/interviews" => post(interviews::post),
         "/v1/dealers/{dealer}/webhook" => get(webhooks::get)
             .put(webhooks::put)

@@ -18,6 +18,7 @@ pub mod pages;
 pub mod qr;
 pub mod responses;
 pub mod summary;
+pub mod targets;
 pub mod tokens;
 pub mod users;
 pub mod webhooks;

@@ -40,6 +40,7 @@ mod postgres_cases;
 mod postgres_followups;
 mod postgres_links;
 mod postgres_privacy;
+mod postgres_targets;
 mod postgres_totals;
 pub mod privacy;
 pub mod sqlite;
@@ -48,7 +49,9 @@ mod sqlite_cases;
 mod sqlite_followups;
 mod sqlite_links;
 mod sqlite_privacy;
+mod sqlite_targets;
 mod sqlite_totals;
+pub mod targets;
 pub mod totals;
 pub mod webhooks;
 
@@ -65,6 +68,7 @@ pub use privacy::{AuditEntry, AuditRecord, PurgePlan};
 use std::fmt;
 use survey_core::scoring::totals::Totals;
 use survey_core::ResponsePayload;
+pub use targets::{TargetCase, TargetFilter, TargetVisit};
 
 /// What happened to a posted response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -457,6 +461,11 @@ pub trait Store: Send + Sync {
     /// Visits, invitations, responses and calls per dealer and advisor, counted by the
     /// database.
     async fn coverage(&self, filter: &CoverageFilter) -> Result<Vec<CoverageRow>, StoreError>;
+    /// The cases opened in `filter`'s period, oldest first, for the targets
+    /// ([`targets`]: per-row facts, counted in core).
+    async fn target_cases(&self, filter: &TargetFilter) -> Result<Vec<TargetCase>, StoreError>;
+    /// The visits picked up in `filter`'s pickup dates, each with its first call attempt.
+    async fn target_visits(&self, filter: &TargetFilter) -> Result<Vec<TargetVisit>, StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }

@@ -535,6 +535,22 @@ impl Store for PgStore {
         super::postgres_followups::coverage(&client, filter).await
     }
 
+    async fn target_cases(
+        &self,
+        filter: &super::TargetFilter,
+    ) -> Result<Vec<super::TargetCase>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_targets::cases(&client, filter).await
+    }
+
+    async fn target_visits(
+        &self,
+        filter: &super::TargetFilter,
+    ) -> Result<Vec<super::TargetVisit>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_targets::visits(&client, filter).await
+    }
+
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError> {
         let client = self.client().await?;
         super::postgres_cases::to_escalate(&client, now, limit).await

@@ -840,6 +840,24 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn target_cases(
+        &self,
+        filter: &super::TargetFilter,
+    ) -> Result<Vec<super::TargetCase>, StoreError> {
+        let f = filter.clone();
+        self.read(move |c| super::sqlite_targets::cases(c, &f))
+            .await
+    }
+
+    async fn target_visits(
+        &self,
+        filter: &super::TargetFilter,
+    ) -> Result<Vec<super::TargetVisit>, StoreError> {
+        let f = filter.clone();
+        self.read(move |c| super::sqlite_targets::visits(c, &f))
+            .await
+    }
+
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError> {
         let now = now.to_string();
         self.read(move |c| super::sqlite_cases::to_escalate(c, &now, limit))
