@@ -842,6 +842,11 @@ pub fn Nav(props: &NavProps) -> Html {
                     { crate::call_texts::w(l, crate::call_texts::W::Calls) }
                 </a>
             }
+            if work::works_cases(&props.role) {
+                <a class="c-nav-link" href={Route::Targets.hash()} aria-current={current(props.route == Route::Targets)}>
+                    { crate::i18n::target_text(l, crate::i18n::G::Nav) }
+                </a>
+            }
             if work::reads_coverage(&props.role) {
                 <a class="c-nav-link" href={Route::Coverage.hash()} aria-current={current(props.route == Route::Coverage)}>
                     { crate::call_texts::w(l, crate::call_texts::W::Coverage) }

@@ -250,6 +250,8 @@ pub enum Route {
     Calls,
     /// Visits invited, responded, called per dealer and advisor (crate::calls).
     Coverage,
+    /// Follow-up targets per dealer and agent (crate::targets).
+    Targets,
 }
 
 impl Route {
@@ -261,6 +263,7 @@ impl Route {
             None if h == "kiosks" => Route::Kiosks,
             None if h == "calls" => Route::Calls,
             None if h == "coverage" => Route::Coverage,
+            None if h == "targets" => Route::Targets,
             None if h == "responses" => Route::Responses,
             None if h == "report" => Route::Report,
             _ => Route::Overview,
@@ -275,6 +278,7 @@ impl Route {
             Route::Kiosks => "#kiosks".into(),
             Route::Calls => "#calls".into(),
             Route::Coverage => "#coverage".into(),
+            Route::Targets => "#targets".into(),
             Route::Responses => "#responses".into(),
             Route::Report => "#report".into(),
         }
@@ -498,6 +502,9 @@ mod tests {
             Route::Report,
             Route::Cases,
             Route::Kiosks,
+            Route::Calls,
+            Route::Coverage,
+            Route::Targets,
         ] {
             assert_eq!(Route::from_hash(&r.hash()), r);
         }

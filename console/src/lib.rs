@@ -27,6 +27,7 @@ pub mod list;
 pub mod overview;
 pub mod people;
 pub mod report;
+pub mod targets;
 pub mod trend;
 
 /// Mounts the console on the page's `#console` element.
