@@ -218,3 +218,142 @@ fn targets_count_known_cases_and_calls(backend: Backend) {
     assert_eq!(r.status, 401, "{}", r.text());
 }
 both!(targets_count_known_cases_and_calls);
+
+fn act(c: &Collector, auth: &Auth, case: &str, body: Value) -> support::Resp {
+    c.send_as(
+        auth,
+        "POST",
+        &format!("/v1/cases/{case}/events"),
+        &[("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    )
+}
+
+fn solve_link(c: &Collector, auth: &Auth, case: &str) -> support::Resp {
+    c.send_as(
+        auth,
+        "POST",
+        &format!("/v1/cases/{case}/solve-link"),
+        &[],
+        b"",
+    )
+}
+
+/// The link's query parameters.
+fn params(url: &str) -> std::collections::BTreeMap<String, String> {
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// What the widget posts for a `case-solved` link: the link's context and the answers.
+fn solve_answer(link: &std::collections::BTreeMap<String, String>, solved: bool) -> Value {
+    let mut context = serde_json::Map::new();
+    for key in ["dealer", "token", "exp", "sig"] {
+        if let Some(v) = link.get(key) {
+            context.insert(key.into(), json!(v));
+        }
+    }
+    json!({
+        "format": "survey-response/1",
+        "id": new_id(),
+        "survey": { "id": "case-solved", "version": 1 },
+        "locale": "en",
+        "created_at": "2026-12-01T10:00:00Z",
+        "context": Value::Object(context),
+        "answers": {
+            "solved": { "yes_no": solved },
+            "handling": { "scale": 5 },
+            "comment": { "text": "all good now" }
+        },
+        "client": { "widget_version": "0.1.0", "mode": "page" }
+    })
+}
+
+fn a_closed_case_gets_one_solve_link_and_shows_the_answer(backend: Backend) {
+    let c = Collector::start(backend);
+    add_user(&c.db, "mgr", "dealer-manager", &["D001"], None);
+    add_user(&c.db, "agent", "follow-up-agent", &["D001"], None);
+    add_user(&c.db, "mgr2", "dealer-manager", &["D002"], None);
+    let manager = c.login("mgr", PASSWORD);
+    let case = open_case(&c, "D001", "2026-11-10T00:00:00Z");
+    // Not closed yet: the customer is asked once the case is done.
+    let r = solve_link(&c, &manager, &case);
+    assert_eq!(r.status, 409, "{}", r.text());
+    assert!(r.sole_error().contains("closed"), "{}", r.text());
+    for step in [
+        json!({"action": "attempt", "outcome": "reached"}),
+        json!({"action": "close", "cause": "service", "severity": "general", "resolution": "apologised, wheel refitted"}),
+    ] {
+        let r = act(&c, &manager, &case, step);
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    // Only a manager makes it; another dealer's manager does not find the case.
+    let r = solve_link(&c, &c.login("agent", PASSWORD), &case);
+    assert_eq!(r.status, 403, "{}", r.text());
+    r.sole_error();
+    let r = solve_link(&c, &c.login("mgr2", PASSWORD), &case);
+    assert_eq!(r.status, 404, "{}", r.text());
+    let r = solve_link(&c, &manager, &case);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let url = r.json()["url"].as_str().expect("url").to_string();
+    assert_eq!(r.json()["created"], json!(true));
+    // One link per case: asking again gives the same link.
+    let again = solve_link(&c, &manager, &case);
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(again.json()["url"], json!(url));
+    assert_eq!(again.json()["created"], json!(false));
+    let link = params(&url);
+    assert_eq!(link.get("survey").map(String::as_str), Some("case-solved"));
+    assert_eq!(
+        link.get("token"),
+        Some(&case),
+        "the link carries the case id"
+    );
+    assert_eq!(link.get("dealer").map(String::as_str), Some("D001"));
+    // Its token cannot be moved to another case: the signature covers it.
+    let other = open_case(&c, "D001", "2026-11-11T00:00:00Z");
+    let mut moved = link.clone();
+    moved.insert("token".into(), other.clone());
+    let r = c.post(&solve_answer(&moved, true));
+    assert_eq!(r.status, 422, "{}", r.text());
+    // The customer answers: stored like any other response, verified, scored.
+    let answer = solve_answer(&link, true);
+    let r = c.post(&answer);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let rows = c.query_rows(
+        "SELECT score FROM responses WHERE id = $1",
+        &[answer["id"].as_str().expect("id")],
+    );
+    let score: Value =
+        serde_json::from_str(rows[0]["score"].as_str().expect("scored")).expect("card");
+    assert_eq!(score["fcr"]["resolved"], json!(true), "{score}");
+    assert_eq!(score["csat"]["value"], json!(5), "{score}");
+    // Used once: a second answer is refused and the link's status says used.
+    let r = c.post(&solve_answer(&link, false));
+    assert_eq!(r.status, 409, "{}", r.text());
+    let r = c.get_as(
+        &Auth::Anonymous,
+        &format!("/v1/links/status?survey=case-solved&token={case}"),
+    );
+    assert_eq!(r.json()["used"], json!(true), "{}", r.text());
+    // The case shows the answer; the targets count it as solved.
+    let r = c.get_as(&manager, &format!("/v1/cases/{case}"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let solve = &r.json()["solve"];
+    assert_eq!(solve["answer"]["solved"], json!(true), "{solve}");
+    assert_eq!(solve["answer"]["handling"], json!(5));
+    assert_eq!(solve["answer"]["comment"], json!("all good now"));
+    assert_eq!(solve["link"]["url"], json!(url));
+    let t = targets(&c, &manager, "?from=2026-11-01&to=2026-11-30");
+    let solved = &item(&t, "D001", None)["cases"]["solved"];
+    assert_eq!(
+        (solved["met"].clone(), solved["of"].clone()),
+        (json!(1), json!(1))
+    );
+    // The other case has neither link nor answer.
+    let r = c.get_as(&manager, &format!("/v1/cases/{other}"));
+    assert_eq!(r.json()["solve"], json!({"link": null, "answer": null}));
+}
+both!(a_closed_case_gets_one_solve_link_and_shows_the_answer);

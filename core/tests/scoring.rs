@@ -1474,7 +1474,10 @@ fn heart_engagement_counts_a_comment_and_adoption_the_first_use_item() {
 fn the_case_solved_survey_scores_fcr_and_csat() {
     let def = templates::load(templates::CASE_SOLVED_ID).unwrap().unwrap();
     assert_eq!(def.id.as_str(), "case-solved");
-    assert!(!templates::BUILT_IN.contains(&"case-solved"), "made from a case only");
+    assert!(
+        !templates::BUILT_IN.contains(&"case-solved"),
+        "made from a case only"
+    );
     let cfg = def.scoring_config();
     let card = score(
         &def,

@@ -17,6 +17,7 @@ pub mod links;
 pub mod pages;
 pub mod qr;
 pub mod responses;
+pub mod solve_links;
 pub mod summary;
 pub mod targets;
 pub mod tokens;

@@ -71,6 +71,11 @@ pub const SQLITE: &[Migration] = &[
         name: "followups",
         sql: include_str!("../../migrations/sqlite/0012_followups.sql"),
     },
+    Migration {
+        version: 14,
+        name: "case_solve_links",
+        sql: include_str!("../../migrations/sqlite/0014_case_solve_links.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -129,6 +134,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 12,
         name: "followups",
         sql: include_str!("../../migrations/postgres/0012_followups.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "case_solve_links",
+        sql: include_str!("../../migrations/postgres/0014_case_solve_links.sql"),
     },
 ];
 

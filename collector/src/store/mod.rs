@@ -59,7 +59,7 @@ pub use crate::settings::DealerSettings;
 use crate::verify::Verified;
 pub use accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use async_trait::async_trait;
-pub use cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter};
+pub use cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter, SolveLink};
 pub use followups::{
     Added, CoverageFilter, CoverageRow, FollowUpChange, FollowUpFilter, NewVisit, VisitRow,
 };
@@ -416,6 +416,13 @@ pub trait Store: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Up to `limit` cases never reached, not escalated, due at or before `now`.
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError>;
+    /// The "did we solve it?" link of a case, if one was made.
+    async fn solve_link(&self, case_id: &str) -> Result<Option<SolveLink>, StoreError>;
+    /// Stores a case's link unless it has one (one per case); whether it was stored.
+    async fn add_solve_link(&self, link: &SolveLink) -> Result<bool, StoreError>;
+    /// The verified response of `survey` that came through the link with `token`.
+    async fn response_by_token(&self, survey: &str, token: &str)
+        -> Result<Option<Row>, StoreError>;
     /// A dealer's webhook ([`webhooks`]).
     async fn webhook(&self, dealer: &str) -> Result<Option<webhooks::Webhook>, StoreError>;
     /// Sets (`Some((url, format))`) or removes a dealer's webhook.

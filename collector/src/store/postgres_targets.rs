@@ -8,8 +8,10 @@ use tokio_postgres::Client;
 pub async fn cases(client: &Client, f: &TargetFilter) -> Result<Vec<TargetCase>, StoreError> {
     let rows = client
         .query(
-            "SELECT c.id, c.dealer, c.owner, u.login, c.state, NULL::boolean
+            "SELECT c.id, c.dealer, c.owner, u.login, c.state, r.answers
              FROM cases c LEFT JOIN users u ON u.id = c.owner
+             LEFT JOIN responses r
+                    ON r.survey_id = 'case-solved' AND r.token = c.id AND r.verified
              WHERE ($1::text[] IS NULL OR c.dealer = ANY($1))
                AND ($2::text IS NULL OR c.dealer = $2)
                AND ($3::text IS NULL OR rtrim(c.created_at, 'Z') >= $3)
@@ -27,7 +29,7 @@ pub async fn cases(client: &Client, f: &TargetFilter) -> Result<Vec<TargetCase>,
             owner: r.get(2),
             owner_login: r.get(3),
             state: r.get(4),
-            solved: r.get(5),
+            solved: super::targets::solved(r.get::<_, Option<String>>(5).as_deref()),
         })
         .collect())
 }

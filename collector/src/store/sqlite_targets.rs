@@ -7,8 +7,10 @@ use rusqlite::{params, Connection};
 pub fn cases(conn: &Connection, f: &TargetFilter) -> Result<Vec<TargetCase>, StoreError> {
     let dealers = f.dealers.as_ref().map(serde_json::to_string).transpose()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.dealer, c.owner, u.login, c.state, NULL
+        "SELECT c.id, c.dealer, c.owner, u.login, c.state, r.answers
          FROM cases c LEFT JOIN users u ON u.id = c.owner
+         LEFT JOIN responses r
+                ON r.survey_id = 'case-solved' AND r.token = c.id AND r.verified = 1
          WHERE (?1 IS NULL OR c.dealer IN (SELECT value FROM json_each(?1)))
            AND (?2 IS NULL OR c.dealer = ?2)
            AND (?3 IS NULL OR rtrim(c.created_at, 'Z') >= ?3)
@@ -22,7 +24,7 @@ pub fn cases(conn: &Connection, f: &TargetFilter) -> Result<Vec<TargetCase>, Sto
             owner: r.get(2)?,
             owner_login: r.get(3)?,
             state: r.get(4)?,
-            solved: r.get(5)?,
+            solved: super::targets::solved(r.get::<_, Option<String>>(5)?.as_deref()),
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -5,6 +5,13 @@
 //! the database only selects the rows (by dealer, scope and period) with the indexes it
 //! has (`cases_by_dealer`, `visits_coverage`).
 
+/// "Was your concern solved?" in the answers (JSON text) of a `case-solved` response:
+/// the customer's yes or no, if they gave one.
+pub fn solved(answers: Option<&str>) -> Option<bool> {
+    let v: serde_json::Value = serde_json::from_str(answers?).ok()?;
+    v["solved"]["yes_no"].as_bool()
+}
+
 /// Which rows a targets read covers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TargetFilter {
@@ -33,7 +40,8 @@ pub struct TargetCase {
     pub owner_login: Option<String>,
     /// The `Case` as JSON.
     pub state: String,
-    /// The customer's "was your concern solved?", if they answered the case's link.
+    /// The customer's "was your concern solved?", if they answered the case's link (a
+    /// verified `case-solved` response whose token is the case's id).
     pub solved: Option<bool>,
 }
 
