@@ -380,6 +380,9 @@ fn CaseView(props: &ViewProps) -> Html {
                             }) }
                         </ul>
                     </section>
+                    <crate::solve::SolvePanel lang={l} case_id={k.id.clone()} status={k.status.clone()}
+                        csrf={props.me.csrf.clone()} manager={work::is_manager(&props.me.role)}
+                        solve={detail.solve.clone()} on_done={f.on_done.clone()} />
                     { contact_panel(l, &detail.response.answers) }
                     { history_panel(l, &detail) }
                     { answers_panel(l, &detail) }

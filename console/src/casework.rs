@@ -99,6 +99,9 @@ pub struct CaseDetail {
     /// The survey's questions in order, with their texts by locale.
     #[serde(default)]
     pub questions: Vec<QuestionText>,
+    /// The closed case's "did we solve it?" link and answer (`crate::solve`).
+    #[serde(default)]
+    pub solve: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -27,6 +27,7 @@ pub mod list;
 pub mod overview;
 pub mod people;
 pub mod report;
+pub mod solve;
 pub mod targets;
 pub mod trend;
 
