@@ -244,7 +244,9 @@ fn TargetTable(props: &TableProps) -> Html {
     let (column, direction) = *sort;
     let keys: Vec<Option<f64>> = rows.iter().map(|r| column.key(r)).collect();
     let order = sorting::order(&keys, direction);
-    let header = |c: Column, label: String| {
+    // A header: the figure's name, and under it what it counts in (goal, unit), so
+    // the columns stay narrow enough to read without wrapping word by word.
+    let header = |c: Column, label: &str, sub: String| {
         let sort = sort.clone();
         let on = Callback::from(move |_: MouseEvent| {
             let (current, dir) = *sort;
@@ -260,7 +262,10 @@ fn TargetTable(props: &TableProps) -> Html {
         let aria = (column == c).then(|| direction.aria());
         html! {
             <th scope="col" class="c-num" aria-sort={aria}>
-                <button type="button" class="c-sort" data-sort={format!("{c:?}")} onclick={on}>{ label }</button>
+                <button type="button" class="c-sort" data-sort={format!("{c:?}")} onclick={on}>
+                    { label.to_string() }
+                    if !sub.is_empty() { <span class="c-sub">{ sub }</span> }
+                </button>
             </th>
         }
     };
@@ -283,7 +288,9 @@ fn TargetTable(props: &TableProps) -> Html {
         }
     };
     html! {
-        <section class="c-targets" aria-labelledby={id.clone()}>
+        // Not a landmark itself: the table's scrolling region below is, named by the
+        // heading (two landmarks of one name would be a duplicate).
+        <section class="c-targets">
             <h3 class="c-h3" id={id.clone()}>{ title }</h3>
             if rows.is_empty() {
                 <p>{ g(l, G::NoRows) }</p>
@@ -293,16 +300,16 @@ fn TargetTable(props: &TableProps) -> Html {
                 <thead><tr>
                     <th scope="col">{ g(l, G::Dealer) }</th>
                     if by == "agent" { <th scope="col">{ g(l, G::Agent) }</th> }
-                    { header(Column::Opened, g(l, G::Opened).into()) }
-                    { header(Column::Contacted, format!("{} ({} {}%)", g(l, G::ContactedInTime), g(l, G::Goal), one_decimal(goals.contacted))) }
-                    { header(Column::Escalated, g(l, G::Escalated).into()) }
-                    { header(Column::Unreachable, g(l, G::Unreachable).into()) }
-                    { header(Column::FirstMedian, format!("{} {} ({})", g(l, G::FirstContact), g(l, G::Median), g(l, G::Hours))) }
-                    { header(Column::FirstP90, format!("{} {} ({})", g(l, G::FirstContact), g(l, G::P90), g(l, G::Hours))) }
-                    { header(Column::ResolutionMedian, format!("{} {} ({})", g(l, G::Resolution), g(l, G::Median), g(l, G::Hours))) }
-                    { header(Column::ResolutionP90, format!("{} {} ({})", g(l, G::Resolution), g(l, G::P90), g(l, G::Hours))) }
-                    { header(Column::Calls, format!("{} ({} {}%)", g(l, G::Calls), g(l, G::Goal), one_decimal(goals.calls))) }
-                    { header(Column::Solved, g(l, G::Solved).into()) }
+                    { header(Column::Opened, g(l, G::Opened), String::new()) }
+                    { header(Column::Contacted, g(l, G::ContactedInTime), format!("{} {:.0}%", g(l, G::Goal), goals.contacted)) }
+                    { header(Column::Escalated, g(l, G::Escalated), String::new()) }
+                    { header(Column::Unreachable, g(l, G::Unreachable), String::new()) }
+                    { header(Column::FirstMedian, g(l, G::FirstContact), format!("{}, {}", g(l, G::Median), g(l, G::Hours))) }
+                    { header(Column::FirstP90, g(l, G::FirstContact), format!("{}, {}", g(l, G::P90), g(l, G::Hours))) }
+                    { header(Column::ResolutionMedian, g(l, G::Resolution), format!("{}, {}", g(l, G::Median), g(l, G::Hours))) }
+                    { header(Column::ResolutionP90, g(l, G::Resolution), format!("{}, {}", g(l, G::P90), g(l, G::Hours))) }
+                    { header(Column::Calls, g(l, G::Calls), format!("{}, {} {:.0}%", g(l, G::CallsWindow), g(l, G::Goal), goals.calls)) }
+                    { header(Column::Solved, g(l, G::Solved), String::new()) }
                 </tr></thead>
                 <tbody>
                     { for order.iter().map(|&i| {
