@@ -6,7 +6,7 @@ use std::{env, fs, path::Path};
 
 fn main() {
     let out = env::var("OUT_DIR").expect("OUT_DIR");
-    for name in ["post-service.json", "post-call.json"] {
+    for name in ["post-service.json", "post-call.json", "case-solved.json"] {
         let src = Path::new("src/templates").join(name);
         println!("cargo:rerun-if-changed={}", src.display());
         let text = fs::read_to_string(&src).expect("template");

@@ -234,6 +234,12 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/cases/{id}/events",
         access: Access::Cases,
     },
+    // A closed case's "did we solve it?" link: the case's dealer's managers and admins,
+    // in person (the handler checks the role; `routes::solve_links`).
+    RouteSpec {
+        path: "/v1/cases/{id}/solve-link",
+        access: Access::Cases,
+    },
     // The routine follow-up call list and logging a call: whoever works cases, in
     // their dealers; never service advisors (`auth::rule::followups`). Who may log a
     // call on which follow-up is `survey_core::followups::authorize`.
@@ -256,6 +262,12 @@ pub const ROUTES: &[RouteSpec] = &[
     RouteSpec {
         path: "/v1/coverage",
         access: Access::Read(Resource::Summary),
+    },
+    // Follow-up targets per dealer and agent: scoped like the case list (never an
+    // advisor; `auth::rule::cases`).
+    RouteSpec {
+        path: "/v1/targets",
+        access: Access::Cases,
     },
     // A phone interview recorded in the console (`routes::interviews`): in person, by
     // the people who work the dealer's cases; never an advisor (who would rate himself).
@@ -340,10 +352,12 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/cases" => get(cases::list),
         "/v1/cases/{id}" => get(cases::get),
         "/v1/cases/{id}/events" => post(cases::post_event),
+        "/v1/cases/{id}/solve-link" => post(solve_links::create),
         "/v1/followups" => get(followups::list),
         "/v1/followups/{id}/attempts" => post(followups::attempt),
         "/v1/dealers/{dealer}/repair-orders" => post(followups::import),
         "/v1/coverage" => get(followups::coverage),
+        "/v1/targets" => get(targets::get),
         "/v1/interviews" => post(interviews::post),
         "/v1/dealers/{dealer}/webhook" => get(webhooks::get)
             .put(webhooks::put)

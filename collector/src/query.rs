@@ -54,6 +54,9 @@ pub enum Shape {
     Paged,
     /// `after` and `limit` only: a list that is not of responses (the audit log).
     Page,
+    /// `dealer`, the period (`from`, `to`, `period`) and `by`: the follow-up targets
+    /// ([`parse_targets`] reads `by`).
+    Targets,
 }
 
 impl Shape {
@@ -69,6 +72,7 @@ impl Shape {
                 "agent", "channel", "alerts", "csi_min", "csi_max", "q", "after", "limit", "order",
             ],
             Shape::Page => &["after", "limit"],
+            Shape::Targets => &["dealer", "from", "to", "period", "by"],
         }
     }
 }
@@ -216,7 +220,7 @@ pub fn parse(raw: &str, shape: Shape) -> Result<Query, String> {
     let verified = match take("verified").as_deref() {
         None => match shape {
             Shape::Filter | Shape::Export => Some(true),
-            Shape::Paged | Shape::Page => None,
+            Shape::Paged | Shape::Page | Shape::Targets => None,
         },
         Some("yes") => Some(true),
         Some("no") => Some(false),
@@ -442,6 +446,37 @@ pub fn parse_cases(raw: &str) -> Result<CaseQuery, String> {
         page,
         echo,
     })
+}
+
+/// How the targets are grouped (`by=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetsBy {
+    Dealer,
+    Agent,
+}
+
+/// Parses `GET /v1/targets`: `by=dealer|agent` (`dealer` by default), then `dealer`
+/// and the period exactly as every report takes them ([`parse`] with
+/// [`Shape::Targets`]; the period is placed in the dealer's zone by [`localise`]).
+pub fn parse_targets(raw: &str) -> Result<(Query, TargetsBy), String> {
+    let names = Shape::Targets.parameters();
+    let values = values(raw, names)?;
+    let at = names.iter().position(|p| *p == "by");
+    let by = match at.and_then(|i| values[i].as_deref()) {
+        None | Some("dealer") => TargetsBy::Dealer,
+        Some("agent") => TargetsBy::Agent,
+        Some(v) => return Err(format!("the by parameter {v:?} must be dealer or agent")),
+    };
+    let mut q = parse(raw, Shape::Targets)?;
+    q.echo = json!({
+        "dealer": q.echo["dealer"],
+        "from": q.echo["from"],
+        "to": q.echo["to"],
+        "period": q.echo["period"],
+        "time_zone": null,
+        "by": match by { TargetsBy::Dealer => "dealer", TargetsBy::Agent => "agent" },
+    });
+    Ok((q, by))
 }
 
 /// Which follow-ups the call list shows (`due=`).

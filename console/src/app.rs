@@ -294,10 +294,19 @@ pub fn App() -> Html {
             } else if matches!(current, Route::Cases | Route::Case(_)) {
                 <crate::cases::CasesPage lang={l} me={account.clone()} route={current.clone()} />
             } else {
-                <h2 class="c-h2" id="c-page-title">{ t(l, current_title(&current)) }</h2>
+                if current == Route::Targets {
+                    <h2 class="c-h2" id="c-page-title">{ crate::i18n::target_text(l, crate::i18n::G::Heading) }</h2>
+                } else {
+                    <h2 class="c-h2" id="c-page-title">{ t(l, current_title(&current)) }</h2>
+                }
                 <FilterBar lang={l} filters={filters.clone()} dealers={offered(&account, &dealers)} error={range.err()}
                     surveys={(*surveys).clone()}
-                    period={current != Route::Report} />
+                    period={current != Route::Report} survey={current != Route::Targets} />
+                if current == Route::Targets {
+                    if crate::casework::works_cases(&account.role) {
+                        <crate::targets::TargetsPage lang={l} dealer={filters.dealer.clone()} range={range_days.clone()} />
+                    }
+                } else {
                 if current == Route::Responses {
                     <ResponseList lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()} range={range_days.clone()}
                         filters={list_filters.clone()} {own_only} />
@@ -324,6 +333,7 @@ pub fn App() -> Html {
                 <People lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()}
                     by="channel" range={range_days.clone()} on_drill={Callback::noop()} />
                 <Trend lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()} />
+                }
                 }
             }
             </main>
@@ -360,6 +370,8 @@ struct FilterBarProps {
     period: bool,
     /// The published ids of the dealers' own questionnaires.
     surveys: Vec<String>,
+    /// The targets count cases and calls of every survey: no survey there.
+    survey: bool,
 }
 
 /// Survey, dealer and period; each change asks for the summary again.
@@ -393,6 +405,7 @@ fn FilterBar(props: &FilterBarProps) -> Html {
     let period_key = f.period.key();
     html! {
         <form class="c-filters" aria-label={t(l, T::Filters)} onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+            if props.survey {
             <div class="c-field">
                 <label for="c-survey">{ t(l, T::Survey) }</label>
                 <select id="c-survey" onchange={on_survey}>
@@ -404,6 +417,7 @@ fn FilterBar(props: &FilterBarProps) -> Html {
                     }) }
                 </select>
             </div>
+            }
             <div class="c-field">
                 <label for="c-dealer">{ t(l, T::Dealer) }</label>
                 <select id="c-dealer" onchange={on_dealer}>

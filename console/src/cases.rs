@@ -380,6 +380,9 @@ fn CaseView(props: &ViewProps) -> Html {
                             }) }
                         </ul>
                     </section>
+                    <crate::solve::SolvePanel lang={l} case_id={k.id.clone()} status={k.status.clone()}
+                        csrf={props.me.csrf.clone()} manager={work::is_manager(&props.me.role)}
+                        solve={detail.solve.clone()} on_done={f.on_done.clone()} />
                     { contact_panel(l, &detail.response.answers) }
                     { history_panel(l, &detail) }
                     { answers_panel(l, &detail) }
@@ -840,6 +843,11 @@ pub fn Nav(props: &NavProps) -> Html {
             if work::works_cases(&props.role) {
                 <a class="c-nav-link" href={Route::Calls.hash()} aria-current={current(props.route == Route::Calls)}>
                     { crate::call_texts::w(l, crate::call_texts::W::Calls) }
+                </a>
+            }
+            if work::works_cases(&props.role) {
+                <a class="c-nav-link" href={Route::Targets.hash()} aria-current={current(props.route == Route::Targets)}>
+                    { crate::i18n::target_text(l, crate::i18n::G::Nav) }
                 </a>
             }
             if work::reads_coverage(&props.role) {

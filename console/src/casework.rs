@@ -99,6 +99,9 @@ pub struct CaseDetail {
     /// The survey's questions in order, with their texts by locale.
     #[serde(default)]
     pub questions: Vec<QuestionText>,
+    /// The closed case's "did we solve it?" link and answer (`crate::solve`).
+    #[serde(default)]
+    pub solve: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -254,6 +257,8 @@ pub enum Route {
     Coverage,
     /// The dealer's own questionnaires (crate::questionnaires).
     Questionnaires,
+    /// Follow-up targets per dealer and agent (crate::targets).
+    Targets,
 }
 
 impl Route {
@@ -266,6 +271,7 @@ impl Route {
             None if h == "calls" => Route::Calls,
             None if h == "coverage" => Route::Coverage,
             None if h == "questionnaires" => Route::Questionnaires,
+            None if h == "targets" => Route::Targets,
             None if h == "responses" => Route::Responses,
             None if h == "report" => Route::Report,
             _ => Route::Overview,
@@ -281,6 +287,7 @@ impl Route {
             Route::Calls => "#calls".into(),
             Route::Coverage => "#coverage".into(),
             Route::Questionnaires => "#questionnaires".into(),
+            Route::Targets => "#targets".into(),
             Route::Responses => "#responses".into(),
             Route::Report => "#report".into(),
         }
@@ -504,6 +511,10 @@ mod tests {
             Route::Report,
             Route::Cases,
             Route::Kiosks,
+            Route::Calls,
+            Route::Coverage,
+            Route::Targets,
+            Route::Questionnaires,
         ] {
             assert_eq!(Route::from_hash(&r.hash()), r);
         }

@@ -29,6 +29,8 @@ pub mod overview;
 pub mod people;
 pub mod questionnaires;
 pub mod report;
+pub mod solve;
+pub mod targets;
 pub mod trend;
 
 /// Mounts the console on the page's `#console` element.

@@ -18,6 +18,7 @@ pub mod payload;
 pub mod questionnaire;
 pub mod scoring;
 pub mod session;
+pub mod targets;
 pub mod templates;
 pub mod text;
 pub mod texts;

@@ -1467,3 +1467,41 @@ fn heart_engagement_counts_a_comment_and_adoption_the_first_use_item() {
     let card = score(&d, &answers(&[]), &d.scoring_config());
     assert_eq!(card.heart(Heart::Engagement).unwrap().mean, None);
 }
+
+/// "Did we solve it?" (the closed case's survey) is scored by the same rules: solved is
+/// its FCR, the handling its CSAT, and a "no" is an unresolved contact's alert.
+#[test]
+fn the_case_solved_survey_scores_fcr_and_csat() {
+    let def = templates::load(templates::CASE_SOLVED_ID).unwrap().unwrap();
+    assert_eq!(def.id.as_str(), "case-solved");
+    assert!(
+        !templates::BUILT_IN.contains(&"case-solved"),
+        "made from a case only"
+    );
+    let cfg = def.scoring_config();
+    let card = score(
+        &def,
+        &answers(&[
+            ("solved", Answer::YesNo(true)),
+            ("handling", Answer::Scale(5)),
+        ]),
+        &cfg,
+    );
+    let fcr = card.fcr.clone().expect("fcr");
+    assert!(fcr.resolved);
+    assert_eq!(fcr.question.as_str(), "solved");
+    let csat = card.csat.clone().expect("csat");
+    assert_eq!((csat.value, csat.points, csat.top_box), (5, 5, true));
+    assert!(card.alerts.is_empty(), "{:?}", card.alerts);
+    let card = score(
+        &def,
+        &answers(&[
+            ("solved", Answer::YesNo(false)),
+            ("handling", Answer::Scale(2)),
+        ]),
+        &cfg,
+    );
+    assert_eq!(card.fcr.map(|f| f.resolved), Some(false));
+    let rules: Vec<AlertRule> = card.alerts.iter().map(|a| a.rule).collect();
+    assert!(rules.contains(&AlertRule::FcrNo), "{rules:?}");
+}

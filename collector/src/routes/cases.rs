@@ -5,6 +5,8 @@
 //!   `after`, `limit`. No contact data in the list.
 //! - `GET /v1/cases/{id}` — the case, its history, its alerts and the response's
 //!   answers, with contact data for the roles allowed it (an audited read).
+//!   Its `solve` is the closed case's "did we solve it?" link and answer
+//!   ([`super::solve_links`]).
 //! - `POST /v1/cases/{id}/events` — one action (`{"action":"attempt","outcome":"no_answer"}`,
 //!   …), in person with the session's CSRF token; the state machine decides, a refusal
 //!   is 403 (who), 409 (state, or a change that raced another), 422 (what is missing).
@@ -260,6 +262,7 @@ pub async fn get(
             "answers": payload.get("answers").cloned().unwrap_or(Value::Null),
         },
         "questions": question_texts(def.as_ref()),
+        "solve": super::solve_links::answer_json(&app, &row.id).await?,
     })))
 }
 

@@ -137,22 +137,8 @@ pub async fn create(
         app.db("record the visit", app.store.add_visits(&[visit]))
             .await?;
     }
-    let key = app.link_key().await?;
-    let sig = links::sign(&key, &req.survey, &context);
-    context.insert("sig".into(), sig);
-
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    query.append_pair("survey", &req.survey);
-    for &(param, key) in survey_core::context::LINK_PARAMS {
-        if let Some(v) = context.get(key) {
-            query.append_pair(param, v);
-        }
-    }
-    query.append_pair("lang", &lang);
-    let url = format!("{base}/?{}", query.finish());
-    let expires_at = jiff::Timestamp::from_second(exp)
-        .map(crate::clock::rfc3339_millis)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let url = signed_url(&app, &req.survey, context.clone(), &lang, &base).await?;
+    let expires_at = expiry(exp)?;
     tracing::info!(dealer = %context["dealer"], "survey link made");
     Ok((
         StatusCode::CREATED,
@@ -162,8 +148,40 @@ pub async fn create(
         .into_response())
 }
 
+/// The URL of a signed link: `context` (with its `exp` and `token`) signed with the
+/// group's key for `survey`, its values as the widget's link parameters, and `lang`.
+/// The one way a link is made, for visits here and for a case's "did we solve it?"
+/// ([`super::solve_links`]).
+pub(crate) async fn signed_url(
+    app: &Shared,
+    survey: &str,
+    mut context: BTreeMap<String, String>,
+    lang: &str,
+    base: &str,
+) -> Result<String, ApiError> {
+    let key = app.link_key().await?;
+    let sig = links::sign(&key, survey, &context);
+    context.insert("sig".into(), sig);
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("survey", survey);
+    for &(param, key) in survey_core::context::LINK_PARAMS {
+        if let Some(v) = context.get(key) {
+            query.append_pair(param, v);
+        }
+    }
+    query.append_pair("lang", lang);
+    Ok(format!("{base}/?{}", query.finish()))
+}
+
+/// A link's expiry (Unix seconds) as stored and shown.
+pub(crate) fn expiry(exp: i64) -> Result<String, ApiError> {
+    jiff::Timestamp::from_second(exp)
+        .map(crate::clock::rfc3339_millis)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+}
+
 /// `https://host[:port]` or `http://…`, nothing after it.
-fn checked_base(base: &str) -> Result<String, ApiError> {
+pub(crate) fn checked_base(base: &str) -> Result<String, ApiError> {
     let b = base.trim_end_matches('/');
     let rest = b
         .strip_prefix("https://")
@@ -185,7 +203,7 @@ fn checked_base(base: &str) -> Result<String, ApiError> {
 
 /// The request's own host (already checked against `--allowed-hosts`): plain http
 /// only for this machine.
-fn own_base(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(crate) fn own_base(headers: &HeaderMap) -> Result<String, ApiError> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

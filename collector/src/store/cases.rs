@@ -125,3 +125,14 @@ impl CaseChange {
         })
     }
 }
+
+/// A case's "did we solve it?" link (one per case; see `routes::solve_links`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SolveLink {
+    pub case_id: String,
+    pub url: String,
+    pub expires_at: String,
+    /// `user:<id>` of the manager who made it.
+    pub created_by: String,
+    pub created_at: String,
+}

@@ -72,6 +72,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../../migrations/sqlite/0012_followups.sql"),
     },
     Migration {
+        version: 14,
+        name: "case_solve_links",
+        sql: include_str!("../../migrations/sqlite/0014_case_solve_links.sql"),
+    },
+    Migration {
         version: 15,
         name: "definitions",
         sql: include_str!("../../migrations/sqlite/0015_definitions.sql"),
@@ -134,6 +139,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 12,
         name: "followups",
         sql: include_str!("../../migrations/postgres/0012_followups.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "case_solve_links",
+        sql: include_str!("../../migrations/postgres/0014_case_solve_links.sql"),
     },
     Migration {
         version: 15,

@@ -41,6 +41,7 @@ mod postgres_cases;
 mod postgres_followups;
 mod postgres_links;
 mod postgres_privacy;
+mod postgres_targets;
 mod postgres_totals;
 pub mod privacy;
 pub mod sqlite;
@@ -49,7 +50,9 @@ mod sqlite_cases;
 mod sqlite_followups;
 mod sqlite_links;
 mod sqlite_privacy;
+mod sqlite_targets;
 mod sqlite_totals;
+pub mod targets;
 pub mod totals;
 pub mod webhooks;
 
@@ -57,7 +60,7 @@ pub use crate::settings::DealerSettings;
 use crate::verify::Verified;
 pub use accounts::{LoginOutcome, NewToken, NewUser, Session, Token, User};
 use async_trait::async_trait;
-pub use cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter};
+pub use cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter, SolveLink};
 pub use followups::{
     Added, CoverageFilter, CoverageRow, FollowUpChange, FollowUpFilter, NewVisit, VisitRow,
 };
@@ -66,6 +69,7 @@ pub use privacy::{AuditEntry, AuditRecord, PurgePlan};
 use std::fmt;
 use survey_core::scoring::totals::Totals;
 use survey_core::ResponsePayload;
+pub use targets::{TargetCase, TargetFilter, TargetVisit};
 
 /// What happened to a posted response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -413,6 +417,13 @@ pub trait Store: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Up to `limit` cases never reached, not escalated, due at or before `now`.
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError>;
+    /// The "did we solve it?" link of a case, if one was made.
+    async fn solve_link(&self, case_id: &str) -> Result<Option<SolveLink>, StoreError>;
+    /// Stores a case's link unless it has one (one per case); whether it was stored.
+    async fn add_solve_link(&self, link: &SolveLink) -> Result<bool, StoreError>;
+    /// The verified response of `survey` that came through the link with `token`.
+    async fn response_by_token(&self, survey: &str, token: &str)
+        -> Result<Option<Row>, StoreError>;
     /// A dealer's webhook ([`webhooks`]).
     async fn webhook(&self, dealer: &str) -> Result<Option<webhooks::Webhook>, StoreError>;
     /// Sets (`Some((url, format))`) or removes a dealer's webhook.
@@ -484,6 +495,11 @@ pub trait Store: Send + Sync {
         version: Option<u32>,
         published_only: bool,
     ) -> Result<Option<definitions::DefinitionRow>, StoreError>;
+    /// The cases opened in `filter`'s period, oldest first, for the targets
+    /// ([`targets`]: per-row facts, counted in core).
+    async fn target_cases(&self, filter: &TargetFilter) -> Result<Vec<TargetCase>, StoreError>;
+    /// The visits picked up in `filter`'s pickup dates, each with its first call attempt.
+    async fn target_visits(&self, filter: &TargetFilter) -> Result<Vec<TargetVisit>, StoreError>;
     /// A line for the startup log: which backend, where (no password).
     fn describe(&self) -> String;
 }

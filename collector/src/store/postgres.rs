@@ -535,6 +535,41 @@ impl Store for PgStore {
         super::postgres_followups::coverage(&client, filter).await
     }
 
+    async fn solve_link(&self, case_id: &str) -> Result<Option<super::SolveLink>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::solve_link(&client, case_id).await
+    }
+
+    async fn add_solve_link(&self, link: &super::SolveLink) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::add_solve_link(&client, link).await
+    }
+
+    async fn response_by_token(
+        &self,
+        survey: &str,
+        token: &str,
+    ) -> Result<Option<Row>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_cases::by_token(&client, survey, token).await
+    }
+
+    async fn target_cases(
+        &self,
+        filter: &super::TargetFilter,
+    ) -> Result<Vec<super::TargetCase>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_targets::cases(&client, filter).await
+    }
+
+    async fn target_visits(
+        &self,
+        filter: &super::TargetFilter,
+    ) -> Result<Vec<super::TargetVisit>, StoreError> {
+        let client = self.client().await?;
+        super::postgres_targets::visits(&client, filter).await
+    }
+
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError> {
         let client = self.client().await?;
         super::postgres_cases::to_escalate(&client, now, limit).await

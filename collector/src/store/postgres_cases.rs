@@ -1,7 +1,7 @@
 //! PostgreSQL statements for hot-alert cases ([`super::cases`]); called by
 //! [`super::postgres::PgStore`] with a pooled connection.
 
-use super::cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter};
+use super::cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter, SolveLink};
 use super::postgres::{pg_err, row_of, ROW_COLUMNS};
 use super::{PageRequest, Row, StoreError};
 use tokio_postgres::{Client, GenericClient, Row as PgRow};
@@ -248,4 +248,60 @@ pub async fn set_owner(
     }
     .map_err(pg_err)?;
     Ok(())
+}
+
+pub async fn solve_link(client: &Client, case_id: &str) -> Result<Option<SolveLink>, StoreError> {
+    let row = client
+        .query_opt(
+            "SELECT case_id, url, expires_at, created_by, created_at FROM case_solve_links
+             WHERE case_id = $1",
+            &[&case_id],
+        )
+        .await
+        .map_err(pg_err)?;
+    Ok(row.map(|r| SolveLink {
+        case_id: r.get(0),
+        url: r.get(1),
+        expires_at: r.get(2),
+        created_by: r.get(3),
+        created_at: r.get(4),
+    }))
+}
+
+/// Stores `link` unless the case has one; whether it was stored.
+pub async fn add_solve_link(client: &Client, link: &SolveLink) -> Result<bool, StoreError> {
+    let n = client
+        .execute(
+            "INSERT INTO case_solve_links (case_id, url, expires_at, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id) DO NOTHING",
+            &[
+                &link.case_id,
+                &link.url,
+                &link.expires_at,
+                &link.created_by,
+                &link.created_at,
+            ],
+        )
+        .await
+        .map_err(pg_err)?;
+    Ok(n == 1)
+}
+
+/// The verified response of `survey` whose link token is `token`.
+pub async fn by_token(
+    client: &Client,
+    survey: &str,
+    token: &str,
+) -> Result<Option<Row>, StoreError> {
+    let row = client
+        .query_opt(
+            &format!(
+                "SELECT {ROW_COLUMNS} FROM responses
+                 WHERE survey_id = $1 AND token = $2 AND verified"
+            ),
+            &[&survey, &token],
+        )
+        .await
+        .map_err(pg_err)?;
+    Ok(row.as_ref().map(row_of))
 }

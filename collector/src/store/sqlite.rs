@@ -840,6 +840,46 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn solve_link(&self, case_id: &str) -> Result<Option<super::SolveLink>, StoreError> {
+        let id = case_id.to_string();
+        self.read(move |c| super::sqlite_cases::solve_link(c, &id))
+            .await
+    }
+
+    async fn add_solve_link(&self, link: &super::SolveLink) -> Result<bool, StoreError> {
+        let link = link.clone();
+        self.write(move |c| super::sqlite_cases::add_solve_link(c, &link))
+            .await
+    }
+
+    async fn response_by_token(
+        &self,
+        survey: &str,
+        token: &str,
+    ) -> Result<Option<Row>, StoreError> {
+        let (survey, token) = (survey.to_string(), token.to_string());
+        self.read(move |c| super::sqlite_cases::by_token(c, &survey, &token))
+            .await
+    }
+
+    async fn target_cases(
+        &self,
+        filter: &super::TargetFilter,
+    ) -> Result<Vec<super::TargetCase>, StoreError> {
+        let f = filter.clone();
+        self.read(move |c| super::sqlite_targets::cases(c, &f))
+            .await
+    }
+
+    async fn target_visits(
+        &self,
+        filter: &super::TargetFilter,
+    ) -> Result<Vec<super::TargetVisit>, StoreError> {
+        let f = filter.clone();
+        self.read(move |c| super::sqlite_targets::visits(c, &f))
+            .await
+    }
+
     async fn cases_to_escalate(&self, now: &str, limit: u32) -> Result<Vec<CaseRow>, StoreError> {
         let now = now.to_string();
         self.read(move |c| super::sqlite_cases::to_escalate(c, &now, limit))

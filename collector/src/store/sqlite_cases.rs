@@ -1,7 +1,7 @@
 //! SQLite statements for hot-alert cases ([`super::cases`]); called by
 //! [`super::sqlite::SqliteStore`] on its connections.
 
-use super::cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter};
+use super::cases::{CaseChange, CaseEvent, CaseFilter, CaseRow, NewCase, OwnerFilter, SolveLink};
 use super::sqlite::{row_of, ROW_COLUMNS};
 use super::{PageRequest, Row, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -199,4 +199,47 @@ pub fn set_owner(
         None => conn.execute("DELETE FROM case_owners WHERE dealer = ?1", params![dealer])?,
     };
     Ok(())
+}
+
+pub fn solve_link(conn: &Connection, case_id: &str) -> Result<Option<SolveLink>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT case_id, url, expires_at, created_by, created_at FROM case_solve_links
+         WHERE case_id = ?1",
+    )?;
+    Ok(stmt
+        .query_row(params![case_id], |r| {
+            Ok(SolveLink {
+                case_id: r.get(0)?,
+                url: r.get(1)?,
+                expires_at: r.get(2)?,
+                created_by: r.get(3)?,
+                created_at: r.get(4)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Stores `link` unless the case has one; whether it was stored.
+pub fn add_solve_link(conn: &Connection, link: &SolveLink) -> Result<bool, StoreError> {
+    let n = conn.execute(
+        "INSERT INTO case_solve_links (case_id, url, expires_at, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (case_id) DO NOTHING",
+        params![
+            link.case_id,
+            link.url,
+            link.expires_at,
+            link.created_by,
+            link.created_at
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+/// The verified response of `survey` whose link token is `token`.
+pub fn by_token(conn: &Connection, survey: &str, token: &str) -> Result<Option<Row>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM responses
+         WHERE survey_id = ?1 AND token = ?2 AND verified = 1"
+    ))?;
+    Ok(stmt.query_row(params![survey, token], row_of).optional()?)
 }
