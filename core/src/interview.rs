@@ -31,7 +31,9 @@
 //!              ├ no answer ─────────▶ POST /v1/cases/{id}/events {attempt no_answer}
 //!              ├ refused ───────────▶ POST /v1/cases/{id}/events {attempt refused}
 //!              └ call back later ──▶ POST /v1/cases/{id}/events {attempt call_back_at t+24h}
-//!   (the case's state machine, `crate::cases`, then applies the attempt as any other)
+//!   (the case's state machine, `crate::cases`, then applies the attempt as any other;
+//!   an interview from the call list logs on `POST /v1/followups/{id}/attempts` instead,
+//!   [`Call::attempt_request`], whose schedule, `crate::followups`, plans the next call)
 //! ```
 
 use crate::time::{self, Zone};
@@ -98,7 +100,14 @@ pub fn call_back_at(at: &str) -> Option<String> {
 /// logs nothing here, and for a time that is not one. Written out rather than
 /// serialised: the widget carries no serialiser for the case API's types.
 pub fn attempt_body(outcome: CallOutcome, call_back_at: &str) -> Option<String> {
-    let outcome = match outcome {
+    let outcome = outcome_json(outcome, call_back_at)?;
+    Some(format!("{{\"action\":\"attempt\",\"outcome\":{outcome}}}"))
+}
+
+/// An unreached call's outcome as both APIs spell it: `"no_answer"`, `"refused"` or
+/// `{"call_back_at": "…"}`.
+fn outcome_json(outcome: CallOutcome, call_back_at: &str) -> Option<String> {
+    Some(match outcome {
         CallOutcome::Reached => return None,
         CallOutcome::NoAnswer => "\"no_answer\"".to_string(),
         CallOutcome::Refused => "\"refused\"".to_string(),
@@ -112,18 +121,59 @@ pub fn attempt_body(outcome: CallOutcome, call_back_at: &str) -> Option<String> 
             }
             format!("{{\"call_back_at\":\"{call_back_at}\"}}")
         }
-    };
-    Some(format!("{{\"action\":\"attempt\",\"outcome\":{outcome}}}"))
+    })
 }
 
 /// The case API path that logs an attempt on `case`; `None` for an id that is not a
 /// context value (it would otherwise be pasted into a URL).
 pub fn attempt_path(case: &str) -> Option<String> {
-    crate::context::check_context_value(case).ok()?;
-    if case.contains('/') || case.contains('.') {
-        return None;
+    path_id(case).map(|id| format!("/v1/cases/{id}/events"))
+}
+
+/// `id` if it may go into a URL path: a context value without `/` or `.`.
+fn path_id(id: &str) -> Option<&str> {
+    crate::context::check_context_value(id).ok()?;
+    (!id.contains('/') && !id.contains('.')).then_some(id)
+}
+
+/// What an interview is for: a hot-alert case, or a routine follow-up call of the call
+/// list. Both log an unreached call the same way, each on its own API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    Case(String),
+    FollowUp(String),
+}
+
+impl Call {
+    /// The call an interview's context names ([`CASE_KEY`] first, then [`FOLLOWUP_KEY`]).
+    pub fn of_context(context: &std::collections::BTreeMap<String, String>) -> Option<Call> {
+        match (context.get(CASE_KEY), context.get(FOLLOWUP_KEY)) {
+            (Some(case), _) => Some(Call::Case(case.clone())),
+            (None, Some(f)) => Some(Call::FollowUp(f.clone())),
+            (None, None) => None,
+        }
     }
-    Some(format!("/v1/cases/{case}/events"))
+
+    /// The request that logs `outcome` on this call, `(path, JSON body)`: the case API's
+    /// `attempt` action ([`attempt_body`]), or the call list's
+    /// `POST /v1/followups/{id}/attempts {"outcome": …}` (which schedules the second
+    /// attempt). `None` for "reached", an id that is not a path segment, or a bad time.
+    pub fn attempt_request(
+        &self,
+        outcome: CallOutcome,
+        call_back_at: &str,
+    ) -> Option<(String, String)> {
+        match self {
+            Call::Case(id) => Some((attempt_path(id)?, attempt_body(outcome, call_back_at)?)),
+            Call::FollowUp(id) => {
+                let path = format!("/v1/followups/{}/attempts", path_id(id)?);
+                Some((
+                    path,
+                    format!("{{\"outcome\":{}}}", outcome_json(outcome, call_back_at)?),
+                ))
+            }
+        }
+    }
 }
 
 /// Where "back" leads the agent: the case's page in the console, or the call list.

@@ -196,9 +196,9 @@ texts! {
     OutcomeCallBack "outcome_call_back" "" ["稍后回电", "稍後回電", "Call back later"]
     InterviewRecorded "interview_recorded" "" ["访问已记录。", "訪問已記錄。", "Interview recorded."]
     AttemptRecorded "attempt_recorded" "" [
-        "未记录任何回答；本次呼叫已记入案件。",
-        "未記錄任何回答；本次撥打已記入案件。",
-        "No answers recorded; the call attempt is logged on the case.",
+        "未记录任何回答；本次呼叫已记录。",
+        "未記錄任何回答；本次撥打已記錄。",
+        "No answers recorded; the call attempt is logged.",
     ]
     AttemptFailed "attempt_failed" "" ["未能记录本次呼叫，请重试。", "未能記錄本次撥打，請重試。", "The call attempt could not be logged; try again."]
     BackToCase "back_to_case" "" ["返回案件", "返回案件", "Back to the case"]

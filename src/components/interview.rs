@@ -6,7 +6,7 @@ use crate::i18n::{self, Msg};
 use crate::services::http;
 use std::rc::Rc;
 use survey_core::endpoint::Endpoint;
-use survey_core::interview::{self, CallOutcome, Ending, Shortcut};
+use survey_core::interview::{self, Call, CallOutcome, Ending, Shortcut};
 use survey_core::Locale;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -20,17 +20,18 @@ pub const FAILED: u8 = 3;
 pub const LOGGED: u8 = 4;
 
 /// Reached, no answer, refused, call back later: only "reached" goes on to the
-/// questions; the others log one attempt on `case` (with the interview endpoint's
-/// headers: the page's CSRF token) and end without a response.
+/// questions; the others log one attempt on `call`, the case or the call-list row
+/// (with the interview endpoint's headers: the page's CSRF token), and end without a
+/// response.
 pub fn outcome_bar(
     l: &Locale,
-    case: &str,
+    call: &Call,
     endpoint: &Rc<Endpoint>,
     bar: &UseStateHandle<u8>,
 ) -> Html {
     let now = **bar;
     let button = |outcome: CallOutcome, msg: Msg| {
-        let (bar, endpoint, case) = (bar.clone(), endpoint.clone(), case.to_string());
+        let (bar, endpoint, call) = (bar.clone(), endpoint.clone(), call.clone());
         let onclick = Callback::from(move |_: MouseEvent| match interview::ending(outcome) {
             Ending::Interview => {
                 bar.set(REACHED);
@@ -40,8 +41,9 @@ pub fn outcome_bar(
                 let later = js_sys::Date::new(
                     &(js_sys::Date::now() + (interview::CALL_BACK_HOURS * 3_600_000) as f64).into(),
                 );
-                let body = interview::attempt_body(outcome, &String::from(later.to_iso_string()));
-                let (Some(path), Some(body)) = (interview::attempt_path(&case), body) else {
+                let Some((path, body)) =
+                    call.attempt_request(outcome, &String::from(later.to_iso_string()))
+                else {
                     bar.set(FAILED);
                     return;
                 };

@@ -99,6 +99,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
     // Interview mode: the attempt logged from the outcome bar ends it without a response.
     let interview = props.mode == Mode::Interview;
     let bar = use_state(|| 0u8);
+    let call = survey_core::interview::Call::of_context(&props.context);
     let case = props.context.get(survey_core::interview::CASE_KEY).cloned();
     let back = survey_core::interview::back_link(case.as_deref());
 
@@ -230,8 +231,8 @@ pub fn Survey(props: &SurveyProps) -> Html {
         i18n::t(l, Msg::Next)
     };
 
-    let outcome_bar = match (&case, interview) {
-        (Some(case), true) => interview::outcome_bar(l, case, &props.endpoint, &bar),
+    let outcome_bar = match (&call, interview) {
+        (Some(call), true) => interview::outcome_bar(l, call, &props.endpoint, &bar),
         _ => html! {},
     };
     let on_key = interview.then(|| Callback::from(interview::on_key));

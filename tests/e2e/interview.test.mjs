@@ -169,7 +169,7 @@ test('interview: "no answer" stores no response and logs the attempt on the case
   await page.getByRole('button', { name: '无人接听' }).focus();
   await page.keyboard.press('Enter');
   await page.locator('.sw-recorded h2').waitFor();
-  assert.equal(await page.locator('.sw-recorded h2').innerText(), '未记录任何回答；本次呼叫已记入案件。');
+  assert.equal(await page.locator('.sw-recorded h2').innerText(), '未记录任何回答；本次呼叫已记录。');
   await page.screenshot({ path: join(SHOTS, 'interview-no-answer-1024.png') });
   assert.deepEqual(attempts(id), ['no_answer']);
   await page.waitForTimeout(500);
@@ -274,5 +274,36 @@ test('interview: from a row of the call list, stored as the visit\'s phone call 
   await page.locator('.c-calls').waitFor();
   await page.waitForTimeout(500);
   assert.equal(await page.locator('[data-table="calls"] tbody tr', { hasText: 'RO-CALL-1' }).count(), 0);
+  await page.context().close();
+});
+
+test('interview: from a call-list row, "no answer" stores no response and logs the attempt on the follow-up', async () => {
+  const { signIn } = await import('../seed/seed.mjs');
+  const mgr = await signIn(collector.url, 'mgr-1', PASSWORD);
+  const shanghai = (days) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + days * 86400e3));
+  const csv = `RO,dealer,advisor,customer phone,pickup date\r\nRO-CALL-2,D001,D001-B,13800002222,${shanghai(-3)}\r\n`;
+  const imported = await fetch(`${collector.url}/v1/dealers/D001/repair-orders`, {
+    method: 'POST', headers: { 'Content-Type': 'text/csv', cookie: mgr.cookie, 'X-CSRF-Token': mgr.csrf }, body: csv,
+  });
+  assert.equal(imported.status, 200, await imported.text());
+  const page = await newPage(browser, { width: 1366, height: 768 }, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  await signInOnPage(page, collector, 'agent-1', '/console');
+  await page.goto(`${collector.url}/console#calls`);
+  const row = page.locator('[data-table="calls"] tbody tr', { hasText: 'RO-CALL-2' });
+  await row.getByRole('link', { name: '电话访问' }).click();
+  await page.waitForURL((u) => u.pathname === '/console/interview');
+  await page.locator('.sw-interview .sw-form').waitFor();
+  await page.getByRole('button', { name: '无人接听' }).click();
+  await page.locator('.sw-recorded h2').waitFor();
+  assert.equal(await page.locator('.sw-recorded h2').innerText(), '未记录任何回答；本次呼叫已记录。');
+  const attempts = queryDb(collector.db, `SELECT a.outcome FROM followup_attempts a JOIN visits v ON v.id = a.visit_id
+    WHERE v.repair_order = 'RO-CALL-2'`);
+  assert.deepEqual(attempts.map((a) => a.outcome), ['no_answer']);
+  const responses = queryDb(collector.db, `SELECT COUNT(*) AS n FROM responses
+    WHERE json_extract(payload, '$.context.repair_order') = 'RO-CALL-2'`);
+  assert.equal(Number(responses[0].n), 0, 'no response for a customer not reached');
+  // Still on the list, for the second attempt.
+  await page.goto(`${collector.url}/console#calls`);
+  await page.locator('[data-table="calls"] tbody tr', { hasText: 'RO-CALL-2' }).waitFor();
   await page.context().close();
 });

@@ -177,3 +177,41 @@ fn the_first_call_is_the_earliest_readable_time() {
     );
     assert_eq!(first_call(["x"]), None);
 }
+
+#[test]
+fn an_unreached_call_list_customer_is_logged_on_the_follow_up() {
+    let t = "2026-12-05T08:30:00.000Z";
+    let ctx = |k: &str, v: &str| [(k.to_string(), v.to_string())].into_iter().collect();
+    let call = Call::of_context(&ctx(FOLLOWUP_KEY, "F-17")).expect("a follow-up");
+    assert_eq!(call, Call::FollowUp("F-17".into()));
+    let (path, body) = call
+        .attempt_request(CallOutcome::NoAnswer, t)
+        .expect("a request");
+    assert_eq!(path, "/v1/followups/F-17/attempts");
+    assert_eq!(body, r#"{"outcome":"no_answer"}"#);
+    let (_, later) = call
+        .attempt_request(CallOutcome::CallBackLater, t)
+        .expect("a request");
+    assert_eq!(later, format!(r#"{{"outcome":{{"call_back_at":"{t}"}}}}"#));
+    // The call list's own parser reads the outcome back.
+    let v: serde_json::Value = serde_json::from_str(&later).expect("JSON");
+    let parsed: Outcome = serde_json::from_value(v["outcome"].clone()).expect("an outcome");
+    assert_eq!(parsed, Outcome::CallBackAt(t.into()));
+    assert_eq!(call.attempt_request(CallOutcome::Reached, t), None);
+    assert_eq!(
+        Call::FollowUp("../x".into()).attempt_request(CallOutcome::NoAnswer, t),
+        None
+    );
+    // A case wins over a follow-up, and logs on the case API as before.
+    let mut both = ctx(CASE_KEY, "c-1");
+    both.insert(FOLLOWUP_KEY.into(), "F-17".into());
+    let case = Call::of_context(&both).expect("a case");
+    assert_eq!(
+        case.attempt_request(CallOutcome::Refused, t),
+        Some((
+            "/v1/cases/c-1/events".to_string(),
+            r#"{"action":"attempt","outcome":"refused"}"#.to_string()
+        ))
+    );
+    assert_eq!(Call::of_context(&Default::default()), None);
+}
