@@ -283,6 +283,9 @@ pub fn App() -> Html {
             <main class="c-main" id="c-main">
             if current == Route::Kiosks && crate::casework::vouches(&account.role) {
                 <Kiosks lang={l} csrf={account.csrf.clone()} dealers={offered(&account, &dealers)} />
+            } else if current == Route::Notifications && crate::casework::vouches(&account.role) {
+                <crate::webhook::WebhookPage lang={l} csrf={account.csrf.clone()}
+                    dealers={offered(&account, &dealers)} />
             } else if current == Route::Questionnaires && crate::casework::vouches(&account.role) {
                 <crate::questionnaires::Questionnaires lang={l} csrf={account.csrf.clone()}
                     dealers={offered(&account, &dealers)} />

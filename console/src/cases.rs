@@ -866,6 +866,12 @@ pub fn Nav(props: &NavProps) -> Html {
                     { crate::questionnaire_texts::q(l, crate::questionnaire_texts::Q::Nav) }
                 </a>
             }
+            if work::vouches(&props.role) {
+                <a class="c-nav-link" href={Route::Notifications.hash()}
+                    aria-current={current(props.route == Route::Notifications)}>
+                    { crate::webhook_texts::h(l, crate::webhook_texts::H::Nav) }
+                </a>
+            }
         </nav>
     }
 }

@@ -259,6 +259,8 @@ pub enum Route {
     Questionnaires,
     /// Follow-up targets per dealer and agent (crate::targets).
     Targets,
+    /// Where new cases and escalations are posted (crate::webhook).
+    Notifications,
 }
 
 impl Route {
@@ -272,6 +274,7 @@ impl Route {
             None if h == "coverage" => Route::Coverage,
             None if h == "questionnaires" => Route::Questionnaires,
             None if h == "targets" => Route::Targets,
+            None if h == "notifications" => Route::Notifications,
             None if h == "responses" => Route::Responses,
             None if h == "report" => Route::Report,
             _ => Route::Overview,
@@ -288,6 +291,7 @@ impl Route {
             Route::Coverage => "#coverage".into(),
             Route::Questionnaires => "#questionnaires".into(),
             Route::Targets => "#targets".into(),
+            Route::Notifications => "#notifications".into(),
             Route::Responses => "#responses".into(),
             Route::Report => "#report".into(),
         }
@@ -515,6 +519,7 @@ mod tests {
             Route::Coverage,
             Route::Targets,
             Route::Questionnaires,
+            Route::Notifications,
         ] {
             assert_eq!(Route::from_hash(&r.hash()), r);
         }

@@ -17,6 +17,7 @@ pub mod questionnaire_texts;
 pub mod responses;
 pub mod sorting;
 pub mod voc;
+pub mod webhook_texts;
 
 // Compiled natively too (never run there), so `cargo clippy` checks the views.
 pub mod api;
@@ -32,6 +33,7 @@ pub mod report;
 pub mod solve;
 pub mod targets;
 pub mod trend;
+pub mod webhook;
 
 /// Mounts the console on the page's `#console` element.
 #[cfg(target_arch = "wasm32")]
