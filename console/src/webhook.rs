@@ -45,10 +45,13 @@ pub fn WebhookPage(props: &WebhookProps) -> Html {
     let current = use_state(|| None::<Result<Option<Hook>, String>>);
     let outcome = use_state(|| None::<Result<&'static str, String>>);
     let busy = use_state(|| false);
-    let (url_ref, format_ref) = (use_node_ref(), use_node_ref());
+    // The address being typed, in state: a refusal re-renders the page, and what was
+    // typed must stay there to fix (seen emptied by the e2e before this).
+    let url_text = use_state(String::new);
+    let format_ref = use_node_ref();
 
     {
-        let current = current.clone();
+        let (current, url_text) = (current.clone(), url_text.clone());
         use_effect_with((*dealer).clone(), move |d| {
             current.set(None);
             let path = format!("/v1/dealers/{}/webhook", api::path_segment(d));
@@ -56,7 +59,11 @@ pub fn WebhookPage(props: &WebhookProps) -> Html {
             api::spawn_current(
                 async move { api::get::<Reply>(&path).await },
                 move |r| match r {
-                    Ok(reply) => shown.set(Some(Ok(reply.webhook))),
+                    Ok(reply) => {
+                        let url = reply.webhook.as_ref().map(|h| h.url.clone());
+                        url_text.set(url.unwrap_or_default());
+                        shown.set(Some(Ok(reply.webhook)));
+                    }
                     Err(f) => {
                         if let Some(e) = api::shown(f) {
                             shown.set(Some(Err(e)));
@@ -108,15 +115,20 @@ pub fn WebhookPage(props: &WebhookProps) -> Html {
             });
         }
     };
+    let on_input = {
+        let url_text = url_text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                url_text.set(i.value());
+            }
+        })
+    };
     let on_save = {
         let change = change.clone();
-        let (url_ref, format_ref) = (url_ref.clone(), format_ref.clone());
+        let (url_text, format_ref) = (url_text.clone(), format_ref.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let url = url_ref
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value().trim().to_string())
-                .unwrap_or_default();
+            let url = url_text.trim().to_string();
             let format = format_ref
                 .cast::<HtmlSelectElement>()
                 .map(|s| s.value())
@@ -183,8 +195,8 @@ pub fn WebhookPage(props: &WebhookProps) -> Html {
                 <h3 id="wh-set-h" class="c-h3">{ h(l, H::Set) }</h3>
                 <div class="c-field">
                     <label for="wh-url">{ h(l, H::Url) }</label>
-                    <input id="wh-url" ref={url_ref} type="url" required=true autocomplete="off" spellcheck="false"
-                        value={hook.as_ref().map(|x| x.url.clone()).unwrap_or_default()}
+                    <input id="wh-url" type="url" required=true autocomplete="off" spellcheck="false"
+                        value={(*url_text).clone()} oninput={on_input}
                         aria-describedby="wh-url-hint wh-result" />
                     <span id="wh-url-hint" class="c-hint">{ h(l, H::UrlHint) }</span>
                 </div>
