@@ -71,6 +71,11 @@ pub const SQLITE: &[Migration] = &[
         name: "followups",
         sql: include_str!("../../migrations/sqlite/0012_followups.sql"),
     },
+    Migration {
+        version: 13,
+        name: "beacons",
+        sql: include_str!("../../migrations/sqlite/0013_beacons.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -129,6 +134,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 12,
         name: "followups",
         sql: include_str!("../../migrations/postgres/0012_followups.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "beacons",
+        sql: include_str!("../../migrations/postgres/0013_beacons.sql"),
     },
 ];
 
