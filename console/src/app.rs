@@ -250,7 +250,11 @@ pub fn App() -> Html {
             } else if matches!(current, Route::Cases | Route::Case(_)) {
                 <crate::cases::CasesPage lang={l} me={account.clone()} route={current.clone()} />
             } else {
-                <h2 class="c-h2" id="c-page-title">{ t(l, current_title(&current)) }</h2>
+                <h2 class="c-h2" id="c-page-title">{ if current == Route::Funnel {
+                    crate::i18n::funnel_text(l, crate::i18n::F::Heading)
+                } else {
+                    t(l, current_title(&current))
+                } }</h2>
                 <FilterBar lang={l} filters={filters.clone()} dealers={offered(&account, &dealers)} error={range.err()}
                     period={current != Route::Report} />
                 if current == Route::Responses {
@@ -260,7 +264,10 @@ pub fn App() -> Html {
                 if current == Route::Report {
                     <VocReport lang={l} survey={filters.survey} dealer={filters.dealer.clone()} />
                 }
-                if !matches!(current, Route::Responses | Route::Report) {
+                if current == Route::Funnel {
+                    <crate::funnel::FunnelPage lang={l} survey={filters.survey} dealer={filters.dealer.clone()} range={range_days.clone()} />
+                }
+                if !matches!(current, Route::Responses | Route::Report | Route::Funnel) {
                 {
                     match &*data {
                         Load::Loading => html! { <p role="status">{ t(l, T::Loading) }</p> },

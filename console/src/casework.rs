@@ -250,6 +250,8 @@ pub enum Route {
     Calls,
     /// Visits invited, responded, called per dealer and advisor (crate::calls).
     Coverage,
+    /// The survey's own completion funnel per channel (crate::funnel).
+    Funnel,
 }
 
 impl Route {
@@ -263,6 +265,7 @@ impl Route {
             None if h == "coverage" => Route::Coverage,
             None if h == "responses" => Route::Responses,
             None if h == "report" => Route::Report,
+            None if h == "funnel" => Route::Funnel,
             _ => Route::Overview,
         }
     }
@@ -277,6 +280,7 @@ impl Route {
             Route::Coverage => "#coverage".into(),
             Route::Responses => "#responses".into(),
             Route::Report => "#report".into(),
+            Route::Funnel => "#funnel".into(),
         }
     }
 }
