@@ -180,25 +180,29 @@ impl Beacon {
         }
     }
 
-    /// The body the widget posts: JSON built with `serde_json::json!` (a `Value`, which
-    /// the widget serialises already), so the wasm carries no serialiser of its own for
-    /// this type.
+    /// The body the widget posts. Written with `format!` and serde_json's string
+    /// escaping (both in the widget already), not a derived serialiser or a `Value`:
+    /// either costs the wasm several KB for ten fields.
     pub fn to_json(&self) -> String {
-        let mut v = serde_json::json!({
-            "format": self.format,
-            "survey": { "id": self.survey.id.as_str(), "version": self.survey.version },
-            "channel": self.channel.as_str(),
-            "visit": self.visit,
-            "stage": self.stage.as_str(),
-            "elapsed_ms": self.elapsed_ms,
-        });
+        let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+        let mut out = format!(
+            "{{\"format\":{},\"survey\":{{\"id\":{},\"version\":{}}},\"channel\":\"{}\",\"visit\":{},\"stage\":\"{}\",\"elapsed_ms\":{}",
+            q(&self.format),
+            q(self.survey.id.as_str()),
+            self.survey.version,
+            self.channel.as_str(),
+            q(&self.visit),
+            self.stage.as_str(),
+            self.elapsed_ms
+        );
         if let Some(d) = &self.dealer {
-            v["dealer"] = d.as_str().into();
+            out.push_str(&format!(",\"dealer\":{}", q(d)));
         }
         if let Some(p) = self.page {
-            v["page"] = p.into();
+            out.push_str(&format!(",\"page\":{p}"));
         }
-        v.to_string()
+        out.push('}');
+        out
     }
 
     /// Reads a posted body as the server must ([`crate::json_strict`]: one document, no
@@ -341,15 +345,27 @@ pub enum Signal {
 pub struct Tracker {
     /// When the survey was shown (ms on the widget's clock); `None` before.
     pub shown_at: Option<u64>,
-    /// The stages sent, with the page for page beacons (0 otherwise).
-    pub sent: BTreeSet<(Stage, u32)>,
+    /// The stages sent, one bit per [`Stage`] (a bit set, not a set type: the widget's
+    /// wasm carries this).
+    pub stages: u8,
+    /// The pages sent.
+    pub pages: Vec<u32>,
+}
+
+impl Tracker {
+    fn has(&self, stage: Stage, page: u32) -> bool {
+        match stage {
+            Stage::Page => self.pages.contains(&page),
+            s => self.stages & (1 << s as u8) != 0,
+        }
+    }
 }
 
 impl Tracker {
     /// The tracker after `signal` at `now_ms`, and the beacon to send, if any. Returns
     /// a clone of `self` unchanged (and no beacon) when nothing is to be sent.
     pub fn step(&self, visit: &Visit, signal: Signal, now_ms: u64) -> (Tracker, Option<Beacon>) {
-        let done = self.sent.contains(&(Stage::Completed, 0));
+        let done = self.has(Stage::Completed, 0);
         let (stage, page) = match signal {
             Signal::Shown => (Stage::Opened, 0),
             Signal::Answered => (Stage::Started, 0),
@@ -365,14 +381,17 @@ impl Tracker {
             Stage::Completed => opened,
             _ => opened && !done,
         };
-        if !allowed || self.sent.contains(&(stage, page)) {
+        if !allowed || self.has(stage, page) {
             return (self.clone(), None);
         }
         let mut next = self.clone();
         if stage == Stage::Opened {
             next.shown_at = Some(now_ms);
         }
-        next.sent.insert((stage, page));
+        match stage {
+            Stage::Page => next.pages.push(page),
+            s => next.stages |= 1 << s as u8,
+        }
         let elapsed = next
             .shown_at
             .map_or(0, |t| now_ms.saturating_sub(t))

@@ -34,9 +34,15 @@ fn a_beacon_round_trips_through_its_json() {
     assert_eq!(
         json,
         format!(
-            r#"{{"channel":"qr","dealer":"dealer-sh-01","elapsed_ms":41250,"format":"survey-beacon/1","page":3,"stage":"page","survey":{{"id":"post-service","version":3}},"visit":"{V1}"}}"#
+            r#"{{"format":"survey-beacon/1","survey":{{"id":"post-service","version":3}},"channel":"qr","visit":"{V1}","stage":"page","elapsed_ms":41250,"dealer":"dealer-sh-01","page":3}}"#
         )
     );
+    // A text is escaped, whatever it holds (the dealer comes from the page).
+    let mut odd = Beacon::of(&visit(), Stage::Opened, None, 0);
+    odd.dealer = Some("a\"b\\c\n".into());
+    let back: serde_json::Value = serde_json::from_str(&odd.to_json()).expect("JSON");
+    assert_eq!(back["dealer"], "a\"b\\c\n");
+    assert!(back.get("page").is_none());
 }
 
 #[test]
