@@ -188,9 +188,11 @@ fn channel(l: Lang, i: usize, row: &Row) -> Html {
     let f = FUNNEL;
     let height = f.top + stages.len() as f64 * (BAR + BAR_GAP);
     let share = |n: u64| {
-        (row.opened > 0)
-            .then(|| figures::percent(n as f64 / row.opened as f64))
-            .unwrap_or_else(|| "–".into())
+        if row.opened > 0 {
+            figures::percent(n as f64 / row.opened as f64)
+        } else {
+            "–".into()
+        }
     };
     let rate = row
         .completion_rate

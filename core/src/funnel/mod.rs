@@ -369,7 +369,7 @@ impl Tracker {
         let (stage, page) = match signal {
             Signal::Shown => (Stage::Opened, 0),
             Signal::Answered => (Stage::Started, 0),
-            Signal::PageReached(n) if n >= 2 && n <= MAX_PAGE => (Stage::Page, n),
+            Signal::PageReached(n) if (2..=MAX_PAGE).contains(&n) => (Stage::Page, n),
             Signal::PageReached(_) => return (self.clone(), None),
             Signal::Completed => (Stage::Completed, 0),
             Signal::Hidden | Signal::Idle => (Stage::Abandoned, 0),
@@ -496,7 +496,7 @@ pub fn middle(n: u64) -> std::ops::Range<usize> {
         return 0..0;
     }
     let first = ((n - 1) / 2) as usize;
-    first..first + if n % 2 == 0 { 2 } else { 1 }
+    first..first + if n.is_multiple_of(2) { 2 } else { 1 }
 }
 
 /// The median of `n` sorted values given their [`middle`] (one value for odd `n`, two
