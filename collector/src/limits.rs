@@ -60,12 +60,18 @@ impl Rate {
         burst: 10,
     };
     /// Funnel beacons per client address (`POST /v1/beacons`, counted apart from
-    /// responses so beacons never use up a customer's allowance to post): a visit sends
-    /// up to a dozen, a lounge's shared Wi-Fi several visits at once.
-    pub const BEACONS: Rate = Rate {
-        per_minute: 240,
-        burst: 60,
-    };
+    /// responses so beacons never use up a customer's allowance to post): the address
+    /// rate times this, since a visit that posts one response sends a beacon per stage
+    /// and page (13 for the ten-page post-service survey).
+    pub const BEACONS_PER_POST: u32 = 16;
+
+    /// The beacon allowance that goes with an address's posting allowance.
+    pub fn beacons(self) -> Rate {
+        Rate {
+            per_minute: self.per_minute.saturating_mul(Self::BEACONS_PER_POST),
+            burst: self.burst.saturating_mul(Self::BEACONS_PER_POST),
+        }
+    }
     /// The default per API token: a dealer's system importing a day's responses.
     pub const TOKEN: Rate = Rate {
         per_minute: 600,
@@ -186,7 +192,7 @@ impl Limits {
         Limits {
             addresses: DefaultKeyedRateLimiter::dashmap(address.quota()),
             tokens: DefaultKeyedRateLimiter::dashmap(token.quota()),
-            beacons: DefaultKeyedRateLimiter::dashmap(Rate::BEACONS.quota()),
+            beacons: DefaultKeyedRateLimiter::dashmap(address.beacons().quota()),
             trusted,
             clock: DefaultClock::default(),
         }

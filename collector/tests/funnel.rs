@@ -369,7 +369,52 @@ fn beacons_follow_the_retention_purge(backend: Backend) {
     assert_eq!(left[1]["at"], json!(old(100)));
 }
 
+/// Beacons have their own allowance per address, 16 times the posting one: past it a
+/// 429 with `Retry-After` the widget's page can read (CORS), and posting a response
+/// from the same address is not affected.
+fn beacons_are_rate_limited_apart_from_responses(backend: Backend) {
+    let c = Collector::start_with(
+        backend,
+        &[
+            "--post-rate-per-address",
+            "1",
+            "--post-burst-per-address",
+            "1",
+        ],
+    );
+    let statuses: Vec<u16> = (0..17)
+        .map(|_| {
+            send(
+                &c,
+                &beacon("D001", "qr", &new_id(), "opened", 0, 0).to_string(),
+            )
+            .status
+        })
+        .collect();
+    assert_eq!(&statuses[..16], &[202; 16], "{statuses:?}");
+    let r = send(
+        &c,
+        &beacon("D001", "qr", &new_id(), "opened", 0, 0).to_string(),
+    );
+    assert_eq!(r.status, 429, "{}", r.text());
+    assert!(
+        r.sole_error()
+            .starts_with("too many beacons from this address"),
+        "{}",
+        r.text()
+    );
+    assert!(r.header("retry-after").is_some());
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    let p = support::post_service_payload(&new_id(), "D001", Some("A01"), 9, false, None);
+    assert_eq!(
+        c.post(&p).status,
+        201,
+        "a response still has its own allowance"
+    );
+}
+
 both!(
+    beacons_are_rate_limited_apart_from_responses,
     beacons_are_stored_once_and_counted_per_channel,
     bad_beacons_are_refused_with_the_field_at_fault,
     the_funnel_is_scoped_and_dated_in_the_dealers_zone,
