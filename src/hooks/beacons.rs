@@ -125,6 +125,12 @@ pub fn use_beacons(url: Option<AttrValue>, state: UseReducerHandle<SurveyState>)
             state.mode,
         );
         use_memo((), move |()| {
+            // The collector prerenders the first page natively (`ssr`), where there is
+            // no browser to ask for randomness: no visit there; the widget's own
+            // render in the browser makes it.
+            if cfg!(not(target_arch = "wasm32")) {
+                return None;
+            }
             Some(Rc::new(Beacons {
                 url: url?.to_string(),
                 visit: Visit::new(
