@@ -67,9 +67,6 @@ test('an abandoned visit and a completed one make the funnel the console shows',
   assert.ok(rows.every((b) => b.channel === 'qr' && b.dealer === 'D001'), JSON.stringify(rows));
   const per = (stage) => new Set(rows.filter((b) => b.stage === stage).map((b) => b.visit)).size;
   assert.deepEqual([per('opened'), per('started'), per('completed'), per('abandoned')], [2, 2, 1, 1]);
-  // Every stage once per visit: no (visit, stage, page) twice among what was sent.
-  const keys = beacons.map((b) => { const j = JSON.parse(b); return `${j.visit} ${j.stage} ${j.page ?? 0}`; });
-  assert.equal(new Set(keys).size, keys.length, `a beacon sent twice: ${keys.join(', ')}`);
 
   // 3. No beacon holds an answer: the comment went in the response, never in a beacon.
   assert.ok(responses.some((r) => r.includes('SECRET-COMMENT-4711')), 'the comment was posted with the response');
@@ -79,6 +76,10 @@ test('an abandoned visit and a completed one make the funnel the console shows',
     assert.ok(keysOf.every((k) => ['channel', 'dealer', 'elapsed_ms', 'format', 'page', 'stage', 'survey', 'visit'].includes(k)), b);
     assert.ok(!b.includes('A01') && !b.includes('RO-1'), `a beacon carried the visit's context: ${b}`);
   }
+
+  // Every stage once per visit: no (visit, stage, page) twice among what was sent.
+  const keys = beacons.map((b) => { const j = JSON.parse(b); return `${j.visit} ${j.stage} ${j.page ?? 0}`; });
+  assert.equal(new Set(keys).size, keys.length, `a beacon sent twice: ${keys.join(', ')}`);
 
   // 4. The console's funnel: 2 opened, 1 completed (50%), the abandoned visit's last page 3.
   const page = await newPage(browser, { width: 1366, height: 768 }, { locale: 'zh-CN', timezoneId: ZONE });
