@@ -126,7 +126,8 @@ fn Loader(props: &LoaderProps) -> Html {
                     context={config.context.clone()} url_fields={config.url_fields.clone()}
                     mode={mode} prefix={props.prefix.clone()}
                     storage_key={Some(AttrValue::from(storage_key))} review_url={config.review_url.clone().map(AttrValue::from)}
-                    events={props.events.clone()} scroll_offset={config.scroll_offset} logo={logo} />
+                    events={props.events.clone()} scroll_offset={config.scroll_offset} logo={logo}
+                    beacons={config.beacons.clone().map(AttrValue::from)} />
             }
         }
     }

@@ -44,6 +44,10 @@ pub const ATTRIBUTES: &[&str] = &[
     // `theme` option becomes); each key also has an attribute of its own,
     // `data-theme-<key>`, from core's one list (see [`theme_key`]).
     "theme",
+    // `off`: no funnel beacons (a collector behind a proxy that does not pass
+    // `/v1/beacons` on); `on`, the default, sends them to a collector endpoint only
+    // (`services::beacon`).
+    "beacons",
 ];
 
 /// The theme key (`logo_alt`) an attribute name (`theme-logo-alt`) sets, if it is one:
@@ -136,6 +140,9 @@ pub struct WidgetConfig {
     /// once: `data-theme-<key>` over `data-theme`'s object; the definition's `theme`
     /// comes under both ([`theme_settings`]). A list: another map type costs KBs.
     pub theme: Vec<(String, String, String)>,
+    /// Where the funnel beacons go (`data-beacons`, [`crate::services::beacon::url`]);
+    /// `None`: nowhere.
+    pub beacons: Option<String>,
 }
 
 /// A configuration problem a dealer can fix, shown in the widget and the console.
@@ -340,7 +347,10 @@ pub fn parse(
         }
     }
 
+    let (beacons, warning) = crate::services::beacon::url(&endpoint.url, attr("beacons"));
+    warnings.extend(warning);
     let config = WidgetConfig {
+        beacons,
         source,
         endpoint,
         locale_preferences,

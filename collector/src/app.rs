@@ -158,6 +158,16 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/dealers",
         access: Access::Read(Resource::Summary),
     },
+    // The widget's funnel beacons (issue 15): open like posting a response, anonymous
+    // (`routes::beacons`). The funnel itself is read like the summary, scoped.
+    RouteSpec {
+        path: "/v1/beacons",
+        access: Access::Public,
+    },
+    RouteSpec {
+        path: "/v1/funnel",
+        access: Access::Read(Resource::Summary),
+    },
     // Draws the text it is given; reads nothing stored, so it is public.
     RouteSpec {
         path: "/v1/qr.svg",
@@ -336,6 +346,8 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/summary" => get(summary::get),
         "/v1/dealers" => get(dealers::list),
         "/v1/breakdown" => get(breakdown::get),
+        "/v1/beacons" => post(beacons::post).options(responses::preflight),
+        "/v1/funnel" => get(beacons::funnel),
         "/v1/qr.svg" => get(qr::svg),
         "/v1/links/status" => get(link_status::status),
         "/v1/first-page" => get(first_page::first_page),
@@ -583,6 +595,7 @@ mod access_tests {
         assert_eq!(
             public,
             [
+                "/v1/beacons",
                 "/v1/qr.svg",
                 "/v1/links/status",
                 "/v1/first-page",

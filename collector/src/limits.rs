@@ -59,6 +59,19 @@ impl Rate {
         per_minute: 30,
         burst: 10,
     };
+    /// Funnel beacons per client address (`POST /v1/beacons`, counted apart from
+    /// responses so beacons never use up a customer's allowance to post): the address
+    /// rate times this, since a visit that posts one response sends a beacon per stage
+    /// and page (13 for the ten-page post-service survey).
+    pub const BEACONS_PER_POST: u32 = 16;
+
+    /// The beacon allowance that goes with an address's posting allowance.
+    pub fn beacons(self) -> Rate {
+        Rate {
+            per_minute: self.per_minute.saturating_mul(Self::BEACONS_PER_POST),
+            burst: self.burst.saturating_mul(Self::BEACONS_PER_POST),
+        }
+    }
     /// The default per API token: a dealer's system importing a day's responses.
     pub const TOKEN: Rate = Rate {
         per_minute: 600,
@@ -169,6 +182,7 @@ fn address_key(ip: IpAddr) -> IpAddr {
 pub struct Limits {
     addresses: DefaultKeyedRateLimiter<IpAddr>,
     tokens: DefaultKeyedRateLimiter<String>,
+    beacons: DefaultKeyedRateLimiter<IpAddr>,
     trusted: Vec<Cidr>,
     clock: DefaultClock,
 }
@@ -178,6 +192,7 @@ impl Limits {
         Limits {
             addresses: DefaultKeyedRateLimiter::dashmap(address.quota()),
             tokens: DefaultKeyedRateLimiter::dashmap(token.quota()),
+            beacons: DefaultKeyedRateLimiter::dashmap(address.beacons().quota()),
             trusted,
             clock: DefaultClock::default(),
         }
@@ -200,6 +215,13 @@ impl Limits {
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 
+    /// `Err(wait)` when `ip` has sent its allowance of funnel beacons.
+    pub fn check_beacon(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.beacons
+            .check_key(&address_key(ip))
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+    }
+
     /// `Err(wait)` when the token `id` has used its allowance.
     pub fn check_token(&self, id: &str) -> Result<(), Duration> {
         self.tokens
@@ -211,9 +233,11 @@ impl Limits {
     pub fn sweep(&self) -> usize {
         self.addresses.retain_recent();
         self.tokens.retain_recent();
+        self.beacons.retain_recent();
         self.addresses.shrink_to_fit();
         self.tokens.shrink_to_fit();
-        self.addresses.len() + self.tokens.len()
+        self.beacons.shrink_to_fit();
+        self.addresses.len() + self.tokens.len() + self.beacons.len()
     }
 }
 
@@ -231,8 +255,24 @@ fn retry_after_secs(wait: Duration) -> u64 {
 /// The layer: counts every `POST /v1/responses` (see the module docs) and answers 429
 /// past the allowance before the body is read.
 pub async fn limit_posts(State(app): State<Shared>, request: Request, next: Next) -> Response {
-    if request.uri().path() != "/v1/responses" || request.method() != Method::POST {
+    if request.method() != Method::POST {
         return next.run(request).await;
+    }
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+    match request.uri().path() {
+        "/v1/responses" => {}
+        // Funnel beacons: their own allowance per address, no token.
+        "/v1/beacons" => {
+            let client = app.limits.client(peer, request.headers());
+            return match app.limits.check_beacon(client) {
+                Ok(()) => next.run(request).await,
+                Err(wait) => too_many(wait, "too many beacons from this address"),
+            };
+        }
+        _ => return next.run(request).await,
     }
     let token = match bearer_token_id(&app, request.headers()).await {
         Ok(t) => t,
@@ -241,29 +281,28 @@ pub async fn limit_posts(State(app): State<Shared>, request: Request, next: Next
     let checked = match token {
         Some(id) => app.limits.check_token(&id),
         None => {
-            let peer = request
-                .extensions()
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
             let client = app.limits.client(peer, request.headers());
             app.limits.check_address(client)
         }
     };
     match checked {
         Ok(()) => next.run(request).await,
-        Err(wait) => {
-            let secs = retry_after_secs(wait);
-            let mut response = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                format!("too many responses from this sender; retry in {secs} s"),
-            )
-            .into_response();
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            response
-        }
+        Err(wait) => too_many(wait, "too many responses from this sender"),
     }
+}
+
+/// The 429 of a sender past its allowance, with `Retry-After`.
+fn too_many(wait: Duration, what: &str) -> Response {
+    let secs = retry_after_secs(wait);
+    let mut response = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("{what}; retry in {secs} s"),
+    )
+    .into_response();
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }
 
 /// The id of the live API token the request carries, if any.

@@ -195,6 +195,9 @@ fn spawn_housekeeping(app: app::Shared, default_days: u32) {
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
+            // Beacons are never logged one by one: only these counts, once an hour.
+            let (stored, repeated, refused) = routes::beacons::counts();
+            tracing::info!("funnel beacons since start: {stored} stored, {repeated} repeated, {refused} refused");
             match privacy::purge(app.store.as_ref(), clock::now(), default_days).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("retention: cleared the personal data of {n} responses"),

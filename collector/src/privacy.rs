@@ -173,6 +173,12 @@ pub async fn purge(
             break;
         }
     }
+    // The funnel's beacons (nothing personal in them, but a visit's trail is kept no
+    // longer than its response's personal data), by the same cutoffs.
+    let beacons = store.purge_beacons(&plan).await?;
+    if beacons > 0 {
+        tracing::info!("retention: {beacons} funnel beacons deleted");
+    }
     // The call list's phone numbers, by the same cutoffs.
     let cutoff = |dealer: &str| {
         plan.dealers

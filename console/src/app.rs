@@ -299,6 +299,8 @@ pub fn App() -> Html {
             } else {
                 if current == Route::Targets {
                     <h2 class="c-h2" id="c-page-title">{ crate::i18n::target_text(l, crate::i18n::G::Heading) }</h2>
+                } else if current == Route::Funnel {
+                    <h2 class="c-h2" id="c-page-title">{ crate::i18n::funnel_text(l, crate::i18n::F::Heading) }</h2>
                 } else {
                     <h2 class="c-h2" id="c-page-title">{ t(l, current_title(&current)) }</h2>
                 }
@@ -317,7 +319,10 @@ pub fn App() -> Html {
                 if current == Route::Report {
                     <VocReport lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()} />
                 }
-                if !matches!(current, Route::Responses | Route::Report) {
+                if current == Route::Funnel {
+                    <crate::funnel::FunnelPage lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()} range={range_days.clone()} />
+                }
+                if !matches!(current, Route::Responses | Route::Report | Route::Funnel) {
                 {
                     match &*data {
                         Load::Loading => html! { <p role="status">{ t(l, T::Loading) }</p> },

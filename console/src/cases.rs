@@ -837,6 +837,9 @@ pub fn Nav(props: &NavProps) -> Html {
                 .into_iter().map(|(r, name)| html! {
                     <a class="c-nav-link" href={r.hash()} aria-current={current(props.route == r)}>{ t(l, name) }</a>
                 }) }
+            <a class="c-nav-link" href={Route::Funnel.hash()} aria-current={current(props.route == Route::Funnel)}>
+                { crate::i18n::funnel_text(l, crate::i18n::F::Nav) }
+            </a>
             if work::works_cases(&props.role) {
                 <a class="c-nav-link" href={Route::Cases.hash()} aria-current={current(on_cases)}>{ c(l, C::Cases) }</a>
             }

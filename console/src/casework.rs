@@ -261,6 +261,8 @@ pub enum Route {
     Targets,
     /// Where new cases and escalations are posted (crate::webhook).
     Notifications,
+    /// The survey's own completion funnel per channel (crate::funnel).
+    Funnel,
 }
 
 impl Route {
@@ -277,6 +279,7 @@ impl Route {
             None if h == "notifications" => Route::Notifications,
             None if h == "responses" => Route::Responses,
             None if h == "report" => Route::Report,
+            None if h == "funnel" => Route::Funnel,
             _ => Route::Overview,
         }
     }
@@ -294,6 +297,7 @@ impl Route {
             Route::Notifications => "#notifications".into(),
             Route::Responses => "#responses".into(),
             Route::Report => "#report".into(),
+            Route::Funnel => "#funnel".into(),
         }
     }
 }

@@ -110,3 +110,48 @@ mod tests {
         assert_eq!(ticks(0.0, 100.0, 25.0), vec![0.0, 25.0, 50.0, 75.0, 100.0]);
     }
 }
+
+/// The bars of a funnel, one per stage, drawn across [`FUNNEL`]: each bar's width in
+/// proportion to the largest count (the first stage, usually), at least a sliver for a
+/// stage with visits so it is seen, none for a stage without.
+pub fn bar_widths(counts: &[u64], frame: &Frame) -> Vec<f64> {
+    let inner = frame.width - frame.left - frame.right;
+    let max = counts.iter().copied().max().unwrap_or(0);
+    counts
+        .iter()
+        .map(|&n| match (n, max) {
+            (0, _) | (_, 0) => 0.0,
+            (n, max) => (inner * n as f64 / max as f64).max(2.0),
+        })
+        .collect()
+}
+
+/// The funnel chart's frame: labels on the left, counts at the bar's end.
+pub const FUNNEL: Frame = Frame {
+    width: 720.0,
+    height: 0.0,
+    left: 190.0,
+    bottom: 0.0,
+    top: 8.0,
+    right: 90.0,
+};
+
+/// The height of one funnel bar and the gap below it.
+pub const BAR: f64 = 26.0;
+pub const BAR_GAP: f64 = 10.0;
+
+#[cfg(test)]
+mod funnel_tests {
+    use super::*;
+
+    #[test]
+    fn funnel_bars_are_proportional_to_the_widest_stage() {
+        let inner = FUNNEL.width - FUNNEL.left - FUNNEL.right;
+        let w = bar_widths(&[10, 1, 0, 1000], &FUNNEL);
+        assert_eq!(w[3], inner);
+        assert_eq!(w[0], inner / 100.0);
+        assert_eq!(w[1], 2.0, "a sliver, not nothing");
+        assert_eq!(w[2], 0.0);
+        assert!(bar_widths(&[0, 0], &FUNNEL).iter().all(|w| *w == 0.0));
+    }
+}

@@ -10,6 +10,7 @@ pub mod context;
 pub mod delivery;
 pub mod endpoint;
 pub mod followups;
+pub mod funnel;
 pub mod ids;
 pub mod interview;
 pub mod json_strict;

@@ -4,8 +4,8 @@ use crate::components::progress::Progress;
 use crate::components::question::QuestionView;
 use crate::components::thank_you::ThankYou;
 use crate::hooks::{
-    load_saved, use_delivery, use_focus, use_link_status, use_page_events, use_persistence,
-    use_reveal, LinkStatus,
+    load_saved, use_beacons, use_delivery, use_focus, use_link_status, use_page_events,
+    use_persistence, use_reveal, LinkStatus,
 };
 use crate::i18n::{self, Msg};
 use crate::services::browser;
@@ -47,6 +47,9 @@ pub struct SurveyProps {
     /// The theme's logo, in the header.
     #[prop_or_default]
     pub logo: Option<Rc<survey_core::theme::Logo>>,
+    /// Where the funnel beacons go (`None`: nowhere; `crate::hooks::use_beacons`).
+    #[prop_or_default]
+    pub beacons: Option<AttrValue>,
 }
 
 /// A running survey: one page at a time, progress, back/next/submit, thank-you.
@@ -71,6 +74,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
     };
     use_delivery(state.clone(), props.endpoint.clone(), props.events.clone());
     use_page_events(props.events.clone(), state.clone());
+    use_beacons(props.beacons.clone(), state.clone());
     let root = use_node_ref();
     use_focus(
         state.focus.clone(),

@@ -16,6 +16,12 @@ pub fn now_rfc3339() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
 }
 
+/// The device's clock in milliseconds since 1970: for durations (the funnel's time to
+/// complete), where the text of [`now_rfc3339`] is not needed.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
 /// Writes a dealer-facing message to the console as an error.
 pub fn console_error(msg: &str) {
     web_sys::console::error_1(&format!("[survey-widget] {msg}").into());

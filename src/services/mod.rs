@@ -1,5 +1,6 @@
 //! Side effects the widget needs: the browser's clock and randomness, and sending.
 
+pub mod beacon;
 pub mod browser;
 pub mod delivery;
 pub mod events;

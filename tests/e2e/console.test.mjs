@@ -223,7 +223,8 @@ test('console: a reversed custom period is refused on the page, by keyboard alon
   const page = await consolePage('cx-admin');
   // Keyboard only: to the period selector, choose "custom", type two dates.
   const period = page.getByLabel('期间');
-  for (let i = 0; i < 16 && !(await period.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  // The language, sign-out, the nav's links (eleven for an admin), survey, dealer.
+  for (let i = 0; i < 24 && !(await period.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
   assert.ok(await period.evaluate((el) => el === document.activeElement), 'Tab reaches the period selector');
   await page.keyboard.press('End'); // the last option: custom
   await page.locator('input[type=date]').first().waitFor();

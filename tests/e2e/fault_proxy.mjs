@@ -5,7 +5,8 @@ import http from 'node:http';
 
 /**
  * Starts the proxy in front of `target` (the collector's base URL). `plan(n)` says
- * what to do with the n-th POST (1-based):
+ * what to do with the n-th POST of a response (`/v1/responses`, 1-based; the widget's
+ * funnel beacons to `/v1/beacons` pass and are not counted):
  *  - 'pass': forward it and relay the answer;
  *  - 'hang': forward it (the collector stores it) but never answer;
  *  - 'reset-after': forward it, then reset the connection instead of answering;
@@ -18,7 +19,8 @@ export async function startFaultProxy(target, plan, { dropCsp = false } = {}) {
   const posts = [];
   const held = new Set();
   const server = http.createServer((req, res) => {
-    const n = req.method === 'POST' ? posts.length + 1 : 0;
+    const response = req.method === 'POST' && new URL(req.url, target).pathname === '/v1/responses';
+    const n = response ? posts.length + 1 : 0;
     const action = n ? plan(n) : 'pass';
     if (n) posts.push({ at: Date.now(), action, headers: req.headers, body: '' });
     if (action === 'reset-before') {

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod beacons;
 pub mod breakdown;
 pub mod cases;
 pub mod console_page;

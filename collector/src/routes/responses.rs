@@ -44,10 +44,11 @@ const CORS_HEADERS: [(&str, &str); 5] = [
     ("access-control-max-age", "600"),
 ];
 
-/// Adds the posting CORS headers to every POST/OPTIONS answer of `/v1/responses`,
+/// Adds the posting CORS headers to every POST/OPTIONS answer of `/v1/responses` (and
+/// of the widget's funnel beacons, `/v1/beacons`),
 /// including a 503 from the in-flight limit, so a widget on another origin can read it.
 pub async fn cors_for_posting(request: Request, next: Next) -> Response {
-    let posting = request.uri().path() == "/v1/responses"
+    let posting = matches!(request.uri().path(), "/v1/responses" | "/v1/beacons")
         && matches!(*request.method(), Method::POST | Method::OPTIONS);
     let mut response = next.run(request).await;
     if posting {

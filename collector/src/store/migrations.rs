@@ -72,6 +72,11 @@ pub const SQLITE: &[Migration] = &[
         sql: include_str!("../../migrations/sqlite/0012_followups.sql"),
     },
     Migration {
+        version: 13,
+        name: "beacons",
+        sql: include_str!("../../migrations/sqlite/0013_beacons.sql"),
+    },
+    Migration {
         version: 14,
         name: "case_solve_links",
         sql: include_str!("../../migrations/sqlite/0014_case_solve_links.sql"),
@@ -139,6 +144,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 12,
         name: "followups",
         sql: include_str!("../../migrations/postgres/0012_followups.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "beacons",
+        sql: include_str!("../../migrations/postgres/0013_beacons.sql"),
     },
     Migration {
         version: 14,

@@ -29,6 +29,7 @@
 //! pages, reads and `/healthz` go on, since they never wait for the writer.
 
 pub mod accounts;
+pub mod beacons;
 pub mod cases;
 pub mod definitions;
 pub mod followups;
@@ -37,6 +38,7 @@ mod links;
 pub mod migrations;
 pub mod postgres;
 mod postgres_accounts;
+mod postgres_beacons;
 mod postgres_cases;
 mod postgres_followups;
 mod postgres_links;
@@ -46,6 +48,7 @@ mod postgres_totals;
 pub mod privacy;
 pub mod sqlite;
 mod sqlite_accounts;
+mod sqlite_beacons;
 mod sqlite_cases;
 mod sqlite_followups;
 mod sqlite_links;
@@ -501,6 +504,17 @@ pub trait Store: Send + Sync {
     /// The visits picked up in `filter`'s pickup dates, each with its first call attempt.
     async fn target_visits(&self, filter: &TargetFilter) -> Result<Vec<TargetVisit>, StoreError>;
     /// A line for the startup log: which backend, where (no password).
+    /// Stores a funnel beacon once per (visit, stage, page) ([`beacons`]); `true`
+    /// when it is new.
+    async fn add_beacon(&self, beacon: &beacons::NewBeacon) -> Result<bool, StoreError>;
+    /// The funnel's counts per channel (`by_channel`) or pooled (the key `None`).
+    async fn funnel(
+        &self,
+        filter: &beacons::BeaconFilter,
+        by_channel: bool,
+    ) -> Result<std::collections::BTreeMap<Option<String>, survey_core::funnel::Counts>, StoreError>;
+    /// Deletes the beacons past retention ([`crate::privacy`]); returns how many.
+    async fn purge_beacons(&self, plan: &PurgePlan) -> Result<u64, StoreError>;
     fn describe(&self) -> String;
 }
 

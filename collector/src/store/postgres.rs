@@ -748,6 +748,23 @@ impl Store for PgStore {
         privacy::set_retention(&*self.client().await?, dealer, days, at).await
     }
 
+    async fn add_beacon(&self, beacon: &super::beacons::NewBeacon) -> Result<bool, StoreError> {
+        super::postgres_beacons::add(&*self.client().await?, beacon).await
+    }
+
+    async fn funnel(
+        &self,
+        filter: &super::beacons::BeaconFilter,
+        by_channel: bool,
+    ) -> Result<std::collections::BTreeMap<Option<String>, survey_core::funnel::Counts>, StoreError>
+    {
+        super::postgres_beacons::funnel(&*self.client().await?, filter, by_channel).await
+    }
+
+    async fn purge_beacons(&self, plan: &PurgePlan) -> Result<u64, StoreError> {
+        super::postgres_beacons::purge(&*self.client().await?, plan).await
+    }
+
     async fn purge_batch(&self, plan: &PurgePlan, at: &str, limit: u32) -> Result<u64, StoreError> {
         let mut client = self.client().await?;
         privacy::purge_batch(&mut client, plan, at, limit).await

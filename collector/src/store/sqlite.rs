@@ -1037,6 +1037,27 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn add_beacon(&self, beacon: &super::beacons::NewBeacon) -> Result<bool, StoreError> {
+        let b = beacon.clone();
+        self.write(move |c| super::sqlite_beacons::add(c, &b)).await
+    }
+
+    async fn funnel(
+        &self,
+        filter: &super::beacons::BeaconFilter,
+        by_channel: bool,
+    ) -> Result<BTreeMap<Option<String>, survey_core::funnel::Counts>, StoreError> {
+        let f = filter.clone();
+        self.read(move |c| super::sqlite_beacons::funnel(c, &f, by_channel))
+            .await
+    }
+
+    async fn purge_beacons(&self, plan: &PurgePlan) -> Result<u64, StoreError> {
+        let plan = plan.clone();
+        self.write(move |c| super::sqlite_beacons::purge(c, &plan))
+            .await
+    }
+
     async fn purge_batch(&self, plan: &PurgePlan, at: &str, limit: u32) -> Result<u64, StoreError> {
         let (plan, at) = (plan.clone(), at.to_string());
         self.write(move |c| privacy::purge_batch(c, &plan, &at, limit))
