@@ -146,21 +146,23 @@ pub struct WidgetConfig {
     pub flow: Option<Flow>,
 }
 
-/// Viewports at most this wide (CSS px) are phones: the survey's own page asks one
-/// question at a time there unless told otherwise. The collector, which sees no
-/// viewport, takes a user agent that says "Mobile" for one (collector/src/prerender.rs).
+/// Touch screens at most this wide (CSS px) are phones: the survey's own page asks one
+/// question at a time there unless told otherwise (`services::browser::phone_screen`).
+/// The collector, which sees no screen, takes a user agent that says "Mobile" for one
+/// (collector/src/prerender.rs `is_phone`); where it rendered the first page, its
+/// choice stands.
 pub const PHONE_MAX_WIDTH: u32 = 600;
 
 impl WidgetConfig {
     /// The flow this widget runs: the one set; else, on the survey's own page (a QR
-    /// link), one question at a time on a phone (`narrow`) and a page at a time on a
+    /// link), one question at a time on a phone (`phone`) and a page at a time on a
     /// larger screen; an embedded widget and a kiosk a page at a time. A phone
     /// interview always goes a page at a time: the agent reads a page's questions out.
-    pub fn flow_for(&self, narrow: bool) -> Flow {
+    pub fn flow_for(&self, phone: bool) -> Flow {
         match (self.mode, self.flow) {
             (Mode::Interview, _) => Flow::Page,
             (_, Some(f)) => f,
-            (Mode::Page, None) if narrow => Flow::Question,
+            (Mode::Page, None) if phone => Flow::Question,
             _ => Flow::Page,
         }
     }

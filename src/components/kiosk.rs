@@ -131,7 +131,8 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
                         endpoint={config.endpoint.clone()} context={config.context.clone()}
                         url_fields={config.url_fields.clone()} mode={config.mode}
                         prefix={format!("{}-{}", props.prefix, kiosk.generation)} storage_key={None::<AttrValue>}
-                        on_finished={on_finished} events={props.events.clone()} logo={props.logo.clone()} />
+                        on_finished={on_finished} events={props.events.clone()} logo={props.logo.clone()}
+                        flow={config.flow_for(false)} />
                     { banner }
                 </>
             }

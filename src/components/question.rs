@@ -22,6 +22,10 @@ pub struct QuestionViewProps {
     /// that are words (numbers are their own key).
     #[prop_or_default]
     pub interview: bool,
+    /// The question flow's one question on its screen: its legend is the screen's
+    /// heading (this id), large, and takes focus when the screen is shown.
+    #[prop_or_default]
+    pub heading_id: Option<AttrValue>,
 }
 
 /// One question: a fieldset with a legend for choices, a labelled field for text, and
@@ -265,7 +269,8 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
     let zero = (props.interview && matches!(q.input, Input::Nps { .. })).then_some("");
     html! {
         <fieldset class={classes!("sw-q", invalid.then_some("sw-invalid"))} id={base} data-sw-zero={zero}>
-            <legend class="sw-legend">
+            <legend class={classes!("sw-legend", props.heading_id.is_some().then_some("sw-legend-big"))}
+                id={props.heading_id.clone()} tabindex={props.heading_id.as_ref().map(|_| "-1")}>
                 if props.interview {
                     <span class="sw-script">{ i18n::t(l, Msg::InterviewScript) }</span>
                 }

@@ -1,5 +1,6 @@
 //! Hooks that carry the widget's side effects, so components only render.
 
+mod advance;
 mod definition;
 mod delivery;
 mod events;
@@ -7,6 +8,7 @@ mod focus;
 mod link;
 mod persistence;
 
+pub use advance::use_advance;
 pub use definition::{use_definition, Loaded};
 pub use delivery::use_delivery;
 pub use events::use_page_events;
