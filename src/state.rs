@@ -279,7 +279,7 @@ impl SurveyState {
     }
 
     /// A tap landing on a screen the flow moved to by itself a moment ago.
-    fn ghost(&self, now_ms: u64) -> bool {
+    pub fn ghost(&self, now_ms: u64) -> bool {
         self.arrived_at
             .is_some_and(|t| now_ms < t.saturating_add(GHOST_MS))
     }

@@ -26,6 +26,9 @@ pub struct QuestionViewProps {
     /// heading (this id), large, and takes focus when the screen is shown.
     #[prop_or_default]
     pub heading_id: Option<AttrValue>,
+    /// Passed to every choice group (`ChoiceGroup::on_tap`).
+    #[prop_or_default]
+    pub on_tap: Option<Callback<MouseEvent>>,
 }
 
 /// One question: a fieldset with a legend for choices, a labelled field for text, and
@@ -133,14 +136,14 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
         html! {
             <>
                 <ChoiceGroup name={format!("{}-q-{id}-r", props.prefix)} options={options} selected={answer_of(id)}
-                    on_select={pick(id.clone())} class={class} described_by={described(id)} />
+                    on_select={pick(id.clone())} class={class} described_by={described(id)} on_tap={props.on_tap.clone()} />
                 <div class="sw-ends" aria-hidden="true">
                     <span>{ format!("{start} = {low}") }</span><span>{ format!("{points} = {high}") }</span>
                 </div>
                 if let Some(na) = na {
                     <ChoiceGroup name={format!("{}-q-{id}-r", props.prefix)} options={vec![na]} selected={answer_of(id)}
                         on_select={pick(id.clone())} class="sw-buttons sw-na" described_by={described(id)}
-                        first_index={usize::from(points) + 1} keys={props.interview} key_from={usize::from(points - start + 1)} />
+                        first_index={usize::from(points) + 1} keys={props.interview} key_from={usize::from(points - start + 1)} on_tap={props.on_tap.clone()} />
                 }
             </>
         }
@@ -178,14 +181,14 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
             }
             html! {
                 <ChoiceGroup name={format!("{base}-r")} options={options} selected={answer_of(&q.id)}
-                    on_select={pick(q.id.clone())} class="sw-buttons" described_by={described(&q.id)} keys={props.interview} />
+                    on_select={pick(q.id.clone())} class="sw-buttons" described_by={described(&q.id)} keys={props.interview} on_tap={props.on_tap.clone()} />
             }
         }
         Input::SingleChoice { options } => {
             let options = choice_options(options);
             html! {
                 <ChoiceGroup name={format!("{base}-r")} options={options} selected={answer_of(&q.id)}
-                    on_select={pick(q.id.clone())} class="sw-list" described_by={described(&q.id)} keys={props.interview} />
+                    on_select={pick(q.id.clone())} class="sw-list" described_by={described(&q.id)} keys={props.interview} on_tap={props.on_tap.clone()} />
             }
         }
         Input::MultiChoice { options, .. } => {
@@ -212,7 +215,7 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
             html! {
                 <ChoiceGroup name={format!("{base}-c")} options={opts} kind={Kind::Checkbox}
                     checked={chosen.into_iter().map(Answer::Choice).collect::<Vec<_>>()}
-                    on_select={on_toggle} class="sw-list" described_by={described(&q.id)} keys={props.interview} />
+                    on_select={on_toggle} class="sw-list" described_by={described(&q.id)} keys={props.interview} on_tap={props.on_tap.clone()} />
             }
         }
         Input::Matrix {

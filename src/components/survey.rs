@@ -293,6 +293,15 @@ pub fn Survey(props: &SurveyProps) -> Html {
             })
         })
     };
+    // The same rule as the reducer's, before the radio is drawn chosen.
+    let on_tap = question_flow.then(|| {
+        let state = state.clone();
+        Callback::from(move |e: MouseEvent| {
+            if state.ghost(browser::now_ms()) {
+                e.prevent_default();
+            }
+        })
+    });
     let screen_key = format!("{page_index}-{}", session.at());
     let checklist = question_flow && shown.len() > 1;
     html! {
@@ -323,7 +332,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
                             answers={session.answers().clone()} errors={session.errors().clone()}
                             locale={l.clone()} fallback={def.default_locale.clone()} prefix={prefix.clone()} interview={interview}
                             heading_id={one.is_some().then(|| AttrValue::from(heading_id.clone()))}
-                            on_answer={on_answer.clone()} />
+                            on_answer={on_answer.clone()} on_tap={on_tap.clone()} />
                     }
                 }) }
                 </div>
@@ -360,18 +369,21 @@ fn on_screen_key(
         if e.ctrl_key() || e.meta_key() || e.alt_key() || e.is_composing() {
             return;
         }
-        let tag = e
+        let target = e
             .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .map(|el| el.tag_name())
-            .unwrap_or_default();
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+        let tag = target.as_ref().map(|el| el.tag_name()).unwrap_or_default();
         let key = e.key();
         if key == "Enter" {
             if tag != "TEXTAREA" && tag != "BUTTON" {
                 e.prevent_default();
-                if let Some(form) = e.current_target().and_then(|t| {
-                    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlFormElement>(t).ok()
-                }) {
+                // Yew listens at its root: the form is found from the target.
+                if let Some(form) = target
+                    .and_then(|t| t.closest("form").ok().flatten())
+                    .and_then(|f| {
+                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlFormElement>(f).ok()
+                    })
+                {
                     let _ = form.request_submit();
                 }
             }
