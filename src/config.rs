@@ -152,6 +152,8 @@ pub struct WidgetConfig {
 /// (collector/src/prerender.rs `is_phone`); where it rendered the first page, its
 /// choice stands.
 pub const PHONE_MAX_WIDTH: u32 = 600;
+/// [`PHONE_MAX_WIDTH`] as the media query the browser asks (a touch screen that wide).
+pub const PHONE_QUERY: &str = "(max-width: 600px) and (pointer: coarse)";
 
 impl WidgetConfig {
     /// The flow this widget runs: the one set; else, on the survey's own page (a QR
@@ -159,6 +161,7 @@ impl WidgetConfig {
     /// larger screen; an embedded widget and a kiosk a page at a time. A phone
     /// interview always goes a page at a time: the agent reads a page's questions out.
     pub fn flow_for(&self, phone: bool) -> Flow {
+        debug_assert!(PHONE_QUERY.contains(&format!("{PHONE_MAX_WIDTH}px")));
         match (self.mode, self.flow) {
             (Mode::Interview, _) => Flow::Page,
             (_, Some(f)) => f,

@@ -53,6 +53,9 @@ macro_rules! texts {
 texts! {
     Next "next" "" ["下一页", "下一頁", "Next"]
     Back "back" "" ["上一页", "上一頁", "Back"]
+    /// The question flow's buttons: a question, not a page, is next (or back).
+    NextQuestion "next_question" "" ["下一题", "下一題", "Next"]
+    BackQuestion "back_question" "" ["上一题", "上一題", "Back"]
     Submit "submit" "" ["提交", "送出", "Submit"]
     Sending "sending" "" ["正在提交…", "正在送出…", "Sending…"]
     Yes "yes" "" ["是", "是", "Yes"]

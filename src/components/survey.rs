@@ -247,6 +247,8 @@ pub fn Survey(props: &SurveyProps) -> Html {
         i18n::t(l, Msg::Sending)
     } else if last {
         i18n::t(l, Msg::Submit)
+    } else if question_flow {
+        i18n::t(l, Msg::NextQuestion)
     } else {
         i18n::t(l, Msg::Next)
     };
@@ -348,7 +350,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
                 <div class="sw-nav">
                     if progress.current > 1 {
                         <button type="button" class="sw-btn sw-btn-secondary" onclick={on_back} disabled={sending}>
-                            { i18n::t(l, Msg::Back) }
+                            { i18n::t(l, if question_flow { Msg::BackQuestion } else { Msg::Back }) }
                         </button>
                     }
                     <button type="submit" class="sw-btn sw-btn-primary" disabled={sending || failed}>{ primary }</button>

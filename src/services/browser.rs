@@ -38,14 +38,7 @@ pub fn prefers_reduced_motion() -> bool {
 /// no screen, asks the user agent instead (collector/src/prerender.rs `is_phone`).
 pub fn phone_screen() -> bool {
     web_sys::window()
-        .and_then(|w| {
-            w.match_media(&format!(
-                "(max-width: {}px) and (pointer: coarse)",
-                crate::config::PHONE_MAX_WIDTH
-            ))
-            .ok()
-            .flatten()
-        })
+        .and_then(|w| w.match_media(crate::config::PHONE_QUERY).ok().flatten())
         .is_some_and(|m| m.matches())
 }
 
