@@ -370,18 +370,14 @@ impl SurveyState {
                     self.advance = Some(self.advance_seq);
                 }
             }
-            (Action::Advance { seq, now_ms }, Phase::Answering) => {
-                if self.advance == Some(seq) {
-                    self.advance = None;
-                    self.next_screen();
-                    self.arrived_at = Some(now_ms);
-                }
+            (Action::Advance { seq, now_ms }, Phase::Answering) if self.advance == Some(seq) => {
+                self.advance = None;
+                self.next_screen();
+                self.arrived_at = Some(now_ms);
             }
-            (Action::Continue { now_ms }, Phase::Answering) => {
-                if !self.ghost(now_ms) {
-                    self.arrived_at = None;
-                    self.next_screen();
-                }
+            (Action::Continue { now_ms }, Phase::Answering) if !self.ghost(now_ms) => {
+                self.arrived_at = None;
+                self.next_screen();
             }
             (Action::SetLocale(l), _) if self.def.locales.contains(&l) => self.locale = l,
             (Action::Answer(id, a), Phase::Answering | Phase::Failed(_)) => {

@@ -5,7 +5,7 @@
 // tap that chose never lands on the next screen, reduced motion moves at once with no
 // transition; axe finds nothing in every sample theme, light and dark; a phone's first
 // screen is prerendered in the question flow and an answer given there before the wasm
-// runs is kept. Screenshots at 320, 360, 390 and a 1280x800 kiosk of a star rating, the
+// runs is kept, on the survey's own page and from the script tag (data-flow). Screenshots at 320, 360, 390 and a 1280x800 kiosk of a star rating, the
 // NPS, the 1-7 effort scale, the grouped checklist and the thank-you go to
 // tests/e2e/artifacts/question_flow/.
 import { test, before, after } from 'node:test';
@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import { ROOT, PHONE, startCollector, launchBrowser, newPage, until } from './support.mjs';
 import { POLICIES, inputs, walk } from './taps.mjs';
 
@@ -274,6 +275,45 @@ test('a phone gets the first question prerendered; an answer given before the wa
   await page.locator('.sw-btn-secondary').click();
   await until(async () => page.locator('[id="sw0-q-csat-r-3"]').isChecked().catch(() => false), 'csat kept as 4');
   await page.context().close();
+});
+
+test('the script tag with data-flow="question": its first page is the first question, and an answer given there is kept', async () => {
+  const fragment = await fetch(`${collector.url}/v1/first-page?survey=post-call&endpoint=/v1/responses&mode=embed&locale=en&flow=question`);
+  const html = await fragment.text();
+  assert.match(html, /^<div data-sw-prerendered data-sw-flow="question">/);
+  assert.match(html, /-q-csat"/);
+  assert.doesNotMatch(html, /-q-fcr"/);
+  const dealer = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Dealer</title>
+<link rel="icon" href="data:,"></head><body><main><h1>Dealer site</h1></main>
+<script src="${collector.url}/static/survey-widget.js" data-survey="post-call" data-flow="question"
+  data-endpoint="${collector.url}/v1/responses" data-locale="en" async></script></body></html>`);
+  });
+  await new Promise((r) => dealer.listen(0, '127.0.0.1', r));
+  try {
+    const page = await newPage(browser, PHONE, { locale: 'en-US' });
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+    await page.goto(`http://localhost:${dealer.address().port}/`);
+    const pre = page.locator('[data-sw-prerendered]');
+    await pre.locator('fieldset.sw-q').first().waitFor();
+    assert.equal(await pre.locator('fieldset.sw-q').count(), 1, 'one question in the fragment');
+    await pre.locator('label.sw-choice').nth(2).click();
+    release();
+    await pre.waitFor({ state: 'detached' });
+    // Taken over as a tap: the answer kept and the flow moved on by itself.
+    await until(async () => (await page.locator('[id$="-q-fcr"]').count()) === 1, 'the next question');
+    await page.waitForTimeout(450);
+    await page.locator('.sw-btn-secondary').click();
+    await until(async () => page.locator('[id$="-q-csat-r-2"]').isChecked().catch(() => false), 'csat kept as 3');
+    assert.deepEqual(page.consoleErrors, []);
+    await page.context().close();
+  } finally {
+    await new Promise((r) => dealer.close(r));
+  }
 });
 
 // ---------- screenshots (looked at; not compared) ----------
