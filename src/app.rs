@@ -116,6 +116,10 @@ fn Loader(props: &LoaderProps) -> Html {
                         prefix={props.prefix.clone()} events={props.events.clone()} on_exit={on_exit} logo={logo} />
                 };
             }
+            // The screen's width decides only where nothing else did; a server
+            // rendering the first page has no screen and always decides first.
+            let phone =
+                config.flow.is_none() && cfg!(target_arch = "wasm32") && browser::phone_screen();
             let mode = if kiosk {
                 survey_core::payload::Mode::Page
             } else {
@@ -127,7 +131,8 @@ fn Loader(props: &LoaderProps) -> Html {
                     mode={mode} prefix={props.prefix.clone()}
                     storage_key={Some(AttrValue::from(storage_key))} review_url={config.review_url.clone().map(AttrValue::from)}
                     events={props.events.clone()} scroll_offset={config.scroll_offset} logo={logo}
-                    beacons={config.beacons.clone().map(AttrValue::from)} />
+                    beacons={config.beacons.clone().map(AttrValue::from)}
+                    flow={config.flow_for(phone)} />
             }
         }
     }

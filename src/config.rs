@@ -8,6 +8,7 @@ use std::rc::Rc;
 use survey_core::context::LINK_PARAMS;
 use survey_core::context::{check_context_value, MAX_CONTEXT_VALUE};
 use survey_core::endpoint::{url_kind, Endpoint, EndpointError, EndpointSpec, UrlKind};
+use survey_core::flow::Flow;
 use survey_core::payload::Mode;
 use survey_core::Locale;
 
@@ -48,6 +49,10 @@ pub const ATTRIBUTES: &[&str] = &[
     // `/v1/beacons` on); `on`, the default, sends them to a collector endpoint only
     // (`services::beacon`).
     "beacons",
+    // `page` (a definition's page per screen) or `question` (one question per screen,
+    // issue 17); without it, the survey's own page on a phone asks one question at a
+    // time and everything else a page ([`WidgetConfig::flow_for`]).
+    "flow",
 ];
 
 /// The theme key (`logo_alt`) an attribute name (`theme-logo-alt`) sets, if it is one:
@@ -99,7 +104,7 @@ pub fn unknown_attributes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<S
 /// The page URL's parameters besides the visit's: they change what is shown, so the
 /// collector's `/v1/first-page` takes them from the host page too (the script-tag
 /// loader sends them as `page.<name>`).
-pub const PAGE_SETTINGS: [&str; 3] = ["lang", "mode", "survey"];
+pub const PAGE_SETTINGS: [&str; 4] = ["lang", "mode", "survey", "flow"];
 
 /// The page URL's parameters the widget reads: the visit, `lang`, `mode`, `survey`.
 /// The browser and a server prerendering the page both take exactly these.
@@ -143,6 +148,34 @@ pub struct WidgetConfig {
     /// Where the funnel beacons go (`data-beacons`, [`crate::services::beacon::url`]);
     /// `None`: nowhere.
     pub beacons: Option<String>,
+    /// `data-flow` (or, on the survey's own page, `?flow=`); `None`: the default for
+    /// the mode and the screen ([`WidgetConfig::flow_for`]).
+    pub flow: Option<Flow>,
+}
+
+/// Touch screens at most this wide (CSS px) are phones: the survey's own page asks one
+/// question at a time there unless told otherwise (`services::browser::phone_screen`).
+/// The collector, which sees no screen, takes a user agent that says "Mobile" for one
+/// (collector/src/prerender.rs `is_phone`); where it rendered the first page, its
+/// choice stands.
+pub const PHONE_MAX_WIDTH: u32 = 600;
+/// [`PHONE_MAX_WIDTH`] as the media query the browser asks (a touch screen that wide).
+pub const PHONE_QUERY: &str = "(max-width: 600px) and (pointer: coarse)";
+
+impl WidgetConfig {
+    /// The flow this widget runs: the one set; else, on the survey's own page (a QR
+    /// link), one question at a time on a phone (`phone`) and a page at a time on a
+    /// larger screen; an embedded widget and a kiosk a page at a time. A phone
+    /// interview always goes a page at a time: the agent reads a page's questions out.
+    pub fn flow_for(&self, phone: bool) -> Flow {
+        debug_assert!(PHONE_QUERY.contains(&format!("{PHONE_MAX_WIDTH}px")));
+        match (self.mode, self.flow) {
+            (Mode::Interview, _) => Flow::Page,
+            (_, Some(f)) => f,
+            (Mode::Page, None) if phone => Flow::Question,
+            _ => Flow::Page,
+        }
+    }
 }
 
 /// A configuration problem a dealer can fix, shown in the widget and the console.
@@ -313,6 +346,19 @@ pub fn parse(
         None => {}
     }
 
+    // The survey's own page may take it from its link (`?flow=question`), as `mode`.
+    let flow_param = attr("flow").or(q("flow").filter(|_| mode == Mode::Page));
+    let flow = match flow_param.map(|f| (f, Flow::parse(f))) {
+        Some((_, Some(f))) => Some(f),
+        Some((f, None)) => {
+            warnings.push(format!(
+                "data-flow: {f:?} is not page or question; using the default"
+            ));
+            None
+        }
+        None => None,
+    };
+
     let scroll_offset = match attr("scroll-offset").map(str::parse::<u32>) {
         Some(Ok(px)) if px <= 500 => px,
         Some(_) => {
@@ -362,6 +408,7 @@ pub fn parse(
         kiosk_pin,
         kiosk_times,
         theme,
+        flow,
     };
     (Ok(config), warnings)
 }
@@ -472,6 +519,47 @@ pub(crate) mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn the_flow_is_set_or_follows_the_mode_and_the_screen() {
+        let flow = |a: &[(&str, &str)], q: &[(&str, &str)], narrow: bool| {
+            let mut all = vec![("survey", "post-service"), ("endpoint", "/v1/responses")];
+            all.extend_from_slice(a);
+            let (cfg, warnings) = parse(&attrs(&all), &query(q), &[]);
+            (cfg.unwrap().flow_for(narrow), warnings)
+        };
+        // The survey's own page: one question at a time on a phone only.
+        assert_eq!(flow(&[], &[], true).0, Flow::Question);
+        assert_eq!(flow(&[], &[], false).0, Flow::Page);
+        // Set: on every screen; the attribute over the link.
+        assert_eq!(flow(&[("flow", "page")], &[], true).0, Flow::Page);
+        assert_eq!(flow(&[("flow", "question")], &[], false).0, Flow::Question);
+        assert_eq!(flow(&[], &[("flow", "question")], false).0, Flow::Question);
+        assert_eq!(
+            flow(&[("flow", "page")], &[("flow", "question")], true).0,
+            Flow::Page
+        );
+        // Embedded: a page at a time unless the dealer asks, and the host page's URL
+        // does not decide it.
+        let embed = [("mode", "embed")];
+        assert_eq!(flow(&embed, &[], true).0, Flow::Page);
+        assert_eq!(flow(&embed, &[("flow", "question")], true).0, Flow::Page);
+        assert_eq!(
+            flow(&[("mode", "embed"), ("flow", "question")], &[], false).0,
+            Flow::Question
+        );
+        assert_eq!(
+            flow(&[("mode", "interview"), ("flow", "question")], &[], true).0,
+            Flow::Page
+        );
+        let (f, warnings) = flow(&[("flow", "slides")], &[], false);
+        assert_eq!(f, Flow::Page);
+        assert_eq!(
+            warnings,
+            ["data-flow: \"slides\" is not page or question; using the default"]
+        );
+        assert!(unknown_attributes(["flow"]).is_empty());
     }
 
     #[test]

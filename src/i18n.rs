@@ -87,6 +87,14 @@ pub fn characters_left(locale: &Locale, n: usize) -> String {
     tf(locale, Msg::CharactersLeft, &[("n", n as u64)])
 }
 
+/// "3 questions left" in `locale` (the question flow's progress).
+pub fn questions_left(locale: &Locale, n: usize) -> String {
+    if n == 1 {
+        return t(locale, Msg::QuestionsLeftOne).to_string();
+    }
+    tf(locale, Msg::QuestionsLeft, &[("n", n as u64)])
+}
+
 /// "Page 3 of 8" in `locale`.
 pub fn progress(locale: &Locale, current: usize, total: usize) -> String {
     tf(

@@ -9,6 +9,11 @@ use wasm_bindgen::JsCast;
 /// The attribute that marks an element as a survey mount point.
 pub const MOUNT_SELECTOR: &str = "[data-survey-widget]";
 
+/// The flow a server rendered the first page in (`page` or `question`), on the
+/// prerendered markup (`prerender`): where the page set none, the browser keeps it, so
+/// what the customer answered there is still on screen when the widget takes over.
+pub const FLOW_ATTR: &str = "data-sw-flow";
+
 /// Mounts a widget into every element marked `data-survey-widget`.
 pub fn mount_all() {
     let Some(window) = web_sys::window() else {
@@ -30,7 +35,19 @@ pub fn mount_all() {
             continue;
         };
         let attrs = data_attributes(&element);
-        let (config, mut warnings) = config::parse(&attrs, &query, &languages);
+        let (mut config, mut warnings) = config::parse(&attrs, &query, &languages);
+        // A first page the server rendered in a flow the page did not set: keep that
+        // flow, so what the customer answered there is still on screen.
+        if let Ok(c) = &mut config {
+            let rendered = element
+                .query_selector(&format!("[{}]", FLOW_ATTR))
+                .ok()
+                .flatten()
+                .and_then(|pre| pre.get_attribute(FLOW_ATTR));
+            if c.flow.is_none() {
+                c.flow = rendered.as_deref().and_then(survey_core::flow::Flow::parse);
+            }
+        }
         warnings.extend(config::unknown_attributes(attrs.keys().map(String::as_str)));
         for w in warnings {
             browser::console_warn(&w);

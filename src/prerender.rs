@@ -15,6 +15,7 @@ use survey_core::payload::Mode;
 
 /// Marks the server's markup inside a mount point, for the browser to take over.
 pub const PRERENDERED_ATTR: &str = "data-sw-prerendered";
+use crate::mount::FLOW_ATTR;
 
 /// The HTML to put inside the one mount point of a page, or `None` when the browser
 /// must do it alone (a configuration error, which it reports, a fetched definition,
@@ -25,14 +26,19 @@ pub const PRERENDERED_ATTR: &str = "data-sw-prerendered";
 /// fails `cargo test` rather than a server.
 ///
 /// `attrs` are the mount point's `data-*` attributes without the prefix, `query` the
-/// page URL's parameters, `languages` the browser's (from `Accept-Language`).
+/// page URL's parameters, `languages` the browser's (from `Accept-Language`), `phone`
+/// whether the browser said it is a phone (its user agent): the survey's own page then
+/// starts one question at a time, unless the page sets a flow.
 pub fn first_page(
     attrs: &BTreeMap<String, String>,
     query: &[(String, String)],
     languages: &[String],
+    phone: bool,
 ) -> Option<String> {
     let (config, _warnings) = config::parse(attrs, query, languages);
-    let config = config.ok()?;
+    let mut config = config.ok()?;
+    let flow = config.flow_for(phone);
+    config.flow = Some(flow);
     // A kiosk loads once a day on the lounge's Wi-Fi and waits on its welcome screen
     // (which reads the clock): nothing to gain there.
     let SurveySource::BuiltIn(id) = &config.source else {
@@ -55,7 +61,10 @@ pub fn first_page(
     let renderer = yew::LocalServerRenderer::<App>::with_props(props).hydratable(false);
     let runtime = tokio::runtime::Builder::new_current_thread().build().ok()?;
     let html = tokio::task::LocalSet::new().block_on(&runtime, renderer.render());
-    Some(format!("<div {PRERENDERED_ATTR}>{html}</div>"))
+    Some(format!(
+        "<div {PRERENDERED_ATTR} {FLOW_ATTR}=\"{}\">{html}</div>",
+        flow.as_str()
+    ))
 }
 
 #[cfg(test)]
@@ -84,11 +93,15 @@ mod tests {
                     ]),
                     &query(&[("lang", lang)]),
                     &[],
+                    false,
                 )
                 .unwrap_or_else(|| panic!("{id} {lang} {mode}: not rendered"));
                 let locale = survey_core::Locale::new(lang);
                 let prompt = first.text.get(&locale, &def.default_locale);
-                assert!(html.starts_with("<div data-sw-prerendered>"), "{html}");
+                assert!(
+                    html.starts_with("<div data-sw-prerendered data-sw-flow=\"page\">"),
+                    "{html}"
+                );
                 assert!(html.contains(&format!("lang=\"{lang}\"")), "{id} {lang}");
                 assert!(
                     html.contains(&format!("id=\"sw0-q-{}\"", first.id)),
@@ -104,22 +117,22 @@ mod tests {
     #[test]
     fn leaves_errors_and_fetched_definitions_to_the_browser() {
         let no_survey = attrs(&[("endpoint", "/v1/responses")]);
-        assert_eq!(first_page(&no_survey, &[], &[]), None);
+        assert_eq!(first_page(&no_survey, &[], &[], false), None);
         let fetched = attrs(&[("definition", "/mine.json"), ("endpoint", "/v1/r")]);
-        assert_eq!(first_page(&fetched, &[], &[]), None);
+        assert_eq!(first_page(&fetched, &[], &[], false), None);
         let unmapped = attrs(&[
             ("survey", "post-call"),
             ("endpoint", "/v1/r"),
             ("payload", "flat"),
             ("payload-fields", r#"{"Id":"id","X":"answers.nope"}"#),
         ]);
-        assert_eq!(first_page(&unmapped, &[], &[]), None);
+        assert_eq!(first_page(&unmapped, &[], &[], false), None);
         let kiosk = attrs(&[
             ("survey", "post-service"),
             ("endpoint", "/v1/r"),
             ("mode", "kiosk"),
         ]);
-        assert_eq!(first_page(&kiosk, &[], &[]), None);
+        assert_eq!(first_page(&kiosk, &[], &[], true), None);
     }
 
     #[test]
@@ -128,6 +141,7 @@ mod tests {
             &attrs(&[("survey", "post-service"), ("endpoint", "/v1/responses")]),
             &[],
             &["en-GB".to_string()],
+            false,
         )
         .expect("rendered");
         assert!(html.contains("lang=\"en\""), "{html}");
@@ -142,9 +156,47 @@ mod tests {
                 ("dealer", "<b>"),
             ]),
             &[],
+            false,
         )
         .expect("rendered");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<b>"), "{html}");
+    }
+
+    #[test]
+    fn a_phone_gets_the_first_question_of_the_question_flow_and_is_told_so() {
+        let page = attrs(&[("survey", "post-call"), ("endpoint", "/v1/responses")]);
+        let lang = query(&[("lang", "en")]);
+        let phone = first_page(&page, &lang, &[], true).expect("rendered");
+        assert!(phone.starts_with("<div data-sw-prerendered data-sw-flow=\"question\">"));
+        // One question: the rating, and nothing of the page's other questions.
+        assert!(phone.contains("id=\"sw0-q-csat\""), "{phone}");
+        assert!(!phone.contains("id=\"sw0-q-fcr\""), "{phone}");
+        assert!(phone.contains("data-sw-screen=\"0-0\""), "{phone}");
+        let desk = first_page(&page, &lang, &[], false).expect("rendered");
+        assert!(
+            desk.contains("id=\"sw0-q-fcr\""),
+            "the page flow shows the page"
+        );
+        // Set on the page: the page's setting wins over the user agent.
+        let set = attrs(&[
+            ("survey", "post-call"),
+            ("endpoint", "/v1/responses"),
+            ("flow", "page"),
+        ]);
+        let html = first_page(&set, &lang, &[], true).expect("rendered");
+        assert!(html.contains("data-sw-flow=\"page\""));
+        // Post-service in the question flow: the grouped checklist is the first screen.
+        let html = first_page(
+            &attrs(&[("survey", "post-service"), ("endpoint", "/v1/responses")]),
+            &lang,
+            &[],
+            true,
+        )
+        .expect("rendered");
+        for q in ["p_appointment", "p_lounge_food"] {
+            assert!(html.contains(&format!("id=\"sw0-q-{q}\"")), "{q}");
+        }
+        assert!(html.contains("sw-checklist"));
     }
 }

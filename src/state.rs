@@ -2,10 +2,26 @@
 //!
 //! No side effects here: ids and clocks come in with the action, sending happens in a
 //! hook that watches [`Phase::Sending`]. That keeps the reducer testable natively.
+//!
+//! # The question flow's moves (issue 17)
+//!
+//! In the one-question-at-a-time flow (`survey_core::flow`) a one-tap answer moves on
+//! by itself:
+//!
+//! ```text
+//! Pick{now} ──▶ advance = Some(seq) ──(use_advance: ADVANCE_MS, 0 with reduced motion)──▶
+//!     Advance{seq, now} ──▶ next screen, focus on its question, arrived_at = now
+//! ```
+//!
+//! A pick on the next screen (or a Continue) within [`GHOST_MS`] of an automatic move is
+//! dropped: it is the same finger landing twice (an impatient double tap), not a new
+//! choice. Back, Next and another pick cancel a pending move (its `seq` no longer
+//! matches); the last screen never moves by itself: sending is the customer's tap.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use survey_core::flow::{self, Flow};
 use survey_core::payload::{ClientInfo, Mode, SurveyRef, RESPONSE_FORMAT};
 use survey_core::scoring::{self, AlertRule, NpsCategory, ScoreCard};
 use survey_core::session::SessionError;
@@ -111,7 +127,20 @@ pub struct SurveyState {
     /// A required question an answer just brought into the page, to be scrolled into
     /// view (focus stays where the customer is); `seq` changes each time.
     pub reveal: Option<Focus>,
+    /// The question flow's pending move after a one-tap answer: the `seq` the timer
+    /// hands back in [`Action::Advance`]; `None`: nothing pending.
+    pub advance: Option<u32>,
+    advance_seq: u32,
+    /// When (epoch ms) the last automatic move showed this screen, for [`GHOST_MS`].
+    arrived_at: Option<u64>,
 }
+
+/// How long a chosen answer stays in view before the question flow moves on (ms);
+/// none under `prefers-reduced-motion` (`hooks::use_advance`).
+pub const ADVANCE_MS: u32 = 250;
+/// Taps on a screen this soon (ms) after the flow moved to it by itself are dropped:
+/// the finger that chose on the last screen, landing again.
+pub const GHOST_MS: u64 = 400;
 
 /// How a response is on its way, as the customer is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -140,6 +169,9 @@ pub struct Snapshot {
     pub survey: SurveyId,
     pub version: u32,
     pub page: usize,
+    /// The question flow's screen on the page: its first question (0 in the page flow).
+    #[serde(default)]
+    pub at: usize,
     pub locale: Locale,
     pub answers: Answers,
 }
@@ -167,6 +199,22 @@ pub enum Action {
     },
     Retry,
     SetLocale(Locale),
+    /// The question flow: a tap or a number key chose an answer at `now_ms`; a one-tap
+    /// answer schedules the move to the next screen.
+    Pick {
+        id: QuestionId,
+        answer: Option<Answer>,
+        now_ms: u64,
+    },
+    /// The question flow's move timer `seq` ran out.
+    Advance {
+        seq: u32,
+        now_ms: u64,
+    },
+    /// The question flow's Next (button or Enter) at `now_ms`.
+    Continue {
+        now_ms: u64,
+    },
 }
 
 impl SurveyState {
@@ -217,6 +265,42 @@ impl SurveyState {
             delivery: Delivery::Normal,
             url_fields: BTreeMap::new(),
             reveal: None,
+            advance: None,
+            advance_seq: 0,
+            arrived_at: None,
+        }
+    }
+
+    /// The same survey walked in `flow`, standing on the screen of question `at` of
+    /// its page (a snapshot's, after a reload; 0 for the page's first).
+    pub fn in_flow(mut self, flow: Flow, at: usize) -> Self {
+        self.session = self.session.in_flow(&self.def, flow, at);
+        self
+    }
+
+    /// A tap landing on a screen the flow moved to by itself a moment ago.
+    pub fn ghost(&self, now_ms: u64) -> bool {
+        self.arrived_at
+            .is_some_and(|t| now_ms < t.saturating_add(GHOST_MS))
+    }
+
+    /// The screen shows one question whose answer says it all, and it is not the last.
+    fn moves_by_itself(&self) -> bool {
+        let shown = self.session.visible_questions(&self.def);
+        self.session.flow() == Flow::Question
+            && shown.len() == 1
+            && flow::advances_by_itself(shown[0])
+            && !self.session.is_last_page(&self.def)
+    }
+
+    fn next_screen(&mut self) {
+        let before = (self.session.page(), self.session.at());
+        match self.session.next(&self.def) {
+            Ok(()) if (self.session.page(), self.session.at()) != before => {
+                self.move_focus(FocusTarget::Heading)
+            }
+            Ok(()) => {}
+            Err(e) => self.focus_problem(e),
         }
     }
 
@@ -234,6 +318,7 @@ impl SurveyState {
             survey: self.def.id.clone(),
             version: self.def.version,
             page: self.session.page(),
+            at: self.session.at(),
             locale: self.locale.clone(),
             answers: self.session.answers().clone(),
         }
@@ -263,7 +348,37 @@ impl SurveyState {
     }
 
     fn apply(&mut self, action: Action) {
+        // Whatever happens, a pending move is for the screen and answer it was made on.
+        if !matches!(action, Action::Advance { .. } | Action::SetLocale(_)) {
+            self.advance = None;
+        }
         match (action, &self.phase) {
+            (Action::Pick { id, answer, now_ms }, Phase::Answering | Phase::Failed(_)) => {
+                if self.ghost(now_ms) {
+                    return;
+                }
+                let given = answer.is_some();
+                self.apply(Action::Answer(id.clone(), answer));
+                let this = self.session.visible_questions(&self.def);
+                if given
+                    && this.len() == 1
+                    && this[0].id == id
+                    && self.moves_by_itself()
+                    && matches!(self.phase, Phase::Answering)
+                {
+                    self.advance_seq = self.advance_seq.wrapping_add(1);
+                    self.advance = Some(self.advance_seq);
+                }
+            }
+            (Action::Advance { seq, now_ms }, Phase::Answering) if self.advance == Some(seq) => {
+                self.advance = None;
+                self.next_screen();
+                self.arrived_at = Some(now_ms);
+            }
+            (Action::Continue { now_ms }, Phase::Answering) if !self.ghost(now_ms) => {
+                self.arrived_at = None;
+                self.next_screen();
+            }
             (Action::SetLocale(l), _) if self.def.locales.contains(&l) => self.locale = l,
             (Action::Answer(id, a), Phase::Answering | Phase::Failed(_)) => {
                 if matches!(self.phase, Phase::Failed(_)) {
@@ -284,19 +399,11 @@ impl SurveyState {
                     });
                 }
             }
-            (Action::Next, Phase::Answering) => {
-                let before = self.session.page();
-                match self.session.next(&self.def) {
-                    Ok(()) if self.session.page() != before => {
-                        self.move_focus(FocusTarget::Heading)
-                    }
-                    Ok(()) => {}
-                    Err(e) => self.focus_problem(e),
-                }
-            }
+            (Action::Next, Phase::Answering) => self.next_screen(),
             (Action::Back, Phase::Answering | Phase::Failed(_)) => {
                 self.phase = Phase::Answering;
-                if self.session.page() > 0 {
+                self.arrived_at = None;
+                if self.session.progress(&self.def).current > 1 {
                     self.session.back();
                     self.move_focus(FocusTarget::Heading);
                 }
@@ -335,8 +442,10 @@ impl SurveyState {
                         .map(|c| Thanks::for_response(c, &p.answers))
                         .unwrap_or_default(),
                 );
+                let flow = self.session.flow();
                 self.session =
-                    fresh_session(&self.def, &self.context, &self.url_fields, Session::new());
+                    fresh_session(&self.def, &self.context, &self.url_fields, Session::new())
+                        .in_flow(&self.def, flow, 0);
                 self.move_focus(FocusTarget::Heading);
             }
             (Action::SendFailed { how }, Phase::Sending(p)) => {
@@ -633,5 +742,147 @@ mod tests {
         assert!(Rc::ptr_eq(&s, &s2));
         let s3 = s.reduce(Action::SetLocale(Locale::new("zh-TW")));
         assert_eq!(s3.locale.as_str(), "zh-TW");
+    }
+
+    // ---------- the question flow (issue 17) ----------
+
+    fn question_flow() -> Rc<SurveyState> {
+        let s = state();
+        Rc::new((*s).clone().in_flow(Flow::Question, 0))
+    }
+
+    fn shown(s: &SurveyState) -> Vec<String> {
+        s.session
+            .visible_questions(&s.def)
+            .iter()
+            .map(|q| q.id.to_string())
+            .collect()
+    }
+
+    fn pick(id: &str, a: Answer, now_ms: u64) -> Action {
+        Action::Pick {
+            id: QuestionId::new(id),
+            answer: Some(a),
+            now_ms,
+        }
+    }
+
+    /// Past the two checklists, onto the first rating.
+    fn at_first_rating() -> Rc<SurveyState> {
+        let mut s = question_flow();
+        for _ in 0..2 {
+            s = answer_current_page(s);
+            s = s.reduce(Action::Continue { now_ms: 1_000 });
+        }
+        assert_eq!(shown(&s), ["s_wait_reception"]);
+        s
+    }
+
+    #[test]
+    fn a_one_tap_answer_moves_on_when_its_timer_runs_out_and_only_then() {
+        let s = at_first_rating();
+        let s = s.reduce(pick("s_wait_reception", Answer::Scale(5), 2_000));
+        let seq = s.advance.expect("a move is scheduled");
+        assert_eq!(shown(&s), ["s_wait_reception"], "not before the timer");
+        let stale = s.clone().reduce(Action::Advance {
+            seq: seq.wrapping_add(1),
+            now_ms: 2_250,
+        });
+        assert!(
+            Rc::ptr_eq(&stale, &s),
+            "another timer's end changes nothing"
+        );
+        let s = s.reduce(Action::Advance { seq, now_ms: 2_250 });
+        assert_eq!(shown(&s), ["s_lounge"]);
+        assert_eq!(s.advance, None);
+        assert_eq!(
+            s.focus.as_ref().map(|f| &f.target),
+            Some(&FocusTarget::Heading)
+        );
+        // Back cancels nothing it should not, and returns with the answer kept.
+        let back = s.clone().reduce(Action::Back);
+        assert_eq!(shown(&back), ["s_wait_reception"]);
+        assert_eq!(
+            back.session
+                .answers()
+                .get(&QuestionId::new("s_wait_reception")),
+            Some(&Answer::Scale(5))
+        );
+    }
+
+    #[test]
+    fn back_or_another_pick_cancels_a_pending_move() {
+        let s = at_first_rating().reduce(pick("s_wait_reception", Answer::Scale(4), 2_000));
+        let seq = s.advance.unwrap();
+        let backed = s.clone().reduce(Action::Back);
+        assert_eq!(backed.advance, None);
+        let after = backed.reduce(Action::Advance { seq, now_ms: 2_250 });
+        assert_eq!(shown(&after).len(), 4, "still on the checklist");
+        let again = s.reduce(pick("s_wait_reception", Answer::Scale(2), 2_100));
+        assert_ne!(again.advance, Some(seq), "the new choice has its own timer");
+    }
+
+    #[test]
+    fn the_tap_that_chose_does_not_also_answer_the_next_screen() {
+        let s = at_first_rating().reduce(pick("s_wait_reception", Answer::Scale(5), 2_000));
+        let seq = s.advance.unwrap();
+        let s = s.reduce(Action::Advance { seq, now_ms: 2_250 });
+        // The same finger, 100 ms later, on the next screen: dropped.
+        let ghost = s.clone().reduce(pick("s_lounge", Answer::Scale(1), 2_350));
+        assert!(Rc::ptr_eq(&ghost, &s));
+        let ghost = s.clone().reduce(Action::Continue { now_ms: 2_400 });
+        assert!(Rc::ptr_eq(&ghost, &s));
+        // A real choice, later, counts.
+        let real = s.reduce(pick("s_lounge", Answer::Scale(1), 2_700));
+        assert!(real.advance.is_some());
+        assert_eq!(
+            real.session.answers().get(&QuestionId::new("s_lounge")),
+            Some(&Answer::Scale(1))
+        );
+    }
+
+    #[test]
+    fn a_checklist_text_and_the_last_screen_wait_for_next() {
+        let s = question_flow().reduce(pick("p_appointment", Answer::YesNo(true), 1_000));
+        assert_eq!(s.advance, None, "a checklist item does not move on");
+        // Walk to the end and check the last screen never moves by itself.
+        let mut s = at_first_rating();
+        let mut guard = 0;
+        while !s.session.is_last_page(&s.def) && guard < 40 {
+            guard += 1;
+            s = answer_current_page(s);
+            s = s.reduce(Action::Continue { now_ms: 10_000 });
+        }
+        assert_eq!(shown(&s), ["comment"]);
+        let s = s.reduce(Action::Pick {
+            id: QuestionId::new("comment"),
+            answer: Some(Answer::Text("fine".into())),
+            now_ms: 20_000,
+        });
+        assert_eq!(s.advance, None);
+        let s = s.reduce(submit());
+        assert!(matches!(s.phase, Phase::Sending(_)));
+        let s = s.reduce(Action::Sent {
+            how: Delivery::Normal,
+        });
+        assert_eq!(s.session.flow(), Flow::Question, "the next customer too");
+    }
+
+    #[test]
+    fn a_reload_returns_to_the_same_question() {
+        let s = at_first_rating().reduce(pick("s_wait_reception", Answer::Scale(5), 2_000));
+        let seq = s.advance.unwrap();
+        let s = s.reduce(Action::Advance { seq, now_ms: 2_250 });
+        let snap = s.snapshot();
+        assert_eq!((snap.page, snap.at), (2, 1));
+        let back = SurveyState::restored(s.def.clone(), BTreeMap::new(), Mode::Page, snap)
+            .in_flow(Flow::Question, 1);
+        assert_eq!(shown(&back), ["s_lounge"]);
+        // A snapshot from before the question flow has no `at`: the page's first screen.
+        let old: Snapshot = serde_json::from_str(
+            r#"{"survey":"post-service","version":1,"page":2,"locale":"en","answers":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(old.at, 0);
     }
 }

@@ -59,7 +59,7 @@
     // The host page's parameters that change what the first page shows (config.rs
     // PAGE_SETTINGS; the collector ignores any other page.* name).
     const page = new URLSearchParams(location.search);
-    for (const key of ['lang', 'mode', 'survey']) if (page.has(key)) url.searchParams.set(`page.${key}`, page.get(key));
+    for (const key of ['lang', 'mode', 'survey', 'flow']) if (page.has(key)) url.searchParams.set(`page.${key}`, page.get(key));
     if (url.href.length > 4000) return Promise.resolve('');
     return fetch(url, { credentials: 'omit' })
       .then((r) => (r.status === 200 && /^text\/html/.test(r.headers.get('content-type') || '') ? r.text() : ''))

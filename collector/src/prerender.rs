@@ -9,6 +9,14 @@
 use crate::static_files::query_text;
 use std::collections::BTreeMap;
 
+/// The browser says it is a phone: `Sec-CH-UA-Mobile: ?1` (Chromium), or a user agent
+/// with `Mobi` in it (every phone browser's, and no tablet's or desktop's). The widget
+/// itself decides by the viewport's width; the server, which sees none, by this, and
+/// tells the widget what it chose (`data-sw-flow`).
+pub fn is_phone(user_agent: Option<&str>, ch_mobile: Option<&str>) -> bool {
+    ch_mobile.map(str::trim) == Some("?1") || user_agent.is_some_and(|ua| ua.contains("Mobi"))
+}
+
 /// The marker attribute of the element the widget mounts into.
 const MOUNT_ATTR: &str = "data-survey-widget";
 /// At most this many languages are taken from `Accept-Language`.
@@ -25,12 +33,13 @@ pub struct MountPoint {
 
 /// The page with the first page of its survey inside the mount point, or `None` to
 /// serve the page unchanged.
-pub fn page(html: &str, query: &str, accept_language: &str) -> Option<String> {
+pub fn page(html: &str, query: &str, accept_language: &str, phone: bool) -> Option<String> {
     let mount = mount_point(html)?;
     let first = survey_widget::prerender::first_page(
         &mount.attrs,
         &page_params(query),
         &languages(accept_language),
+        phone,
     )?;
     let mut out = String::with_capacity(html.len() + first.len());
     out.push_str(&html[..mount.insert_at]);
@@ -212,14 +221,19 @@ mod tests {
 
     #[test]
     fn renders_the_first_page_inside_the_mount_point() {
-        let page =
-            page(DEMO, "dealer=D1&ro=RO%2042&lang=en", "zh-CN,zh;q=0.9").expect("prerendered");
+        let page = page(
+            DEMO,
+            "dealer=D1&ro=RO%2042&lang=en",
+            "zh-CN,zh;q=0.9",
+            false,
+        )
+        .expect("prerendered");
         let inside = page
             .split_once("data-endpoint=\"/v1/responses\">")
             .map(|(_, rest)| rest)
             .expect("mount point kept");
         assert!(
-            inside.starts_with("<div data-sw-prerendered><div lang=\"en\""),
+            inside.starts_with("<div data-sw-prerendered data-sw-flow=\"page\"><div lang=\"en\""),
             "{inside}"
         );
         assert!(inside.contains("<fieldset id=\"sw0-q-"), "{inside}");
@@ -233,18 +247,22 @@ mod tests {
     #[test]
     fn the_kiosk_page_is_left_to_the_browser() {
         assert!(mount_point(KIOSK).is_some());
-        assert_eq!(page(KIOSK, "", ""), None);
+        assert_eq!(page(KIOSK, "", "", true), None);
     }
 
     #[test]
     fn leaves_unusual_pages_alone() {
         let two = format!("{DEMO}<div data-survey-widget data-survey=\"post-call\"></div>");
-        assert_eq!(page(&two, "", ""), None);
-        assert_eq!(page("<p>no widget</p>", "", ""), None);
+        assert_eq!(page(&two, "", "", false), None);
+        assert_eq!(page("<p>no widget</p>", "", "", false), None);
         let unknown = "<div data-survey-widget data-survey=\"nope\" data-endpoint=\"/v1/r\"></div>";
-        assert_eq!(page(unknown, "", ""), None, "the browser shows the error");
+        assert_eq!(
+            page(unknown, "", "", false),
+            None,
+            "the browser shows the error"
+        );
         let broken = "<div data-survey-widget data-survey=\"post-service";
-        assert_eq!(page(broken, "", ""), None);
+        assert_eq!(page(broken, "", "", false), None);
     }
 
     #[test]
@@ -289,5 +307,20 @@ mod tests {
             vec!["zh-TW", "zh-CN", "en"]
         );
         assert!(languages("").is_empty());
+    }
+
+    #[test]
+    fn a_phone_is_told_by_its_user_agent_or_client_hint() {
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
+        let ipad = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15";
+        assert!(is_phone(Some(iphone), None));
+        assert!(is_phone(Some(android), None));
+        assert!(!is_phone(Some(ipad), None));
+        assert!(is_phone(None, Some("?1")));
+        assert!(!is_phone(Some("HeadlessChrome"), Some("?0")));
+        assert!(!is_phone(None, None));
+        let phone = page(DEMO, "lang=en", "", true).expect("prerendered");
+        assert!(phone.contains("data-sw-flow=\"question\""), "{phone}");
     }
 }

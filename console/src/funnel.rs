@@ -128,7 +128,11 @@ pub fn FunnelPage(props: &FunnelProps) -> Html {
     {
         let reply = reply.clone();
         use_effect_with(
-            (props.survey.clone(), props.dealer.clone(), props.range.clone()),
+            (
+                props.survey.clone(),
+                props.dealer.clone(),
+                props.range.clone(),
+            ),
             move |(survey, dealer, range)| {
                 let mut stop: Option<Box<dyn FnOnce()>> = None;
                 if let Some((from, to)) = range.clone() {

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod context;
 pub mod delivery;
 pub mod endpoint;
+pub mod flow;
 pub mod followups;
 pub mod funnel;
 pub mod ids;

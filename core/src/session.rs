@@ -5,8 +5,14 @@
 //! all hidden, is skipped by [`Session::next`] and [`Session::back`] and not counted in
 //! [`Session::progress`]; only the questions in force are checked; and
 //! [`Session::finish`] hands back only the answers of questions in force at the end.
+//!
+//! A session walks one [`Flow`]: a page per screen (the default), or one question per
+//! screen ([`crate::flow`] cuts the screens). The position is a page and, in the question
+//! flow, the first question of the screen on it; everything else (answers, checks,
+//! what `finish` returns) is the same in both flows.
 
 use crate::answers::{Answer, AnswerError, Answers, ContactAnswer};
+use crate::flow::{screens, Flow, Screen, Screens};
 use crate::ids::QuestionId;
 use crate::questionnaire::{Definition, Page, Question, Target};
 
@@ -14,8 +20,13 @@ use crate::questionnaire::{Definition, Page, Question, Target};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Session {
     page: usize,
-    /// The pages shown before this one, in order; [`Session::back`] returns to the last.
-    trail: Vec<usize>,
+    /// In the question flow, the first question (index on the page) of the screen
+    /// shown; always 0 in the page flow.
+    at: usize,
+    flow: Flow,
+    /// The screens shown before this one (page, first question), in order;
+    /// [`Session::back`] returns to the last.
+    trail: Vec<(usize, usize)>,
     answers: Answers,
     /// Problems on the current page, shown next to their fields after a failed "next".
     errors: PageErrors,
@@ -57,6 +68,9 @@ pub struct Progress {
     /// 1-based.
     pub current: usize,
     pub total: usize,
+    /// Questions on this screen and the screens after it, for the answers so far
+    /// ("3 questions left" in the question flow).
+    pub left: usize,
 }
 
 /// Why the flow could not move on.
@@ -94,10 +108,56 @@ impl Session {
             .unwrap_or(0);
         Self {
             page,
-            trail: shown.into_iter().filter(|&p| p < page).collect(),
+            at: 0,
+            flow: Flow::Page,
+            trail: shown
+                .into_iter()
+                .filter(|&p| p < page)
+                .map(|p| (p, 0))
+                .collect(),
             answers,
             errors: PageErrors::default(),
         }
+    }
+
+    /// The same session walked in `flow`; in the question flow it stands on the
+    /// screen of question `at` of its page (0: the page's first screen), the screens
+    /// before it making the way back.
+    pub fn in_flow(mut self, def: &Definition, flow: Flow, at: usize) -> Self {
+        self.flow = flow;
+        self.at = 0;
+        if flow == Flow::Question {
+            let all = screens(def, flow, &self.answers);
+            let i = all.position(self.page, at);
+            if let Some(s) = all.get(i) {
+                self.page = s.page;
+                self.at = s.at;
+            }
+            self.trail = all.0[..i].iter().map(|s| s.key()).collect();
+        }
+        self
+    }
+
+    pub fn flow(&self) -> Flow {
+        self.flow
+    }
+
+    /// The first question (index on the page) of the screen shown; 0 in the page flow.
+    pub fn at(&self) -> usize {
+        self.at
+    }
+
+    /// The screens for the answers so far, and which of them is shown.
+    pub fn screens(&self, def: &Definition) -> (Screens, usize) {
+        let all = screens(def, self.flow, &self.answers);
+        let i = all.position(self.page, self.at);
+        (all, i)
+    }
+
+    /// The screen shown, for the answers so far.
+    pub fn screen(&self, def: &Definition) -> Option<Screen> {
+        let (mut all, i) = self.screens(def);
+        (i < all.len()).then(|| all.0.swap_remove(i))
     }
 
     /// Index of the current page in `def.pages`.
@@ -114,6 +174,14 @@ impl Session {
     /// holds, less hidden inputs. Follows the answers, so a follow-up appears as soon as
     /// the answer it depends on is given on the same page.
     pub fn visible_questions<'d>(&self, def: &'d Definition) -> Vec<&'d Question> {
+        if self.flow == Flow::Question {
+            return match (self.screen(def), self.current_page(def)) {
+                (Some(s), Some(page)) if s.page == self.page => {
+                    s.questions.iter().map(|&q| &page.questions[q]).collect()
+                }
+                _ => Vec::new(),
+            };
+        }
         let vis = def.visibility(&self.answers);
         self.current_page(def)
             .map(|page| {
@@ -146,13 +214,33 @@ impl Session {
 
     /// The position among the pages shown for the answers so far; the total can change
     /// as answers show or hide follow-up pages.
+    /// The shown page's number among the pages that have a screen (1-based): the page
+    /// flow's `progress().current`, and in the question flow the page of the question
+    /// shown, so the survey's funnel (`crate::funnel`) counts the definition's pages in
+    /// both flows rather than screens in one and pages in the other.
+    pub fn page_number(&self, def: &Definition) -> usize {
+        let (all, _) = self.screens(def);
+        let mut pages: Vec<usize> = all
+            .0
+            .iter()
+            .filter(|s| s.key() <= (self.page, self.at))
+            .map(|s| s.page)
+            .collect();
+        pages.dedup();
+        pages.len().max(1)
+    }
+
     pub fn progress(&self, def: &Definition) -> Progress {
-        let vis = def.visibility(&self.answers);
-        let before = vis.shown_pages().filter(|&p| p < self.page).count();
-        let total = vis.shown_pages().count();
+        let (all, i) = self.screens(def);
+        let before = all
+            .0
+            .iter()
+            .filter(|s| s.key() < (self.page, self.at))
+            .count();
         Progress {
             current: before + 1,
-            total: total.max(before + 1),
+            total: all.len().max(before + 1),
+            left: all.left_from(i),
         }
     }
 
@@ -212,43 +300,53 @@ impl Session {
             .collect()
     }
 
-    /// Moves to the next shown page if the current one is complete; otherwise keeps the
-    /// problems for display and returns them. On the last shown page it stays put.
+    /// Moves to the next shown screen (page, or question) if the current one is
+    /// complete; otherwise keeps the problems for display and returns them. On the last
+    /// shown screen it stays put.
     pub fn next(&mut self, def: &Definition) -> Result<(), SessionError> {
         self.validate_page(def)?;
-        if let Some(p) = self.next_shown(def) {
-            self.trail.push(self.page);
+        if let Some((p, at)) = self.next_shown(def) {
+            self.trail.push((self.page, self.at));
             self.page = p;
+            self.at = at;
         }
         Ok(())
     }
 
-    /// Goes back to the page shown before this one; answers are kept and nothing is validated.
+    /// Goes back to the screen shown before this one; answers are kept and nothing is
+    /// validated.
     pub fn back(&mut self) {
         self.errors.0.clear();
-        self.page = self
+        (self.page, self.at) = self
             .trail
             .pop()
-            .unwrap_or_else(|| self.page.saturating_sub(1));
+            .unwrap_or_else(|| (self.page.saturating_sub(1), 0));
     }
 
     /// Checks every shown page before submitting; on a problem, jumps to the first page
     /// that has one. Returns the answers in force: those of questions hidden at the end
     /// (a follow-up answered before the customer changed their mind) are left out.
     pub fn finish(&mut self, def: &Definition) -> Result<Answers, SessionError> {
-        let shown: Vec<usize> = def.visibility(&self.answers).shown_pages().collect();
-        for (i, &p) in shown.iter().enumerate() {
+        let shown: Vec<(usize, usize)> = screens(def, self.flow, &self.answers)
+            .0
+            .iter()
+            .map(|s| s.key())
+            .collect();
+        for (i, &(p, at)) in shown.iter().enumerate() {
             self.page = p;
+            self.at = at;
             self.trail = shown[..i].to_vec();
             self.validate_page(def)?;
         }
         Ok(def.active_answers(&self.answers))
     }
 
-    fn next_shown(&self, def: &Definition) -> Option<usize> {
-        def.visibility(&self.answers)
-            .shown_pages()
-            .find(|&p| p > self.page)
+    fn next_shown(&self, def: &Definition) -> Option<(usize, usize)> {
+        screens(def, self.flow, &self.answers)
+            .0
+            .iter()
+            .map(|s| s.key())
+            .find(|&key| key > (self.page, self.at))
     }
 
     fn validate_page(&mut self, def: &Definition) -> Result<(), SessionError> {

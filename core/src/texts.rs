@@ -53,6 +53,9 @@ macro_rules! texts {
 texts! {
     Next "next" "" ["下一页", "下一頁", "Next"]
     Back "back" "" ["上一页", "上一頁", "Back"]
+    /// The question flow's buttons: a question, not a page, is next (or back).
+    NextQuestion "next_question" "" ["下一题", "下一題", "Next"]
+    BackQuestion "back_question" "" ["上一题", "上一題", "Back"]
     Submit "submit" "" ["提交", "送出", "Submit"]
     Sending "sending" "" ["正在提交…", "正在送出…", "Sending…"]
     Yes "yes" "" ["是", "是", "Yes"]
@@ -63,6 +66,10 @@ texts! {
     /// The name of a language in itself, on its button (looked up in that language).
     LanguageName "language_name" "" ["简体中文", "繁體中文", "English"]
     PageOf "page_of" "current total" ["第 {current} 页，共 {total} 页", "第 {current} 頁，共 {total} 頁", "Page {current} of {total}"]
+    /// The progress of the one-question-at-a-time flow: the questions still to come,
+    /// the one shown included.
+    QuestionsLeft "questions_left" "n" ["还剩 {n} 题", "還剩 {n} 題", "{n} questions left"]
+    QuestionsLeftOne "questions_left_one" "" ["还剩 1 题", "還剩 1 題", "1 question left"]
     FixProblems "fix_problems" "" ["请完成标出的问题后继续。", "請完成標示的問題後繼續。", "Please answer the marked questions to go on."]
     /// Next to a required question left unanswered.
     Required "required" "" ["请回答此题。", "請回答此題。", "Please answer this question."]

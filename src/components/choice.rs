@@ -49,6 +49,11 @@ pub struct ChoiceGroupProps {
     pub keys: bool,
     #[prop_or_default]
     pub key_from: usize,
+    /// Sees each click on an input first: the question flow cancels one that lands
+    /// right after it moved on by itself (the finger that chose, landing again), so
+    /// the radio is never shown chosen when the answer was not taken.
+    #[prop_or_default]
+    pub on_tap: Option<Callback<MouseEvent>>,
 }
 
 /// Native inputs styled as large buttons: arrow keys move within a radio group, Space
@@ -72,7 +77,7 @@ pub fn ChoiceGroup(props: &ChoiceGroupProps) -> Html {
                 html! {
                     <label class="sw-choice" for={id.clone()}>
                         <input type={input_type} id={id} name={props.name.clone()} checked={checked}
-                            aria-describedby={props.described_by.clone()}
+                            aria-describedby={props.described_by.clone()} onclick={props.on_tap.clone()}
                             onchange={move |_| on_select.emit(value.clone())} />
                         <span class="sw-choice-face">
                             if let Some(hint) = &opt.hint {

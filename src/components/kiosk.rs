@@ -132,7 +132,8 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
                         url_fields={config.url_fields.clone()} mode={config.mode}
                         prefix={format!("{}-{}", props.prefix, kiosk.generation)} storage_key={None::<AttrValue>}
                         on_finished={on_finished} events={props.events.clone()} logo={props.logo.clone()}
-                        beacons={config.beacons.clone().map(AttrValue::from)} />
+                        beacons={config.beacons.clone().map(AttrValue::from)}
+                        flow={config.flow_for(false)} />
                     { banner }
                 </>
             }

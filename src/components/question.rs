@@ -22,6 +22,13 @@ pub struct QuestionViewProps {
     /// that are words (numbers are their own key).
     #[prop_or_default]
     pub interview: bool,
+    /// The question flow's one question on its screen: its legend is the screen's
+    /// heading (this id), large, and takes focus when the screen is shown.
+    #[prop_or_default]
+    pub heading_id: Option<AttrValue>,
+    /// Passed to every choice group (`ChoiceGroup::on_tap`).
+    #[prop_or_default]
+    pub on_tap: Option<Callback<MouseEvent>>,
 }
 
 /// One question: a fieldset with a legend for choices, a labelled field for text, and
@@ -129,14 +136,14 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
         html! {
             <>
                 <ChoiceGroup name={format!("{}-q-{id}-r", props.prefix)} options={options} selected={answer_of(id)}
-                    on_select={pick(id.clone())} class={class} described_by={described(id)} />
+                    on_select={pick(id.clone())} class={class} described_by={described(id)} on_tap={props.on_tap.clone()} />
                 <div class="sw-ends" aria-hidden="true">
                     <span>{ format!("{start} = {low}") }</span><span>{ format!("{points} = {high}") }</span>
                 </div>
                 if let Some(na) = na {
                     <ChoiceGroup name={format!("{}-q-{id}-r", props.prefix)} options={vec![na]} selected={answer_of(id)}
                         on_select={pick(id.clone())} class="sw-buttons sw-na" described_by={described(id)}
-                        first_index={usize::from(points) + 1} keys={props.interview} key_from={usize::from(points - start + 1)} />
+                        first_index={usize::from(points) + 1} keys={props.interview} key_from={usize::from(points - start + 1)} on_tap={props.on_tap.clone()} />
                 }
             </>
         }
@@ -174,14 +181,14 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
             }
             html! {
                 <ChoiceGroup name={format!("{base}-r")} options={options} selected={answer_of(&q.id)}
-                    on_select={pick(q.id.clone())} class="sw-buttons" described_by={described(&q.id)} keys={props.interview} />
+                    on_select={pick(q.id.clone())} class="sw-buttons" described_by={described(&q.id)} keys={props.interview} on_tap={props.on_tap.clone()} />
             }
         }
         Input::SingleChoice { options } => {
             let options = choice_options(options);
             html! {
                 <ChoiceGroup name={format!("{base}-r")} options={options} selected={answer_of(&q.id)}
-                    on_select={pick(q.id.clone())} class="sw-list" described_by={described(&q.id)} keys={props.interview} />
+                    on_select={pick(q.id.clone())} class="sw-list" described_by={described(&q.id)} keys={props.interview} on_tap={props.on_tap.clone()} />
             }
         }
         Input::MultiChoice { options, .. } => {
@@ -208,7 +215,7 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
             html! {
                 <ChoiceGroup name={format!("{base}-c")} options={opts} kind={Kind::Checkbox}
                     checked={chosen.into_iter().map(Answer::Choice).collect::<Vec<_>>()}
-                    on_select={on_toggle} class="sw-list" described_by={described(&q.id)} keys={props.interview} />
+                    on_select={on_toggle} class="sw-list" described_by={described(&q.id)} keys={props.interview} on_tap={props.on_tap.clone()} />
             }
         }
         Input::Matrix {
@@ -265,7 +272,8 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
     let zero = (props.interview && matches!(q.input, Input::Nps { .. })).then_some("");
     html! {
         <fieldset class={classes!("sw-q", invalid.then_some("sw-invalid"))} id={base} data-sw-zero={zero}>
-            <legend class="sw-legend">
+            <legend class={classes!("sw-legend", props.heading_id.is_some().then_some("sw-legend-big"))}
+                id={props.heading_id.clone()} tabindex={props.heading_id.as_ref().map(|_| "-1")}>
                 if props.interview {
                     <span class="sw-script">{ i18n::t(l, Msg::InterviewScript) }</span>
                 }

@@ -4,16 +4,17 @@ use crate::components::progress::Progress;
 use crate::components::question::QuestionView;
 use crate::components::thank_you::ThankYou;
 use crate::hooks::{
-    load_saved, use_beacons, use_delivery, use_focus, use_link_status, use_page_events,
-    use_persistence, use_reveal, LinkStatus,
+    load_saved, use_advance, use_beacons, use_delivery, use_focus, use_link_status,
+    use_page_events, use_persistence, use_reveal, LinkStatus,
 };
 use crate::i18n::{self, Msg};
 use crate::services::browser;
 use crate::state::{Action, Delivery, Phase, SurveyState};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use survey_core::flow::{self, Flow};
 use survey_core::payload::Mode;
-use survey_core::{Definition, Locale};
+use survey_core::{Definition, Input, Locale};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -50,6 +51,9 @@ pub struct SurveyProps {
     /// Where the funnel beacons go (`None`: nowhere; `crate::hooks::use_beacons`).
     #[prop_or_default]
     pub beacons: Option<AttrValue>,
+    /// A page per screen, or one question per screen (issue 17).
+    #[prop_or_default]
+    pub flow: Flow,
 }
 
 /// A running survey: one page at a time, progress, back/next/submit, thank-you.
@@ -64,14 +68,19 @@ pub fn Survey(props: &SurveyProps) -> Html {
         );
         let key = props.storage_key.clone();
         let fields = props.url_fields.clone();
+        let flow = props.flow;
         use_reducer(move || {
             match key.and_then(|k| load_saved(&k, &def)) {
-                Some(saved) => SurveyState::restored(def, context, mode, saved),
-                None => SurveyState::new(def, locale, context, mode),
+                Some(saved) => {
+                    let at = saved.at;
+                    SurveyState::restored(def, context, mode, saved).in_flow(flow, at)
+                }
+                None => SurveyState::new(def, locale, context, mode).in_flow(flow, 0),
             }
             .with_url_fields(fields)
         })
     };
+    use_advance(state.clone());
     use_delivery(state.clone(), props.endpoint.clone(), props.events.clone());
     use_page_events(props.events.clone(), state.clone());
     use_beacons(props.beacons.clone(), state.clone());
@@ -193,6 +202,12 @@ pub fn Survey(props: &SurveyProps) -> Html {
     };
     let progress = session.progress(def);
     let last = session.is_last_page(def);
+    let question_flow = session.flow() == Flow::Question;
+    let shown = session.visible_questions(def);
+    // The question flow's one question (not a text field, which is labelled, not a
+    // fieldset) is the screen's heading; a checklist and a text keep the page's title.
+    let one = (question_flow && shown.len() == 1 && !matches!(shown[0].input, Input::Text { .. }))
+        .then(|| shown[0].clone());
     let sending = matches!(state.phase, Phase::Sending(_));
     let failed = matches!(state.phase, Phase::Failed(_));
 
@@ -201,7 +216,13 @@ pub fn Survey(props: &SurveyProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if !state.session.is_last_page(&state.def) {
-                state.dispatch(Action::Next);
+                state.dispatch(if state.session.flow() == Flow::Question {
+                    Action::Continue {
+                        now_ms: browser::now_ms(),
+                    }
+                } else {
+                    Action::Next
+                });
             } else if let Some(id) = browser::new_response_id() {
                 state.dispatch(Action::Submit {
                     id,
@@ -231,6 +252,8 @@ pub fn Survey(props: &SurveyProps) -> Html {
         i18n::t(l, Msg::Sending)
     } else if last {
         i18n::t(l, Msg::Submit)
+    } else if question_flow {
+        i18n::t(l, Msg::NextQuestion)
     } else {
         i18n::t(l, Msg::Next)
     };
@@ -239,7 +262,55 @@ pub fn Survey(props: &SurveyProps) -> Html {
         (Some(call), true) => interview::outcome_bar(l, call, &props.endpoint, &bar),
         _ => html! {},
     };
-    let on_key = interview.then(|| Callback::from(interview::on_key));
+    let on_key = if interview {
+        Some(Callback::from(interview::on_key))
+    } else if question_flow {
+        Some(on_screen_key(state.clone(), one.clone()))
+    } else {
+        None
+    };
+    let (left, total_questions) = if question_flow {
+        let (all, i) = session.screens(def);
+        (all.left_from(i), all.left_from(0))
+    } else {
+        (0, 0)
+    };
+    let progress_view = if question_flow {
+        html! {
+            <Progress current={total_questions - left} total={total_questions}
+                label={i18n::questions_left(l, left)} id={format!("{prefix}-progress")} />
+        }
+    } else {
+        html! {
+            <Progress current={progress.current} total={progress.total}
+                label={i18n::progress(l, progress.current, progress.total)} id={format!("{prefix}-progress")} />
+        }
+    };
+    let on_answer = {
+        let state = state.clone();
+        Callback::from(move |(id, answer)| {
+            state.dispatch(if question_flow {
+                Action::Pick {
+                    id,
+                    answer,
+                    now_ms: browser::now_ms(),
+                }
+            } else {
+                Action::Answer(id, answer)
+            })
+        })
+    };
+    // The same rule as the reducer's, before the radio is drawn chosen.
+    let on_tap = question_flow.then(|| {
+        let state = state.clone();
+        Callback::from(move |e: MouseEvent| {
+            if state.ghost(browser::now_ms()) {
+                e.prevent_default();
+            }
+        })
+    });
+    let screen_key = format!("{page_index}-{}", session.at());
+    let checklist = question_flow && shown.len() > 1;
     html! {
         <div class={classes!("sw", interview.then_some("sw-interview"))} lang={l.to_string()} data-sw-close={close} ref={root}>
             { header }
@@ -247,22 +318,31 @@ pub fn Survey(props: &SurveyProps) -> Html {
             if interview {
                 <p class="sw-keys">{ i18n::t(l, Msg::InterviewKeys) }</p>
             }
-            <Progress current={progress.current} total={progress.total}
-                label={i18n::progress(l, progress.current, progress.total)} id={format!("{prefix}-progress")} />
-            <form class="sw-form" novalidate=true onsubmit={on_submit} onkeydown={on_key} aria-labelledby={heading_id.clone()}>
-                <h2 class="sw-page-title" id={heading_id} tabindex="-1">{ page_title }</h2>
+            { progress_view }
+            <form class={classes!("sw-form", question_flow.then_some("sw-flow-question"))} novalidate=true
+                onsubmit={on_submit} onkeydown={on_key} aria-labelledby={heading_id.clone()}
+                data-sw-screen={question_flow.then(|| screen_key.clone())}>
+                // Keyed by the screen in the question flow: a new element for each
+                // question, so it comes in with its own short transition.
+                <div class={classes!("sw-screen", checklist.then_some("sw-checklist"))} key={screen_key}>
+                if one.is_some() {
+                    <p class="sw-section">{ page_title }</p>
+                } else {
+                    <h2 class="sw-page-title" id={heading_id.clone()} tabindex="-1">{ page_title }</h2>
+                }
                 <p class="sw-status" role="status">
                     { if session.errors().is_empty() { "" } else { i18n::t(l, Msg::FixProblems) } }
                 </p>
-                { for session.visible_questions(def).into_iter().map(|q| {
-                    let state = state.clone();
+                { for shown.into_iter().map(|q| {
                     html! {
                         <QuestionView key={q.id.to_string()} question={q.clone()}
                             answers={session.answers().clone()} errors={session.errors().clone()}
                             locale={l.clone()} fallback={def.default_locale.clone()} prefix={prefix.clone()} interview={interview}
-                            on_answer={Callback::from(move |(id, a)| state.dispatch(Action::Answer(id, a)))} />
+                            heading_id={one.is_some().then(|| AttrValue::from(heading_id.clone()))}
+                            on_answer={on_answer.clone()} on_tap={on_tap.clone()} />
                     }
                 }) }
+                </div>
                 if failed {
                     <div class="sw-send-failed" role="alert">
                         <p>{ i18n::t(l, Msg::SendFailed) }</p>
@@ -273,9 +353,9 @@ pub fn Survey(props: &SurveyProps) -> Html {
                     </div>
                 }
                 <div class="sw-nav">
-                    if page_index > 0 {
+                    if progress.current > 1 {
                         <button type="button" class="sw-btn sw-btn-secondary" onclick={on_back} disabled={sending}>
-                            { i18n::t(l, Msg::Back) }
+                            { i18n::t(l, if question_flow { Msg::BackQuestion } else { Msg::Back }) }
                         </button>
                     }
                     <button type="submit" class="sw-btn sw-btn-primary" disabled={sending || failed}>{ primary }</button>
@@ -283,4 +363,50 @@ pub fn Survey(props: &SurveyProps) -> Html {
             </form>
         </div>
     }
+}
+
+/// The question flow's keys: a number chooses on a one-question screen
+/// (`survey_core::flow::number_key`: 1–9, 0 for the NPS's 10), Enter continues (as Next;
+/// not in a text area, where it starts a new line, nor on a button, which it presses).
+fn on_screen_key(
+    state: UseReducerHandle<SurveyState>,
+    one: Option<survey_core::Question>,
+) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        if e.ctrl_key() || e.meta_key() || e.alt_key() || e.is_composing() {
+            return;
+        }
+        let target = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+        let tag = target.as_ref().map(|el| el.tag_name()).unwrap_or_default();
+        let key = e.key();
+        if key == "Enter" {
+            if tag != "TEXTAREA" && tag != "BUTTON" {
+                e.prevent_default();
+                // Yew listens at its root: the form is found from the target.
+                if let Some(form) = target
+                    .and_then(|t| t.closest("form").ok().flatten())
+                    .and_then(|f| {
+                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlFormElement>(f).ok()
+                    })
+                {
+                    let _ = form.request_submit();
+                }
+            }
+            return;
+        }
+        let mut chars = key.chars();
+        let (Some(c), None, Some(q)) = (chars.next(), chars.next(), one.as_ref()) else {
+            return;
+        };
+        if let Some(answer) = flow::number_key(q, c) {
+            e.prevent_default();
+            state.dispatch(Action::Pick {
+                id: q.id.clone(),
+                answer: Some(answer),
+                now_ms: browser::now_ms(),
+            });
+        }
+    })
 }

@@ -147,7 +147,8 @@ pub fn use_beacons(url: Option<AttrValue>, state: UseReducerHandle<SurveyState>)
             }))
         })
     };
-    let page = state.session.progress(&state.def).current as u32;
+    // The definition's page in both flows (a screen is a question in the question flow).
+    let page = state.session.page_number(&state.def) as u32;
     let done = matches!(state.phase, Phase::Done(_));
     let answered = state.session.answers().len();
     let beacons = (*beacons).clone();

@@ -83,14 +83,7 @@ pub fn use_reveal(reveal: Option<Focus>, prefix: AttrValue, root: NodeRef) {
 
 /// Smooth, or at once for a reader who asked for reduced motion.
 fn behavior() -> web_sys::ScrollBehavior {
-    let reduced = web_sys::window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|m| m.matches());
-    if reduced {
+    if crate::services::browser::prefers_reduced_motion() {
         web_sys::ScrollBehavior::Instant
     } else {
         web_sys::ScrollBehavior::Smooth

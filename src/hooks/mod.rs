@@ -1,5 +1,6 @@
 //! Hooks that carry the widget's side effects, so components only render.
 
+mod advance;
 mod beacons;
 mod definition;
 mod delivery;
@@ -8,6 +9,7 @@ mod focus;
 mod link;
 mod persistence;
 
+pub use advance::use_advance;
 pub use beacons::use_beacons;
 pub use definition::{use_definition, Loaded};
 pub use delivery::use_delivery;

@@ -16,10 +16,31 @@ pub fn now_rfc3339() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
 }
 
-/// The device's clock in milliseconds since 1970: for durations (the funnel's time to
-/// complete), where the text of [`now_rfc3339`] is not needed.
+/// The device's clock in epoch milliseconds: for durations (the funnel's time to
+/// complete) and the reducer's timed actions (the question flow's moves), where the
+/// text of [`now_rfc3339`] is not needed.
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
+}
+
+/// The reader asked for reduced motion: no transitions, no waiting on them.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// A phone's screen: at most `config::PHONE_MAX_WIDTH` CSS px wide and touched rather
+/// than pointed at. A narrow desktop window is not a phone; the collector, which sees
+/// no screen, asks the user agent instead (collector/src/prerender.rs `is_phone`).
+pub fn phone_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(crate::config::PHONE_QUERY).ok().flatten())
+        .is_some_and(|m| m.matches())
 }
 
 /// Writes a dealer-facing message to the console as an error.

@@ -75,7 +75,7 @@ test('/v1/first-page: a fragment with CORS, 204 where nothing can be prerendered
   assert.equal(ok.headers.get('access-control-allow-origin'), '*');
   assert.match(ok.headers.get('content-type'), /^text\/html/);
   const html = await ok.text();
-  assert.match(html, /^<div data-sw-prerendered>/);
+  assert.match(html, /^<div data-sw-prerendered data-sw-flow="page">/);
   assert.match(html, /lang="zh-TW"/);
   for (const q of ['survey=post-service&endpoint=/v1/responses&mode=kiosk', 'definition=/mine.json&endpoint=/v1/r', 'endpoint=/v1/r']) {
     const r = await fetch(`${collector.url}/v1/first-page?${q}`);

@@ -41,11 +41,11 @@ const checkedIds = (page) => page.locator('[data-survey-widget] input:checked')
 
 test('the first page is in the HTML, in the language asked for, escaped', async () => {
   const en = await (await fetch(`${collector.url}/?lang=en&dealer=%3Cb%3EX`)).text();
-  assert.match(en, /<div data-survey-widget[^>]*><div data-sw-prerendered><div lang="en" data-sw-close="Close" class="sw">/);
+  assert.match(en, /<div data-survey-widget[^>]*><div data-sw-prerendered data-sw-flow="page"><div lang="en" data-sw-close="Close" class="sw">/);
   assert.match(en, /<fieldset id="sw0-q-[a-z_]+" class="sw-q"><legend class="sw-legend">[^<]+/);
   assert.doesNotMatch(en, /<b>X/);
   const tw = await fetch(`${collector.url}/`, { headers: { 'Accept-Language': 'zh-TW,en;q=0.5' } });
-  assert.equal(tw.headers.get('vary'), 'Accept-Language');
+  assert.equal(tw.headers.get('vary'), 'Accept-Language, User-Agent, Sec-CH-UA-Mobile');
   assert.match(await tw.text(), /<div lang="zh-TW" data-sw-close="關閉" class="sw">/);
   // The wasm goes out as the gzip copy the build wrote beside it.
   const wasm = await fetch(`${collector.url}/pkg/${wasmName()}`, { headers: { 'Accept-Encoding': 'gzip' } });

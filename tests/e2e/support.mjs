@@ -214,7 +214,7 @@ export async function answerPageWithFirstOptions(page, texts = {}, { pick = 'fir
  * prerendered shows it before the wasm has started; the widget then takes it over.
  */
 export async function widgetRunning(scope) {
-  await scope.locator('.sw-page-title, .sw-error-box, .sw-kiosk-start').first().waitFor();
+  await scope.locator('.sw-page-title, .sw-legend-big, .sw-error-box, .sw-kiosk-start').first().waitFor();
   await scope.locator('[data-sw-prerendered]').waitFor({ state: 'detached' });
 }
 

@@ -1,7 +1,9 @@
 // Counts what a survey asks of a customer (issue 17): taps, typed characters and
 // screens, walking it as a scripted customer who answers each question by a policy.
 // Flow-agnostic: on every screen it answers the visible questions not yet answered,
-// and presses the primary button only when the screen did not move on by itself.
+// and presses the primary button only when the screen did not move on by itself (the
+// question flow moves on after a one-tap answer: the walker waits for that, and a
+// moment more, as a person reading the next question does).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './support.mjs';
@@ -62,14 +64,27 @@ export async function walk(page, scope, policy, inputsById) {
   let chars = 0;
   let screens = 1;
   const tap = async (locator) => { await locator.click(); taps += 1; };
-  const screenKey = () => scope.locator('.sw-progress-label, .sw-done').first().innerText().catch(() => '');
+  // The question flow's screen key, else the progress label ("page 3 of 8"): "3
+  // questions left" changes as an answer brings in a follow-up, before any move.
+  const screenKey = async () => {
+    if (await scope.locator('.sw-done').count()) return 'done';
+    const form = scope.locator('form[data-sw-screen]');
+    if (await form.count()) return form.first().getAttribute('data-sw-screen').catch(() => '');
+    return scope.locator('.sw-progress-label').first().innerText().catch(() => '');
+  };
   for (let guard = 0; guard < 60; guard++) {
     if (await scope.locator('.sw-done').count()) return { taps, chars, screens };
     const before = await screenKey();
     const done = new Set();
+    let picked = false;
+    // The question flow's screen: only its questions are this screen's (the next one
+    // may come in by itself while this one is being answered).
+    const form = scope.locator('form[data-sw-screen]');
+    const key = (await form.count()) ? await form.first().getAttribute('data-sw-screen') : null;
+    const here = key === null ? scope : scope.locator(`form[data-sw-screen="${key}"]`);
     for (let round = 0; round < 5; round++) {
       let changed = false;
-      const ids = await scope.locator('.sw-q, fieldset.sw-matrix-item')
+      const ids = await here.locator('.sw-q, fieldset.sw-matrix-item')
         .evaluateAll((fs) => fs.filter((f) => !f.querySelector('fieldset')).map((f) => f.id));
       for (const domId of ids) {
         if (done.has(domId)) continue;
@@ -85,6 +100,7 @@ export async function walk(page, scope, policy, inputsById) {
           if (!n) continue;
           await tap(choices.nth(what.pick < 0 ? n + what.pick : what.pick));
           changed = true;
+          picked = true;
         } else if (what.tick) {
           for (const i of what.tick) await tap(choices.nth(i));
           changed = true;
@@ -105,7 +121,14 @@ export async function walk(page, scope, policy, inputsById) {
       }
       if (!changed) break;
     }
-    // A flow that moves on by itself after a choice needs no button.
+    // A flow that moves on by itself after a choice needs no button: after a pick, give
+    // it time to (its short transition), and a moment more so the next tap is not
+    // taken for the same finger landing twice.
+    if (picked) {
+      const wait = Date.now() + 800;
+      while (Date.now() < wait && (await screenKey()) === before) await page.waitForTimeout(25);
+      if ((await screenKey()) !== before) await page.waitForTimeout(450);
+    }
     await page.waitForTimeout(50);
     if ((await screenKey()) === before && !(await scope.locator('.sw-done').count())) {
       await tap(scope.locator('.sw-btn-primary'));

@@ -49,7 +49,10 @@ pub async fn first_page(uri: Uri, headers: HeaderMap) -> Response {
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=300"),
             );
-            h.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+            h.insert(
+                header::VARY,
+                HeaderValue::from_static("Accept-Language, User-Agent, Sec-CH-UA-Mobile"),
+            );
             r
         }
         Ok(None) => StatusCode::NO_CONTENT.into_response(),
@@ -69,9 +72,16 @@ async fn render(raw: &str, headers: &HeaderMap) -> Result<Option<String>, ApiErr
         .and_then(|v| v.to_str().ok())
         .map(prerender::languages)
         .unwrap_or_default();
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let phone = prerender::is_phone(
+        text(header::USER_AGENT),
+        headers
+            .get("sec-ch-ua-mobile")
+            .and_then(|v| v.to_str().ok()),
+    );
     // CPU work: on the blocking pool, as the survey page's prerendering.
     let html = tokio::task::spawn_blocking(move || {
-        survey_widget::prerender::first_page(&attrs, &page, &languages)
+        survey_widget::prerender::first_page(&attrs, &page, &languages, phone)
     })
     .await
     .map_err(|_| {

@@ -88,7 +88,12 @@ pub async fn serve(State(app): State<Shared>, mut request: Request) -> Response 
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        if let Some(page) = prerendered(&file, query, languages).await {
+        let phone = {
+            let h = request.headers();
+            let text = |name: &str| h.get(name).and_then(|v| v.to_str().ok());
+            prerender::is_phone(text("user-agent"), text("sec-ch-ua-mobile"))
+        };
+        if let Some(page) = prerendered(&file, query, languages, phone).await {
             return page;
         }
     }
@@ -195,18 +200,28 @@ fn none_match(headers: &HeaderMap, tag: &HeaderValue) -> bool {
 
 /// A survey page with its first page rendered in (see `prerender`); `None` serves the
 /// file as it is. Rendering runs on the blocking pool: it is CPU work.
-async fn prerendered(file: &StaticFile, query: String, languages: String) -> Option<Response> {
+async fn prerendered(
+    file: &StaticFile,
+    query: String,
+    languages: String,
+    phone: bool,
+) -> Option<Response> {
     let html = tokio::fs::read_to_string(&file.source).await.ok()?;
-    let page = tokio::task::spawn_blocking(move || prerender::page(&html, &query, &languages))
-        .await
-        .ok()??;
+    let page =
+        tokio::task::spawn_blocking(move || prerender::page(&html, &query, &languages, phone))
+            .await
+            .ok()??;
     let mut response = page.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(file.content_type),
     );
-    headers.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    // A phone gets the question flow's first screen (`prerender::is_phone`).
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, User-Agent, Sec-CH-UA-Mobile"),
+    );
     page_headers(headers);
     Some(response)
 }

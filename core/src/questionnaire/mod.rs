@@ -82,6 +82,11 @@ pub struct Question {
     /// The question is shown (and its answer kept) only when this holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<Condition>,
+    /// Yes/no questions next to each other on a page with the same group id share one
+    /// screen in the one-question-at-a-time flow, as a compact checklist
+    /// ([`crate::flow`]); the page flow ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// A test on earlier answers, for skip logic. JSON is externally tagged, e.g.

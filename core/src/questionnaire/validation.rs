@@ -58,6 +58,31 @@ enum Scope {
     Question(usize, usize),
 }
 
+/// A checklist group: an id, on yes/no questions only (a screen of single taps), and one
+/// run of neighbours on one page (a group split by another question would be two
+/// screens that read as one).
+fn check_group(at: &str, group: &str, page: &Page, q: usize) -> Result<(), DefinitionError> {
+    let at = format!("{at}.group");
+    if !is_valid_id(group) {
+        return fail(at, id_problem(group));
+    }
+    if !matches!(page.questions[q].input, Input::YesNo { .. }) {
+        return fail(
+            at,
+            "only yes_no questions can be grouped into a checklist screen",
+        );
+    }
+    let in_group = |i: usize| page.questions[i].group.as_deref() == Some(group);
+    let first = (0..q).find(|&i| in_group(i));
+    if first.is_some_and(|f| (f..q).any(|i| !in_group(i))) {
+        return fail(
+            at,
+            format!("the questions of group \"{group}\" must be next to each other on the page"),
+        );
+    }
+    Ok(())
+}
+
 fn fail<T>(path: impl Into<String>, problem: impl Into<String>) -> Result<T, DefinitionError> {
     Err(DefinitionError {
         path: path.into(),
@@ -174,6 +199,9 @@ impl Definition {
             for (q, question) in page.questions.iter().enumerate() {
                 let at = format!("{at}.questions[{q}]");
                 self.check_question(&at, question, &mut answer_ids)?;
+                if let Some(g) = &question.group {
+                    check_group(&at, g, page, q)?;
+                }
                 if let Some(c) = &question.show_if {
                     check_condition(&format!("{at}.show_if"), c, &index, Scope::Question(p, q))?;
                 }
