@@ -2,7 +2,8 @@
 // a configurable webhook per dealer … a WeCom/DingTalk robot webhook is the usual
 // target"): a dealer manager sets the address in the console, a refused one shows the
 // collector's reason and keeps what was typed, and a detractor's new case then reaches a
-// real local receiver in the WeCom robot's shape. Removing it is one button. An agent
+// real local receiver in the WeCom robot's shape, exactly once although it fails the first
+// two attempts. Removing it is one button. An agent
 // is not offered the page; axe finds nothing on it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,8 +28,12 @@ before(async () => {
     let body = '';
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
-      seen.push({ key: req.headers['idempotency-key'], body: JSON.parse(body || 'null') });
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"errcode":0}');
+      // Fails the first two attempts of each notification, takes the third.
+      const key = req.headers['idempotency-key'];
+      const before = seen.filter((x) => x.key === key).length;
+      const status = before < 2 ? 500 : 200;
+      seen.push({ key, status, body: JSON.parse(body || 'null') });
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(status === 200 ? '{"errcode":0}' : '{"errcode":1}');
     });
   });
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
@@ -89,10 +94,17 @@ test('a manager sets the WeCom robot in the console and a new case reaches it', 
   await page.screenshot({ path: join(ARTIFACTS, 'console-webhook-zh-CN-1366x768.png'), fullPage: true });
 
   await postDetractor();
-  await until(() => seen.length > 0, 'the robot gets the new case', 20000);
-  assert.equal(seen[0].body.msgtype, 'markdown');
-  assert.match(seen[0].body.markdown.content, /D001/);
-  assert.match(seen[0].key, /:open$/);
+  // Two refusals, then taken: exactly one notification of the new case is accepted,
+  // every attempt with the same idempotency key and the same body.
+  await until(() => seen.some((x) => x.status === 200), 'the robot takes the new case', 30000);
+  await new Promise((r) => setTimeout(r, 1500)); // nothing more may come
+  const taken = seen.filter((x) => x.status === 200);
+  assert.equal(taken.length, 1, JSON.stringify(seen.map((x) => [x.key, x.status])));
+  assert.equal(seen.length, 3, 'two failed attempts and the one taken');
+  assert.ok(seen.every((x) => x.key === taken[0].key && JSON.stringify(x.body) === JSON.stringify(taken[0].body)));
+  assert.equal(taken[0].body.msgtype, 'markdown');
+  assert.match(taken[0].body.markdown.content, /D001/);
+  assert.match(taken[0].key, /:open$/);
 
   await page.getByRole('button', { name: '删除推送' }).click();
   await page.getByText('尚未设置').waitFor();
