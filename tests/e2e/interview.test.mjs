@@ -229,11 +229,13 @@ test('overview: a signed-link detractor\'s phone interview against the self-comp
   await page.context().close();
 });
 
-test('interview: from a row of the call list, stored as the visit\'s phone call of the agent, and the call is done', async () => {
+/** A repair order picked up three days ago (Shanghai) imported for D001 by its manager;
+ * resolves to agent-1's interview page opened from that row of the call list. */
+async function interviewFromCallList(ro, phone) {
   const { signIn } = await import('../seed/seed.mjs');
   const mgr = await signIn(collector.url, 'mgr-1', PASSWORD);
   const shanghai = (days) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + days * 86400e3));
-  const csv = `RO,dealer,advisor,customer phone,pickup date\r\nRO-CALL-1,D001,D001-B,13800001111,${shanghai(-3)}\r\n`;
+  const csv = `RO,dealer,advisor,customer phone,pickup date\r\n${ro},D001,D001-B,${phone},${shanghai(-3)}\r\n`;
   const imported = await fetch(`${collector.url}/v1/dealers/D001/repair-orders`, {
     method: 'POST', headers: { 'Content-Type': 'text/csv', cookie: mgr.cookie, 'X-CSRF-Token': mgr.csrf }, body: csv,
   });
@@ -241,11 +243,16 @@ test('interview: from a row of the call list, stored as the visit\'s phone call 
   const page = await newPage(browser, { width: 1366, height: 768 }, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   await signInOnPage(page, collector, 'agent-1', '/console');
   await page.goto(`${collector.url}/console#calls`);
-  const row = page.locator('[data-table="calls"] tbody tr', { hasText: 'RO-CALL-1' });
+  const row = page.locator('[data-table="calls"] tbody tr', { hasText: ro });
   await row.waitFor();
   await row.getByRole('link', { name: '电话访问' }).click();
   await page.waitForURL((u) => u.pathname === '/console/interview');
   await page.locator('.sw-interview .sw-form').waitFor();
+  return page;
+}
+
+test('interview: from a row of the call list, stored as the visit\'s phone call of the agent, and the call is done', async () => {
+  const page = await interviewFromCallList('RO-CALL-1', '13800001111');
   page.consoleErrors.length = 0;
   // Every question answered with its first answer, page by page, then "recorded".
   for (let i = 0; i < 30 && !(await page.locator('.sw-recorded').count()); i++) {
@@ -278,21 +285,7 @@ test('interview: from a row of the call list, stored as the visit\'s phone call 
 });
 
 test('interview: from a call-list row, "no answer" stores no response and logs the attempt on the follow-up', async () => {
-  const { signIn } = await import('../seed/seed.mjs');
-  const mgr = await signIn(collector.url, 'mgr-1', PASSWORD);
-  const shanghai = (days) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + days * 86400e3));
-  const csv = `RO,dealer,advisor,customer phone,pickup date\r\nRO-CALL-2,D001,D001-B,13800002222,${shanghai(-3)}\r\n`;
-  const imported = await fetch(`${collector.url}/v1/dealers/D001/repair-orders`, {
-    method: 'POST', headers: { 'Content-Type': 'text/csv', cookie: mgr.cookie, 'X-CSRF-Token': mgr.csrf }, body: csv,
-  });
-  assert.equal(imported.status, 200, await imported.text());
-  const page = await newPage(browser, { width: 1366, height: 768 }, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  await signInOnPage(page, collector, 'agent-1', '/console');
-  await page.goto(`${collector.url}/console#calls`);
-  const row = page.locator('[data-table="calls"] tbody tr', { hasText: 'RO-CALL-2' });
-  await row.getByRole('link', { name: '电话访问' }).click();
-  await page.waitForURL((u) => u.pathname === '/console/interview');
-  await page.locator('.sw-interview .sw-form').waitFor();
+  const page = await interviewFromCallList('RO-CALL-2', '13800002222');
   await page.getByRole('button', { name: '无人接听' }).click();
   await page.locator('.sw-recorded h2').waitFor();
   assert.equal(await page.locator('.sw-recorded h2').innerText(), '未记录任何回答；本次呼叫已记录。');

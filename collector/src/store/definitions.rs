@@ -208,15 +208,7 @@ pub fn sqlite_get(
     version: Option<u32>,
     published_only: bool,
 ) -> Result<Option<DefinitionRow>, StoreError> {
-    let filter = if published_only || version.is_none() {
-        " AND status = 'published'"
-    } else {
-        ""
-    };
-    let sql = format!(
-        "SELECT {COLUMNS}, body FROM definitions WHERE survey_id = ?1 \
-         AND (?2 IS NULL OR version = ?2){filter} ORDER BY version DESC LIMIT 1"
-    );
+    let sql = get_sql("?1", "?2", version.is_some(), published_only);
     let mut stmt = c.prepare_cached(&sql)?;
     Ok(stmt
         .query_row(params![survey, version.map(version_i64)], |r| {
@@ -224,6 +216,20 @@ pub fn sqlite_get(
             sqlite_row(r, body)
         })
         .optional()?)
+}
+
+/// The one read of a version for both backends (their placeholders given): a given
+/// version, or the highest; drafts only for a given version when not `published_only`.
+fn get_sql(survey: &str, version: &str, versioned: bool, published_only: bool) -> String {
+    let filter = if published_only || !versioned {
+        " AND status = 'published'"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT {COLUMNS}, body FROM definitions WHERE survey_id = {survey} \
+         AND ({version} IS NULL OR version = {version}){filter} ORDER BY version DESC LIMIT 1"
+    )
 }
 
 fn scoped(all: Vec<DefinitionRow>, dealers: Option<&[String]>) -> Vec<DefinitionRow> {
@@ -362,15 +368,7 @@ pub async fn pg_get(
     version: Option<u32>,
     published_only: bool,
 ) -> Result<Option<DefinitionRow>, StoreError> {
-    let filter = if published_only || version.is_none() {
-        " AND status = 'published'"
-    } else {
-        ""
-    };
-    let sql = format!(
-        "SELECT {COLUMNS}, body FROM definitions WHERE survey_id = $1 \
-         AND ($2::BIGINT IS NULL OR version = $2){filter} ORDER BY version DESC LIMIT 1"
-    );
+    let sql = get_sql("$1", "$2::BIGINT", version.is_some(), published_only);
     let row = c
         .query_opt(&sql, &[&survey, &version.map(version_i64)])
         .await
