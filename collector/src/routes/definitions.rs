@@ -184,7 +184,7 @@ fn version_of(raw: &str) -> Result<u32, ApiError> {
     })
 }
 
-fn json_response(body: String, cache: &'static str, cors: bool) -> Response {
+fn json_response(body: String, cache: &'static str) -> Response {
     let mut r = body.into_response();
     let h = r.headers_mut();
     h.insert(
@@ -192,12 +192,6 @@ fn json_response(body: String, cache: &'static str, cors: bool) -> Response {
         HeaderValue::from_static("application/json"),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    if cors {
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
-    }
     r
 }
 
@@ -208,7 +202,7 @@ pub async fn get(
     Path((survey, version)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let row = read(&app, &principal, &survey, version_of(&version)?).await?;
-    Ok(json_response(row.body, "no-store", false))
+    Ok(json_response(row.body, "no-store"))
 }
 
 /// `POST /v1/definitions/{survey}/{version}/publish`.
@@ -285,7 +279,7 @@ async fn published(app: &Shared, survey: &str, version: Option<u32>) -> Response
             app.store.definition(survey, version, true),
         )
         .await;
-    let mut response = match row {
+    match row {
         Ok(Some(row)) => {
             // A fixed version never changes; "the newest" changes when one is published.
             let cache = if version.is_some() {
@@ -293,7 +287,7 @@ async fn published(app: &Shared, survey: &str, version: Option<u32>) -> Response
             } else {
                 "public, max-age=60"
             };
-            return json_response(row.body, cache, true);
+            json_response(row.body, cache)
         }
         Ok(None) => ApiError::new(
             StatusCode::NOT_FOUND,
@@ -301,17 +295,12 @@ async fn published(app: &Shared, survey: &str, version: Option<u32>) -> Response
         )
         .into_response(),
         Err(e) => e.into_response(),
-    };
-    response.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    response
+    }
 }
 
 /// `GET /v1/surveys/{survey}`: the newest published version.
 pub async fn newest(State(app): State<Shared>, Path(survey): Path<String>) -> Response {
-    published(&app, &survey, None).await
+    super::any_origin(published(&app, &survey, None).await)
 }
 
 /// `GET /v1/surveys/{survey}/{version}`.
@@ -319,8 +308,8 @@ pub async fn version(
     State(app): State<Shared>,
     Path((survey, version)): Path<(String, String)>,
 ) -> Response {
-    match version_of(&version) {
+    super::any_origin(match version_of(&version) {
         Ok(v) => published(&app, &survey, Some(v)).await,
         Err(e) => e.into_response(),
-    }
+    })
 }

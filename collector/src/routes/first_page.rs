@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 const PAGE_PREFIX: &str = "page.";
 
 pub async fn first_page(uri: Uri, headers: HeaderMap) -> Response {
-    let mut response = match render(super::raw_query(&uri), &headers).await {
+    let response = match render(super::raw_query(&uri), &headers).await {
         Ok(Some(html)) => {
             let mut r = html.into_response();
             let h = r.headers_mut();
@@ -58,11 +58,7 @@ pub async fn first_page(uri: Uri, headers: HeaderMap) -> Response {
         Ok(None) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => e.into_response(),
     };
-    response.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    response
+    super::any_origin(response)
 }
 
 async fn render(raw: &str, headers: &HeaderMap) -> Result<Option<String>, ApiError> {

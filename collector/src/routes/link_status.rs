@@ -12,14 +12,14 @@ use crate::app::Shared;
 use crate::error::ApiError;
 use crate::query::decode;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Uri};
+use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use survey_core::context::check_context_value;
 use survey_core::ids::is_valid_id;
 
 pub async fn status(State(app): State<Shared>, uri: Uri) -> Response {
-    let mut response = match answer(&app, super::raw_query(&uri)).await {
+    let response = match answer(&app, super::raw_query(&uri)).await {
         Ok(used) => (
             [(header::CACHE_CONTROL, "no-store")],
             axum::Json(json!({ "used": used })),
@@ -27,11 +27,7 @@ pub async fn status(State(app): State<Shared>, uri: Uri) -> Response {
             .into_response(),
         Err(e) => e.into_response(),
     };
-    response.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    response
+    super::any_origin(response)
 }
 
 async fn answer(app: &Shared, raw: &str) -> Result<bool, ApiError> {

@@ -39,6 +39,18 @@ pub fn json_body<T>(
     })
 }
 
+/// `response` readable by a page on any origin (`Access-Control-Allow-Origin: *`), on
+/// every path out of the handler, refusals included: the public GETs a widget or its
+/// loader makes from a dealer's site (a link's status, the first page, a published
+/// questionnaire), which carry no credentials and nothing a visitor could not read.
+pub fn any_origin(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        axum::http::HeaderValue::from_static("*"),
+    );
+    response
+}
+
 /// The raw query string of a request (`""` without one).
 pub fn raw_query(uri: &axum::http::Uri) -> &str {
     uri.query().unwrap_or("")
