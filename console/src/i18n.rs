@@ -120,6 +120,8 @@ pub enum T {
     Answer,
     ScoreCard,
     NoAlerts,
+    WordingLoading,
+    WordingUnreadable,
     Contact,
     Phone,
     Email,
@@ -239,6 +241,8 @@ pub fn t(l: Lang, key: T) -> &'static str {
             Answer => "回答",
             ScoreCard => "评分卡",
             NoAlerts => "没有预警。",
+            WordingLoading => "正在读取问卷的题目文字…",
+            WordingUnreadable => "读不到这份问卷的题目文字，下面显示题目编号",
             Contact => "联系方式",
             Phone => "电话",
             Email => "电子邮件",
@@ -354,6 +358,10 @@ pub fn t(l: Lang, key: T) -> &'static str {
             Answer => "Answer",
             ScoreCard => "Score card",
             NoAlerts => "No alerts.",
+            WordingLoading => "Reading the questionnaire's wording…",
+            WordingUnreadable => {
+                "The questionnaire's wording could not be read; question ids are shown instead"
+            }
             Contact => "Contact details",
             Phone => "Phone",
             Email => "E-mail",

@@ -325,6 +325,14 @@ fn gloo_focus_later(id: String) {
     });
 }
 
+/// Where a dealer questionnaire's wording stands for the response being read.
+enum Wording {
+    Loading,
+    Read(responses::Questionnaire),
+    /// The collector's one line on why it could not be read.
+    Unreadable(String),
+}
+
 #[derive(Properties, PartialEq)]
 struct DetailProps {
     lang: Lang,
@@ -340,22 +348,25 @@ fn Detail(props: &DetailProps) -> Html {
         gloo_focus_later("c-detail-title".into())
     });
     // A dealer's own questionnaire is not compiled in: its published version (the one
-    // this response was answered on) comes from the collector, for its wording.
-    let fetched = use_state(|| None::<responses::Questionnaire>);
+    // this response was answered on) comes from the collector, for its wording. Until it
+    // arrives the answers say so rather than showing question ids that then change under
+    // the reader; if it cannot be read, the ids are shown with the reason.
+    let fetched = use_state(|| Wording::Loading);
     {
         let fetched = fetched.clone();
         let survey = item.payload.survey.clone();
         use_effect_with(survey, move |s| {
-            fetched.set(None);
+            fetched.set(Wording::Loading);
             let mut cleanup: Option<Box<dyn FnOnce()>> = None;
             if responses::definition(&s.id).is_none() {
                 let path = format!("/v1/definitions/{}/{}", api::path_segment(&s.id), s.version);
                 cleanup = Some(Box::new(api::spawn_current(
                     async move { api::get::<responses::Questionnaire>(&path).await },
                     move |r| {
-                        if let Ok(def) = r {
-                            fetched.set(Some(def));
-                        }
+                        fetched.set(match r {
+                            Ok(def) => Wording::Read(def),
+                            Err(e) => Wording::Unreadable(e.line()),
+                        })
                     },
                 )));
             }
@@ -366,7 +377,25 @@ fn Detail(props: &DetailProps) -> Html {
             }
         });
     }
-    let def = responses::definition(&item.payload.survey.id).or_else(|| (*fetched).clone());
+    let (def, wording_note) = match responses::definition(&item.payload.survey.id) {
+        Some(d) => (Some(d), None),
+        None => match &*fetched {
+            Wording::Loading => (
+                None,
+                Some(html! {
+                    <p class="c-note" role="status" data-wording="loading">{ t(l, T::WordingLoading) }</p>
+                }),
+            ),
+            Wording::Read(d) => (Some(d.clone()), None),
+            Wording::Unreadable(why) => (
+                None,
+                Some(html! {
+                    <p class="c-note" role="status" data-wording="unreadable">{ format!("{} ({why})", t(l, T::WordingUnreadable)) }</p>
+                }),
+            ),
+        },
+    };
+    let loading = matches!(&*fetched, Wording::Loading) && def.is_none();
     let all = lines(def.as_ref(), &item.payload.answers, l);
     let offset = api::offset_minutes();
     let when = responses::local_time(&item.payload.created_at, offset);
@@ -488,15 +517,18 @@ fn Detail(props: &DetailProps) -> Html {
                 </section>
                 { contact.unwrap_or_default() }
             </div>
-            <table class="c-table c-answers" data-table="answers">
-                <caption>{ t(l, T::Answers) }</caption>
-                <thead><tr><th scope="col">{ t(l, T::Question) }</th><th scope="col">{ t(l, T::Answer) }</th></tr></thead>
-                <tbody>
-                    { for all.iter().map(|x| html! {
-                        <tr data-question={x.id.clone()}><th scope="row">{ x.label.clone() }</th><td>{ shown(&x.shown) }</td></tr>
-                    }) }
-                </tbody>
-            </table>
+            { wording_note.unwrap_or_default() }
+            if !loading {
+                <table class="c-table c-answers" data-table="answers">
+                    <caption>{ t(l, T::Answers) }</caption>
+                    <thead><tr><th scope="col">{ t(l, T::Question) }</th><th scope="col">{ t(l, T::Answer) }</th></tr></thead>
+                    <tbody>
+                        { for all.iter().map(|x| html! {
+                            <tr data-question={x.id.clone()}><th scope="row">{ x.label.clone() }</th><td>{ shown(&x.shown) }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
         </article>
     }
 }

@@ -114,6 +114,13 @@ test('a manager uploads, previews and publishes a questionnaire; its responses a
   // Back in the console: the questionnaire is a survey of the filters (never pooled
   // with the built-in ones), and its response reads in its own words.
   const desk = await newPage(browser, DESK, { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  // The questionnaire's wording arrives late (as on a slow line): the answers must wait
+  // for it rather than show question ids that change under the reader (CI once read
+  // 'x_stars' here).
+  await desk.route(`**/v1/definitions/${SURVEY}/**`, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
   await signInOnPage(desk, collector, 'mgr-q', '/console');
   await desk.getByLabel('问卷', { exact: true }).selectOption(SURVEY);
   await desk.locator('[data-figure="unverified"]').filter({ hasText: '1' }).waitFor();
@@ -122,8 +129,10 @@ test('a manager uploads, previews and publishes a questionnaire; its responses a
   await open.waitFor();
   await open.click();
   const detail = desk.locator(`[data-response="${r.id}"]`);
+  await detail.locator('[data-wording="loading"]').waitFor();
   const first = JSON.parse(fixture).pages[0].questions.find((q) => q.input.type !== 'hidden');
   assert.equal(await detail.locator(`[data-question="${first.id}"] th`).innerText(), first.text['zh-CN']);
+  assert.equal(await detail.locator('[data-wording]').count(), 0, 'the loading line goes once the wording is read');
   assert.deepEqual(await axe(desk), [], 'axe on the response of a dealer questionnaire');
   await desk.context().close();
 });
