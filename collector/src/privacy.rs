@@ -180,16 +180,7 @@ pub async fn purge(
         tracing::info!("retention: {beacons} funnel beacons deleted");
     }
     // The call list's phone numbers, by the same cutoffs.
-    let cutoff = |dealer: &str| {
-        plan.dealers
-            .iter()
-            .find(|(d, _)| d == dealer)
-            .map_or(&plan.default_cutoff, |(_, c)| c)
-    };
-    let visits = clear_visit_phones(store, |v| {
-        v.created_at.as_str() < cutoff(&v.dealer).as_str()
-    })
-    .await?;
+    let visits = store.purge_visit_phones(&plan).await?;
     if total > 0 || visits > 0 {
         store
             .record_audit(&[AuditEntry {
@@ -208,7 +199,8 @@ pub async fn purge(
     Ok(total)
 }
 
-/// Removes the phone number of every visit `due` picks; returns how many.
+/// Removes the phone number of every visit `due` picks (deletion on request); returns
+/// how many.
 async fn clear_visit_phones(
     store: &dyn Store,
     due: impl Fn(&crate::store::VisitPhone) -> bool,

@@ -393,14 +393,28 @@ fn the_call_lists_phone_numbers_follow_retention_and_deletion(backend: Backend) 
         file.as_bytes(),
     );
     assert_eq!(r.status, 200, "{}", r.text());
-    let at = jiff::Timestamp::now()
-        .checked_sub(jiff::SignedDuration::from_hours(24 * 40))
-        .expect("a time");
-    let at = at.strftime("%Y-%m-%dT%H:%M:%S.000Z").to_string();
-    db.execute(&format!(
-        "UPDATE visits SET created_at = '{at}' WHERE repair_order = 'OLD'"
-    ))
-    .expect("backdate");
+    let other = "RO,dealer,advisor,customer phone,pickup date\n\
+                 OTHER40,D002,B01,13500135000,2026-10-01\n\
+                 OTHER200,D002,B01,13400134000,2026-05-01\n";
+    let r = c.send_as(
+        &c.admin,
+        "POST",
+        "/v1/dealers/D002/repair-orders",
+        &[("Content-Type", "text/csv")],
+        other.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // D001 keeps 30 days; D002 has no setting of its own, so the default 180.
+    for (ro, days) in [("OLD", 40), ("OTHER40", 40), ("OTHER200", 200)] {
+        let at = jiff::Timestamp::now()
+            .checked_sub(jiff::SignedDuration::from_hours(24 * days))
+            .expect("a time");
+        let at = at.strftime("%Y-%m-%dT%H:%M:%S.000Z").to_string();
+        db.execute(&format!(
+            "UPDATE visits SET created_at = '{at}' WHERE repair_order = '{ro}'"
+        ))
+        .expect("backdate");
+    }
     let phones = || -> Vec<(String, Value)> {
         db.query_rows(
             "SELECT repair_order, phone FROM visits ORDER BY repair_order",
@@ -422,8 +436,10 @@ fn the_call_lists_phone_numbers_follow_retention_and_deletion(backend: Backend) 
             ("ASKED".to_string(), json!("+8613800138000")),
             ("NEW".to_string(), json!("13600136000")),
             ("OLD".to_string(), Value::Null),
+            ("OTHER200".to_string(), Value::Null),
+            ("OTHER40".to_string(), json!("13500135000")),
         ],
-        "past D001's 30 days the number goes, the visit stays"
+        "past D001's 30 days or the default 180 the number goes, the visit stays"
     );
     let out = cli(
         db,
@@ -441,7 +457,7 @@ fn the_call_lists_phone_numbers_follow_retention_and_deletion(backend: Backend) 
         &[],
     );
     let text = format!("{audit:?}");
-    assert!(text.contains("1 call-list phone numbers"), "{text}");
+    assert!(text.contains("2 call-list phone numbers"), "{text}");
     assert!(text.contains("1 call-list visits lost it"), "{text}");
     assert!(!text.contains("8000"), "the number is not recorded: {text}");
 }

@@ -229,15 +229,13 @@ impl Group {
     }
 }
 
-/// A visit's phone number, as retention and deletion on request read it.
+/// A visit's phone number, as deletion on request reads it (matched in Rust by
+/// [`crate::privacy::phone_key`], which no SQL LIKE can do).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VisitPhone {
     pub seq: i64,
     pub id: String,
-    pub dealer: String,
     pub phone: String,
-    /// When the collector first knew the visit (RFC 3339 UTC).
-    pub created_at: String,
 }
 
 /// A storage failure.
@@ -461,7 +459,7 @@ pub trait Store: Send + Sync {
     /// still at its expected version; `Ok(false)` (nothing written) if another came first.
     async fn change_followup(&self, change: &FollowUpChange) -> Result<bool, StoreError>;
     /// Visits after `after` (by `seq`) that still hold a phone number, at most `limit`:
-    /// what the retention purge and deletion on request look through ([`crate::privacy`]).
+    /// what deletion on request looks through ([`crate::privacy`]).
     async fn visit_phones(
         &self,
         after: Option<i64>,
@@ -469,6 +467,9 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<VisitPhone>, StoreError>;
     /// Removes the phone number of the visits `ids`; returns how many lost one.
     async fn clear_visit_phones(&self, ids: &[String]) -> Result<u64, StoreError>;
+    /// Removes the phone number of every visit known before its dealer's cutoff in
+    /// `plan` (the retention purge); returns how many lost one.
+    async fn purge_visit_phones(&self, plan: &PurgePlan) -> Result<u64, StoreError>;
     /// Visits, invitations, responses and calls per dealer and advisor, counted by the
     /// database.
     async fn coverage(&self, filter: &CoverageFilter) -> Result<Vec<CoverageRow>, StoreError>;

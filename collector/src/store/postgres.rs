@@ -492,7 +492,7 @@ impl Store for PgStore {
         let client = self.client().await?;
         let rows = client
             .query(
-                "SELECT seq, id, dealer, phone, created_at FROM visits
+                "SELECT seq, id, phone FROM visits
                  WHERE phone IS NOT NULL AND seq > coalesce($1::bigint, -1) ORDER BY seq LIMIT $2",
                 &[&after, &i64::from(limit)],
             )
@@ -503,9 +503,7 @@ impl Store for PgStore {
                 Ok(super::VisitPhone {
                     seq: r.try_get(0).map_err(pg_err)?,
                     id: r.try_get(1).map_err(pg_err)?,
-                    dealer: r.try_get(2).map_err(pg_err)?,
-                    phone: r.try_get(3).map_err(pg_err)?,
-                    created_at: r.try_get(4).map_err(pg_err)?,
+                    phone: r.try_get(2).map_err(pg_err)?,
                 })
             })
             .collect()
@@ -520,6 +518,11 @@ impl Store for PgStore {
             )
             .await
             .map_err(pg_err)
+    }
+
+    async fn purge_visit_phones(&self, plan: &PurgePlan) -> Result<u64, StoreError> {
+        let mut client = self.client().await?;
+        super::postgres_followups::purge_phones(&mut client, plan).await
     }
 
     async fn change_followup(&self, change: &super::FollowUpChange) -> Result<bool, StoreError> {

@@ -201,3 +201,31 @@ pub async fn coverage(client: &Client, f: &CoverageFilter) -> Result<Vec<Coverag
         })
         .collect())
 }
+
+/// Removes the phone number of every visit known before its dealer's retention cutoff
+/// (`plan`), in the database (the SQLite twin says why).
+pub async fn purge_phones(client: &mut Client, plan: &super::PurgePlan) -> Result<u64, StoreError> {
+    let tx = client.transaction().await.map_err(pg_err)?;
+    let mut n = 0;
+    for (dealer, cutoff) in &plan.dealers {
+        n += tx
+            .execute(
+                "UPDATE visits SET phone = NULL
+                 WHERE dealer = $1 AND created_at < $2 AND phone IS NOT NULL",
+                &[dealer, cutoff],
+            )
+            .await
+            .map_err(pg_err)?;
+    }
+    n += tx
+        .execute(
+            "UPDATE visits SET phone = NULL
+             WHERE created_at < $1 AND phone IS NOT NULL
+               AND dealer NOT IN (SELECT dealer FROM dealer_privacy)",
+            &[&plan.default_cutoff],
+        )
+        .await
+        .map_err(pg_err)?;
+    tx.commit().await.map_err(pg_err)?;
+    Ok(n)
+}

@@ -789,16 +789,14 @@ impl Store for SqliteStore {
     ) -> Result<Vec<super::VisitPhone>, StoreError> {
         self.read(move |c| {
             let mut stmt = c.prepare_cached(
-                "SELECT seq, id, dealer, phone, created_at FROM visits
+                "SELECT seq, id, phone FROM visits
                  WHERE phone IS NOT NULL AND seq > coalesce(?1, -1) ORDER BY seq LIMIT ?2",
             )?;
             let rows = stmt.query_map(rusqlite::params![after, limit], |r| {
                 Ok(super::VisitPhone {
                     seq: r.get(0)?,
                     id: r.get(1)?,
-                    dealer: r.get(2)?,
-                    phone: r.get(3)?,
-                    created_at: r.get(4)?,
+                    phone: r.get(2)?,
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -823,6 +821,12 @@ impl Store for SqliteStore {
             Ok(n)
         })
         .await
+    }
+
+    async fn purge_visit_phones(&self, plan: &PurgePlan) -> Result<u64, StoreError> {
+        let plan = plan.clone();
+        self.write(move |c| super::sqlite_followups::purge_phones(c, &plan))
+            .await
     }
 
     async fn change_followup(&self, change: &super::FollowUpChange) -> Result<bool, StoreError> {

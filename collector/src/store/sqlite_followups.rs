@@ -163,3 +163,28 @@ pub fn coverage(conn: &Connection, f: &CoverageFilter) -> Result<Vec<CoverageRow
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
+
+/// Removes the phone number of every visit known before its dealer's retention cutoff
+/// (`plan`), in the database: one UPDATE per dealer with its own period and one for the
+/// rest, so the hourly purge never reads the call list into the server.
+pub fn purge_phones(conn: &mut Connection, plan: &super::PurgePlan) -> Result<u64, StoreError> {
+    let tx = conn.transaction()?;
+    let mut n = 0;
+    for (dealer, cutoff) in &plan.dealers {
+        n += tx
+            .prepare_cached(
+                "UPDATE visits SET phone = NULL
+                 WHERE dealer = ?1 AND created_at < ?2 AND phone IS NOT NULL",
+            )?
+            .execute(params![dealer, cutoff])? as u64;
+    }
+    n += tx
+        .prepare_cached(
+            "UPDATE visits SET phone = NULL
+             WHERE created_at < ?1 AND phone IS NOT NULL
+               AND dealer NOT IN (SELECT dealer FROM dealer_privacy)",
+        )?
+        .execute(params![plan.default_cutoff])? as u64;
+    tx.commit()?;
+    Ok(n)
+}
