@@ -37,11 +37,6 @@ fn cases(c: &Collector, auth: &Auth, query: &str) -> Vec<Value> {
     r.json()["items"].as_array().expect("items").clone()
 }
 
-fn count(c: &Collector, table: &str) -> i64 {
-    let rows = c.query_rows(&format!("SELECT COUNT(*) AS n FROM {table}"), &[]);
-    rows[0]["n"].as_i64().expect("count")
-}
-
 /// `now` (+ `seconds`) as the widget writes `created_at`.
 fn now_plus(seconds: i64) -> String {
     let now = std::time::SystemTime::now()
@@ -49,18 +44,6 @@ fn now_plus(seconds: i64) -> String {
         .expect("clock")
         .as_secs() as i64;
     survey_core::time::format_seconds(now + seconds).expect("time")
-}
-
-/// Moves the collector's clock forward (a test hook).
-fn advance(c: &Collector, ms: u64) {
-    let r = c.send_as(
-        &Auth::Anonymous,
-        "POST",
-        &format!("/v1/test/clock?advance_ms={ms}"),
-        &[],
-        b"",
-    );
-    assert_eq!(r.status, 200, "{}", r.text());
 }
 
 fn a_detractor_opens_exactly_one_case(backend: Backend) {
@@ -85,8 +68,8 @@ fn a_detractor_opens_exactly_one_case(backend: Backend) {
     assert_eq!(case["status"], json!("open"));
     assert_eq!(case["dealer"], json!("D001"));
     assert_eq!(case["owner"], Value::Null);
-    assert_eq!(count(&c, "cases"), 1);
-    assert_eq!(count(&c, "case_events"), 1, "the open event");
+    assert_eq!(c.count_rows("cases"), 1);
+    assert_eq!(c.count_rows("case_events"), 1, "the open event");
     // Due 2 days after the response was written (created_at 2026-11-23T10:00:00Z),
     // so it is overdue already.
     assert_eq!(case["due_at"], json!("2026-11-25T10:00:00.000Z"));
@@ -329,17 +312,17 @@ fn an_uncontacted_case_is_escalated_after_its_due_time(backend: Backend) {
     assert_eq!(early.status, 409, "{}", early.text());
     assert!(cases(&c, &manager, "?escalated=yes").is_empty());
     // One day on: still not due.
-    advance(&c, 86_400_000);
+    c.advance_clock(86_400_000);
     sweeps();
     assert_eq!(
-        count(&c, "case_events"),
+        c.count_rows("case_events"),
         2 + 2,
         "2 opened, assigned, reached: nothing escalated yet"
     );
     // Two days and a minute after: the sweep escalates the uncontacted case only.
-    advance(&c, 86_460_000);
+    c.advance_clock(86_460_000);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while count(&c, "case_events") < 2 + 2 + 1 {
+    while c.count_rows("case_events") < 2 + 2 + 1 {
         assert!(
             std::time::Instant::now() < deadline,
             "no escalation:\n{}",
@@ -370,9 +353,9 @@ fn an_uncontacted_case_is_escalated_after_its_due_time(backend: Backend) {
         (json!("escalate"), json!("system"))
     );
     // Recorded once: later sweeps escalate nothing more.
-    advance(&c, 60_000);
+    c.advance_clock(60_000);
     sweeps();
-    assert_eq!(count(&c, "case_events"), 2 + 2 + 1);
+    assert_eq!(c.count_rows("case_events"), 2 + 2 + 1);
 }
 both!(an_uncontacted_case_is_escalated_after_its_due_time);
 
@@ -383,7 +366,7 @@ fn forgetting_a_response_deletes_its_case(backend: Backend) {
     let (gone, kept) = (detractor("D001"), detractor("D001"));
     assert_eq!(c.post(&gone).status, 201);
     assert_eq!(c.post(&kept).status, 201);
-    assert_eq!((count(&c, "cases"), count(&c, "case_events")), (2, 2));
+    assert_eq!((c.count_rows("cases"), c.count_rows("case_events")), (2, 2));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
         .args(["customer", "forget", "--by", "test", "--response"])
         .arg(gone["id"].as_str().expect("id"))
@@ -399,7 +382,7 @@ fn forgetting_a_response_deletes_its_case(backend: Backend) {
     let left = cases(&c, &c.admin, "");
     assert_eq!(left.len(), 1);
     assert_eq!(left[0]["response_id"], kept["id"]);
-    assert_eq!((count(&c, "cases"), count(&c, "case_events")), (1, 1));
+    assert_eq!((c.count_rows("cases"), c.count_rows("case_events")), (1, 1));
 }
 both!(forgetting_a_response_deletes_its_case);
 

@@ -27,32 +27,6 @@ fn shanghai_date(days: i64) -> String {
     survey_core::time::format_date((now + 8 * 3600).div_euclid(86_400) + days)
 }
 
-fn import(c: &Collector, auth: &Auth, dealer: &str, csv: &str) -> support::Resp {
-    c.send_as(
-        auth,
-        "POST",
-        &format!("/v1/dealers/{dealer}/repair-orders"),
-        &[("Content-Type", "text/csv; charset=utf-8")],
-        csv.as_bytes(),
-    )
-}
-
-fn count(c: &Collector, table: &str) -> i64 {
-    let rows = c.query_rows(&format!("SELECT COUNT(*) AS n FROM {table}"), &[]);
-    rows[0]["n"].as_i64().expect("count")
-}
-
-fn advance(c: &Collector, ms: u64) {
-    let r = c.send_as(
-        &Auth::Anonymous,
-        "POST",
-        &format!("/v1/test/clock?advance_ms={ms}"),
-        &[],
-        b"",
-    );
-    assert_eq!(r.status, 200, "{}", r.text());
-}
-
 fn list(c: &Collector, auth: &Auth, query: &str) -> Value {
     let r = c.get_as(auth, &format!("/v1/followups{query}"));
     assert_eq!(r.status, 200, "{}", r.text());
@@ -92,31 +66,31 @@ fn an_import_counts_each_repair_order_once_and_refuses_whole_files(backend: Back
                 R1,D001,A07,138 0013 8000,2026-11-28\r\n\
                 R2,D001,A07,,2026-11-29\r\n\
                 R3,D001,A08,13900139000,2026-11-30\r\n";
-    let r = import(&c, &c.admin, "D001", file);
+    let r = c.import_repair_orders(&c.admin, "D001", file);
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(
         (r.json()["imported"].clone(), r.json()["known"].clone()),
         (json!(3), json!(0))
     );
     // The same file again counts nothing twice.
-    let r = import(&c, &c.admin, "D001", file);
+    let r = c.import_repair_orders(&c.admin, "D001", file);
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(
         (r.json()["imported"].clone(), r.json()["known"].clone()),
         (json!(0), json!(3))
     );
-    assert_eq!(count(&c, "visits"), 3);
+    assert_eq!(c.count_rows("visits"), 3);
     // A file with one bad line stores nothing, not even its good new line.
     let bad = "RO,dealer,advisor,customer phone,pickup date\n\
                R4,D001,A07,,2026-11-28\n\
                R5,D001,A07,,2026/13/01\n";
-    let r = import(&c, &c.admin, "D001", bad);
+    let r = c.import_repair_orders(&c.admin, "D001", bad);
     assert_eq!(r.status, 400);
     assert_eq!(
         r.sole_error(),
         "line 3, pickup date: \"2026/13/01\" is not a date (YYYY-MM-DD)"
     );
-    assert_eq!(count(&c, "visits"), 3);
+    assert_eq!(c.count_rows("visits"), 3);
     // Not CSV: 415; not UTF-8: the line and what to do.
     let r = c.send_as(
         &c.admin,
@@ -146,26 +120,21 @@ fn an_import_counts_each_repair_order_once_and_refuses_whole_files(backend: Back
         "RO,dealer,advisor,customer phone,pickup date\n{}",
         "R9,D001,A07,,2026-11-28\n".repeat(4000)
     );
-    assert_eq!(import(&c, &c.admin, "D001", &big).status, 413);
+    assert_eq!(c.import_repair_orders(&c.admin, "D001", &big).status, 413);
     // Who: a manager of another dealer and an agent may not import; a manager of the
     // dealer may.
     add_user(&c.db, "m2", "dealer-manager", &["D002"], None);
     add_user(&c.db, "m1", "dealer-manager", &["D001"], None);
     add_user(&c.db, "ag", "follow-up-agent", &["D001"], None);
     let m2 = c.login("m2", PASSWORD);
-    let r = import(&c, &m2, "D001", file);
+    let r = c.import_repair_orders(&m2, "D001", file);
     assert_eq!(r.status, 403, "{}", r.text());
     let ag = c.login("ag", PASSWORD);
-    assert_eq!(import(&c, &ag, "D001", file).status, 403);
+    assert_eq!(c.import_repair_orders(&ag, "D001", file).status, 403);
     let m1 = c.login("m1", PASSWORD);
-    let r = import(
-        &c,
-        &m1,
-        "D001",
-        "RO,dealer,pickup date\nR7,D001,2026-11-28\n",
-    );
+    let r = c.import_repair_orders(&m1, "D001", "RO,dealer,pickup date\nR7,D001,2026-11-28\n");
     assert_eq!(r.status, 200, "{}", r.text());
-    assert_eq!(count(&c, "visits"), 4);
+    assert_eq!(c.count_rows("visits"), 4);
     // The phone is never in the log.
     assert!(
         !c.log().contains("13800138000"),
@@ -191,7 +160,7 @@ fn the_call_list_follows_the_schedule_and_the_attempts(backend: Backend) {
     let (d1, d2): (Vec<&str>, Vec<&str>) = rest.lines().partition(|l| l.contains(",D001,"));
     for (dealer, lines) in [("D001", d1), ("D002", d2)] {
         let body = format!("{head}\n{}\n", lines.join("\n"));
-        let r = import(&c, &c.admin, dealer, &body);
+        let r = c.import_repair_orders(&c.admin, dealer, &body);
         assert_eq!(r.status, 200, "{}", r.text());
     }
     add_user(&c.db, "ag", "follow-up-agent", &["D001"], None);
@@ -257,7 +226,7 @@ fn the_call_list_follows_the_schedule_and_the_attempts(backend: Backend) {
     assert_eq!(f["due_on"], json!(shanghai_date(1)));
     assert_eq!(ros(&list(&c, &ag, "")), ["LATE"]);
     // Tomorrow it is back on the list, and reached ends it.
-    advance(&c, DAY_MS);
+    c.advance_clock(DAY_MS);
     let ag = c.login("ag", PASSWORD); // a session lasts 12 hours
     assert_eq!(ros(&list(&c, &ag, "")), ["LATE", "DUE"]);
     let r = attempt(&c, &ag, &due_id, json!({"outcome": "reached"}));
@@ -323,7 +292,7 @@ fn links_make_visits_and_coverage_counts_them(backend: Backend) {
                 R2,D001,A07,,2026-11-21\n\
                 R3,D001,A08,,2026-11-22\n\
                 R4,D001,A08,,2026-10-02\n";
-    let r = import(&c, &c.admin, "D001", file);
+    let r = c.import_repair_orders(&c.admin, "D001", file);
     assert_eq!(
         (r.json()["imported"].clone(), r.json()["known"].clone()),
         (json!(3), json!(1)),
@@ -410,7 +379,7 @@ fn an_interview_from_the_call_list_is_the_visits_and_ends_the_call(backend: Back
     let file = format!(
         "RO,dealer,advisor,customer phone,pickup date\nCALL1,D001,A07,13800138000,{pickup}\n"
     );
-    assert_eq!(import(&c, &c.admin, "D001", &file).status, 200);
+    assert_eq!(c.import_repair_orders(&c.admin, "D001", &file).status, 200);
     add_user(&c.db, "ag", "follow-up-agent", &["D001"], None);
     let ag = c.login("ag", PASSWORD);
     let due = items(&list(&c, &ag, ""));
@@ -448,11 +417,11 @@ fn an_interview_from_the_call_list_is_the_visits_and_ends_the_call(backend: Back
     assert_eq!(items_[0]["verified"], json!(true));
     // Reached: the call is done.
     assert!(ros(&list(&c, &ag, "?due=all")).is_empty());
-    assert_eq!(count(&c, "followup_attempts"), 1);
+    assert_eq!(c.count_rows("followup_attempts"), 1);
     let again = post(&body);
     assert_eq!(again.status, 200, "{}", again.text());
     assert_eq!(
-        count(&c, "followup_attempts"),
+        c.count_rows("followup_attempts"),
         1,
         "a replay logs no second call"
     );
@@ -461,7 +430,7 @@ fn an_interview_from_the_call_list_is_the_visits_and_ends_the_call(backend: Back
     stray["id"] = json!(new_id());
     stray["context"]["followup"] = json!("6f1c0000-0000-4000-8000-000000000000");
     assert_eq!(post(&stray).status, 404);
-    assert_eq!(count(&c, "responses"), 1);
+    assert_eq!(c.count_rows("responses"), 1);
 }
 
 both!(an_interview_from_the_call_list_is_the_visits_and_ends_the_call);

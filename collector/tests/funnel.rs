@@ -7,8 +7,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use std::process::Command;
-use support::{add_user, new_id, request, Auth, Backend, Collector, Resp, TestDb, PASSWORD};
+use support::{add_user, new_id, request, Auth, Backend, Collector, Resp, PASSWORD};
 
 fn beacon(dealer: &str, channel: &str, visit: &str, stage: &str, page: u32, ms: u64) -> Value {
     let mut b = json!({
@@ -313,25 +312,9 @@ fn the_funnel_is_scoped_and_dated_in_the_dealers_zone(backend: Backend) {
     assert_eq!(body["rows"], json!([]), "{body}");
 }
 
-fn cli(db: &TestDb, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_collector"))
-        .args(args)
-        .arg("--db")
-        .arg(db.arg())
-        .env_remove("COLLECTOR_RETENTION_DAYS")
-        .output()
-        .expect("run the collector command");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn beacons_follow_the_retention_purge(backend: Backend) {
     let c = Collector::start(backend);
-    cli(&c.db, &["retention", "--dealer", "D001", "--days", "30"]);
+    support::cli(&c.db, &["retention", "--dealer", "D001", "--days", "30"]);
     let old = |days: i64| {
         let t = std::time::SystemTime::now()
             - std::time::Duration::from_secs(u64::try_from(days * 86_400).unwrap_or(0));
@@ -360,7 +343,7 @@ fn beacons_follow_the_retention_purge(backend: Backend) {
         ))
         .expect("insert");
     }
-    cli(&c.db, &["purge"]);
+    support::cli(&c.db, &["purge"]);
     let left =
         c.db.query_rows("SELECT dealer, at FROM beacons ORDER BY dealer, at", &[]);
     assert_eq!(left.len(), 2, "{left:?}");

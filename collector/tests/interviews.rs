@@ -60,11 +60,6 @@ fn phone_rows(c: &Collector) -> Vec<Value> {
     r.json()["items"].as_array().cloned().unwrap_or_default()
 }
 
-fn count(c: &Collector, table: &str) -> i64 {
-    let rows = c.query_rows(&format!("SELECT COUNT(*) AS n FROM {table}"), &[]);
-    rows[0]["n"].as_i64().expect("count")
-}
-
 fn an_interview_is_the_signed_in_agents_phone_call(backend: Backend) {
     let c = Collector::start(backend);
     assert_eq!(c.post(&detractor()).status, 201);
@@ -96,7 +91,7 @@ fn an_interview_is_the_signed_in_agents_phone_call(backend: Backend) {
     assert_eq!(ctx["called_back_3d"], json!("yes"));
     // Scored like any other response.
     assert!(rows[0]["score"]["nps"].is_object(), "{}", rows[0]["score"]);
-    assert_eq!(count(&c, "cases"), 1);
+    assert_eq!(c.count_rows("cases"), 1);
 
     // The outbox's retry of the same response: counted once.
     let again = post_interview(&c, &agent, &body);

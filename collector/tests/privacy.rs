@@ -6,7 +6,6 @@
 mod support;
 
 use serde_json::{json, Value};
-use std::process::Command;
 use support::{new_id, post_service_payload, request, Auth, Backend, Collector, Opts, TestDb};
 
 const PHONE: &str = "13800138000";
@@ -19,23 +18,6 @@ fn personal(dealer: &str, phone: &str) -> Value {
     p["answers"]["contact_me"]["contact"]["email"] = json!(EMAIL);
     p["answers"]["comment"] = json!({ "text": COMMENT });
     p
-}
-
-/// Runs `collector ARGS --db DB`; its stdout, or a panic with its stderr.
-fn cli(db: &TestDb, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_collector"))
-        .args(args)
-        .arg("--db")
-        .arg(db.arg())
-        .env_remove("COLLECTOR_RETENTION_DAYS")
-        .output()
-        .expect("run the collector command");
-    assert!(
-        out.status.success(),
-        "collector {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn post_with(c: &Collector, headers: &[(&str, &str)], payload: &Value) -> support::Resp {
@@ -189,9 +171,9 @@ fn stored(db: &TestDb, id: &str) -> (bool, bool, String) {
 fn retention_clears_personal_data_per_dealer(backend: Backend) {
     let c = Collector::start(backend);
     let db = &c.db;
-    let out = cli(db, &["retention", "--dealer", "D001", "--days", "30"]);
+    let out = support::cli(db, &["retention", "--dealer", "D001", "--days", "30"]);
     assert!(out.contains("D001: 30 days"), "{out}");
-    cli(db, &["retention", "--dealer", "D003", "--days", "400"]);
+    support::cli(db, &["retention", "--dealer", "D003", "--days", "400"]);
     let mut rows = Vec::new();
     for (dealer, days, purged) in [
         ("D001", 40, true),  // past its own 30 days
@@ -207,7 +189,7 @@ fn retention_clears_personal_data_per_dealer(backend: Backend) {
         let score = stored(db, &id).2;
         rows.push((id, purged, score));
     }
-    let out = cli(db, &["purge"]);
+    let out = support::cli(db, &["purge"]);
     assert!(out.contains("of 2 responses"), "{out}");
     for (id, purged, score) in &rows {
         let (personal, marked, after) = stored(db, id);
@@ -229,7 +211,7 @@ fn retention_clears_personal_data_per_dealer(backend: Backend) {
     assert_eq!(old["payload"]["answers"]["comment"], json!({ "text": "" }));
     assert_eq!(c.get("/v1/responses.csv").status, 200);
     // Again: nothing left to clear.
-    assert!(cli(db, &["purge"]).contains("of 0 responses"));
+    assert!(support::cli(db, &["purge"]).contains("of 0 responses"));
     let audit = db.query_rows(
         "SELECT actor, row_count FROM audit WHERE action = 'purge'",
         &[],
@@ -239,7 +221,7 @@ fn retention_clears_personal_data_per_dealer(backend: Backend) {
 
     // Setting D003 back to the default (180 days) and starting a collector: the serve
     // process purges at start.
-    cli(db, &["retention", "--dealer", "D003", "--days", "default"]);
+    support::cli(db, &["retention", "--dealer", "D003", "--days", "default"]);
     let again = Collector::start_on(std::sync::Arc::clone(&c.db), &[]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while stored(db, &rows[4].0).0 {
@@ -268,7 +250,7 @@ fn forget_deletes_a_customers_responses(backend: Backend) {
     }
     let plain = ok_payload();
     assert_eq!(c.post(&plain).status, 201);
-    let out = cli(
+    let out = support::cli(
         db,
         &[
             "customer",
@@ -283,7 +265,7 @@ fn forget_deletes_a_customers_responses(backend: Backend) {
     assert_eq!((db.count(&ids[0]), db.count(&ids[1])), (0, 0));
     assert_eq!(db.count(&ids[2]), 1, "another customer's response stays");
     let plain_id = plain["id"].as_str().expect("id");
-    let out = cli(db, &["customer", "forget", "--response", plain_id]);
+    let out = support::cli(db, &["customer", "forget", "--response", plain_id]);
     assert!(out.contains("deleted 1 responses"), "{out}");
     assert_eq!(db.count(plain_id), 0);
     let audit = db.query_rows(
@@ -327,7 +309,7 @@ fn no_contact_data_in_the_log(backend: Backend) {
     assert!(csv.text().contains(PHONE) && csv.text().contains(COMMENT));
     assert_eq!(c.get_as(&Auth::Anonymous, "/v1/responses").status, 401);
     backdate(&c.db, &id, 400);
-    let out = cli(&c.db, &["purge"]);
+    let out = support::cli(&c.db, &["purge"]);
     assert!(out.contains("of 1 responses"), "{out}");
     let log = c.log();
     assert!(log.contains("/v1/responses"), "the log is captured: {log}");
@@ -380,29 +362,17 @@ both!(logins_behind_a_proxy_are_throttled_per_client);
 fn the_call_lists_phone_numbers_follow_retention_and_deletion(backend: Backend) {
     let c = Collector::start(backend);
     let db = &c.db;
-    cli(db, &["retention", "--dealer", "D001", "--days", "30"]);
+    support::cli(db, &["retention", "--dealer", "D001", "--days", "30"]);
     let file = "RO,dealer,advisor,customer phone,pickup date\n\
                 OLD,D001,A07,13700137000,2026-10-01\n\
                 NEW,D001,A07,13600136000,2026-11-30\n\
                 ASKED,D001,A08,+86 138 0013 8000,2026-11-30\n";
-    let r = c.send_as(
-        &c.admin,
-        "POST",
-        "/v1/dealers/D001/repair-orders",
-        &[("Content-Type", "text/csv")],
-        file.as_bytes(),
-    );
+    let r = c.import_repair_orders(&c.admin, "D001", file);
     assert_eq!(r.status, 200, "{}", r.text());
     let other = "RO,dealer,advisor,customer phone,pickup date\n\
                  OTHER40,D002,B01,13500135000,2026-10-01\n\
                  OTHER200,D002,B01,13400134000,2026-05-01\n";
-    let r = c.send_as(
-        &c.admin,
-        "POST",
-        "/v1/dealers/D002/repair-orders",
-        &[("Content-Type", "text/csv")],
-        other.as_bytes(),
-    );
+    let r = c.import_repair_orders(&c.admin, "D002", other);
     assert_eq!(r.status, 200, "{}", r.text());
     // D001 keeps 30 days; D002 has no setting of its own, so the default 180.
     for (ro, days) in [("OLD", 40), ("OTHER40", 40), ("OTHER200", 200)] {
@@ -429,7 +399,7 @@ fn the_call_lists_phone_numbers_follow_retention_and_deletion(backend: Backend) 
         })
         .collect()
     };
-    cli(db, &["purge"]);
+    support::cli(db, &["purge"]);
     assert_eq!(
         phones(),
         [
@@ -441,7 +411,7 @@ fn the_call_lists_phone_numbers_follow_retention_and_deletion(backend: Backend) 
         ],
         "past D001's 30 days or the default 180 the number goes, the visit stays"
     );
-    let out = cli(
+    let out = support::cli(
         db,
         &["customer", "forget", "--phone", "13800138000", "--by", "li"],
     );

@@ -15,24 +15,8 @@ use jiff::tz::TimeZone;
 use serde_json::{json, Value};
 use std::process::Command;
 use support::{
-    add_user, new_id, post_service_payload, Auth, Backend, Collector, TempDir, TestDb, PASSWORD,
+    add_user, new_id, post_service_payload, Auth, Backend, Collector, TempDir, PASSWORD,
 };
-
-/// `collector <args> --db <db>`, which must succeed.
-fn cli(db: &TestDb, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_collector"))
-        .args(args)
-        .arg("--db")
-        .arg(db.arg())
-        .output()
-        .expect("run the collector command");
-    assert!(
-        out.status.success(),
-        "collector {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// A post-service response at `dealer`, created at `created_at` (UTC), with `context`
 /// added.
@@ -107,7 +91,7 @@ fn a_month_is_the_dealers_month(backend: Backend) {
     let nov1 = Date::constant(2026, 11, 1);
     let oct31 = Date::constant(2026, 10, 31);
     // D001 keeps the default zone (Asia/Shanghai); D002 is set to Berlin.
-    cli(
+    support::cli(
         &c.db,
         &[
             "settings",

@@ -121,13 +121,7 @@ fn targets_count_known_cases_and_calls(backend: Backend) {
                 R2,D001,A07,,2026-11-03\r\n\
                 R3,D001,A07,,2026-11-04\r\n\
                 R4,D001,A07,,2026-11-29\r\n";
-    let r = c.send_as(
-        &c.admin,
-        "POST",
-        "/v1/dealers/D001/repair-orders",
-        &[("Content-Type", "text/csv")],
-        file.as_bytes(),
-    );
+    let r = c.import_repair_orders(&c.admin, "D001", file);
     assert_eq!(r.status, 200, "{}", r.text());
     let visit = |ro: &str| {
         let rows = c.query_rows("SELECT id FROM visits WHERE repair_order = $1", &[ro]);

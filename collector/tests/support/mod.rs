@@ -752,6 +752,24 @@ pub fn flag(v: &Value) -> bool {
     }
 }
 
+/// Runs `collector ARGS --db DB` (a command, as an operator would) with no retention
+/// setting of the environment's; its stdout, or a panic with its stderr.
+pub fn cli(db: &TestDb, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args(args)
+        .arg("--db")
+        .arg(db.arg())
+        .env_remove("COLLECTOR_RETENTION_DAYS")
+        .output()
+        .expect("run the collector command");
+    assert!(
+        out.status.success(),
+        "collector {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 // ---- The collector --------------------------------------------------------------------
 
 pub const INDEX_HTML: &str = "<!doctype html><title>survey</title>";
@@ -1230,6 +1248,36 @@ impl Collector {
              FROM responses WHERE id = $2",
             &rows,
         );
+    }
+
+    /// Rows in `table` (a name from the tests, never from outside).
+    pub fn count_rows(&self, table: &str) -> i64 {
+        let rows = self.query_rows(&format!("SELECT COUNT(*) AS n FROM {table}"), &[]);
+        rows[0]["n"].as_i64().expect("a count")
+    }
+
+    /// Moves the collector's clock forward by `ms` (the test-only hook): due times,
+    /// escalations and second calls without waiting.
+    pub fn advance_clock(&self, ms: u64) {
+        let r = self.send_as(
+            &Auth::Anonymous,
+            "POST",
+            &format!("/v1/test/clock?advance_ms={ms}"),
+            &[],
+            b"",
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+
+    /// Imports a CSV of repair orders for `dealer` as `auth` (the call list's visits).
+    pub fn import_repair_orders(&self, auth: &Auth, dealer: &str, csv: &str) -> Resp {
+        self.send_as(
+            auth,
+            "POST",
+            &format!("/v1/dealers/{dealer}/repair-orders"),
+            &[("Content-Type", "text/csv; charset=utf-8")],
+            csv.as_bytes(),
+        )
     }
 
     /// Rows stored.
