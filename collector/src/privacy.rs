@@ -151,8 +151,8 @@ pub fn has_phone(answers: &str, key: &str) -> bool {
 /// Who a request's caller is, as the audit log names them.
 pub fn actor(principal: &Principal) -> String {
     match &principal.who {
-        Who::User { login, .. } => format!("user:{login}"),
-        Who::Token { id } => format!("token:{id}"),
+        Who::User { .. } => format!("user:{}", principal.name()),
+        Who::Token { .. } => principal.name(),
     }
 }
 

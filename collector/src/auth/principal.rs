@@ -61,6 +61,16 @@ impl Principal {
         }
     }
 
+    /// Who the caller is, as a page shows it: a person's login, or `token:<id>` for an
+    /// API token (its name can change; its id cannot). The audit log prefixes a person
+    /// with `user:` ([`crate::privacy::actor`]), so its lines never read as a token.
+    pub fn name(&self) -> String {
+        match &self.who {
+            Who::User { login, .. } => login.clone(),
+            Who::Token { id } => format!("token:{id}"),
+        }
+    }
+
     /// The dealers of the caller.
     pub fn scope(&self) -> &Scope {
         match &self.caller {

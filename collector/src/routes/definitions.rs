@@ -20,7 +20,7 @@
 //! it did not exist.
 
 use crate::app::Shared;
-use crate::auth::principal::{Principal, Who};
+use crate::auth::principal::Principal;
 use crate::auth::rule;
 use crate::definitions::{check_upload, UploadError};
 use crate::error::ApiError;
@@ -57,13 +57,6 @@ fn summary(row: &DefinitionRow) -> Value {
         "published_at": row.published_at,
         "url": format!("/v1/surveys/{}/{}", row.survey, row.version),
     })
-}
-
-fn login(principal: &Principal) -> String {
-    match &principal.who {
-        Who::User { login, .. } => login.clone(),
-        Who::Token { id } => format!("token:{id}"),
-    }
 }
 
 fn text_of(body: &Bytes) -> Result<&str, ApiError> {
@@ -107,7 +100,7 @@ pub async fn upload(
                 version,
                 dealer: dealer.clone(),
                 body: text.to_string(),
-                created_by: login(&principal),
+                created_by: principal.name(),
                 created_at: crate::clock::now_rfc3339(),
             }),
         )
