@@ -150,10 +150,12 @@ fn the_call_list_follows_the_schedule_and_the_attempts(backend: Backend) {
          DUE,D001,A07,13800138000,{}\n\
          LATE,D001,A07,13900139000,{}\n\
          NEW,D001,A08,13700137000,{}\n\
+         STALE,D001,A08,13500135000,{}\n\
          OTHER,D002,A01,13600136000,{}\n",
         shanghai_date(-3),
         shanghai_date(-10),
         shanghai_date(0),
+        shanghai_date(-40),
         shanghai_date(-3),
     );
     let (head, rest) = file.split_once('\n').expect("lines");
@@ -167,9 +169,14 @@ fn the_call_list_follows_the_schedule_and_the_attempts(backend: Backend) {
     add_user(&c.db, "adv", "service-advisor", &["D001"], Some("A07"));
     let ag = c.login("ag", PASSWORD);
     // Today's list of the agent's dealer: the overdue call first (oldest due date),
-    // marked; the visit picked up today is not due yet; D002's is not theirs.
+    // marked; the visit picked up today is not due yet; D002's is not theirs; the one
+    // picked up 40 days ago (32 days overdue) has lapsed: not listed, but counted.
     let today = list(&c, &ag, "");
     assert_eq!(ros(&today), ["LATE", "DUE"], "{today}");
+    assert_eq!(
+        (today["lapsed"].clone(), today["lapse_days"].clone()),
+        (json!(1), json!(21))
+    );
     let first = items(&today);
     assert_eq!(first[0]["overdue"], json!(true));
     assert_eq!(first[1]["overdue"], json!(false));
@@ -179,8 +186,14 @@ fn the_call_list_follows_the_schedule_and_the_attempts(backend: Backend) {
         json!("13800138000"),
         "the agent makes the call"
     );
-    assert_eq!(ros(&list(&c, &ag, "?due=overdue")), ["LATE"]);
-    assert_eq!(ros(&list(&c, &ag, "?due=all")), ["LATE", "DUE", "NEW"]);
+    let overdue = list(&c, &ag, "?due=overdue");
+    assert_eq!(
+        (ros(&overdue), overdue["lapsed"].clone()),
+        (vec!["LATE".to_string()], json!(1))
+    );
+    let all = list(&c, &ag, "?due=all");
+    assert_eq!(ros(&all), ["STALE", "LATE", "DUE", "NEW"], "every open one");
+    assert_eq!(all["lapsed"], json!(0));
     assert_eq!(ros(&list(&c, &c.admin, "?due=all&dealer=D002")), ["OTHER"]);
     // Who may not: an advisor (their own customers, about their own service), another
     // dealer explicitly, a bad parameter.
@@ -202,7 +215,7 @@ fn the_call_list_follows_the_schedule_and_the_attempts(backend: Backend) {
         attempt(&c, &adv, &due_id, json!({"outcome": "reached"})).status,
         403
     );
-    let not_due = items(&list(&c, &ag, "?due=all"))[2]["id"]
+    let not_due = items(&list(&c, &ag, "?due=all"))[3]["id"]
         .as_str()
         .expect("id")
         .to_string();

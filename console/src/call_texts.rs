@@ -7,6 +7,8 @@ use crate::i18n::Lang;
 pub enum W {
     Calls,
     CallsIntro,
+    Lapsed,
+    Truncated,
     Coverage,
     CoverageIntro,
     DueOn,
@@ -54,6 +56,8 @@ pub fn w(l: Lang, w: W) -> &'static str {
         Lang::En => match w {
             Calls => "Follow-up calls",
             CallsIntro => "Every visit is called 3 days after pickup; overdue after 7. An unreached call is tried once more within 7 days.",
+            Lapsed => "{n} calls more than {d} days overdue are no longer listed (the customer has moved on); coverage and the targets count them as not called.",
+            Truncated => "The first {n} calls are shown, oldest first; the next ones appear as these are logged.",
             Coverage => "Coverage",
             CoverageIntro => "Per dealer and advisor: how many visits got a survey invitation, a response and a follow-up call.",
             DueOn => "Due",
@@ -96,6 +100,8 @@ pub fn w(l: Lang, w: W) -> &'static str {
         Lang::ZhCn => match w {
             Calls => "回访电话",
             CallsIntro => "每次到店在交车 3 天后回访，7 天后逾期；未接通的 7 天内再打一次。",
+            Lapsed => "另有 {n} 通回访已逾期超过 {d} 天，不再列出（客户已不再记得此次服务）；覆盖率和回访目标中计为未回访。",
+            Truncated => "只显示最早的 {n} 通回访；记录后会显示后面的。",
             Coverage => "覆盖率",
             CoverageIntro => "按经销商和服务顾问：多少次到店收到了问卷邀请、有回复、做了回访。",
             DueOn => "应回访日",

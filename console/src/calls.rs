@@ -69,12 +69,32 @@ struct Group {
     items: Vec<Item>,
 }
 
-/// `GET /v1/followups`' groups.
-fn groups(v: &Value) -> Vec<Group> {
-    list(v, "groups", |g| Group {
-        due_on: text(g, "due_on"),
-        items: list(g, "items", Item::of),
-    })
+/// `GET /v1/followups`: the groups, and what the list leaves out.
+#[derive(Debug, Clone, PartialEq)]
+struct CallList {
+    groups: Vec<Group>,
+    /// Open calls past the lapse (not listed), and after how many days overdue.
+    lapsed: i64,
+    lapse_days: i64,
+    /// Rows listed when the list was cut at its limit.
+    cut_at: Option<i64>,
+}
+
+impl CallList {
+    fn of(v: &Value) -> CallList {
+        CallList {
+            groups: list(v, "groups", |g| Group {
+                due_on: text(g, "due_on"),
+                items: list(g, "items", Item::of),
+            }),
+            lapsed: int(v, "lapsed"),
+            lapse_days: int(v, "lapse_days"),
+            cut_at: v["truncated"]
+                .as_bool()
+                .unwrap_or_default()
+                .then(|| int(v, "count")),
+        }
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -89,7 +109,7 @@ pub struct CallsProps {
 #[component]
 pub fn CallsPage(props: &CallsProps) -> Html {
     let l = props.lang;
-    let calls = use_state(|| None::<Result<Vec<Group>, String>>);
+    let calls = use_state(|| None::<Result<CallList, String>>);
     let reload = use_state(|| 0u32);
     let status = use_state(String::new);
     let row_error = use_state(|| None::<(String, String)>);
@@ -100,7 +120,7 @@ pub fn CallsPage(props: &CallsProps) -> Html {
             api::spawn_current(
                 async move { api::get::<Value>("/v1/followups?due=today").await },
                 move |r| match r {
-                    Ok(v) => shown.set(Some(Ok(groups(&v)))),
+                    Ok(v) => shown.set(Some(Ok(CallList::of(&v)))),
                     Err(f) => {
                         if let Some(e) = api::shown(f) {
                             shown.set(Some(Err(e)));
@@ -153,9 +173,21 @@ pub fn CallsPage(props: &CallsProps) -> Html {
         Some(Err(e)) => {
             html! { <p class="c-error" role="alert">{ format!("{} {e}", t(l, T::LoadFailed)) }</p> }
         }
-        Some(Ok(v)) if v.is_empty() => html! { <p>{ w(l, W::NoCalls) }</p> },
         Some(Ok(v)) => html! {
-            { for v.iter().map(|g| group(l, g, &log, &row_error)) }
+            <>
+            if let Some(n) = v.cut_at {
+                <p class="c-note" data-calls="truncated">{ w(l, W::Truncated).replace("{n}", &n.to_string()) }</p>
+            }
+            if v.lapsed > 0 {
+                <p class="c-note" data-calls="lapsed">{
+                    w(l, W::Lapsed).replace("{n}", &v.lapsed.to_string()).replace("{d}", &v.lapse_days.to_string())
+                }</p>
+            }
+            if v.groups.is_empty() {
+                <p>{ w(l, W::NoCalls) }</p>
+            }
+            { for v.groups.iter().map(|g| group(l, g, &log, &row_error)) }
+            </>
         },
     };
     html! {

@@ -2,7 +2,9 @@
 //!
 //! - `GET /v1/followups?due=today|overdue|all&dealer=&limit=` — the call list, scoped by
 //!   [`rule::followups`], grouped by due date (the dealer's), oldest first: overdue
-//!   calls come first and are marked. Phones for the roles allowed contact data.
+//!   calls come first and are marked. Phones for the roles allowed contact data. Today's
+//!   and the overdue list leave out calls that have lapsed (`lapse_days` past overdue,
+//!   `survey_core::followups`) and count them in `lapsed`; `due=all` lists them too.
 //! - `POST /v1/followups/{id}/attempts` — `{"outcome": "no_answer", "note": "…"}`
 //!   (outcomes as the cases': reached, no_answer, busy, refused, wrong_number,
 //!   `{"call_back_at": time}`), in person with the session's CSRF token; who and when
@@ -61,6 +63,10 @@ pub async fn list(
             .checked_add(jiff::SignedDuration::from_hours(38))
             .unwrap_or_else(|_| crate::clock::now()),
     );
+    // Today's and the overdue list leave out lapsed calls (survey_core::followups,
+    // "Lapsed"), and say how many; `all` is every open one.
+    let cutoff = survey_core::followups::lapse_cutoff(&now);
+    let lists_lapsed = q.due == Due::All;
     let filter = FollowUpFilter {
         dealers: scope.dealers,
         dealer: q.dealer.clone(),
@@ -69,11 +75,27 @@ pub async fn list(
             Due::Overdue | Due::All => None,
         },
         overdue_at: (q.due == Due::Overdue).then(|| now.clone()),
+        overdue_after: if lists_lapsed { None } else { cutoff.clone() },
         limit: q.limit,
     };
     let rows = app
         .db("read the follow-up calls", app.store.followups(&filter))
         .await?;
+    let lapsed = if lists_lapsed {
+        0
+    } else {
+        let lapsed = FollowUpFilter {
+            due_before: None,
+            overdue_at: cutoff,
+            overdue_after: None,
+            ..filter.clone()
+        };
+        app.db(
+            "count the lapsed follow-up calls",
+            app.store.count_followups(&lapsed),
+        )
+        .await?
+    };
     let truncated = rows.len() == q.limit as usize;
     let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let mut count = 0;
@@ -105,7 +127,10 @@ pub async fn list(
         .collect();
     Ok(no_store(
         StatusCode::OK,
-        json!({ "filter": q.echo, "now": now, "count": count, "truncated": truncated, "groups": groups }),
+        json!({
+            "filter": q.echo, "now": now, "count": count, "truncated": truncated,
+            "lapsed": lapsed, "lapse_days": survey_core::followups::LAPSE_DAYS, "groups": groups,
+        }),
     ))
 }
 

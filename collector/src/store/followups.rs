@@ -76,6 +76,10 @@ pub struct FollowUpFilter {
     pub due_before: Option<String>,
     /// Only open follow-ups overdue at this instant.
     pub overdue_at: Option<String>,
+    /// Only open follow-ups not yet overdue at this instant or overdue after it: with
+    /// `survey_core::followups::lapse_cutoff`, those that have not lapsed.
+    pub overdue_after: Option<String>,
+    /// Rows at most (a count ignores it).
     pub limit: u32,
 }
 

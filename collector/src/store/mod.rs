@@ -453,6 +453,8 @@ pub trait Store: Send + Sync {
     async fn add_visits(&self, visits: &[NewVisit]) -> Result<Added, StoreError>;
     /// Open follow-ups of `filter`, by due time.
     async fn followups(&self, filter: &FollowUpFilter) -> Result<Vec<VisitRow>, StoreError>;
+    /// How many open follow-ups `filter` picks (its limit ignored).
+    async fn count_followups(&self, filter: &FollowUpFilter) -> Result<u64, StoreError>;
     /// The visit with this id.
     async fn visit(&self, id: &str) -> Result<Option<VisitRow>, StoreError>;
     /// Writes an attempt and the follow-up after it in one transaction if the visit is

@@ -479,6 +479,11 @@ impl Store for PgStore {
         super::postgres_followups::list(&client, filter).await
     }
 
+    async fn count_followups(&self, filter: &super::FollowUpFilter) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        super::postgres_followups::count(&client, filter).await
+    }
+
     async fn visit(&self, id: &str) -> Result<Option<super::VisitRow>, StoreError> {
         let client = self.client().await?;
         super::postgres_followups::get(&client, id).await

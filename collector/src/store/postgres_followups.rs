@@ -96,29 +96,52 @@ pub async fn add(client: &mut Client, visits: &[NewVisit]) -> Result<Added, Stor
     Ok(added)
 }
 
-pub async fn list(client: &Client, f: &FollowUpFilter) -> Result<Vec<VisitRow>, StoreError> {
-    let rows = client
-        .query(
-            &format!(
-                "SELECT {VISIT_COLUMNS} FROM visits
-                 WHERE status IN ('due', 'retry')
+/// The open follow-ups a [`FollowUpFilter`] picks (its parameters `$1`–`$5`): one
+/// WHERE for the list and its count.
+const OPEN_WHERE: &str = "WHERE status IN ('due', 'retry')
                    AND ($1::text[] IS NULL OR dealer = ANY($1))
                    AND ($2::text IS NULL OR dealer = $2)
                    AND ($3::text IS NULL OR due_at < $3)
                    AND ($4::text IS NULL OR overdue_at <= $4)
-                 ORDER BY due_at, seq LIMIT $5"
+                   AND ($5::text IS NULL OR overdue_at > $5)";
+
+pub async fn list(client: &Client, f: &FollowUpFilter) -> Result<Vec<VisitRow>, StoreError> {
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {VISIT_COLUMNS} FROM visits {OPEN_WHERE} ORDER BY due_at, seq LIMIT $6"
             ),
             &[
                 &f.dealers,
                 &f.dealer,
                 &f.due_before,
                 &f.overdue_at,
+                &f.overdue_after,
                 &i64::from(f.limit),
             ],
         )
         .await
         .map_err(pg_err)?;
     Ok(rows.iter().map(visit_of).collect())
+}
+
+/// How many open follow-ups `f` picks (no limit).
+pub async fn count(client: &Client, f: &FollowUpFilter) -> Result<u64, StoreError> {
+    let row = client
+        .query_one(
+            &format!("SELECT COUNT(*) FROM visits {OPEN_WHERE}"),
+            &[
+                &f.dealers,
+                &f.dealer,
+                &f.due_before,
+                &f.overdue_at,
+                &f.overdue_after,
+            ],
+        )
+        .await
+        .map_err(pg_err)?;
+    let n: i64 = row.try_get(0).map_err(pg_err)?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 pub async fn get(client: &Client, id: &str) -> Result<Option<VisitRow>, StoreError> {

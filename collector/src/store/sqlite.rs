@@ -776,6 +776,12 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn count_followups(&self, filter: &super::FollowUpFilter) -> Result<u64, StoreError> {
+        let f = filter.clone();
+        self.read(move |c| super::sqlite_followups::count(c, &f))
+            .await
+    }
+
     async fn visit(&self, id: &str) -> Result<Option<super::VisitRow>, StoreError> {
         let id = id.to_string();
         self.read(move |c| super::sqlite_followups::get(c, &id))

@@ -80,22 +80,50 @@ pub fn add(conn: &mut Connection, visits: &[NewVisit]) -> Result<Added, StoreErr
     Ok(added)
 }
 
-pub fn list(conn: &Connection, f: &FollowUpFilter) -> Result<Vec<VisitRow>, StoreError> {
-    let dealers = f.dealers.as_ref().map(serde_json::to_string).transpose()?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {VISIT_COLUMNS} FROM visits
-         WHERE status IN ('due', 'retry')
+/// The open follow-ups a [`FollowUpFilter`] picks (its parameters `?1`–`?5`): one
+/// WHERE for the list and its count.
+const OPEN_WHERE: &str = "WHERE status IN ('due', 'retry')
            AND (?1 IS NULL OR dealer IN (SELECT value FROM json_each(?1)))
            AND (?2 IS NULL OR dealer = ?2)
            AND (?3 IS NULL OR due_at < ?3)
            AND (?4 IS NULL OR overdue_at <= ?4)
-         ORDER BY due_at, seq LIMIT ?5"
+           AND (?5 IS NULL OR overdue_at > ?5)";
+
+pub fn list(conn: &Connection, f: &FollowUpFilter) -> Result<Vec<VisitRow>, StoreError> {
+    let dealers = f.dealers.as_ref().map(serde_json::to_string).transpose()?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {VISIT_COLUMNS} FROM visits {OPEN_WHERE} ORDER BY due_at, seq LIMIT ?6"
     ))?;
     let rows = stmt.query_map(
-        params![dealers, f.dealer, f.due_before, f.overdue_at, f.limit],
+        params![
+            dealers,
+            f.dealer,
+            f.due_before,
+            f.overdue_at,
+            f.overdue_after,
+            f.limit
+        ],
         visit_of,
     )?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// How many open follow-ups `f` picks (no limit).
+pub fn count(conn: &Connection, f: &FollowUpFilter) -> Result<u64, StoreError> {
+    let dealers = f.dealers.as_ref().map(serde_json::to_string).transpose()?;
+    let n: i64 = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM visits {OPEN_WHERE}"))?
+        .query_row(
+            params![
+                dealers,
+                f.dealer,
+                f.due_before,
+                f.overdue_at,
+                f.overdue_after
+            ],
+            |r| r.get(0),
+        )?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Option<VisitRow>, StoreError> {

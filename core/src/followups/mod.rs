@@ -57,6 +57,14 @@
 //! - **Too early**: the first call is refused before it is due (a call on the day of
 //!   pickup asks a customer who has not driven the car yet); a second attempt may be
 //!   made as soon as the agent wants (it is listed from the next day).
+//! - **Lapsed**: an open call still not made [`LAPSE_DAYS`] days after it became
+//!   overdue (about four weeks after pickup) is no longer a routine follow-up of that
+//!   service: the customer has moved on, and a year of such calls at the top of the list
+//!   hid this week's (seen on the demo's year of data, where the list's first 100 rows
+//!   were all a year old). It leaves the call list ([`lapse_cutoff`]); its status is
+//!   unchanged, so coverage and the targets count it as not called, and an attempt may
+//!   still be logged if an agent calls anyway. Nothing is written: lapsing is a reading
+//!   of the clock, like overdue.
 //! - **Weekends count by default** ([`Schedule::weekends_count`], the dealer's cases
 //!   setting, one setting for both): the call centre calls seven days a week. A dealer
 //!   whose desk works Monday to Friday sets it to `false`; then a due day or a last
@@ -179,6 +187,17 @@ fn millis_text(seconds: i64) -> Option<String> {
         seconds,
         fraction: ".000".into(),
     })
+}
+
+/// Days past its overdue time after which an open call leaves the call list (see the
+/// module docs: "Lapsed").
+pub const LAPSE_DAYS: i64 = 21;
+
+/// The call list at `now` (a stored time) holds the open calls that became overdue
+/// after this instant (or are not overdue yet); those overdue at or before it have
+/// lapsed. `None` when `now` is not a stored time.
+pub fn lapse_cutoff(now: &str) -> Option<String> {
+    crate::time::add_hours(now, -24 * LAPSE_DAYS)
 }
 
 /// When the next call is due.

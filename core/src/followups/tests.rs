@@ -346,3 +346,20 @@ fn low_coverage() {
     assert!(c(10, 7, 10).is_low(), "selective invitations");
     assert!(c(10, 10, 7).is_low(), "calls not made");
 }
+
+#[test]
+fn an_open_call_lapses_three_weeks_after_it_became_overdue() {
+    // Picked up 1 Nov (Shanghai): on time through 8 Nov, overdue from 9 Nov 00:00
+    // +08:00 = 8 Nov 16:00Z.
+    let w = first_call("2026-11-01", &shanghai()).expect("a window");
+    assert_eq!(w.overdue_at, "2026-11-08T16:00:00.000Z");
+    // On the list while its overdue time is after the cutoff; lapsed from 21 days on.
+    let listed = |now: &str| w.overdue_at > lapse_cutoff(now).expect("a cutoff");
+    assert!(listed("2026-11-29T15:59:59.999Z"));
+    assert!(!listed("2026-11-29T16:00:00.000Z"));
+    assert_eq!(
+        lapse_cutoff("2026-11-29T16:00:00.000Z").as_deref(),
+        Some("2026-11-08T16:00:00.000Z")
+    );
+    assert_eq!(lapse_cutoff("not a time"), None);
+}
