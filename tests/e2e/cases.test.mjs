@@ -157,7 +157,8 @@ test('cases: an agent takes a case, logs no answer, then reached, resolves and c
 test('cases: an uncontacted case past its due time is on the manager\'s escalated list', async () => {
   let page = await casesPage('mgr-1');
   const tabs = await page.locator('.c-tab').allInnerTexts();
-  assert.deepEqual(tabs, ['我的未结工单', '未分配', '已逾期', '已升级（经理）']);
+  assert.deepEqual(tabs, ['已升级（经理）', '我的未结工单', '未分配', '已逾期']);
+  assert.equal(await page.locator('.c-tab[aria-pressed="true"]').innerText(), '已升级（经理）', 'a manager opens on the escalated list');
   await page.getByRole('button', { name: '已升级（经理）' }).click();
   await page.locator('[data-empty="cases"]').waitFor();
   await page.context().close();
