@@ -3,7 +3,8 @@
 // for the same filters. Data comes from tests/seed (signed links, real POSTs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ROOT, startCollector, launchBrowser, newPage, addUser, signInOnPage, until, PASSWORD } from './support.mjs';
@@ -91,6 +92,7 @@ test('console: signed out goes to sign-in and back; every figure is the summary 
 
   const console_ = await consolePage('cx-admin');
   let checked = 0;
+  const cases = [];
   for (const survey of ['post-service', 'post-call']) {
     await console_.getByLabel('问卷').selectOption(survey);
     for (const period of ['quarter', 'last_month', 'this_month']) {
@@ -102,12 +104,21 @@ test('console: signed out goes to sign-in and back; every figure is the summary 
         const want = await expected(console_, query);
         // The page asks again after each change; wait until it shows this filter's count.
         await until(async () => (await figures(console_)).n === want.n, `${survey} ${period} ${dealer}: n ${want.n}`, 10000);
-        same(await figures(console_), want, `${survey} ${period} ${dealer || 'all'}`);
+        const shown = await figures(console_);
+        same(shown, want, `${survey} ${period} ${dealer || 'all'}`);
+        cases.push({ query, shown });
         checked++;
       }
     }
   }
   t.diagnostic(`${checked} filter combinations matched /v1/summary; ${posted.length} responses seeded`);
+  // And the same figures from Python, which picks the rows of each filter from the
+  // database itself (Shanghai days) and scores their answers independently.
+  const file = join(collector.dir, 'console-figures.json');
+  writeFileSync(file, JSON.stringify(cases));
+  const py = spawnSync('python3', [join(ROOT, 'tests/crosscheck/console_figures.py'), collector.db, file], { encoding: 'utf8' });
+  t.diagnostic(`python cross-check of the page's figures:\n${py.stdout}${py.stderr}`);
+  assert.equal(py.status, 0, `the page's figures and Python's disagree:\n${py.stdout}${py.stderr}`);
   assert.deepEqual(console_.consoleErrors, []);
   await console_.context().close();
 });
