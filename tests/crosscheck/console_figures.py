@@ -12,9 +12,14 @@ code), aggregates them (mean CSI, NPS with its adjusted-Wald interval, CSAT and 
 shares) and compares with what the page showed, to the one decimal it shows. So the
 chain page = /v1/summary (the e2e's own check) = Python from the answers holds.
 
+The advisors table is checked the same way: a case with `"by": "advisor"` holds the
+rows the page showed (`[{"advisor": name | null, "n", "csi": number | null}]`), and
+Python groups the filter's responses by the advisor in their context.
+
 Usage: python3 tests/crosscheck/console_figures.py DB.sqlite CASES.json
 CASES.json: [{"query": {"survey", "from", "to", "dealer"?}, "shown": {"n", "csi", "nps",
-"npsInterval": [low, high] | null, "csat", "fcr"}}, ...]
+"npsInterval": [low, high] | null, "csat", "fcr"}}, {"query": …, "by": "advisor",
+"shown": [rows]}, ...]
 Prints one line per case and "N passed, M failed"; exits 1 on any disagreement.
 """
 
@@ -62,18 +67,32 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def figures(db: sqlite3.Connection, q: dict) -> dict:
+def scored(db: sqlite3.Connection, q: dict) -> list[tuple[dict, dict]]:
+    """(context, card) of each response the filter `q` picks."""
     start, end = bounds(q)
     rows = db.execute(
-        "SELECT answers, created_at, dealer FROM responses WHERE survey_id = ? AND verified = 1",
+        "SELECT answers, created_at, dealer, context FROM responses"
+        " WHERE survey_id = ? AND verified = 1",
         (q["survey"],),
     ).fetchall()
     defn = definition(q["survey"])
-    cards = [
-        expected_card(defn, CONFIG, json.loads(answers), created_at)
-        for answers, created_at, dealer in rows
+    return [
+        (json.loads(context or "{}"), expected_card(defn, CONFIG, json.loads(answers), created_at))
+        for answers, created_at, dealer, context in rows
         if start <= utc(created_at) < end and (not q.get("dealer") or dealer == q["dealer"])
     ]
+
+
+def by_advisor(db: sqlite3.Connection, q: dict) -> dict:
+    """advisor (None: not given) -> (n, mean CSI)."""
+    groups: dict = {}
+    for context, card in scored(db, q):
+        groups.setdefault(context.get("advisor"), []).append(card)
+    return {a: (len(cs), mean([c["csi"] for c in cs if c["csi"] is not None])) for a, cs in groups.items()}
+
+
+def figures(db: sqlite3.Connection, q: dict) -> dict:
+    cards = [card for _, card in scored(db, q)]
     out = {"n": len(cards), "csi": mean([c["csi"] for c in cards if c["csi"] is not None]),
            "nps": None, "npsInterval": None, "csat": None, "fcr": None}
     cats = [c["nps"]["category"] for c in cards if c["nps"]]
@@ -103,6 +122,22 @@ def disagreements(shown: dict, want: dict) -> list[str]:
     return out
 
 
+def advisor_disagreements(shown: list[dict], want: dict) -> list[str]:
+    out = []
+    names = {r["advisor"] for r in shown}
+    if names != set(want):
+        out.append(f"advisors: page {sorted(map(str, names))}, python {sorted(map(str, want))}")
+    for r in shown:
+        if r["advisor"] not in want:
+            continue
+        n, csi = want[r["advisor"]]
+        if r["n"] != n:
+            out.append(f"{r['advisor']}: n page {r['n']}, python {n}")
+        if (r["csi"] is None) != (csi is None) or (csi is not None and abs(r["csi"] - csi) > SHOWN):
+            out.append(f"{r['advisor']}: CSI page {r['csi']!r}, python {csi!r}")
+    return out
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 3:
         print(__doc__)
@@ -113,9 +148,19 @@ def main(argv: list[str]) -> int:
     passed = failed = 0
     for case in cases:
         q, shown = case["query"], case["shown"]
+        label = f"{q['survey']} {q['from']}..{q['to']} {q.get('dealer') or 'all'}"
+        if case.get("by") == "advisor":
+            want = by_advisor(db, q)
+            problems = advisor_disagreements(shown, want)
+            if problems:
+                failed += 1
+                print(f"FAIL {label} by advisor: " + "; ".join(problems))
+            else:
+                passed += 1
+                print(f"ok   {label} by advisor: {len(want)} rows")
+            continue
         want = figures(db, q)
         problems = disagreements(shown, want)
-        label = f"{q['survey']} {q['from']}..{q['to']} {q.get('dealer') or 'all'}"
         if problems:
             failed += 1
             print(f"FAIL {label}: " + "; ".join(problems))

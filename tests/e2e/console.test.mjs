@@ -202,6 +202,13 @@ test('console: the advisors table is /v1/breakdown, sorts by keyboard, and marks
     assert.equal(shown[i].badge, !a.comparable, `${a.advisor}: not-comparable badge`);
     if (a.csi.mean !== null) assert.ok(Math.abs(Number(shown[i].csi) - a.csi.mean) <= 0.05 + 1e-9, a.advisor);
   }
+  // The same rows from Python, grouping the database's answers by advisor itself.
+  const rows = shown.map((r) => ({ advisor: r.name === '（未填写）' ? null : r.name, n: r.n, csi: r.csi === '–' ? null : Number(r.csi) }));
+  const file = join(collector.dir, 'console-advisors.json');
+  writeFileSync(file, JSON.stringify([{ query: { survey: 'post-service', from, to }, by: 'advisor', shown: rows }]));
+  const py = spawnSync('python3', [join(ROOT, 'tests/crosscheck/console_figures.py'), collector.db, file], { encoding: 'utf8' });
+  t.diagnostic(`python cross-check of the advisors table: ${py.stdout}${py.stderr}`);
+  assert.equal(py.status, 0, `the advisors table and Python disagree:\n${py.stdout}${py.stderr}`);
   const unranked = api.filter((a) => !a.comparable).length;
   // Keyboard: focus the CSI column's sort button and press Enter: highest CSI first.
   const csiHeader = table.locator('thead th').nth(3);
