@@ -103,6 +103,7 @@ pub enum C {
     NeedCallBackTime,
     ChooseStatus,
     Refresh,
+    ShowMore,
     Required,
     System,
 }
@@ -207,6 +208,7 @@ pub fn c(l: Lang, key: C) -> &'static str {
             NeedCallBackTime => "请填写约定回拨的日期和时间。",
             ChooseStatus => "请选择新状态。",
             Refresh => "刷新",
+            ShowMore => "显示更多工单",
             Required => "（必填）",
             System => "系统（自动）",
         },
@@ -307,6 +309,7 @@ pub fn c(l: Lang, key: C) -> &'static str {
             NeedCallBackTime => "Give the date and time to call back.",
             ChooseStatus => "Choose the new status.",
             Refresh => "Refresh",
+            ShowMore => "Show more cases",
             Required => "(required)",
             System => "system (automatic)",
         },

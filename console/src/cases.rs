@@ -133,6 +133,37 @@ fn CaseLists(props: &ListsProps) -> Html {
         let reload = reload.clone();
         Callback::from(move |_: MouseEvent| reload.set(*reload + 1))
     };
+    // The collector sends a page at a time (oldest first); the next page is appended,
+    // so a manager with hundreds of escalated cases can reach every one.
+    let on_more = {
+        let (data, tab) = (data.clone(), *tab);
+        Callback::from(move |_: MouseEvent| {
+            let Load::Ready(list) = &*data else { return };
+            let Some(after) = list.next.clone() else {
+                return;
+            };
+            let (data, shown) = (data.clone(), list.clone());
+            let url = format!(
+                "/v1/cases?{}&after={}",
+                tab.query(),
+                api::path_segment(&after)
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::get::<CaseList>(&url).await {
+                    Ok(more) => {
+                        let mut items = shown.items;
+                        items.extend(more.items);
+                        data.set(Load::Ready(CaseList {
+                            items,
+                            next: more.next,
+                        }));
+                    }
+                    Err(Failure::SignedOut) => api::sign_in(),
+                    Err(e) => data.set(Load::Failed(describe(l, &e))),
+                }
+            });
+        })
+    };
     html! {
         <section class="c-cases" aria-labelledby="c-cases-title">
             <h2 class="c-h2" id="c-cases-title" tabindex="-1">{ c(l, C::Cases) }</h2>
@@ -157,7 +188,15 @@ fn CaseLists(props: &ListsProps) -> Html {
                     Load::Failed(e) => html! { <p class="c-error" role="alert" data-error="list">{ e.clone() }</p> },
                     Load::Ready(list) => {
                         let rows: Vec<&CaseItem> = list.items.iter().filter(|i| tab.keep(i)).collect();
-                        html! { <CaseTable lang={l} caption={name(*tab)} rows={rows.into_iter().cloned().collect::<Vec<_>>()} /> }
+                        html! {
+                            <>
+                            <CaseTable lang={l} caption={name(*tab)} more={list.next.is_some()}
+                                rows={rows.into_iter().cloned().collect::<Vec<_>>()} />
+                            if list.next.is_some() {
+                                <button type="button" class="c-btn" data-action="more" onclick={on_more}>{ c(l, C::ShowMore) }</button>
+                            }
+                            </>
+                        }
                     }
                 }
             }
@@ -170,6 +209,8 @@ struct TableProps {
     lang: Lang,
     caption: &'static str,
     rows: Vec<CaseItem>,
+    /// More cases than these: the count says "at least".
+    more: bool,
 }
 
 #[component]
@@ -180,7 +221,7 @@ fn CaseTable(props: &TableProps) -> Html {
     }
     html! {
         <table class="c-table c-case-table" data-table="cases">
-            <caption>{ format!("{} ({})", props.caption, props.rows.len()) }</caption>
+            <caption>{ format!("{} ({}{})", props.caption, props.rows.len(), if props.more { "+" } else { "" }) }</caption>
             <thead>
                 <tr>
                     <th scope="col">{ c(l, C::Customer) }</th>
