@@ -151,23 +151,17 @@ def main(argv: list[str]) -> int:
         label = f"{q['survey']} {q['from']}..{q['to']} {q.get('dealer') or 'all'}"
         if case.get("by") == "advisor":
             want = by_advisor(db, q)
-            problems = advisor_disagreements(shown, want)
-            if problems:
-                failed += 1
-                print(f"FAIL {label} by advisor: " + "; ".join(problems))
-            else:
-                passed += 1
-                print(f"ok   {label} by advisor: {len(want)} rows")
-            continue
-        want = figures(db, q)
-        problems = disagreements(shown, want)
+            label, problems, summary = f"{label} by advisor", advisor_disagreements(shown, want), f"{len(want)} rows"
+        else:
+            want = figures(db, q)
+            csi = "–" if want["csi"] is None else f"{want['csi']:.1f}"
+            problems, summary = disagreements(shown, want), f"n {want['n']}, CSI {csi}"
         if problems:
             failed += 1
             print(f"FAIL {label}: " + "; ".join(problems))
         else:
             passed += 1
-            csi = "–" if want["csi"] is None else f"{want['csi']:.1f}"
-            print(f"ok   {label}: n {want['n']}, CSI {csi}")
+            print(f"ok   {label}: {summary}")
     if not cases:
         print("no cases given")
         failed += 1
