@@ -309,6 +309,23 @@ pub fn Survey(props: &SurveyProps) -> Html {
             }
         })
     });
+    // A checklist's "All yes" (`survey_core::flow::all_yes`): after its items, before
+    // Back and Next, so it comes in reading and tab order once they have been read.
+    let all_yes = flow::all_yes(&shown).is_some().then(|| {
+        let state = state.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::AllYes {
+                now_ms: browser::now_ms(),
+            })
+        });
+        html! {
+            <p class="sw-all-yes">
+                <button type="button" class="sw-btn sw-btn-secondary" onclick={onclick} disabled={sending}>
+                    { i18n::t(l, Msg::AllYes) }
+                </button>
+            </p>
+        }
+    });
     let screen_key = format!("{page_index}-{}", session.at());
     let checklist = question_flow && shown.len() > 1;
     html! {
@@ -342,6 +359,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
                             on_answer={on_answer.clone()} on_tap={on_tap.clone()} />
                     }
                 }) }
+                { for all_yes }
                 </div>
                 if failed {
                     <div class="sw-send-failed" role="alert">
