@@ -58,8 +58,10 @@ export const POLICIES = {
  * Walks the survey in `scope` to its thank-you screen by `policy`; returns
  * `{ taps, chars, screens }`. Every click is one tap (a text field's focus tap included);
  * `chars` counts typed characters; `screens` counts the screens shown, thank-you included.
+ * On a checklist whose items the policy answers all yes, the customer taps "All yes"
+ * (`.sw-all-yes`) once, unless `{ allYes: false }`: then each yes, as before it existed.
  */
-export async function walk(page, scope, policy, inputsById) {
+export async function walk(page, scope, policy, inputsById, { allYes = true } = {}) {
   let taps = 0;
   let chars = 0;
   let screens = 1;
@@ -82,6 +84,18 @@ export async function walk(page, scope, policy, inputsById) {
     const form = scope.locator('form[data-sw-screen]');
     const key = (await form.count()) ? await form.first().getAttribute('data-sw-screen') : null;
     const here = key === null ? scope : scope.locator(`form[data-sw-screen="${key}"]`);
+    // "All yes": one tap for a checklist the policy answers yes throughout (it moves
+    // on by itself in the question flow, like a pick).
+    const shortcut = here.locator('.sw-all-yes button');
+    if (allYes && await shortcut.count()) {
+      const ids = await here.locator('.sw-q').evaluateAll((fs) => fs.map((f) => f.id));
+      const all = ids.map((d) => d.replace(/^[^-]+(-\d+)?-q-/, ''));
+      if (all.every((id) => inputsById.get(id)?.type === 'yes_no' && policy(id, inputsById.get(id))?.pick === 0)) {
+        await tap(shortcut.first());
+        ids.forEach((d) => done.add(d));
+        picked = true;
+      }
+    }
     for (let round = 0; round < 5; round++) {
       let changed = false;
       const ids = await here.locator('.sw-q, fieldset.sw-matrix-item')
