@@ -60,12 +60,16 @@ export const POLICIES = {
  * `chars` counts typed characters; `screens` counts the screens shown, thank-you included.
  * On a checklist whose items the policy answers all yes, the customer taps "All yes"
  * (`.sw-all-yes`) once, unless `{ allYes: false }`: then each yes, as before it existed.
+ * A timed customer (bench/customer.mjs) passes `onScreen(here)` (reads the screen),
+ * `beforeTap()` (decides) and `settle` (the pause after the flow moved by itself, 450 ms
+ * by default: a reader's; 0 when `onScreen` reads).
  */
-export async function walk(page, scope, policy, inputsById, { allYes = true } = {}) {
+export async function walk(page, scope, policy, inputsById,
+  { allYes = true, onScreen = async () => {}, beforeTap = async () => {}, settle = 450 } = {}) {
   let taps = 0;
   let chars = 0;
   let screens = 1;
-  const tap = async (locator) => { await locator.click(); taps += 1; };
+  const tap = async (locator) => { await beforeTap(); await locator.click(); taps += 1; };
   // The question flow's screen key, else the progress label ("page 3 of 8"): "3
   // questions left" changes as an answer brings in a follow-up, before any move.
   const screenKey = async () => {
@@ -84,6 +88,7 @@ export async function walk(page, scope, policy, inputsById, { allYes = true } = 
     const form = scope.locator('form[data-sw-screen]');
     const key = (await form.count()) ? await form.first().getAttribute('data-sw-screen') : null;
     const here = key === null ? scope : scope.locator(`form[data-sw-screen="${key}"]`);
+    await onScreen(here);
     // "All yes": one tap for a checklist the policy answers yes throughout (it moves
     // on by itself in the question flow, like a pick).
     const shortcut = here.locator('.sw-all-yes button');
@@ -141,7 +146,7 @@ export async function walk(page, scope, policy, inputsById, { allYes = true } = 
     if (picked) {
       const wait = Date.now() + 800;
       while (Date.now() < wait && (await screenKey()) === before) await page.waitForTimeout(25);
-      if ((await screenKey()) !== before) await page.waitForTimeout(450);
+      if ((await screenKey()) !== before && settle) await page.waitForTimeout(settle);
     }
     await page.waitForTimeout(50);
     if ((await screenKey()) === before && !(await scope.locator('.sw-done').count())) {
