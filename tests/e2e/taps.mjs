@@ -71,12 +71,15 @@ export async function walk(page, scope, policy, inputsById,
   let screens = 1;
   const tap = async (locator) => { await beforeTap(); await locator.click(); taps += 1; };
   // The question flow's screen key, else the progress label ("page 3 of 8"): "3
-  // questions left" changes as an answer brings in a follow-up, before any move.
+  // questions left" changes as an answer brings in a follow-up, before any move. Read
+  // without waiting (evaluateAll): an action like getAttribute waits for its element, and
+  // the form is gone the moment the thank-you replaces it, so it waited Playwright's
+  // 30 s default and then gave up; that was the "~30 s stall" after a send.
+  const key = () => scope.locator('form[data-sw-screen]')
+    .evaluateAll((fs) => fs[0]?.getAttribute('data-sw-screen') ?? null);
   const screenKey = async () => {
     if (await scope.locator('.sw-done').count()) return 'done';
-    const form = scope.locator('form[data-sw-screen]');
-    if (await form.count()) return form.first().getAttribute('data-sw-screen').catch(() => '');
-    return scope.locator('.sw-progress-label').first().innerText().catch(() => '');
+    return (await key()) ?? scope.locator('.sw-progress-label').evaluateAll((ls) => ls[0]?.textContent ?? '');
   };
   for (let guard = 0; guard < 60; guard++) {
     if (await scope.locator('.sw-done').count()) return { taps, chars, screens };
@@ -85,9 +88,8 @@ export async function walk(page, scope, policy, inputsById,
     let picked = false;
     // The question flow's screen: only its questions are this screen's (the next one
     // may come in by itself while this one is being answered).
-    const form = scope.locator('form[data-sw-screen]');
-    const key = (await form.count()) ? await form.first().getAttribute('data-sw-screen') : null;
-    const here = key === null ? scope : scope.locator(`form[data-sw-screen="${key}"]`);
+    const at = await key();
+    const here = at === null ? scope : scope.locator(`form[data-sw-screen="${at}"]`);
     await onScreen(here);
     // "All yes": one tap for a checklist the policy answers yes throughout (it moves
     // on by itself in the question flow, like a pick).
