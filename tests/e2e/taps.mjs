@@ -144,8 +144,8 @@ export async function walk(page, scope, policy, inputsById,
     }
     // A flow that moves on by itself after a choice needs no button: after a pick, give
     // it time to (its short transition), and a moment more so the next tap is not
-    // taken for the same finger landing twice.
-    if (picked) {
+    // taken for the same finger landing twice. The page flow never moves by itself.
+    if (picked && at !== null) {
       const wait = Date.now() + 800;
       while (Date.now() < wait && (await screenKey()) === before) await page.waitForTimeout(25);
       if ((await screenKey()) !== before && settle) await page.waitForTimeout(settle);
