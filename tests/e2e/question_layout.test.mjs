@@ -54,11 +54,12 @@ async function open(size, viewport, survey) {
   return page;
 }
 
-/** The gap (px and em) from the bottom of the screen's last question to the top of the
+/** The gap (px and em) from the bottom of the screen's last answers to the top of the
  * buttons, and whether question and buttons are on the first screenful. */
 function measure(form) {
   const qs = [...form.querySelectorAll('.sw-screen > .sw-q')];
-  const last = qs.at(-1).getBoundingClientRect();
+  // The screen's last answers: its last question, or a checklist's "All yes" under it.
+  const last = form.querySelector('.sw-screen').lastElementChild.getBoundingClientRect();
   const first = qs[0].getBoundingClientRect();
   const nav = form.querySelector('.sw-nav').getBoundingClientRect();
   const em = parseFloat(getComputedStyle(form).fontSize);
