@@ -309,8 +309,10 @@ pub fn Survey(props: &SurveyProps) -> Html {
             }
         })
     });
-    // A checklist's "All yes" (`survey_core::flow::all_yes`): after its items, before
-    // Back and Next, so it comes in reading and tab order once they have been read.
+    // A checklist's "All yes" (`survey_core::flow::all_yes`): with Back and Next, after
+    // the items in reading and tab order, and in view with them under a long checklist
+    // (the nav stays on screen; a button under the items was below the 1280x800 kiosk's
+    // fold).
     let all_yes = flow::all_yes(&shown).is_some().then(|| {
         let state = state.clone();
         let onclick = Callback::from(move |_: MouseEvent| {
@@ -319,11 +321,9 @@ pub fn Survey(props: &SurveyProps) -> Html {
             })
         });
         html! {
-            <p class="sw-all-yes">
-                <button type="button" class="sw-btn sw-btn-secondary" onclick={onclick} disabled={sending}>
-                    { i18n::t(l, Msg::AllYes) }
-                </button>
-            </p>
+            <button type="button" class="sw-btn sw-btn-secondary sw-all-yes" onclick={onclick} disabled={sending}>
+                { i18n::t(l, Msg::AllYes) }
+            </button>
         }
     });
     let screen_key = format!("{page_index}-{}", session.at());
@@ -359,7 +359,6 @@ pub fn Survey(props: &SurveyProps) -> Html {
                             on_answer={on_answer.clone()} on_tap={on_tap.clone()} />
                     }
                 }) }
-                { for all_yes }
                 </div>
                 if failed {
                     <div class="sw-send-failed" role="alert">
@@ -376,6 +375,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
                             { i18n::t(l, if question_flow { Msg::BackQuestion } else { Msg::Back }) }
                         </button>
                     }
+                    { for all_yes }
                     <button type="submit" class="sw-btn sw-btn-primary" disabled={sending || failed}>{ primary }</button>
                 </div>
             </form>

@@ -40,7 +40,7 @@ const moved = (page, from) => until(async () => {
   const now = await screen(page).catch(() => null);
   return now !== null && now !== from && now;
 }, 'the next screen', 5000);
-const allYes = (page) => page.locator('.sw-checklist .sw-all-yes button, .sw-all-yes button').first();
+const allYes = (page) => page.locator('button.sw-all-yes').first();
 /** Which choice of question `id` is checked: 0 yes, 1 no, 2 not applicable, -1 none. */
 const checkedOf = (page, id) => page.locator(`[id$="-q-${id}"] input`).evaluateAll(
   (inputs) => inputs.findIndex((i) => i.checked));

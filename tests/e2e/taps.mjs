@@ -59,7 +59,7 @@ export const POLICIES = {
  * `{ taps, chars, screens }`. Every click is one tap (a text field's focus tap included);
  * `chars` counts typed characters; `screens` counts the screens shown, thank-you included.
  * On a checklist whose items the policy answers all yes, the customer taps "All yes"
- * (`.sw-all-yes`) once, unless `{ allYes: false }`: then each yes, as before it existed.
+ * (`button.sw-all-yes`) once, unless `{ allYes: false }`: then each yes, as before it existed.
  * A timed customer (bench/customer.mjs) passes `onScreen(here)` (reads the screen),
  * `beforeTap()` (decides) and `settle` (the pause after the flow moved by itself, 450 ms
  * by default: a reader's; 0 when `onScreen` reads).
@@ -93,7 +93,7 @@ export async function walk(page, scope, policy, inputsById,
     await onScreen(here);
     // "All yes": one tap for a checklist the policy answers yes throughout (it moves
     // on by itself in the question flow, like a pick).
-    const shortcut = here.locator('.sw-all-yes button');
+    const shortcut = here.locator('button.sw-all-yes');
     if (allYes && await shortcut.count()) {
       const ids = await here.locator('.sw-q').evaluateAll((fs) => fs.map((f) => f.id));
       const all = ids.map((d) => d.replace(/^[^-]+(-\d+)?-q-/, ''));
