@@ -51,6 +51,7 @@ pub fn first_page(
     // from here would only show it early, without the console message.
     let def = survey_core::templates::load(id)?.ok()?;
     config.endpoint.check_against(&def).ok()?;
+    let config_theme = config.theme.clone();
     let props = AppProps {
         config: Ok(config),
         // The browser numbers its mount points from 0; the page has one.
@@ -61,10 +62,40 @@ pub fn first_page(
     let renderer = yew::LocalServerRenderer::<App>::with_props(props).hydratable(false);
     let runtime = tokio::runtime::Builder::new_current_thread().build().ok()?;
     let html = tokio::task::LocalSet::new().block_on(&runtime, renderer.render());
+    // The dealer's theme, resolved here as the widget will (the page's settings over the
+    // definition's, contrast checked: `config::theme_settings`), so the first page wears
+    // it before the wasm runs: its scheme as the attribute the stylesheet reads, its
+    // custom properties as one attribute the loader sets through the CSSOM (a strict CSP
+    // refuses a style attribute; static/survey-widget.js `wear`).
+    let (theme, _) = config::theme_settings(&config_theme, &def.theme);
+    let vars: String = theme
+        .vars
+        .iter()
+        .map(|(name, value)| format!("{name}:{value};"))
+        .collect();
+    let worn = if vars.is_empty() && theme.scheme == survey_core::theme::Scheme::Auto {
+        String::new()
+    } else {
+        format!(
+            " {THEME_ATTR}=\"{}\" data-sw-scheme=\"{}\"",
+            attribute(&vars),
+            theme.scheme.as_str()
+        )
+    };
     Some(format!(
-        "<div {PRERENDERED_ATTR} {FLOW_ATTR}=\"{}\">{html}</div>",
+        "<div {PRERENDERED_ATTR} {FLOW_ATTR}=\"{}\"{worn}>{html}</div>",
         flow.as_str()
     ))
+}
+
+/// The prerendered first page's theme: `--sw-t-brand:#c8102e;…`, for the loader.
+pub const THEME_ATTR: &str = "data-sw-theme";
+
+/// `s` fit for a double-quoted attribute (a font stack may hold quotes).
+fn attribute(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
 }
 
 #[cfg(test)]
@@ -198,5 +229,33 @@ mod tests {
             assert!(html.contains(&format!("id=\"sw0-q-{q}\"")), "{q}");
         }
         assert!(html.contains("sw-checklist"));
+    }
+
+    #[test]
+    fn the_first_page_wears_the_theme_the_widget_will() {
+        let base = [
+            ("survey", "post-service"),
+            ("endpoint", "/v1/responses"),
+            ("mode", "embed"),
+        ];
+        let render = |extra: &[(&str, &str)]| {
+            let all: Vec<(&str, &str)> = base.iter().chain(extra).copied().collect();
+            first_page(&attrs(&all), &query(&[]), &[], false).expect("rendered")
+        };
+        let html = render(&[
+            ("theme-brand", "#d4af37"),
+            ("theme-scheme", "dark"),
+            ("theme-font", "\"Noto Sans\", serif"),
+        ]);
+        assert!(html.contains("data-sw-scheme=\"dark\""), "{html}");
+        // Dark only: the brand is the dark scheme's; the font's quotes are escaped.
+        assert!(html.contains("--sw-t-d-brand:#d4af37;"), "{html}");
+        assert!(html.contains("&quot;Noto Sans&quot;, serif"), "{html}");
+        // A brand white text cannot be read on is refused here as in the widget.
+        let html = render(&[("theme-brand", "#ffff00")]);
+        assert!(!html.contains("data-sw-theme"), "{html}");
+        let html = render(&[("theme-brand", "#c8102e")]);
+        assert!(html.contains("--sw-t-brand:#c8102e;"), "{html}");
+        assert!(html.contains("data-sw-scheme=\"auto\""), "{html}");
     }
 }

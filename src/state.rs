@@ -17,6 +17,11 @@
 //! dropped: it is the same finger landing twice (an impatient double tap), not a new
 //! choice. Back, Next and another pick cancel a pending move (its `seq` no longer
 //! matches); the last screen never moves by itself: sending is the customer's tap.
+//!
+//! "All yes" on a checklist ([`Action::AllYes`], `survey_core::flow::all_yes`) is one
+//! pick for the whole group: every item answered yes, the group noted for the
+//! payload's `client.all_yes`, and the same scheduled move (none in the page flow,
+//! which never moves by itself).
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -133,6 +138,8 @@ pub struct SurveyState {
     advance_seq: u32,
     /// When (epoch ms) the last automatic move showed this screen, for [`GHOST_MS`].
     arrived_at: Option<u64>,
+    /// The checklist groups answered with "All yes", each once, for the payload.
+    pub all_yes: Vec<String>,
 }
 
 /// How long a chosen answer stays in view before the question flow moves on (ms);
@@ -174,6 +181,9 @@ pub struct Snapshot {
     pub at: usize,
     pub locale: Locale,
     pub answers: Answers,
+    /// The groups answered with "All yes" so far (absent before issue 17's button).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub all_yes: Vec<String>,
 }
 
 /// Everything that can happen to a survey.
@@ -215,6 +225,10 @@ pub enum Action {
     Continue {
         now_ms: u64,
     },
+    /// "All yes" on a checklist screen, tapped at `now_ms`.
+    AllYes {
+        now_ms: u64,
+    },
 }
 
 impl SurveyState {
@@ -241,7 +255,9 @@ impl SurveyState {
             def.default_locale.clone()
         };
         let session = Session::restore(&def, snapshot.page, snapshot.answers);
-        Self::with_session(def, locale, context, mode, session)
+        let mut state = Self::with_session(def, locale, context, mode, session);
+        state.all_yes = snapshot.all_yes;
+        state
     }
 
     /// A survey about to be answered from `session`, its hidden fields filled from the
@@ -268,6 +284,7 @@ impl SurveyState {
             advance: None,
             advance_seq: 0,
             arrived_at: None,
+            all_yes: Vec::new(),
         }
     }
 
@@ -321,6 +338,7 @@ impl SurveyState {
             at: self.session.at(),
             locale: self.locale.clone(),
             answers: self.session.answers().clone(),
+            all_yes: self.all_yes.clone(),
         }
     }
 
@@ -364,6 +382,29 @@ impl SurveyState {
                     && this.len() == 1
                     && this[0].id == id
                     && self.moves_by_itself()
+                    && matches!(self.phase, Phase::Answering)
+                {
+                    self.advance_seq = self.advance_seq.wrapping_add(1);
+                    self.advance = Some(self.advance_seq);
+                }
+            }
+            (Action::AllYes { now_ms }, Phase::Answering | Phase::Failed(_)) => {
+                if self.ghost(now_ms) {
+                    return;
+                }
+                let shown = self.session.visible_questions(&self.def);
+                let Some(group) = flow::all_yes(&shown).map(str::to_string) else {
+                    return;
+                };
+                let ids: Vec<QuestionId> = shown.iter().map(|q| q.id.clone()).collect();
+                for id in ids {
+                    self.apply(Action::Answer(id, Some(Answer::YesNo(true))));
+                }
+                if !self.all_yes.contains(&group) {
+                    self.all_yes.push(group);
+                }
+                if self.session.flow() == Flow::Question
+                    && !self.session.is_last_page(&self.def)
                     && matches!(self.phase, Phase::Answering)
                 {
                     self.advance_seq = self.advance_seq.wrapping_add(1);
@@ -427,6 +468,7 @@ impl SurveyState {
                             client: ClientInfo {
                                 widget_version: crate::WIDGET_VERSION.to_string(),
                                 mode: self.mode,
+                                all_yes: self.all_yes.clone(),
                             },
                             score: Some(score),
                         }));
@@ -443,6 +485,7 @@ impl SurveyState {
                         .unwrap_or_default(),
                 );
                 let flow = self.session.flow();
+                self.all_yes.clear();
                 self.session =
                     fresh_session(&self.def, &self.context, &self.url_fields, Session::new())
                         .in_flow(&self.def, flow, 0);
@@ -884,5 +927,85 @@ mod tests {
         )
         .unwrap();
         assert_eq!(old.at, 0);
+    }
+
+    fn yes_no(s: &SurveyState, ids: &[&str]) -> Vec<Option<Answer>> {
+        ids.iter()
+            .map(|id| s.session.answers().get(&QuestionId::new(*id)).cloned())
+            .collect()
+    }
+
+    const BOOKING: [&str; 4] = [
+        "p_appointment",
+        "p_cost_estimate",
+        "p_time_estimate",
+        "p_lounge_food",
+    ];
+
+    #[test]
+    fn all_yes_answers_the_checklist_and_moves_on_like_a_pick() {
+        let s = question_flow().reduce(Action::AllYes { now_ms: 1_000 });
+        assert_eq!(
+            yes_no(&s, &BOOKING),
+            vec![Some(Answer::YesNo(true)); 4],
+            "every item yes, as four taps on yes"
+        );
+        assert_eq!(s.all_yes, ["booking"]);
+        let seq = s.advance.expect("a move is scheduled");
+        assert_eq!(shown(&s).len(), 4, "not before the timer");
+        let s = s.reduce(Action::Advance { seq, now_ms: 1_250 });
+        assert_eq!(shown(&s)[0], "p_inspect_invite");
+        // The same finger landing on the next checklist's "All yes" is dropped.
+        let ghost = s.clone().reduce(Action::AllYes { now_ms: 1_300 });
+        assert!(Rc::ptr_eq(&ghost, &s));
+        // Back shows the answers; one item changed to no stays no, the rest yes.
+        let back = s.reduce(Action::Back);
+        assert_eq!(shown(&back), BOOKING);
+        let changed = back.reduce(pick("p_lounge_food", Answer::YesNo(false), 5_000));
+        assert_eq!(changed.advance, None, "a checklist item does not move on");
+        assert_eq!(
+            yes_no(&changed, &BOOKING[2..]),
+            [Some(Answer::YesNo(true)), Some(Answer::YesNo(false))]
+        );
+        // On to the payload: the per-item answers, and the group noted once.
+        let mut s = changed
+            .reduce(Action::AllYes { now_ms: 6_000 })
+            .reduce(pick("p_lounge_food", Answer::YesNo(false), 6_500))
+            .reduce(Action::Continue { now_ms: 7_000 });
+        assert_eq!(s.all_yes, ["booking"]);
+        let mut guard = 0;
+        while !s.session.is_last_page(&s.def) && guard < 40 {
+            guard += 1;
+            s = answer_current_page(s).reduce(Action::Continue { now_ms: 10_000 });
+        }
+        let s = answer_current_page(s).reduce(submit());
+        let Phase::Sending(p) = s.phase.clone() else {
+            panic!("not sending: {:?}", s.phase)
+        };
+        assert_eq!(p.client.all_yes, ["booking"]);
+        assert_eq!(
+            p.answers.get(&QuestionId::new("p_lounge_food")),
+            Some(&Answer::YesNo(false))
+        );
+        p.validate(Some(&s.def)).expect("a valid payload");
+        let s = s.reduce(Action::Sent {
+            how: Delivery::Normal,
+        });
+        assert!(s.all_yes.is_empty(), "the next customer starts afresh");
+    }
+
+    #[test]
+    fn all_yes_is_nothing_off_a_checklist_and_never_moves_the_page_flow() {
+        let s = at_first_rating();
+        let same = s.clone().reduce(Action::AllYes { now_ms: 9_000 });
+        assert!(Rc::ptr_eq(&same, &s), "a rating screen has no All yes");
+        // The page flow's booking page is the same checklist: answered, not moved.
+        let s = state().reduce(Action::AllYes { now_ms: 1_000 });
+        assert_eq!(yes_no(&s, &BOOKING), vec![Some(Answer::YesNo(true)); 4]);
+        assert_eq!((s.advance, s.session.page()), (None, 0));
+        // A reload keeps the note.
+        let snap = s.snapshot();
+        let back = SurveyState::restored(s.def.clone(), BTreeMap::new(), Mode::Page, snap);
+        assert_eq!(back.all_yes, ["booking"]);
     }
 }

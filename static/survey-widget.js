@@ -66,6 +66,22 @@
       .catch(() => '');
   }
 
+  /**
+   * Puts the dealer's theme on `el` before the wasm runs: the first page carries it as
+   * the collector resolved it with the widget's own rules (src/prerender.rs: contrast
+   * checked, the page's settings over the definition's), `data-sw-theme` custom
+   * properties set here through the CSSOM (a strict CSP refuses a style attribute) and
+   * `data-sw-scheme`. The widget sets the same on its root once it runs.
+   */
+  function wear(el, pre) {
+    if (!pre || !pre.hasAttribute('data-sw-theme')) return;
+    for (const decl of pre.getAttribute('data-sw-theme').split(';')) {
+      const at = decl.indexOf(':');
+      if (decl.startsWith('--sw-t-') && at > 0) el.style.setProperty(decl.slice(0, at), decl.slice(at + 1));
+    }
+    el.setAttribute('data-sw-scheme', pre.getAttribute('data-sw-scheme') || 'auto');
+  }
+
   /** Mounts a widget inside `host`'s shadow root; `fromTag`: unknown options warn, not fail. */
   function mount(host, options = {}, fromTag = false) {
     if (!(host instanceof Element)) throw new TypeError('SurveyWidget.mount: the first argument must be an element');
@@ -93,6 +109,7 @@
     Promise.all([firstPage(options), styled]).then(([html]) => {
       if (!html || started || destroyed) return;
       try { container.innerHTML = html; } catch { /* a Trusted Types policy: the widget renders alone */ }
+      wear(container.firstElementChild, container.firstElementChild);
     });
     Promise.all([load(), styled])
       .then(([m]) => {
@@ -163,6 +180,13 @@
     body.className = 'sw-in-dialog';
     dialog.append(close, body);
     shadow.replaceChildren(link, button, dialog);
+    // The button and its dialog wear the theme too, from the first page the dialog will
+    // show (asked for now; the same request when it opens is answered from the cache).
+    firstPage(options).then((html) => {
+      const parsed = document.createElement('template');
+      try { parsed.innerHTML = html; } catch { return; }
+      wear(host, parsed.content.firstElementChild);
+    });
     let widget = null;
     button.addEventListener('click', () => {
       if (!widget) {

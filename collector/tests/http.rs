@@ -161,6 +161,33 @@ fn valid_post_is_stored_once_with_the_answers_sent(backend: Backend) {
 
 both!(valid_post_is_stored_once_with_the_answers_sent);
 
+/// "All yes" on a checklist (issue 17): the answers are the per-item yes/no, and the
+/// groups it answered travel as `client.all_yes`, kept in the stored payload; a group
+/// the survey does not have is refused with the field named.
+fn the_all_yes_groups_are_stored_with_the_payload(backend: Backend) {
+    let c = Collector::start(backend);
+    let id = new_id();
+    let mut payload = valid_payload(&id);
+    payload["client"]["all_yes"] = json!(["booking", "pickup"]);
+    let r = c.post(&payload);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let rows = c.query_rows("SELECT payload FROM responses WHERE id = $1", &[&id]);
+    let stored: Value =
+        serde_json::from_str(rows[0]["payload"].as_str().expect("payload text")).unwrap();
+    assert_eq!(stored["client"]["all_yes"], json!(["booking", "pickup"]));
+    assert_eq!(c.stored_answers(&id), payload["answers"]);
+
+    let other = new_id();
+    let mut bad = valid_payload(&other);
+    bad["client"]["all_yes"] = json!(["lounge"]);
+    let r = c.post(&bad);
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.error().contains("client.all_yes"), "{}", r.error());
+    assert_eq!(c.rows(), 1);
+}
+
+both!(the_all_yes_groups_are_stored_with_the_payload);
+
 fn a_retry_is_a_duplicate_with_the_original_receipt(backend: Backend) {
     let c = Collector::start(backend);
     let id = new_id();

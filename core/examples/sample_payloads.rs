@@ -302,6 +302,7 @@ fn payload(visit: &Visit) -> Result<ResponsePayload, String> {
         client: ClientInfo {
             widget_version: "0.1.0".into(),
             mode: visit.mode,
+            all_yes: Vec::new(),
         },
         score,
     };

@@ -25,6 +25,15 @@
 //! all (a rating, an NPS, a yes/no, one of several options). The reducer that runs the
 //! timer lives in the widget (`src/state.rs`); [`crate::Session`] keeps the position.
 //!
+//! # "All yes" on a checklist
+//!
+//! A checklist screen offers one more button, "All yes" ([`all_yes`]): it answers
+//! every item of the group yes in one tap and moves on like a one-tap answer (the same
+//! timer, the same ghost-tap guard). The answers it stores are the per-item yes/no a
+//! customer tapping each yes stores; Back shows them, and any item can still be
+//! changed. That the shortcut was used travels as `client.all_yes` (the group ids,
+//! [`crate::payload::ClientInfo`]), so an analyst can still see straight-lining.
+//!
 //! # Progress
 //!
 //! The page flow counts pages ("page 3 of 8"); the question flow counts the questions
@@ -169,6 +178,18 @@ pub fn advances_by_itself(question: &Question) -> bool {
         question.input,
         Input::Rating { .. } | Input::Nps { .. } | Input::YesNo { .. } | Input::SingleChoice { .. }
     )
+}
+
+/// The checklist group whose items the screen's `questions` are, when "All yes" may
+/// answer them: two or more yes/no questions of one `group` (a checklist screen).
+/// `None` for any other screen (one question, or a page of mixed inputs).
+pub fn all_yes<'a>(questions: &[&'a Question]) -> Option<&'a str> {
+    let group = questions.first()?.group.as_deref()?;
+    let checklist = questions.len() > 1
+        && questions
+            .iter()
+            .all(|q| q.group.as_deref() == Some(group) && matches!(q.input, Input::YesNo { .. }));
+    checklist.then_some(group)
 }
 
 /// The answer the number key `key` gives a single-choice question: a rating's point

@@ -58,7 +58,15 @@ pub struct SurveyRef {
 pub struct ClientInfo {
     pub widget_version: String,
     pub mode: Mode,
+    /// The checklist groups the customer answered with one "All yes" tap
+    /// (`crate::flow::all_yes`), each once: the answers are the per-item yes/no
+    /// as always; this keeps straight-lining visible to an analyst. Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub all_yes: Vec<String>,
 }
+
+/// At most this many `client.all_yes` groups (a questionnaire has a few checklists).
+pub const MAX_ALL_YES: usize = 32;
 
 /// The way the customer came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,7 +196,27 @@ impl ResponsePayload {
         if self.client.widget_version.len() > 32 {
             return err("client.widget_version", "longer than 32 characters".into());
         }
+        if self.client.all_yes.len() > MAX_ALL_YES {
+            return err("client.all_yes", format!("at most {MAX_ALL_YES} groups"));
+        }
+        for (i, g) in self.client.all_yes.iter().enumerate() {
+            if !is_valid_id(g) {
+                return err("client.all_yes", format!("{g:?} is not a valid group id"));
+            }
+            if self.client.all_yes[..i].contains(g) {
+                return err("client.all_yes", format!("group {g:?} is listed twice"));
+            }
+        }
         let Some(def) = def else { return Ok(()) };
+        if let Some(g) = self.client.all_yes.iter().find(|g| {
+            !def.questions()
+                .any(|q| q.group.as_deref() == Some(g.as_str()))
+        }) {
+            return err(
+                "client.all_yes",
+                format!("survey \"{}\" has no checklist group {g:?}", def.id),
+            );
+        }
         if def.version != self.survey.version {
             return err(
                 "survey.version",

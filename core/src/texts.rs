@@ -61,6 +61,8 @@ texts! {
     Yes "yes" "" ["是", "是", "Yes"]
     No "no" "" ["否", "否", "No"]
     NotApplicable "not_applicable" "" ["不适用", "不適用", "Not applicable"]
+    /// A checklist's one-tap answer: every item of the group "yes" (`flow::all_yes`).
+    AllYes "all_yes" "" ["全部是", "全部是", "All yes"]
     /// The label of the group of language buttons.
     Language "language" "" ["语言 / Language", "語言 / Language", "Language"]
     /// The name of a language in itself, on its button (looked up in that language).

@@ -63,6 +63,7 @@ fn payload() -> ResponsePayload {
         client: ClientInfo {
             widget_version: "0.1.0".into(),
             mode: Mode::Kiosk,
+            all_yes: Vec::new(),
         },
         score: Some(score),
     }

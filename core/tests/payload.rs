@@ -357,3 +357,27 @@ fn created_at_must_be_plausible_for_its_receipt() {
     assert_eq!(at("2030-01-01T00:00:00Z", "not a time"), Ok(()));
     assert!(at("1990-01-01T00:00:00Z", "not a time").is_err());
 }
+
+#[test]
+fn the_all_yes_groups_are_kept_and_checked() {
+    let mut v = valid();
+    v["client"]["all_yes"] = json!(["booking", "pickup"]);
+    check(&v).unwrap();
+    let p = ResponsePayload::from_json(&v.to_string()).unwrap();
+    assert_eq!(p.client.all_yes, ["booking", "pickup"]);
+    assert_eq!(serde_json::to_value(&p).unwrap(), v, "round trips");
+    v["client"]["all_yes"] = json!(["booking", "booking"]);
+    assert_eq!(
+        check(&v).unwrap_err(),
+        "client.all_yes: group \"booking\" is listed twice"
+    );
+    v["client"]["all_yes"] = json!(["lounge"]);
+    assert_eq!(
+        check(&v).unwrap_err(),
+        "client.all_yes: survey \"post-service\" has no checklist group \"lounge\""
+    );
+    v["client"]["all_yes"] = json!(["Not an id"]);
+    assert!(check(&v).unwrap_err().contains("not a valid group id"));
+    v["client"]["all_yes"] = json!("booking");
+    assert!(check(&v).unwrap_err().starts_with("client.all_yes"));
+}

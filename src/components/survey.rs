@@ -309,6 +309,23 @@ pub fn Survey(props: &SurveyProps) -> Html {
             }
         })
     });
+    // A checklist's "All yes" (`survey_core::flow::all_yes`): with Back and Next, after
+    // the items in reading and tab order, and in view with them under a long checklist
+    // (the nav stays on screen; a button under the items was below the 1280x800 kiosk's
+    // fold).
+    let all_yes = flow::all_yes(&shown).is_some().then(|| {
+        let state = state.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::AllYes {
+                now_ms: browser::now_ms(),
+            })
+        });
+        html! {
+            <button type="button" class="sw-btn sw-btn-secondary sw-all-yes" onclick={onclick} disabled={sending}>
+                { i18n::t(l, Msg::AllYes) }
+            </button>
+        }
+    });
     let screen_key = format!("{page_index}-{}", session.at());
     let checklist = question_flow && shown.len() > 1;
     html! {
@@ -358,6 +375,7 @@ pub fn Survey(props: &SurveyProps) -> Html {
                             { i18n::t(l, if question_flow { Msg::BackQuestion } else { Msg::Back }) }
                         </button>
                     }
+                    { for all_yes }
                     <button type="submit" class="sw-btn sw-btn-primary" disabled={sending || failed}>{ primary }</button>
                 </div>
             </form>

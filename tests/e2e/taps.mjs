@@ -58,19 +58,28 @@ export const POLICIES = {
  * Walks the survey in `scope` to its thank-you screen by `policy`; returns
  * `{ taps, chars, screens }`. Every click is one tap (a text field's focus tap included);
  * `chars` counts typed characters; `screens` counts the screens shown, thank-you included.
+ * On a checklist whose items the policy answers all yes, the customer taps "All yes"
+ * (`button.sw-all-yes`) once, unless `{ allYes: false }`: then each yes, as before it existed.
+ * A timed customer (bench/customer.mjs) passes `onScreen(here)` (reads the screen),
+ * `beforeTap()` (decides) and `settle` (the pause after the flow moved by itself, 450 ms
+ * by default: a reader's; 0 when `onScreen` reads).
  */
-export async function walk(page, scope, policy, inputsById) {
+export async function walk(page, scope, policy, inputsById,
+  { allYes = true, onScreen = async () => {}, beforeTap = async () => {}, settle = 450 } = {}) {
   let taps = 0;
   let chars = 0;
   let screens = 1;
-  const tap = async (locator) => { await locator.click(); taps += 1; };
+  const tap = async (locator) => { await beforeTap(); await locator.click(); taps += 1; };
   // The question flow's screen key, else the progress label ("page 3 of 8"): "3
-  // questions left" changes as an answer brings in a follow-up, before any move.
+  // questions left" changes as an answer brings in a follow-up, before any move. Read
+  // without waiting (evaluateAll): an action like getAttribute waits for its element, and
+  // the form is gone the moment the thank-you replaces it, so it waited Playwright's
+  // 30 s default and then gave up; that was the "~30 s stall" after a send.
+  const key = () => scope.locator('form[data-sw-screen]')
+    .evaluateAll((fs) => fs[0]?.getAttribute('data-sw-screen') ?? null);
   const screenKey = async () => {
     if (await scope.locator('.sw-done').count()) return 'done';
-    const form = scope.locator('form[data-sw-screen]');
-    if (await form.count()) return form.first().getAttribute('data-sw-screen').catch(() => '');
-    return scope.locator('.sw-progress-label').first().innerText().catch(() => '');
+    return (await key()) ?? scope.locator('.sw-progress-label').evaluateAll((ls) => ls[0]?.textContent ?? '');
   };
   for (let guard = 0; guard < 60; guard++) {
     if (await scope.locator('.sw-done').count()) return { taps, chars, screens };
@@ -79,9 +88,21 @@ export async function walk(page, scope, policy, inputsById) {
     let picked = false;
     // The question flow's screen: only its questions are this screen's (the next one
     // may come in by itself while this one is being answered).
-    const form = scope.locator('form[data-sw-screen]');
-    const key = (await form.count()) ? await form.first().getAttribute('data-sw-screen') : null;
-    const here = key === null ? scope : scope.locator(`form[data-sw-screen="${key}"]`);
+    const at = await key();
+    const here = at === null ? scope : scope.locator(`form[data-sw-screen="${at}"]`);
+    await onScreen(here);
+    // "All yes": one tap for a checklist the policy answers yes throughout (it moves
+    // on by itself in the question flow, like a pick).
+    const shortcut = here.locator('button.sw-all-yes');
+    if (allYes && await shortcut.count()) {
+      const ids = await here.locator('.sw-q').evaluateAll((fs) => fs.map((f) => f.id));
+      const all = ids.map((d) => d.replace(/^[^-]+(-\d+)?-q-/, ''));
+      if (all.every((id) => inputsById.get(id)?.type === 'yes_no' && policy(id, inputsById.get(id))?.pick === 0)) {
+        await tap(shortcut.first());
+        ids.forEach((d) => done.add(d));
+        picked = true;
+      }
+    }
     for (let round = 0; round < 5; round++) {
       let changed = false;
       const ids = await here.locator('.sw-q, fieldset.sw-matrix-item')
@@ -123,11 +144,11 @@ export async function walk(page, scope, policy, inputsById) {
     }
     // A flow that moves on by itself after a choice needs no button: after a pick, give
     // it time to (its short transition), and a moment more so the next tap is not
-    // taken for the same finger landing twice.
-    if (picked) {
+    // taken for the same finger landing twice. The page flow never moves by itself.
+    if (picked && at !== null) {
       const wait = Date.now() + 800;
       while (Date.now() < wait && (await screenKey()) === before) await page.waitForTimeout(25);
-      if ((await screenKey()) !== before) await page.waitForTimeout(450);
+      if ((await screenKey()) !== before && settle) await page.waitForTimeout(settle);
     }
     await page.waitForTimeout(50);
     if ((await screenKey()) === before && !(await scope.locator('.sw-done').count())) {

@@ -9,7 +9,8 @@
 //! runs (`src/takeover.rs`): what the customer chose meanwhile carries over.
 //!
 //! The parameters are the mount point's settings under their attribute names
-//! (`survey`, `locale`, `mode`, `endpoint`, … as `config::ATTRIBUTES`), plus the host
+//! (`survey`, `locale`, `mode`, `endpoint`, … as `config::ATTRIBUTES`, and the theme's
+//! `theme-*`, which the fragment wears: `data-sw-theme`), plus the host
 //! page's `lang`, `mode` and `survey` as `page.lang`, `page.mode`, `page.survey`; other
 //! names are ignored (the widget itself warns about a misspelt attribute). The language
 //! otherwise follows `Accept-Language`, as for the survey page.
@@ -107,7 +108,9 @@ fn parse(raw: &str) -> Result<Parsed, String> {
             {
                 page.push((param.to_string(), value));
             }
-        } else if survey_widget::config::ATTRIBUTES.contains(&name.as_str()) {
+        } else if survey_widget::config::ATTRIBUTES.contains(&name.as_str())
+            || survey_widget::config::theme_key(&name).is_some()
+        {
             attrs.entry(name).or_insert(value);
         }
     }
@@ -127,6 +130,15 @@ mod tests {
         assert_eq!(attrs.get("locale").map(String::as_str), Some("en"));
         assert!(!attrs.contains_key("colour"));
         assert_eq!(page, vec![("lang".to_string(), "zh-TW".to_string())]);
+        // The theme's settings too: the first page wears the theme (issue 17).
+        let (attrs, _) =
+            parse("survey=x&theme-brand=%23c8102e&theme-logo-alt=A&theme-x=1").expect("parsed");
+        assert_eq!(
+            attrs.get("theme-brand").map(String::as_str),
+            Some("#c8102e")
+        );
+        assert_eq!(attrs.get("theme-logo-alt").map(String::as_str), Some("A"));
+        assert!(!attrs.contains_key("theme-x"));
         assert!(parse("survey=%ZZ").is_err());
     }
 }

@@ -279,3 +279,21 @@ fn the_page_number_counts_pages_in_both_flows() {
     let on_page_2: Vec<_> = seen.iter().filter(|(p, _)| *p == 2).collect();
     assert!(on_page_2.len() > 1, "{seen:?}");
 }
+
+#[test]
+fn all_yes_is_offered_on_a_checklist_screen_only() {
+    let def = post_service();
+    let session = Session::new().in_flow(&def, Flow::Question, 0);
+    assert_eq!(all_yes(&session.visible_questions(&def)), Some("booking"));
+    // The page flow shows the same four on the booking page: a checklist too.
+    let page = Session::new();
+    assert_eq!(all_yes(&page.visible_questions(&def)), Some("booking"));
+    // A single question, grouped or not, is not a checklist.
+    let first = &def.pages[0].questions[0];
+    assert_eq!(all_yes(&[first]), None);
+    let rating = &def.pages[2].questions[0];
+    assert_eq!(all_yes(&[rating, rating]), None);
+    // Two groups on one screen (a page flow page) are not one checklist.
+    let (a, b) = (&def.pages[0].questions[0], &def.pages[1].questions[0]);
+    assert_eq!(all_yes(&[a, b]), None);
+}
