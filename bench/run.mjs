@@ -316,13 +316,19 @@ async function main() {
     report(results[key]);
   }
 
-  const ours = [...server.files.keys()].filter((k) => /^\/pkg\/survey_widget(_bg)?-[0-9a-f]+\.(wasm|js)$/.test(k))
-    .concat(['/static/boot.js', '/static/survey.css']);
+  // A module per mode (issue 18): the customer's (QR page, script tag) and the full one
+  // (kiosk, interview, a dealer's definition), each with the loaders and the CSS.
+  const shared = ['/static/boot.js', '/static/survey-widget.js', '/static/survey.css'];
+  const module = (name) => [...server.files.keys()]
+    .filter((k) => new RegExp(`^/pkg/${name}(_bg)?-[0-9a-f]+\\.(wasm|js)$`).test(k)).concat(shared);
   const theirs = [...server.files.keys()].filter((k) => k.startsWith('/surveyjs/') && !k.endsWith('.html'));
   const total = (keys) => keys.reduce((s, k) => s + server.files.get(k).body.length, 0);
   console.log('');
-  console.log(`our wasm+JS+CSS, gzip -9: ${total(ours)} B (${kb(total(ours))}): ` +
-    ours.map((k) => `${k.split('/').pop()} ${server.files.get(k).body.length}`).join(', '));
+  for (const [label, name] of [["customer's module", 'survey_widget'], ['full module', 'survey_widget_full']]) {
+    const ours = module(name);
+    console.log(`our ${label}: wasm+JS+CSS, gzip -9: ${total(ours)} B (${kb(total(ours))}): ` +
+      ours.map((k) => `${k.split('/').pop()} ${server.files.get(k).body.length}`).join(', '));
+  }
   console.log(`SurveyJS JS+CSS (incl. zh-CN strings, questionnaire, app), gzip -9: ${total(theirs)} B (${kb(total(theirs))})`);
   console.log(`total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -1,6 +1,7 @@
 //! The root component: turns configuration into a running survey or a readable error.
 
 use crate::components::error_box::ErrorBox;
+#[cfg(feature = "kiosk")]
 use crate::components::kiosk::KioskShell;
 use crate::components::survey::Survey;
 use crate::config::{ConfigError, SurveySource, WidgetConfig};
@@ -34,10 +35,32 @@ pub fn App(props: &AppProps) -> Html {
         Err(e) => {
             html! { <Failure message={e.to_string()} events={props.events.clone()} /> }
         }
-        Ok(config) => html! {
-            <Loader config={config.clone()} prefix={props.prefix.clone()} events={props.events.clone()} root={props.root.clone()} />
+        Ok(config) => match missing_feature(config) {
+            Some(message) => html! { <Failure message={message} events={props.events.clone()} /> },
+            None => html! {
+                <Loader config={config.clone()} prefix={props.prefix.clone()} events={props.events.clone()} root={props.root.clone()} />
+            },
         },
     }
+}
+
+/// What this module was built without that `config` needs, said as a configuration
+/// error (a module per mode, see the features in Cargo.toml). The loaders pick the full
+/// module for a kiosk, an interview and a dealer's definition before fetching anything,
+/// so only a page that imports the customer's module by hand sees it.
+pub fn missing_feature(config: &WidgetConfig) -> Option<String> {
+    use survey_core::payload::Mode;
+    let setting = match (&config.mode, &config.source) {
+        (Mode::Kiosk, _) if !cfg!(feature = "kiosk") => "data-mode=\"kiosk\"",
+        (Mode::Interview, _) if !cfg!(feature = "interview") => "data-mode=\"interview\"",
+        (_, SurveySource::Url(_)) if !cfg!(feature = "definitions") => "data-definition",
+        _ => return None,
+    };
+    Some(format!(
+        "{setting} needs the full widget module (pkg/survey_widget_full.js), not the \
+         customer's: load the widget through static/boot.js or static/survey-widget.js, \
+         which pick it"
+    ))
 }
 
 #[derive(Properties, PartialEq)]
@@ -54,6 +77,7 @@ fn Loader(props: &LoaderProps) -> Html {
     let config = &props.config;
     let loaded = use_definition(config.source.clone());
     // Staff left kiosk mode from the staff menu: the same survey, as on its own page.
+    #[cfg(feature = "kiosk")]
     let left_kiosk = use_state(|| false);
     // The theme: the page's settings over the definition's, once it has loaded; set
     // on the mount point (and taken off when the widget goes), its refusals warned.
@@ -109,6 +133,7 @@ fn Loader(props: &LoaderProps) -> Html {
                 }
             }
             let kiosk = config.mode == survey_core::payload::Mode::Kiosk;
+            #[cfg(feature = "kiosk")]
             if kiosk && !*left_kiosk {
                 let on_exit = Callback::from(move |()| left_kiosk.set(true));
                 return html! {

@@ -11,8 +11,19 @@ document.addEventListener('submit', (event) => {
   }
 }, true);
 
+// A module per mode (Cargo.toml's features): the customer's unless a mount point is a
+// kiosk, a phone interview or a dealer's own definition, which only the full module
+// carries. The mode as config.rs reads it: data-mode, else the page's ?mode=. Decided
+// before anything is fetched, so a customer's page never downloads the full module; the
+// names are literal so that scripts/build can write the hashed ones in.
+const pageMode = new URLSearchParams(location.search).get('mode');
+const full = [...document.querySelectorAll('[data-survey-widget]')].some((el) => {
+  const mode = (el.dataset.mode?.trim() || pageMode || '').trim();
+  return mode === 'kiosk' || mode === 'interview' || !!el.dataset.definition?.trim();
+});
+
 // A dynamic import, so the listener above is in place before the glue code arrives.
-import('../pkg/survey_widget.js')
+(full ? import('../pkg/survey_widget_full.js') : import('../pkg/survey_widget.js'))
   .then((module) => module.default())
   .catch((error) => {
     console.error('[survey-widget] could not start:', error);

@@ -15,14 +15,33 @@
   // dist/static/survey-widget.js → dist/
   const root = new URL('../', script ? script.src : document.baseURI);
   const asset = (path) => new URL(path, root).href;
-  let module = null;
+  const modules = {};
 
-  function load() {
-    module ??= import(asset('pkg/survey_widget.js')).then(async (m) => {
-      await m.default({ module_or_path: asset('pkg/survey_widget_bg.wasm') });
-      return m;
-    });
-    return module;
+  /**
+   * A module per mode (Cargo.toml's features): the customer's (`survey_widget`) unless
+   * the widget is a kiosk, a phone interview or a dealer's own definition, which only
+   * the full module (`survey_widget_full`) carries; chosen before anything is fetched,
+   * so a customer never downloads the full one. The mode as config.rs reads it: the
+   * option, else the page's `?mode=`. The names are literal so that scripts/build can
+   * write the hashed ones in.
+   */
+  function full(options) {
+    const mode = (options.mode || new URLSearchParams(location.search).get('mode') || '').trim();
+    return mode === 'kiosk' || mode === 'interview' || !!String(options.definition ?? '').trim();
+  }
+
+  function load(options) {
+    const key = full(options) ? 'full' : 'customer';
+    modules[key] ??= (key === 'full'
+      ? import(asset('pkg/survey_widget_full.js')).then(async (m) => {
+        await m.default({ module_or_path: asset('pkg/survey_widget_full_bg.wasm') });
+        return m;
+      })
+      : import(asset('pkg/survey_widget.js')).then(async (m) => {
+        await m.default({ module_or_path: asset('pkg/survey_widget_bg.wasm') });
+        return m;
+      }));
+    return modules[key];
   }
 
   function fail(host, shadow, error) {
@@ -111,7 +130,7 @@
       try { container.innerHTML = html; } catch { /* a Trusted Types policy: the widget renders alone */ }
       wear(container.firstElementChild, container.firstElementChild);
     });
-    Promise.all([load(), styled])
+    Promise.all([load(options), styled])
       .then(([m]) => {
         if (destroyed) return;
         started = true;

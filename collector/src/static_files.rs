@@ -301,6 +301,10 @@ mod tests {
         for yes in [
             "/pkg/survey_widget.js",
             "/pkg/survey_widget_bg.wasm",
+            // The full module (kiosk, interview, preview; issue 18): a kiosk or an
+            // interview may be embedded on another origin too.
+            "/pkg/survey_widget_full-0123456789abcdef.js",
+            "/pkg/survey_widget_full_bg-0123456789abcdef.wasm",
             "/static/survey.css",
             "/static/favicon.svg",
             "/static/survey-widget.js",
@@ -322,6 +326,26 @@ mod tests {
             "/static/notes.txt",
         ] {
             assert!(!is_public_asset(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn both_widget_modules_carry_their_content_hash() {
+        // scripts/build's names: the customer's module and the full one (issue 18).
+        for hashed in [
+            "/pkg/survey_widget-f7f1c27176f5d9e4.js",
+            "/pkg/survey_widget_bg-7deffb5cce4c2971.wasm",
+            "/pkg/survey_widget_full-f87be890c9dfcadb.js",
+            "/pkg/survey_widget_full_bg-995a47adc9c3e06a.wasm",
+        ] {
+            assert!(has_content_hash(hashed), "{hashed}");
+        }
+        for plain in [
+            "/pkg/survey_widget.js",
+            "/pkg/survey_widget_full_bg.wasm",
+            "/static/boot.js",
+        ] {
+            assert!(!has_content_hash(plain), "{plain}");
         }
     }
 

@@ -110,7 +110,9 @@ pub fn Survey(props: &SurveyProps) -> Html {
     );
 
     // Interview mode: the attempt logged from the outcome bar ends it without a response.
-    let interview = props.mode == Mode::Interview;
+    // Only the full module has it (the `interview` feature): in the customer's, every
+    // branch below is dead and the outcome bar, shortcuts and agent lines are left out.
+    let interview = cfg!(feature = "interview") && props.mode == Mode::Interview;
     let bar = use_state(|| 0u8);
     let call = survey_core::interview::Call::of_context(&props.context);
     let case = props.context.get(survey_core::interview::CASE_KEY).cloned();

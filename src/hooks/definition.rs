@@ -1,4 +1,5 @@
 use crate::config::SurveySource;
+#[cfg(feature = "definitions")]
 use crate::services::http;
 use std::rc::Rc;
 use survey_core::{templates, Definition};
@@ -14,7 +15,10 @@ pub enum Loaded {
 }
 
 /// Loads the questionnaire: a built-in template at once, a dealer's definition by
-/// fetching it. Either way it is validated before anything is shown.
+/// fetching it. A dealer's is validated before anything is shown; a built-in one is
+/// validated too where the `definitions` feature is in (the full module, native
+/// builds), and in the customer's module only read, since core's tests check every
+/// built-in template and the module carries no validation (Cargo.toml).
 #[hook]
 pub fn use_definition(source: SurveySource) -> Loaded {
     let initial = source.clone();
@@ -22,6 +26,7 @@ pub fn use_definition(source: SurveySource) -> Loaded {
         SurveySource::BuiltIn(id) => from_template(id),
         SurveySource::Url(_) => Loaded::Loading,
     });
+    #[cfg(feature = "definitions")]
     {
         let loaded = loaded.clone();
         use_effect_with(source, move |source| {
@@ -37,7 +42,12 @@ pub fn use_definition(source: SurveySource) -> Loaded {
 }
 
 fn from_template(id: &str) -> Loaded {
-    match templates::load(id) {
+    #[cfg(feature = "definitions")]
+    let template = templates::load(id).map(|r| r.map_err(|e| e.to_string()));
+    #[cfg(not(feature = "definitions"))]
+    let template = templates::json(id)
+        .map(|json| serde_json::from_str::<Definition>(json).map_err(|e| e.to_string()));
+    match template {
         Some(Ok(def)) => {
             crate::i18n::register(&def);
             Loaded::Ready(Rc::new(def))
@@ -47,6 +57,7 @@ fn from_template(id: &str) -> Loaded {
     }
 }
 
+#[cfg(feature = "definitions")]
 async fn fetch(url: &str) -> Loaded {
     let response = match http::get(url).await {
         Ok(r) => r,
