@@ -191,6 +191,9 @@ pub struct Scores {
     pub mismatches: u64,
     /// The surveys of the scored rows (a summary never pools two).
     pub surveys: std::collections::BTreeSet<String>,
+    /// Responses that answered the fixed-first-time question, and how many of them
+    /// were fixed ([`totals::fixed_first_time`]).
+    pub fixed_first_time: survey_core::scoring::totals::Outcomes,
 }
 
 /// What a breakdown groups responses by: a person or place in the visit's context.
@@ -561,6 +564,8 @@ pub struct NewRow {
     /// The server card's totals, stored beside it for the database to sum
     /// ([`totals`]); `None` for an unscored response.
     pub totals: Option<Totals>,
+    /// Its fixed-first-time outcome, stored beside the totals ([`Verified`]).
+    pub fixed_first_time: survey_core::scoring::totals::Outcomes,
 }
 
 impl NewRow {
@@ -602,6 +607,7 @@ impl NewRow {
             kiosk: None,
             case: None,
             totals: server.map(Totals::of),
+            fixed_first_time: verified.fixed_first_time,
         })
     }
 

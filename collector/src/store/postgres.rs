@@ -265,7 +265,7 @@ impl Store for PgStore {
             .map_err(pg_err)?;
         if inserted == 1 {
             if let Some(totals) = &row.totals {
-                super::postgres_totals::write(&*tx, &row.id, totals).await?;
+                super::postgres_totals::write(&*tx, &row.id, totals, row.fixed_first_time).await?;
             }
             if let Some(case) = &row.case {
                 super::postgres_cases::open(&*tx, &row.id, case).await?;

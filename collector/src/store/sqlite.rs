@@ -482,7 +482,7 @@ fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError>
     )?;
     let outcome = if inserted == 1 {
         if let Some(totals) = &row.totals {
-            super::sqlite_totals::write(&tx, &row.id, totals)?;
+            super::sqlite_totals::write(&tx, &row.id, totals, row.fixed_first_time)?;
         }
         if let Some(case) = &row.case {
             super::sqlite_cases::open(&tx, &row.id, case)?;
