@@ -91,6 +91,11 @@ pub const SQLITE: &[Migration] = &[
         name: "fixed_first_time",
         sql: include_str!("../../migrations/sqlite/0016_fixed_first_time.sql"),
     },
+    Migration {
+        version: 17,
+        name: "voc_marks",
+        sql: include_str!("../../migrations/sqlite/0017_voc_marks.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -169,6 +174,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 16,
         name: "fixed_first_time",
         sql: include_str!("../../migrations/postgres/0016_fixed_first_time.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "voc_marks",
+        sql: include_str!("../../migrations/postgres/0017_voc_marks.sql"),
     },
 ];
 
