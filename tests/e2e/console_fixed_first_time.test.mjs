@@ -6,6 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ROOT, startCollector, launchBrowser, newPage, addUser, signInOnPage, until, queryDb } from './support.mjs';
 import { seed } from '../seed/seed.mjs';
 
@@ -113,3 +115,34 @@ for (const [locale, labels, title] of [
     await page.context().close();
   });
 }
+
+test('python cross-check: the overview\'s CSI, NPS and intervals for a seeded set equal Python\'s, from the stored answers', async (t) => {
+  const page = await overview('zh-CN');
+  const [dealer, from, to] = ['D001', '2026-01-01', '2026-12-31'];
+  await show(page, dealer, from, to, { dealer: '经销商', period: '期间' });
+  const q = new URLSearchParams({ survey: 'post-service', dealer, from, to });
+  const r = await page.request.get(`${collector.url}/v1/summary?${q}`);
+  assert.equal(r.status(), 200);
+  const reply = await r.json();
+  const card = (k) => page.locator(`[data-figure="${k}"]`);
+  await until(async () => (await card('responses').locator('.c-figure').innerText().catch(() => '')) === String(reply.summary.n),
+    `the page shows the summary's n ${reply.summary.n}`, 10000);
+  const subs = async (k) => card(k).locator('.c-sub').allInnerTexts();
+  const interval = (text) => text.match(/(-?[\d.]+%?) – (-?[\d.]+%?)/).slice(1, 3).join(' – ');
+  const shown = {
+    responses: await card('responses').locator('.c-figure').innerText(),
+    csi: await card('csi').locator('.c-figure').innerText(),
+    nps: await card('nps').locator('.c-figure').innerText(),
+    nps_interval: interval((await subs('nps'))[0]),
+    csat: await card('csat').locator('.c-figure').innerText(),
+    csat_interval: interval((await subs('csat'))[0]),
+  };
+  const dir = collector.dir;
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(reply));
+  writeFileSync(join(dir, 'shown.json'), JSON.stringify(shown));
+  const out = execFileSync('python3', [join(ROOT, 'tests/crosscheck/console_figures.py'), collector.db, join(dir, 'summary.json'),
+    'post-service', dealer, utcOf(from), utcOf(nextDay(to)), '--shown', join(dir, 'shown.json')], { encoding: 'utf8' });
+  t.diagnostic(`${out.trim().replace(/\n/g, '; ')}; page ${JSON.stringify(shown)}`);
+  assert.match(out, / 0 failed/);
+  await page.context().close();
+});
