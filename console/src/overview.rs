@@ -160,7 +160,11 @@ fn fixed_first_time(l: Lang, f: Option<&figures::FixedFirstTime>) -> Html {
                 {
                     match target {
                         Target::Met => t(l, T::TargetMet).to_string(),
-                        Target::Missed { by } => format!("{} {}", t(l, T::TargetMissedBy), figures::percent(by)),
+                        // A shortfall of a rate is in percentage points, not a percent of it.
+                        Target::Missed { by } => match l {
+                            Lang::ZhCn => format!("{} {} 个百分点", t(l, T::TargetMissedBy), figures::one_decimal(by * 100.0)),
+                            Lang::En => format!("{} {} points", t(l, T::TargetMissedBy), figures::one_decimal(by * 100.0)),
+                        },
                         Target::Unknown => t(l, T::NoData).to_string(),
                     }
                 }

@@ -97,6 +97,11 @@ for (const [locale, labels, title] of [
       assert.ok(text.includes(`${pct(low)} – ${pct(high)}`), `${text} shows the interval ${pct(low)} – ${pct(high)}`);
       assert.equal(await card.locator('[data-few]').count(), 0);
       assert.match(await card.getAttribute('class'), want.yes / want.n >= target ? /c-met/ : /c-missed/);
+      if (want.yes / want.n < target) {
+        // The shortfall in percentage points.
+        const points = (Math.round((target - want.yes / want.n) * 1000) / 10).toFixed(1);
+        assert.ok(text.includes(locale === 'en' ? `by ${points} points` : `${points} 个百分点`), `${text}: short by ${points} points`);
+      }
       t.diagnostic(`${dealer}: ${want.yes}/${want.n} fixed first time, target ${target}`);
     }
     // One week: fewer than 30 answers, marked.
