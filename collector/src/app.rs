@@ -153,6 +153,12 @@ pub const ROUTES: &[RouteSpec] = &[
         path: "/v1/breakdown",
         access: Access::Read(Resource::Summary),
     },
+    // The VOC tally (crate::voc): counts and the comments behind them, read by whoever
+    // reads the responses they come from, scoped the same way.
+    RouteSpec {
+        path: "/v1/voc",
+        access: Access::Read(Resource::Responses),
+    },
     // The dealers the caller may read that have responses: the console's dealer list.
     RouteSpec {
         path: "/v1/dealers",
@@ -346,6 +352,7 @@ fn handlers(path: &str) -> MethodRouter<Shared> {
         "/v1/summary" => get(summary::get),
         "/v1/dealers" => get(dealers::list),
         "/v1/breakdown" => get(breakdown::get),
+        "/v1/voc" => get(voc::get),
         "/v1/beacons" => post(beacons::post).options(responses::preflight),
         "/v1/funnel" => get(beacons::funnel),
         "/v1/qr.svg" => get(qr::svg),

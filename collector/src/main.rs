@@ -34,6 +34,7 @@ mod settings;
 mod static_files;
 mod store;
 mod verify;
+mod voc;
 
 use config::{Command, Config};
 use std::io::Write;

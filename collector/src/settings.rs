@@ -146,9 +146,65 @@ impl Zones {
     }
 }
 
+/// The fixed-first-time target a report over `filter` is shown against: the dealer's
+/// own when it covers one dealer; when it covers several, theirs if they all keep the
+/// same one, else the domain notes' default (a group's report has no one dealer's goal).
+pub fn fixed_first_time_target(settings: &[DealerSettings], filter: &Filter) -> f64 {
+    let of = |d: &str| {
+        settings
+            .iter()
+            .find(|s| s.dealer == d)
+            .map_or(DEFAULT_FIXED_FIRST_TIME_TARGET, |s| {
+                s.fixed_first_time_target
+            })
+    };
+    let targets: Vec<f64> = match (&filter.dealer, &filter.dealers) {
+        (Some(d), _) => vec![of(d)],
+        (None, Some(list)) => list.iter().map(|d| of(d)).collect(),
+        (None, None) => std::iter::once(DEFAULT_FIXED_FIRST_TIME_TARGET)
+            .chain(settings.iter().map(|s| s.fixed_first_time_target))
+            .collect(),
+    };
+    match targets.first() {
+        Some(&t) if targets.iter().all(|x| *x == t) => t,
+        _ => DEFAULT_FIXED_FIRST_TIME_TARGET,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fixed_first_time_target_is_the_dealers_or_the_default() {
+        let with = |dealer: &str, t: f64| DealerSettings {
+            fixed_first_time_target: t,
+            ..DealerSettings::default_for(dealer)
+        };
+        let settings = [with("D001", 97.0), with("D002", 97.0), with("D003", 90.0)];
+        let one = Filter {
+            dealer: Some("D003".into()),
+            ..Filter::default()
+        };
+        assert_eq!(fixed_first_time_target(&settings, &one), 90.0);
+        let two = Filter {
+            dealers: Some(vec!["D001".into(), "D002".into()]),
+            ..Filter::default()
+        };
+        assert_eq!(fixed_first_time_target(&settings, &two), 97.0);
+        let mixed = Filter {
+            dealers: Some(vec!["D001".into(), "D003".into()]),
+            ..Filter::default()
+        };
+        assert_eq!(fixed_first_time_target(&settings, &mixed), 95.0);
+        assert_eq!(fixed_first_time_target(&settings, &Filter::default()), 95.0);
+        assert_eq!(fixed_first_time_target(&[], &Filter::default()), 95.0);
+        let unset = Filter {
+            dealer: Some("D009".into()),
+            ..Filter::default()
+        };
+        assert_eq!(fixed_first_time_target(&settings, &unset), 95.0);
+    }
 
     fn set(dealer: &str, zone: &str) -> DealerSettings {
         DealerSettings {

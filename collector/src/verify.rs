@@ -5,6 +5,7 @@
 //! the server's is used for alerts, follow-up times and reports.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use survey_core::scoring::totals::Outcomes;
 use survey_core::scoring::{follow_up_base, score_at, ScoreCard};
 use survey_core::{Definition, ResponsePayload};
 
@@ -15,6 +16,9 @@ pub struct Verified {
     pub server: Option<ScoreCard>,
     /// The client sent a card and it differs from the server's.
     pub mismatch: bool,
+    /// Whether the car was fixed right the first time, on the questions the
+    /// definition's alert rules list for it (n 0 when none was answered or unscored).
+    pub fixed_first_time: Outcomes,
 }
 
 /// Scores `payload` against `def` (its built-in definition, if the collector knows the
@@ -33,6 +37,7 @@ pub fn verify(def: Option<&Definition>, payload: &ResponsePayload, received_at: 
         return Verified {
             server: None,
             mismatch: false,
+            fixed_first_time: Outcomes::default(),
         };
     };
     let base = follow_up_base(&payload.created_at, received_at);
@@ -43,13 +48,16 @@ pub fn verify(def: Option<&Definition>, payload: &ResponsePayload, received_at: 
         let server = score_at(def, &payload.answers, &config, base);
         let honest_client = (base != payload.created_at)
             .then(|| score_at(def, &payload.answers, &config, &payload.created_at));
-        (server, honest_client)
+        let fixed =
+            crate::store::totals::fixed_first_time(&server, &config.alerts.not_fixed_first_time);
+        (server, honest_client, fixed)
     }));
-    let Ok((server, honest_client)) = scored else {
+    let Ok((server, honest_client, fixed_first_time)) = scored else {
         tracing::error!(response = %payload.id, "scoring the response panicked; stored unscored");
         return Verified {
             server: None,
             mismatch: false,
+            fixed_first_time: Outcomes::default(),
         };
     };
     let expected = honest_client.as_ref().unwrap_or(&server);
@@ -60,6 +68,7 @@ pub fn verify(def: Option<&Definition>, payload: &ResponsePayload, received_at: 
     Verified {
         server: Some(server),
         mismatch,
+        fixed_first_time,
     }
 }
 
@@ -216,7 +225,8 @@ mod tests {
             verify(None, &p, RECEIVED),
             Verified {
                 server: None,
-                mismatch: false
+                mismatch: false,
+                fixed_first_time: Outcomes::default(),
             }
         );
     }

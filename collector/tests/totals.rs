@@ -66,3 +66,112 @@ fn rows_stored_before_the_totals_get_them_at_start(backend: Backend) {
 }
 
 both!(rows_stored_before_the_totals_get_them_at_start);
+
+/// `collector <args> --db <db>`, which must succeed.
+fn cli(db: &TestDb, args: &[&str]) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args(args)
+        .arg("--db")
+        .arg(db.arg())
+        .output()
+        .expect("run the collector command");
+    assert!(
+        out.status.success(),
+        "collector {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A post-service response at `dealer` whose fixed-first-time answer is `answer`.
+fn fixed(dealer: &str, answer: Value) -> Value {
+    let mut p = post_service_payload(&new_id(), dealer, Some("A01"), 9, false, None);
+    if let Some(answers) = p["answers"].as_object_mut() {
+        answers.insert("p_fixed_first_time".into(), answer);
+    }
+    p
+}
+
+/// Wilson's 95% interval, written out here from its formula (not the collector's code).
+fn wilson(k: f64, n: f64) -> (f64, f64) {
+    let z = 1.959_963_984_540_054_f64;
+    let p = k / n;
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    (centre - half, centre + half)
+}
+
+/// The fixed-first-time rate: the summary counts the responses that answered the
+/// question (yes or no; not "not applicable", not skipped), with its Wilson interval,
+/// beside the dealer's target; rows stored before 0016 get theirs at start.
+fn the_fixed_first_time_rate_is_counted_by_the_database(backend: Backend) {
+    let db = TestDb::fresh(backend);
+    let c = Collector::start_on(db.clone(), &[]);
+    let yes = || json!({ "yes_no": true });
+    let no = || json!({ "yes_no": false });
+    // D001: 7 yes, 2 no, 1 not applicable (the question is required). D002: 1 no.
+    let mut posts = vec![];
+    posts.extend((0..7).map(|_| fixed("D001", yes())));
+    posts.extend((0..2).map(|_| fixed("D001", no())));
+    posts.push(fixed("D001", json!("not_applicable")));
+    posts.push(fixed("D002", no()));
+    for p in &posts {
+        let r = c.post(p);
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    cli(
+        &db,
+        &[
+            "settings",
+            "--dealer",
+            "D001",
+            "--fixed-first-time-target",
+            "97",
+        ],
+    );
+    let read = |c: &Collector, q: &str| {
+        let r = c.get(&format!("/v1/summary?survey=post-service&verified=all{q}"));
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()["fixed_first_time"].clone()
+    };
+    let d001 = read(&c, "&dealer=D001");
+    assert_eq!(d001["rate"]["n"], json!(9), "{d001}");
+    assert_eq!(d001["rate"]["successes"], json!(7));
+    let share = d001["rate"]["share"].as_f64().expect("share");
+    assert!((share - 7.0 / 9.0).abs() < 1e-12, "{share}");
+    let (low, high) = wilson(7.0, 9.0);
+    assert!(
+        (d001["rate"]["low"].as_f64().expect("low") - low).abs() < 1e-9,
+        "{d001} {low}"
+    );
+    assert!(
+        (d001["rate"]["high"].as_f64().expect("high") - high).abs() < 1e-9,
+        "{d001} {high}"
+    );
+    assert_eq!(d001["target"], json!(0.97), "D001's own target");
+    let all = read(&c, "");
+    assert_eq!(all["rate"]["n"], json!(10));
+    assert_eq!(all["rate"]["successes"], json!(7));
+    assert_eq!(
+        all["target"],
+        json!(0.95),
+        "two dealers, two targets: the default"
+    );
+    let d002 = read(&c, "&dealer=D002");
+    assert_eq!(d002["rate"]["successes"], json!(0));
+    assert_eq!(d002["target"], json!(0.95));
+    let none = read(&c, "&dealer=D009");
+    assert_eq!(none["rate"], Value::Null, "no answers, no rate");
+    drop(c);
+
+    // As a database migrated to 0016 holds its older rows.
+    db.execute("UPDATE responses SET t_fft_n = NULL, t_fft_yes = NULL")
+        .expect("clear the outcomes");
+    let c = Collector::start_on(db.clone(), &[]);
+    assert_eq!(
+        read(&c, "&dealer=D001"),
+        d001,
+        "the same rate from filled-in rows"
+    );
+}
+
+both!(the_fixed_first_time_rate_is_counted_by_the_database);

@@ -218,6 +218,60 @@ async fn call_typed(
     }
 }
 
+/// `GET path` (an export: CSV or XLSX) with the session cookie, saved by the browser
+/// as `file_name`. Fetched rather than followed as a link so that a refusal is read
+/// and shown as the collector's one line instead of being saved as a file; a
+/// completed body becomes an object URL handed to a transient `<a download>`.
+pub async fn download(path: &str, file_name: &str) -> Result<(), Failure> {
+    let window = web_sys::window().ok_or(Failure::Network)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| Failure::Network)?
+        .dyn_into()
+        .map_err(|_| Failure::Network)?;
+    match response.status() {
+        200..=299 => {}
+        401 => return Err(Failure::SignedOut),
+        status => {
+            let text = match response.text() {
+                Ok(p) => JsFuture::from(p)
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            return Err(Failure::Refused(refusal(status, &text)));
+        }
+    }
+    // A transfer cut short (the CSV stream ends without its last chunk) rejects here.
+    let blob: web_sys::Blob = JsFuture::from(response.blob().map_err(|_| Failure::Network)?)
+        .await
+        .map_err(|_| Failure::Network)?
+        .dyn_into()
+        .map_err(|_| Failure::Network)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| Failure::Network)?;
+    let anchor = window
+        .document()
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        .ok_or(Failure::Network)?;
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    // The browser reads the object URL after the click's task: it is released a minute
+    // later, not at once.
+    let release = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    let _ = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(release.unchecked_ref(), 60_000);
+    Ok(())
+}
+
 /// The collector's one refusal shape, `{"error": "…"}`, or the bare status.
 fn refusal(status: u16, body: &str) -> String {
     serde_json::from_str::<serde_json::Value>(body)

@@ -47,6 +47,10 @@ impl Me {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SummaryReply {
     pub summary: Summary,
+    /// Fixed right the first time against the dealer's target (a collector before it
+    /// sent none).
+    #[serde(default)]
+    pub fixed_first_time: Option<crate::figures::FixedFirstTime>,
     pub unscored: u64,
     pub unverified: Unverified,
 }

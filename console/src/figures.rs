@@ -2,8 +2,9 @@
 //! meets the dealer's target, which SERVQUAL dimension is weakest, how numbers are
 //! written. Pure, so the rules are tested natively and the view only lays them out.
 
+use serde::Deserialize;
 use survey_core::questionnaire::Dimension;
-use survey_core::scoring::aggregate::{DimensionSummary, Summary};
+use survey_core::scoring::aggregate::{DimensionSummary, ProportionSummary, Summary};
 
 /// The CSI goal from the domain notes (CSI ≥ 93), until a dealer sets their own.
 pub const DEFAULT_CSI_TARGET: f64 = 93.0;
@@ -26,6 +27,26 @@ pub fn csi_target(summary: &Summary, target: f64) -> Target {
     match summary.csi.mean {
         Some(m) if m >= target => Target::Met,
         Some(m) => Target::Missed { by: target - m },
+        None => Target::Unknown,
+    }
+}
+
+/// The summary's `fixed_first_time`: the rate (Wilson 95% interval; `None` when no
+/// response answered the question) and the dealer's target, both shares of 1.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct FixedFirstTime {
+    pub rate: Option<ProportionSummary>,
+    pub target: f64,
+}
+
+/// A rate against its target (fixed first time ≥ 95%): met when the rate reaches it;
+/// `by` is the shortfall as a share.
+pub fn share_target(rate: Option<&ProportionSummary>, target: f64) -> Target {
+    match rate {
+        Some(p) if p.share >= target => Target::Met,
+        Some(p) => Target::Missed {
+            by: target - p.share,
+        },
         None => Target::Unknown,
     }
 }
@@ -93,6 +114,24 @@ mod tests {
             None
         );
         assert_eq!(weakest(&[]), None);
+    }
+
+    #[test]
+    fn a_rate_meets_its_target_only_when_it_reaches_it() {
+        let p = |successes: u32, n: u32| ProportionSummary {
+            n,
+            successes,
+            share: f64::from(successes) / f64::from(n),
+            low: 0.0,
+            high: 1.0,
+        };
+        assert_eq!(share_target(Some(&p(19, 20)), 0.95), Target::Met);
+        assert_eq!(share_target(Some(&p(20, 20)), 0.95), Target::Met);
+        match share_target(Some(&p(18, 20)), 0.95) {
+            Target::Missed { by } => assert!((by - 0.05).abs() < 1e-12, "{by}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(share_target(None, 0.95), Target::Unknown);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod api;
 pub mod app;
 pub mod calls;
 pub mod cases;
+pub mod download;
 pub mod funnel;
 pub mod kiosks;
 pub mod list;

@@ -52,18 +52,12 @@ pub fn ResponseList(props: &ListProps) -> Html {
             cursors.set(vec![None]);
         });
     }
-    let base: Option<Vec<(&'static str, String)>> = props.range.as_ref().and_then(|(from, to)| {
-        let mut pairs = vec![
-            ("survey", props.survey.to_string()),
-            ("from", from.clone()),
-            ("to", to.clone()),
-        ];
-        if !props.dealer.is_empty() {
-            pairs.push(("dealer", props.dealer.clone()));
-        }
-        pairs.extend(props.filters.pairs(person).ok()?);
-        Some(pairs)
-    });
+    let base = responses::page_query(
+        &props.survey,
+        &props.dealer,
+        props.range.as_ref(),
+        Some((&props.filters, person)),
+    );
     // A late answer to an earlier filter is dropped (api::spawn_current).
     {
         let page = page.clone();
@@ -308,6 +302,7 @@ pub fn ResponseList(props: &ListProps) -> Html {
     html! {
         <section class="c-responses" aria-labelledby="c-page-title">
             { form }
+            <crate::download::Downloads lang={l} query={base.clone()} name="responses" />
             { body }
         </section>
     }

@@ -63,6 +63,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
                         None => html! {},
                     }
                 }
+                { fixed_first_time(l, props.reply.fixed_first_time.as_ref()) }
                 { proportion(l, T::Csat, "csat", s.csat.as_ref()) }
                 { proportion(l, T::Fcr, "fcr", s.fcr.as_ref()) }
             </dl>
@@ -135,5 +136,46 @@ fn proportion(l: Lang, name: T, key: &'static str, p: Option<&ProportionSummary>
             </div>
         },
         None => html! {},
+    }
+}
+
+/// Fixed right the first time beside its target, with its interval and n as the other
+/// rates; a rate of fewer than [`MIN_N`] answers is marked as too few to judge.
+fn fixed_first_time(l: Lang, f: Option<&figures::FixedFirstTime>) -> Html {
+    let Some(f) = f else { return html! {} };
+    let target = figures::share_target(f.rate.as_ref(), f.target);
+    let class = match target {
+        Target::Met => "c-met",
+        Target::Missed { .. } => "c-missed",
+        Target::Unknown => "",
+    };
+    html! {
+        <div class={classes!("c-card", class)} data-figure="fixed-first-time"
+            data-share={f.rate.as_ref().map(|p| p.share.to_string())} data-target={f.target.to_string()}>
+            <dt>{ t(l, T::FixedFirstTime) }</dt>
+            <dd class="c-figure">{ f.rate.as_ref().map(|p| figures::percent(p.share)).unwrap_or_else(|| "–".into()) }</dd>
+            <dd class="c-sub">
+                { format!("{} {}", t(l, T::Target), figures::percent(f.target)) }
+                { " · " }
+                {
+                    match target {
+                        Target::Met => t(l, T::TargetMet).to_string(),
+                        // A shortfall of a rate is in percentage points, not a percent of it.
+                        Target::Missed { by } => match l {
+                            Lang::ZhCn => format!("{} {} 个百分点", t(l, T::TargetMissedBy), figures::one_decimal(by * 100.0)),
+                            Lang::En => format!("{} {} points", t(l, T::TargetMissedBy), figures::one_decimal(by * 100.0)),
+                        },
+                        Target::Unknown => t(l, T::NoData).to_string(),
+                    }
+                }
+            </dd>
+            if let Some(p) = &f.rate {
+                <dd class="c-sub">{ format!("{} {} – {} · n {}", t(l, T::Interval95),
+                    figures::percent(p.low), figures::percent(p.high), p.n) }</dd>
+                if p.n < MIN_N {
+                    <dd><span class="c-badge" data-few="">{ t(l, T::FewToJudge) }</span></dd>
+                }
+            }
+        </div>
     }
 }

@@ -103,16 +103,11 @@ pub fn People(props: &PeopleProps) -> Html {
             ),
             move |(survey, dealer, range)| {
                 let mut cleanup: Option<Box<dyn FnOnce()>> = None;
-                if let Some((from, to)) = range.clone() {
-                    let mut pairs = vec![
-                        ("by", by.to_string()),
-                        ("survey", survey.to_string()),
-                        ("from", from),
-                        ("to", to),
-                    ];
-                    if !dealer.is_empty() {
-                        pairs.push(("dealer", dealer.clone()));
-                    }
+                if let Some(table) =
+                    crate::responses::page_query(survey, dealer, range.as_ref(), None)
+                {
+                    let mut pairs = vec![("by", by.to_string())];
+                    pairs.extend(table);
                     let url = format!("/v1/breakdown?{}", api::query(&pairs));
                     data.set(None);
                     let shown = data.clone();
@@ -248,6 +243,12 @@ pub fn People(props: &PeopleProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            // The advisors' (or agents') table comes as the Excel file's second sheet,
+            // beside the responses of exactly this survey, dealer and period.
+            if matches!(by, "advisor" | "agent") {
+                <crate::download::Downloads lang={l} name={by}
+                    query={crate::responses::page_query(&props.survey, &props.dealer, props.range.as_ref(), None)} />
+            }
         </section>
     }
 }

@@ -2,12 +2,13 @@
 //! running head on every printed page (a table header, which Chromium repeats on each
 //! page), bar charts as SVG with a title, a description and their data tables, and the
 //! comments behind each bar. Three months side by side: the report's month and the two
-//! before it. The tallies are `voc.rs`'s, from the collector's list of each month's
-//! verified responses (the responses a dealer is judged by, as in the summary).
+//! before it. The tallies are the database's (`GET /v1/voc`, one call for the three
+//! months, in the dealer's calendar) over the verified responses (the responses a
+//! dealer is judged by, as in the summary).
 
 use crate::api::{self, Failure};
 use crate::i18n::{alert, t, Lang, T};
-use crate::responses::{self, Item, Page};
+use crate::responses;
 use crate::voc::{self, Key, Report, Row};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -18,8 +19,6 @@ const CHART_ROWS: usize = 8;
 const QUOTED_ROWS: usize = 5;
 /// Comments kept behind each row of the report's month.
 const COMMENTS: usize = 3;
-/// Pages of 1000 read per month at most (a month of a large dealer group).
-const MAX_PAGES: usize = 30;
 
 #[derive(Properties, PartialEq)]
 pub struct ReportProps {
@@ -32,8 +31,6 @@ pub struct ReportProps {
 struct Loaded {
     months: Vec<String>,
     report: Report,
-    /// A month had more responses than were read.
-    cut: bool,
     /// A dealer's own questionnaire (not compiled in): its newest published version,
     /// for the items' wording.
     own: Option<responses::Questionnaire>,
@@ -65,45 +62,28 @@ pub fn VocReport(props: &ReportProps) -> Html {
                 let dealer = dealer.clone();
                 data.set(None);
                 wasm_bindgen_futures::spawn_local(async move {
-                    let mut all = Vec::new();
-                    let mut cut = false;
-                    for (_, from, to) in &months {
-                        let mut items: Vec<Item> = Vec::new();
-                        let mut after: Option<String> = None;
-                        for round in 0..MAX_PAGES {
-                            let mut pairs = vec![
-                                ("survey", survey.clone()),
-                                ("from", from.clone()),
-                                ("to", to.clone()),
-                                ("verified", "yes".to_string()),
-                                ("limit", "1000".to_string()),
-                            ];
-                            if !dealer.is_empty() {
-                                pairs.push(("dealer", dealer.clone()));
-                            }
-                            if let Some(a) = &after {
-                                pairs.push(("after", a.clone()));
-                            }
-                            let url = format!("/v1/responses?{}", api::query(&pairs));
-                            let got = api::get::<Page>(&url).await;
-                            if !current() {
-                                return;
-                            }
-                            match got {
-                                Ok(p) => {
-                                    items.extend(p.items);
-                                    after = p.next;
-                                }
-                                Err(Failure::SignedOut) => return api::sign_in(),
-                                Err(e) => return data.set(Some(Err(e.line()))),
-                            }
-                            if after.is_none() {
-                                break;
-                            }
-                            cut |= round + 1 == MAX_PAGES;
-                        }
-                        all.push(items);
+                    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+                        return;
+                    };
+                    let mut pairs = vec![
+                        ("survey", survey.clone()),
+                        ("from", first.1.clone()),
+                        ("to", last.2.clone()),
+                        ("verified", "yes".to_string()),
+                    ];
+                    if !dealer.is_empty() {
+                        pairs.push(("dealer", dealer.clone()));
                     }
+                    let url = format!("/v1/voc?{}", api::query(&pairs));
+                    let got = api::get::<voc::Reply>(&url).await;
+                    if !current() {
+                        return;
+                    }
+                    let reply = match got {
+                        Ok(r) => r,
+                        Err(Failure::SignedOut) => return api::sign_in(),
+                        Err(e) => return data.set(Some(Err(e.line()))),
+                    };
                     let own = if responses::definition(&survey).is_none() {
                         let path = format!("/v1/surveys/{}", api::path_segment(&survey));
                         api::get::<responses::Questionnaire>(&path).await.ok()
@@ -114,9 +94,8 @@ pub fn VocReport(props: &ReportProps) -> Html {
                         return;
                     }
                     data.set(Some(Ok(Loaded {
-                        months: months.iter().map(|m| m.0.clone()).collect(),
-                        report: voc::tally(&all, COMMENTS),
-                        cut,
+                        months: reply.months.clone(),
+                        report: reply.report(COMMENTS),
                         own,
                     })));
                 });
@@ -235,9 +214,6 @@ fn body(l: Lang, survey: &str, loaded: &Loaded) -> Html {
     html! {
         <div class="c-report-body">
             <p class="c-note">{ intro }</p>
-            if loaded.cut {
-                <p class="c-error">{ match l { Lang::ZhCn => "回答太多，只统计了部分。", Lang::En => "Too many responses: only part of a month was read." } }</p>
-            }
             { section("reasons", T::Reasons, &r.reasons, true) }
             { section("low", T::LowItems, &r.low, true) }
             { section("alerts", T::FollowUps, &r.alerts, false) }

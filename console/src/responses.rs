@@ -90,6 +90,87 @@ impl ListFilters {
     }
 }
 
+/// The query of what a page shows, in the one place the console turns its filter state
+/// into a query: the shared filters (survey, the period's first and last day, the dealer
+/// unless all) and, for the response list, the list's own ([`ListFilters::pairs`]).
+/// The page's reads and its exports both take exactly these pairs, so a download holds
+/// the rows the page counts. `None` while the period or a list filter is invalid.
+pub fn page_query(
+    survey: &str,
+    dealer: &str,
+    range: Option<&(String, String)>,
+    list: Option<(&ListFilters, &'static str)>,
+) -> Option<Vec<(&'static str, String)>> {
+    let (from, to) = range?;
+    let mut pairs = vec![
+        ("survey", survey.to_string()),
+        ("from", from.clone()),
+        ("to", to.clone()),
+    ];
+    if !dealer.is_empty() {
+        pairs.push(("dealer", dealer.to_string()));
+    }
+    if let Some((filters, person)) = list {
+        pairs.extend(filters.pairs(person).ok()?);
+    }
+    Some(pairs)
+}
+
+/// The two files an export comes as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Csv,
+    Xlsx,
+}
+
+impl ExportKind {
+    /// The collector's address of this export of `pairs`, labels in `lang`.
+    pub fn url(
+        self,
+        pairs: &[(&'static str, String)],
+        lang: Lang,
+        encode: impl Fn(&[(&str, String)]) -> String,
+    ) -> String {
+        let mut all: Vec<(&str, String)> = pairs.to_vec();
+        all.push(("lang", lang.tag().to_string()));
+        let path = match self {
+            ExportKind::Csv => "/v1/responses.csv",
+            ExportKind::Xlsx => "/v1/responses.xlsx",
+        };
+        format!("{path}?{}", encode(&all))
+    }
+
+    /// The saved file's name: the survey, dealer and period it holds, so two downloads
+    /// of different filters do not overwrite each other as `responses.csv`.
+    pub fn file_name(self, pairs: &[(&'static str, String)]) -> String {
+        let get = |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+        let mut parts = vec!["responses"];
+        parts.extend(
+            ["survey", "dealer", "advisor", "agent", "from", "to"]
+                .iter()
+                .filter_map(|k| get(k)),
+        );
+        let safe: String = parts
+            .join("_")
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        format!(
+            "{safe}.{}",
+            match self {
+                ExportKind::Csv => "csv",
+                ExportKind::Xlsx => "xlsx",
+            }
+        )
+    }
+}
+
 /// `GET /v1/responses`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Page {
@@ -511,6 +592,65 @@ mod tests {
         assert_eq!(bad("-1", ""), Some(FilterError::BadCsi));
         assert_eq!(bad("80", "60"), Some(FilterError::CsiReversed));
         assert_eq!(bad("60", "60"), None);
+    }
+
+    #[test]
+    fn a_page_and_its_exports_ask_for_the_same_rows() {
+        let f = ListFilters {
+            advisor: "A07".into(),
+            alerts: "yes".into(),
+            ..ListFilters::default()
+        };
+        let range = ("2026-11-01".to_string(), "2026-11-30".to_string());
+        let q =
+            page_query("post-service", "D001", Some(&range), Some((&f, "advisor"))).expect("valid");
+        assert_eq!(
+            q,
+            vec![
+                ("survey", "post-service".to_string()),
+                ("from", "2026-11-01".to_string()),
+                ("to", "2026-11-30".to_string()),
+                ("dealer", "D001".to_string()),
+                ("advisor", "A07".to_string()),
+                ("alerts", "yes".to_string()),
+                ("verified", "all".to_string()),
+            ]
+        );
+        // All dealers: no dealer pair; the advisors table: no list filters, so the
+        // collector's default (verified only) applies to the table and its export alike.
+        let table = page_query("post-call", "", Some(&range), None).expect("valid");
+        assert_eq!(table.len(), 3);
+        assert_eq!(page_query("post-service", "", None, None), None);
+        let bad = ListFilters {
+            csi_min: "x".into(),
+            ..ListFilters::default()
+        };
+        assert_eq!(
+            page_query("post-service", "", Some(&range), Some((&bad, "advisor"))),
+            None
+        );
+        let plain = |p: &[(&str, String)]| {
+            p.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        assert_eq!(
+            ExportKind::Csv.url(&table, Lang::En, plain),
+            "/v1/responses.csv?survey=post-call&from=2026-11-01&to=2026-11-30&lang=en"
+        );
+        assert!(ExportKind::Xlsx
+            .url(&q, Lang::ZhCn, plain)
+            .starts_with("/v1/responses.xlsx?survey=post-service&"));
+        assert_eq!(
+            ExportKind::Xlsx.file_name(&q),
+            "responses_post-service_D001_A07_2026-11-01_2026-11-30.xlsx"
+        );
+        let odd = vec![
+            ("survey", "a/b".to_string()),
+            ("advisor", "王 五".to_string()),
+        ];
+        assert_eq!(ExportKind::Csv.file_name(&odd), "responses_a-b_王-五.csv");
     }
 
     fn answers(json: &str) -> Answers {

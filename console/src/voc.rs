@@ -1,14 +1,15 @@
-//! The monthly voice-of-the-customer report: what went wrong, month over month. From
-//! the responses of each month (the collector's list, one month per request so the
-//! month is the dealer's own), it tallies the reasons customers chose (every choice
-//! question of the questionnaire, e.g. post-service's "what went wrong?"), the low
-//! items (a scale item in its bottom two points, a scored yes/no answered no) and the
-//! alerts that asked for a follow-up call, and keeps the comments behind each bar of
-//! the report's month. Pure, so it is tested natively; `report.rs` lays it out.
+//! The monthly voice-of-the-customer report: what went wrong, month over month: the
+//! reasons customers chose (every choice question of the questionnaire, e.g.
+//! post-service's "what went wrong?"), the low items and the alerts that asked for a
+//! follow-up call, with the comments behind each bar of the report's month. The
+//! database counts them (`GET /v1/voc`, the collector's `voc.rs`, which holds the rule
+//! of what counts as low); this module reads its reply, names the rows in the
+//! questionnaire's wording and lays out the months. Pure, so it is tested natively;
+//! `report.rs` lays it out.
 
-use crate::responses::{Item, Questionnaire};
-use std::collections::BTreeMap;
-use survey_core::scoring::{AlertRule, ItemKind};
+use crate::responses::Questionnaire;
+use serde::Deserialize;
+use survey_core::scoring::AlertRule;
 use survey_core::time::CivilDate;
 
 /// What a tallied row counts.
@@ -62,95 +63,71 @@ pub struct Report {
     pub alerts: Vec<Row>,
 }
 
-/// Whether an item of a score card counts as low: a rating or matrix item in the
-/// bottom two points of its scale (0-25 of 100 on five points); a yes/no answered no
-/// when it judges the service (it has a SERVQUAL dimension or a metric role: "was the
-/// car ready on time?", not "your first online booking?"). NPS is left to its alert.
-fn is_low(item: &crate::responses::CardItem) -> bool {
-    let judged = item.dimension.is_some() || item.role.is_some();
-    match (item.kind, item.rescaled) {
-        (ItemKind::Nps, _) | (_, None) => false,
-        (ItemKind::YesNo, Some(_)) if !judged => false,
-        (_, Some(r)) => r <= 25.0 + 1e-9,
-    }
+/// `GET /v1/voc` as the collector sends it: the months, responses per month, and the
+/// three lists, each row's counts per month and the last month's comments.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Reply {
+    pub months: Vec<String>,
+    pub responses: Vec<u32>,
+    pub reasons: Vec<ReplyRow>,
+    pub low: Vec<ReplyRow>,
+    pub alerts: Vec<ReplyRow>,
 }
 
-/// The keys one response counts under (each once).
-fn keys_of(item: &Item) -> Vec<Key> {
-    let mut keys = Vec::new();
-    for (id, answer) in &item.payload.answers {
-        let chosen: Vec<&String> = match answer {
-            survey_core::Answer::Choice(c) => vec![c],
-            survey_core::Answer::Choices(cs) => cs.iter().collect(),
-            _ => Vec::new(),
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReplyRow {
+    #[serde(default)]
+    pub question: Option<String>,
+    #[serde(default)]
+    pub option: Option<String>,
+    #[serde(default)]
+    pub rule: Option<AlertRule>,
+    pub counts: Vec<u32>,
+    pub comments: Vec<ReplyComment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReplyComment {
+    pub response: String,
+    pub created_at: String,
+    pub advisor: Option<String>,
+    pub text: String,
+}
+
+impl Reply {
+    /// The report, at most `max_comments` comments per row (the collector's newest
+    /// first), in the collector's order; a row of no known shape is left out.
+    pub fn report(self, max_comments: usize) -> Report {
+        let row = |r: ReplyRow| -> Option<Row> {
+            let key = match (r.question, r.option, r.rule) {
+                (Some(q), Some(o), _) => Key::Reason(q, o),
+                (Some(q), None, _) => Key::Low(q),
+                (None, _, Some(rule)) => Key::Alert(rule),
+                _ => return None,
+            };
+            Some(Row {
+                key,
+                counts: r.counts,
+                comments: r
+                    .comments
+                    .into_iter()
+                    .take(max_comments)
+                    .map(|c| Comment {
+                        response: c.response,
+                        created_at: c.created_at,
+                        advisor: c.advisor,
+                        text: c.text,
+                    })
+                    .collect(),
+            })
         };
-        for c in chosen {
-            keys.push(Key::Reason(id.as_str().to_string(), c.clone()));
+        Report {
+            responses: self.responses,
+            reasons: self.reasons.into_iter().filter_map(row).collect(),
+            low: self.low.into_iter().filter_map(row).collect(),
+            alerts: self.alerts.into_iter().filter_map(row).collect(),
         }
     }
-    if let Some(card) = &item.score {
-        for i in &card.items {
-            if is_low(i) {
-                keys.push(Key::Low(i.question.clone()));
-            }
-        }
-        for a in &card.alerts {
-            keys.push(Key::Alert(a.rule));
-        }
-    }
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-/// Tallies `months` (oldest first; each the responses of one month). Comments are kept
-/// for the last month only, at most `max_comments` per row (the newest).
-pub fn tally(months: &[Vec<Item>], max_comments: usize) -> Report {
-    let count = months.len();
-    let mut rows: BTreeMap<Key, Row> = BTreeMap::new();
-    for (m, items) in months.iter().enumerate() {
-        for item in items {
-            let text = item.comment();
-            for key in keys_of(item) {
-                let row = rows.entry(key.clone()).or_insert_with(|| Row {
-                    key,
-                    counts: vec![0; count],
-                    comments: Vec::new(),
-                });
-                row.counts[m] += 1;
-                if m + 1 == count && !text.is_empty() {
-                    row.comments.push(Comment {
-                        response: item.id.clone(),
-                        created_at: item.payload.created_at.clone(),
-                        advisor: item.context("advisor").map(str::to_string),
-                        text: text.clone(),
-                    });
-                }
-            }
-        }
-    }
-    let mut report = Report {
-        responses: months.iter().map(|m| m.len() as u32).collect(),
-        ..Report::default()
-    };
-    for (_, mut row) in rows {
-        row.comments.sort_by(|a, b| b.created_at.cmp(&a.created_at));
-        row.comments.truncate(max_comments);
-        match row.key {
-            Key::Reason(..) => report.reasons.push(row),
-            Key::Low(_) => report.low.push(row),
-            Key::Alert(_) => report.alerts.push(row),
-        }
-    }
-    for list in [&mut report.reasons, &mut report.low, &mut report.alerts] {
-        list.sort_by(|a, b| {
-            b.counts
-                .last()
-                .cmp(&a.counts.last())
-                .then_with(|| a.key.cmp(&b.key))
-        });
-    }
-    report
 }
 
 /// The label of a reason or low item in the questionnaire's wording (`None` for an
@@ -206,105 +183,37 @@ mod tests {
     use crate::i18n::Lang;
     use crate::responses::definition;
 
-    fn item(id: &str, created: &str, answers: &str, score: Option<&str>) -> Item {
-        serde_json::from_str(&format!(
-            r#"{{"id":"{id}","received_at":"{created}","verified":true,"score":{},
-                "payload":{{"survey":{{"id":"post-service","version":1}},"created_at":"{created}",
-                "context":{{"dealer":"D001","advisor":"A07"}},"answers":{answers}}}}}"#,
-            score.unwrap_or("null")
-        ))
-        .expect("an item")
-    }
-
-    fn card(items: &str, alerts: &str) -> String {
-        format!(
-            r#"{{"scoring_version":1,"survey":"post-service","survey_version":1,"items":[{items}],
-                "dimensions":[],"csi":50.0,"nps":null,"csat":null,"ces":null,"fcr":null,
-                "process":{{"answered":0,"yes":0,"compliance":null}},"heart":[],"alerts":[{alerts}],"follow_up_due":null}}"#
-        )
-    }
-
-    fn scored(q: &str, kind: &str, rescaled: f64) -> String {
-        let role = if kind == "yes_no" && q != "first_use" {
-            r#""process""#
-        } else {
-            "null"
-        };
-        format!(
-            r#"{{"question":"{q}","kind":"{kind}","min":1,"max":5,"status":"answered","value":1,
-                "rescaled":{rescaled},"top_box":false,"top_two_box":false,"dimension":null,"heart":null,
-                "role":{role},"weight":1.0}}"#
-        )
-    }
-
     #[test]
-    fn reasons_low_items_and_alerts_month_over_month() {
-        let low = card(
-            &[
-                scored("s_lounge", "rating", 25.0),
-                scored("s_quality", "rating", 50.0),
-                scored("nps", "nps", 0.0),
-                scored("p_on_time", "yes_no", 0.0),
-                scored("first_use", "yes_no", 0.0),
-            ]
-            .join(","),
-            r#"{"rule":"nps_detractor","question":"nps","detail":"2"}"#,
-        );
-        let months = vec![
-            vec![item(
-                "a",
-                "2026-10-03T01:00:00Z",
-                r#"{"what_went_wrong":{"choices":["waiting"]}}"#,
-                Some(&low),
-            )],
-            vec![
-                item(
-                    "b",
-                    "2026-11-03T01:00:00Z",
-                    r#"{"what_went_wrong":{"choices":["waiting","price"]},"comment":{"text":"太慢"}}"#,
-                    Some(&low),
-                ),
-                item(
-                    "c",
-                    "2026-11-20T01:00:00Z",
-                    r#"{"what_went_wrong":{"choices":["waiting"]},"comment":{"text":"again slow"}}"#,
-                    None,
-                ),
-                item(
-                    "d",
-                    "2026-11-21T01:00:00Z",
-                    r#"{"comment":{"text":"fine"}}"#,
-                    None,
-                ),
-            ],
-        ];
-        let r = tally(&months, 1);
+    fn the_collectors_tally_reads_as_the_report() {
+        let reply: Reply = serde_json::from_str(
+            r#"{"months":["2026-10","2026-11"],"responses":[1,3],
+                "reasons":[{"question":"what_went_wrong","option":"waiting","counts":[1,2],
+                  "comments":[{"response":"c","created_at":"2026-11-20T01:00:00Z","advisor":"A07","text":"again slow"},
+                              {"response":"b","created_at":"2026-11-03T01:00:00Z","advisor":null,"text":"太慢"}]}],
+                "low":[{"question":"s_lounge","counts":[1,1],"comments":[]}],
+                "alerts":[{"rule":"nps_detractor","counts":[1,1],"comments":[]},{"counts":[1,1],"comments":[]}],
+                "filter":{}}"#,
+        )
+        .expect("the reply");
+        let r = reply.report(1);
         assert_eq!(r.responses, [1, 3]);
         let waiting = &r.reasons[0];
         assert_eq!(
             waiting.key,
             Key::Reason("what_went_wrong".into(), "waiting".into())
         );
-        assert_eq!(waiting.counts, [1, 2]);
         assert_eq!(waiting.change(), 1);
-        // The newest comment only (max 1), of the report's month.
-        assert_eq!(waiting.comments.len(), 1);
+        assert_eq!(waiting.comments.len(), 1, "at most 1, the newest");
         assert_eq!(waiting.comments[0].text, "again slow");
-        assert_eq!(r.reasons[1].counts, [0, 1]);
-        let low: Vec<&Key> = r.low.iter().map(|r| &r.key).collect();
-        assert_eq!(
-            low,
-            [&Key::Low("p_on_time".into()), &Key::Low("s_lounge".into())],
-            "25 is low, 50 is not, NPS is its alert, a HEART-only yes/no judges nothing"
-        );
-        assert_eq!(r.low[1].counts, [1, 1]);
+        assert_eq!(r.low[0].key, Key::Low("s_lounge".into()));
+        assert_eq!(r.alerts.len(), 1, "a row of no known shape is left out");
         assert_eq!(r.alerts[0].key, Key::Alert(AlertRule::NpsDetractor));
         let def = definition("post-service");
         assert_eq!(
             label(def.as_ref(), &waiting.key, Lang::ZhCn).as_deref(),
             Some("等待太久或未按时交车")
         );
-        assert!(label(def.as_ref(), &r.low[1].key, Lang::En)
+        assert!(label(def.as_ref(), &r.low[0].key, Lang::En)
             .is_some_and(|l| l.to_lowercase().contains("lounge")));
     }
 

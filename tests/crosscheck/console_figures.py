@@ -12,6 +12,11 @@ code), aggregates them (mean CSI, NPS with its adjusted-Wald interval, CSAT and 
 shares) and compares with what the page showed, to the one decimal it shows. So the
 chain page = /v1/summary (the e2e's own check) = Python from the answers holds.
 
+A case may also carry the `/v1/summary` reply the page was compared with (`"summary"`):
+then every figure of it (n, CSI, the dimension means, NPS with its adjusted-Wald
+interval, CSAT/FCR with their Wilson intervals, process compliance, the alerts) is
+checked against the same cards to 1e-9 with crosscheck.py's `check_summary`.
+
 The advisors table is checked the same way: a case with `"by": "advisor"` holds the
 rows the page showed (`[{"advisor": name | null, "n", "csi": number | null}]`), and
 Python groups the filter's responses by the advisor in their context.
@@ -35,17 +40,23 @@ from zoneinfo import ZoneInfo
 from scipy.stats import norm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from crosscheck import DECK_WEIGHTS, adjusted_wald, expected_card, mean  # noqa: E402
+from crosscheck import DECK_WEIGHTS, Checks, adjusted_wald, check_summary, expected_card, mean  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 ZONE = ZoneInfo("Asia/Shanghai")
-# The built-in templates are scored with the deck's defaults (crosscheck.py checks the
-# Rust side uses them); alerts play no part in the figures compared here.
+# The domain deck's defaults, as the built-in surveys are scored (crosscheck.py checks
+# the Rust side uses them).
 CONFIG = {
     "weights": DECK_WEIGHTS,
     "min_answered_share": 0.5,
-    "alerts": {"low_overall": None, "nps_detractor": False, "not_fixed_first_time": [],
-               "fcr_no": False, "contact_requested": False, "follow_up_hours": 48},
+    "alerts": {
+        "low_overall": {"at_most": 2, "points": 5},
+        "nps_detractor": True,
+        "not_fixed_first_time": ["p_fixed_first_time"],
+        "fcr_no": True,
+        "contact_requested": True,
+        "follow_up_hours": 48,
+    },
 }
 # The page shows one decimal.
 SHOWN = 0.05 + 1e-9
@@ -156,6 +167,13 @@ def main(argv: list[str]) -> int:
             want = figures(db, q)
             csi = "–" if want["csi"] is None else f"{want['csi']:.1f}"
             problems, summary = disagreements(shown, want), f"n {want['n']}, CSI {csi}"
+            if "summary" in case:
+                checks = Checks()
+                cards = [card for _, card in scored(db, q)]
+                check_summary(checks, label, cards, case["summary"]["summary"], norm.ppf(0.975))
+                summary += f", /v1/summary {checks.passed} figures to 1e-9"
+                if checks.failed:
+                    problems.append(f"/v1/summary: {checks.failed} figures differ (FAIL lines above)")
         if problems:
             failed += 1
             print(f"FAIL {label}: " + "; ".join(problems))

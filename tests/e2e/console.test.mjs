@@ -67,8 +67,9 @@ async function figures(page) {
 async function expected(page, query) {
   const r = await page.request.get(`${collector.url}/v1/summary?${new URLSearchParams(query)}`);
   assert.equal(r.status(), 200, await r.text());
-  const s = (await r.json()).summary;
-  return { n: s.n, csi: s.csi.mean, nps: s.nps?.nps ?? null, npsInterval: s.nps ? [s.nps.low, s.nps.high] : null,
+  const raw = await r.json();
+  const s = raw.summary;
+  return { raw, n: s.n, csi: s.csi.mean, nps: s.nps?.nps ?? null, npsInterval: s.nps ? [s.nps.low, s.nps.high] : null,
     csat: s.csat ? s.csat.share * 100 : null, fcr: s.fcr ? s.fcr.share * 100 : null };
 }
 
@@ -106,7 +107,7 @@ test('console: signed out goes to sign-in and back; every figure is the summary 
         await until(async () => (await figures(console_)).n === want.n, `${survey} ${period} ${dealer}: n ${want.n}`, 10000);
         const shown = await figures(console_);
         same(shown, want, `${survey} ${period} ${dealer || 'all'}`);
-        cases.push({ query, shown });
+        cases.push({ query, shown, summary: want.raw });
         checked++;
       }
     }

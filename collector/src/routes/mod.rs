@@ -26,6 +26,7 @@ pub mod summary;
 pub mod targets;
 pub mod tokens;
 pub mod users;
+pub mod voc;
 pub mod webhooks;
 
 /// A console request's JSON body, or a 400 in the one refusal shape that shows the

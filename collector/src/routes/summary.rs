@@ -1,7 +1,9 @@
 //! `GET /v1/summary`: the aggregate of the server's cards over the selected rows (the
 //! database sums each row's stored totals: `crate::store::totals`), with
 //! how many rows had no server card (`unscored`) and how many disagreed with their
-//! client's card.
+//! client's card; and `fixed_first_time`: the `rate` of responses fixed right the first
+//! time (Wilson 95% interval, like CSAT and FCR) and the `target` it is read against
+//! ([`crate::settings::fixed_first_time_target`]), both as shares of 1.
 //!
 //! By default only responses through a signed link count ([`crate::query`],
 //! `verified=yes`); the unverified ones of the same filter are shown apart in the
@@ -69,6 +71,13 @@ pub async fn get(
         })
     };
     let summary = summarise(&scores)?;
+    let settings = app
+        .db("read the dealer settings", app.store.dealer_settings())
+        .await?;
+    let fixed_first_time = json!({
+        "rate": fixed_first_time(scores.fixed_first_time),
+        "target": crate::settings::fixed_first_time_target(&settings, &q.filter) / 100.0,
+    });
     let unverified_summary = summarise(&unverified)?;
     let unverified_n = unverified.totals.n + unverified.unscored;
     Ok((
@@ -76,6 +85,7 @@ pub async fn get(
         axum::Json(json!({
             "filter": q.echo,
             "summary": summary,
+            "fixed_first_time": fixed_first_time,
             "unscored": scores.unscored,
             "score_mismatches": scores.mismatches,
             "unverified": {
@@ -84,4 +94,24 @@ pub async fn get(
             },
         })),
     ))
+}
+
+/// The fixed-first-time rate with its Wilson 95% interval, in the shape of the
+/// summary's other proportions (`n`, `successes`, `share`, `low`, `high`); `null` when
+/// no response answered the question.
+fn fixed_first_time(o: survey_core::scoring::totals::Outcomes) -> serde_json::Value {
+    let (n, yes) = (
+        u32::try_from(o.n).unwrap_or(u32::MAX),
+        u32::try_from(o.yes).unwrap_or(u32::MAX),
+    );
+    match survey_core::scoring::stats::wilson(yes, n, survey_core::scoring::stats::Z_95) {
+        Some(ci) => json!({
+            "n": n,
+            "successes": yes,
+            "share": f64::from(yes) / f64::from(n),
+            "low": ci.low,
+            "high": ci.high,
+        }),
+        None => serde_json::Value::Null,
+    }
 }

@@ -86,6 +86,16 @@ pub const SQLITE: &[Migration] = &[
         name: "definitions",
         sql: include_str!("../../migrations/sqlite/0015_definitions.sql"),
     },
+    Migration {
+        version: 16,
+        name: "fixed_first_time",
+        sql: include_str!("../../migrations/sqlite/0016_fixed_first_time.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "voc_marks",
+        sql: include_str!("../../migrations/sqlite/0017_voc_marks.sql"),
+    },
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -159,6 +169,16 @@ pub const POSTGRES: &[Migration] = &[
         version: 15,
         name: "definitions",
         sql: include_str!("../../migrations/postgres/0015_definitions.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "fixed_first_time",
+        sql: include_str!("../../migrations/postgres/0016_fixed_first_time.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "voc_marks",
+        sql: include_str!("../../migrations/postgres/0017_voc_marks.sql"),
     },
 ];
 

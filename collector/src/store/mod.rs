@@ -45,6 +45,7 @@ mod postgres_links;
 mod postgres_privacy;
 mod postgres_targets;
 mod postgres_totals;
+mod postgres_voc;
 pub mod privacy;
 pub mod sqlite;
 mod sqlite_accounts;
@@ -55,6 +56,7 @@ mod sqlite_links;
 mod sqlite_privacy;
 mod sqlite_targets;
 mod sqlite_totals;
+mod sqlite_voc;
 pub mod targets;
 pub mod totals;
 pub mod webhooks;
@@ -191,6 +193,9 @@ pub struct Scores {
     pub mismatches: u64,
     /// The surveys of the scored rows (a summary never pools two).
     pub surveys: std::collections::BTreeSet<String>,
+    /// Responses that answered the fixed-first-time question, and how many of them
+    /// were fixed ([`totals::fixed_first_time`]).
+    pub fixed_first_time: survey_core::scoring::totals::Outcomes,
 }
 
 /// What a breakdown groups responses by: a person or place in the visit's context.
@@ -286,6 +291,14 @@ pub trait Store: Send + Sync {
         filter: &Filter,
         starts: &[(String, String)],
     ) -> Result<Vec<(Option<String>, Scores)>, StoreError>;
+    /// The VOC tally of the rows `filter` selects per period of `starts` (as
+    /// [`Store::scores_by_period`]), with the last period's newest comments per mark
+    /// ([`crate::voc`]).
+    async fn voc(
+        &self,
+        filter: &Filter,
+        starts: &[(String, String)],
+    ) -> Result<crate::voc::Tally, StoreError>;
     /// The dealers that have rows `filter` selects, sorted: what the console offers to
     /// choose from (within the caller's scope, which the filter carries).
     async fn dealers(&self, filter: &Filter) -> Result<Vec<String>, StoreError>;
@@ -564,6 +577,11 @@ pub struct NewRow {
     /// The server card's totals, stored beside it for the database to sum
     /// ([`totals`]); `None` for an unscored response.
     pub totals: Option<Totals>,
+    /// Its fixed-first-time outcome, stored beside the totals ([`Verified`]).
+    pub fixed_first_time: survey_core::scoring::totals::Outcomes,
+    /// Its VOC marks and whether it has a comment ([`crate::voc`]).
+    pub marks: Vec<String>,
+    pub commented: bool,
 }
 
 impl NewRow {
@@ -574,6 +592,7 @@ impl NewRow {
         received_at: &str,
     ) -> Result<Self, StoreError> {
         let server = verified.server.as_ref();
+        let marks = crate::voc::marks(server, &payload.answers);
         Ok(NewRow {
             id: payload.id.as_str().to_string(),
             received_at: received_at.to_string(),
@@ -605,6 +624,9 @@ impl NewRow {
             kiosk: None,
             case: None,
             totals: server.map(Totals::of),
+            fixed_first_time: verified.fixed_first_time,
+            marks: marks.0,
+            commented: marks.1,
         })
     }
 

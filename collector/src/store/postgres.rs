@@ -97,6 +97,15 @@ impl PgStore {
         if filled > 0 {
             tracing::info!(responses = filled, "totals filled in for reports");
         }
+        let marked = async {
+            let mut client = store.client().await?;
+            super::postgres_voc::backfill(&mut client).await
+        }
+        .await
+        .map_err(|e| format!("filling in the VOC marks of {}: {e}", store.shown))?;
+        if marked > 0 {
+            tracing::info!(responses = marked, "VOC marks filled in");
+        }
         Ok(store)
     }
 
@@ -265,8 +274,9 @@ impl Store for PgStore {
             .map_err(pg_err)?;
         if inserted == 1 {
             if let Some(totals) = &row.totals {
-                super::postgres_totals::write(&*tx, &row.id, totals).await?;
+                super::postgres_totals::write(&*tx, &row.id, totals, row.fixed_first_time).await?;
             }
+            super::postgres_voc::write(&*tx, &row.id, &row.marks, row.commented).await?;
             if let Some(case) = &row.case {
                 super::postgres_cases::open(&*tx, &row.id, case).await?;
             }
@@ -395,6 +405,24 @@ impl Store for PgStore {
         let key = format!("({}) COLLATE \"C\"", super::totals::period_key(starts)?);
         let client = self.client().await?;
         super::postgres_totals::groups(&**client, &key, WHERE_FILTER, &filter_params(filter)).await
+    }
+
+    async fn voc(
+        &self,
+        filter: &Filter,
+        starts: &[(String, String)],
+    ) -> Result<crate::voc::Tally, StoreError> {
+        let period = super::totals::period_key(starts)?;
+        let since = crate::voc::last_start(starts)?;
+        let client = self.client().await?;
+        super::postgres_voc::tally(
+            &**client,
+            &period,
+            since.as_deref(),
+            WHERE_FILTER,
+            &filter_params(filter),
+        )
+        .await
     }
 
     async fn scores(&self, filter: &Filter) -> Result<Scores, StoreError> {

@@ -137,6 +137,13 @@ pub async fn forget(
         .execute("DELETE FROM responses WHERE id = ANY($1)", &[&ids])
         .await
         .map_err(pg_err)?;
+    // Its VOC marks go with it (crate::voc).
+    tx.execute(
+        "DELETE FROM response_marks WHERE response = ANY($1)",
+        &[&ids],
+    )
+    .await
+    .map_err(pg_err)?;
     let entry = AuditEntry {
         rows: i64::try_from(deleted).ok(),
         ..entry.clone()

@@ -4,13 +4,18 @@
 use super::postgres::pg_err;
 use super::totals::{self, COUNTS, SUMS};
 use super::{Scores, StoreError};
-use survey_core::scoring::totals::Totals;
+use survey_core::scoring::totals::{Outcomes, Totals};
 use survey_core::scoring::ScoreCard;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::GenericClient;
 
 /// Writes `t` into the row `id` (in the caller's transaction).
-pub async fn write(client: &impl GenericClient, id: &str, t: &Totals) -> Result<(), StoreError> {
+pub async fn write(
+    client: &impl GenericClient,
+    id: &str,
+    t: &Totals,
+    fft: Outcomes,
+) -> Result<(), StoreError> {
     let sql = format!(
         "UPDATE responses SET {} WHERE id = $1",
         totals::set_list(2, |i| format!("${i}"))
@@ -20,7 +25,7 @@ pub async fn write(client: &impl GenericClient, id: &str, t: &Totals) -> Result<
         .iter()
         .next()
         .map(|v| i32::try_from(*v).unwrap_or(i32::MAX));
-    let (c, s) = (totals::counts(t), totals::sums(t));
+    let (c, s) = (totals::counts(t, fft), totals::sums(t));
     let mut params: Vec<&(dyn ToSql + Sync)> = vec![&id, &version];
     params.extend(c.iter().map(|x| x as &(dyn ToSql + Sync)));
     params.extend(s.iter().map(|x| x as &(dyn ToSql + Sync)));
@@ -81,8 +86,8 @@ pub async fn backfill(client: &mut deadpool_postgres::Object) -> Result<u64, Sto
         let tx = client.transaction().await.map_err(pg_err)?;
         let batch = tx
             .query(
-                "SELECT seq, id, score FROM responses
-                 WHERE seq > $1 AND score IS NOT NULL AND t_version IS NULL
+                "SELECT seq, id, score, survey_id FROM responses
+                 WHERE seq > $1 AND score IS NOT NULL AND (t_version IS NULL OR t_fft_n IS NULL)
                  ORDER BY seq LIMIT 500",
                 &[&after],
             )
@@ -95,9 +100,12 @@ pub async fn backfill(client: &mut deadpool_postgres::Object) -> Result<u64, Sto
         for r in &batch {
             let id: String = r.try_get(1).map_err(pg_err)?;
             let score: String = r.try_get(2).map_err(pg_err)?;
+            let survey: String = r.try_get(3).map_err(pg_err)?;
             match serde_json::from_str::<ScoreCard>(&score) {
                 Ok(card) => {
-                    write(&*tx, &id, &Totals::of(&card)).await?;
+                    let listed = totals::fixed_first_time_questions(&survey);
+                    let fft = totals::fixed_first_time(&card, &listed);
+                    write(&*tx, &id, &Totals::of(&card), fft).await?;
                     done += 1;
                 }
                 Err(e) => tracing::warn!(response = %id, "totals: unreadable score card: {e}"),

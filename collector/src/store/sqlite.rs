@@ -191,6 +191,11 @@ fn open_writer(path: &Path) -> Result<Connection, String> {
     if filled > 0 {
         tracing::info!(responses = filled, "totals filled in for reports");
     }
+    let marked = super::sqlite_voc::backfill(&mut conn)
+        .map_err(|e| format!("filling in the VOC marks of {shown}: {e}"))?;
+    if marked > 0 {
+        tracing::info!(responses = marked, "VOC marks filled in");
+    }
     Ok(conn)
 }
 
@@ -482,8 +487,9 @@ fn insert_row(conn: &mut Connection, row: &NewRow) -> Result<Insert, StoreError>
     )?;
     let outcome = if inserted == 1 {
         if let Some(totals) = &row.totals {
-            super::sqlite_totals::write(&tx, &row.id, totals)?;
+            super::sqlite_totals::write(&tx, &row.id, totals, row.fixed_first_time)?;
         }
+        super::sqlite_voc::write(&tx, &row.id, &row.marks, row.commented)?;
         if let Some(case) = &row.case {
             super::sqlite_cases::open(&tx, &row.id, case)?;
         }
@@ -623,6 +629,27 @@ impl Store for SqliteStore {
         self.read(move |conn| {
             let fixed = filter_params(&f)?;
             super::sqlite_totals::groups(conn, &key, where_filter(&f), &with_filter(&fixed, &[]))
+        })
+        .await
+    }
+
+    async fn voc(
+        &self,
+        filter: &Filter,
+        starts: &[(String, String)],
+    ) -> Result<crate::voc::Tally, StoreError> {
+        let f = filter.clone();
+        let period = super::totals::period_key(starts)?;
+        let since = crate::voc::last_start(starts)?;
+        self.read(move |conn| {
+            let fixed = filter_params(&f)?;
+            super::sqlite_voc::tally(
+                conn,
+                &period,
+                since.as_deref(),
+                where_filter(&f),
+                &with_filter(&fixed, &[]),
+            )
         })
         .await
     }

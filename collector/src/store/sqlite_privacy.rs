@@ -113,8 +113,11 @@ pub fn forget(
     let mut deleted = 0u64;
     {
         let mut delete = tx.prepare_cached("DELETE FROM responses WHERE id = ?1")?;
+        // Its VOC marks go with it (crate::voc).
+        let mut marks = tx.prepare_cached("DELETE FROM response_marks WHERE response = ?1")?;
         for id in ids {
             deleted += delete.execute(params![id])? as u64;
+            marks.execute(params![id])?;
         }
     }
     let entry = AuditEntry {

@@ -4,17 +4,17 @@
 use super::totals::{self, COUNTS, SUMS};
 use super::{Scores, StoreError};
 use rusqlite::{Connection, ToSql};
-use survey_core::scoring::totals::Totals;
+use survey_core::scoring::totals::{Outcomes, Totals};
 use survey_core::scoring::ScoreCard;
 
 /// Writes `t` into the row `id` (in the caller's transaction).
-pub fn write(conn: &Connection, id: &str, t: &Totals) -> Result<(), StoreError> {
+pub fn write(conn: &Connection, id: &str, t: &Totals, fft: Outcomes) -> Result<(), StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
         "UPDATE responses SET {} WHERE id = ?1",
         totals::set_list(2, |i| format!("?{i}"))
     ))?;
     let version = t.versions.iter().next().map(|v| i64::from(*v));
-    let (c, s) = (totals::counts(t), totals::sums(t));
+    let (c, s) = (totals::counts(t, fft), totals::sums(t));
     let mut params: Vec<&dyn ToSql> = vec![&id, &version];
     params.extend(c.iter().map(|x| x as &dyn ToSql));
     params.extend(s.iter().map(|x| x as &dyn ToSql));
@@ -68,23 +68,27 @@ pub fn backfill(conn: &mut Connection) -> Result<u64, StoreError> {
     let (mut done, mut after) = (0_u64, -1_i64);
     loop {
         let tx = conn.transaction()?;
-        let batch: Vec<(i64, String, String)> = {
+        let batch: Vec<(i64, String, String, String)> = {
             let mut stmt = tx.prepare(
-                "SELECT seq, id, score FROM responses
-                 WHERE seq > ?1 AND score IS NOT NULL AND t_version IS NULL
+                "SELECT seq, id, score, survey_id FROM responses
+                 WHERE seq > ?1 AND score IS NOT NULL AND (t_version IS NULL OR t_fft_n IS NULL)
                  ORDER BY seq LIMIT 500",
             )?;
-            let rows = stmt.query_map([after], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let rows = stmt.query_map([after], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
             rows.collect::<Result<_, _>>()?
         };
-        let Some((last, _, _)) = batch.last() else {
+        let Some((last, _, _, _)) = batch.last() else {
             return Ok(done);
         };
         after = *last;
-        for (_, id, score) in &batch {
+        for (_, id, score, survey) in &batch {
             match serde_json::from_str::<ScoreCard>(score) {
                 Ok(card) => {
-                    write(&tx, id, &Totals::of(&card))?;
+                    let listed = totals::fixed_first_time_questions(survey);
+                    let fft = totals::fixed_first_time(&card, &listed);
+                    write(&tx, id, &Totals::of(&card), fft)?;
                     done += 1;
                 }
                 Err(e) => tracing::warn!(response = %id, "totals: unreadable score card: {e}"),

@@ -5,9 +5,19 @@
 //!
 //! The one list of the columns is here ([`COUNTS`], [`SUMS`]); both backends build
 //! their statements from it, and a test checks the migrations create exactly these.
+//!
+//! Besides the card's totals, a row holds its **fixed-first-time** outcome
+//! (`t_fft_n`, `t_fft_yes`, migration 0016): whether the customer said the car was
+//! fixed right the first time, on the yes/no questions the questionnaire's alert rules
+//! list for it (`AlertRules::not_fixed_first_time`, whose "no" raises that alert). The
+//! card has each item's answer but not which items those are, so the collector works
+//! it out where it has the definition ([`crate::verify`]) and the overview shows the
+//! rate against the dealer's target (domain notes: ≥ 95%).
 
 use super::{Scores, StoreError};
-use survey_core::scoring::totals::{Sum, Totals};
+use survey_core::ids::QuestionId;
+use survey_core::scoring::totals::{Outcomes, Sum, Totals};
+use survey_core::scoring::{ItemKind, ScoreCard};
 
 /// An SQL expression (text) of the label of the period a row's `created_at` falls in,
 /// for [`super::Store::scores_by_period`]: `starts` are (label, sort key) pairs in
@@ -40,7 +50,7 @@ pub fn period_key(starts: &[(String, String)]) -> Result<String, StoreError> {
 }
 
 /// The integer columns, in the order of [`counts`].
-pub const COUNTS: [&str; 27] = [
+pub const COUNTS: [&str; 29] = [
     "t_n",
     "t_csi_n",
     "t_reliability_n",
@@ -68,6 +78,8 @@ pub const COUNTS: [&str; 27] = [
     "t_alerts_fcr_no",
     "t_alerts_contact_requested",
     "t_with_alerts",
+    "t_fft_n",
+    "t_fft_yes",
 ];
 
 /// The real-number columns, in the order of [`sums`].
@@ -87,8 +99,38 @@ pub const SUMS: [&str; 9] = [
 /// (an unscored row keeps it `NULL`; the backfill looks for scored rows without it).
 pub const VERSION: &str = "t_version";
 
+/// The fixed-first-time outcome of one card: its yes/no items among `listed` that
+/// were answered (not skipped, not "not applicable") count as one response, fixed when
+/// every one of them says yes; none answered is no outcome (n 0).
+pub fn fixed_first_time(card: &ScoreCard, listed: &[QuestionId]) -> Outcomes {
+    let answered: Vec<u8> = card
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::YesNo && listed.contains(&i.question))
+        .filter_map(|i| i.value)
+        .collect();
+    if answered.is_empty() {
+        return Outcomes::default();
+    }
+    Outcomes {
+        n: 1,
+        yes: u64::from(answered.iter().all(|v| *v == 1)),
+    }
+}
+
+/// The questions whose "no" means not fixed the first time, for rows stored before
+/// 0016 (the backfill has the card and the survey id, not the definition): a built-in
+/// survey's own rules, else the default rules. A dealer's questionnaire published
+/// before 0016 with a list of its own would be counted by the default list.
+pub fn fixed_first_time_questions(survey: &str) -> Vec<QuestionId> {
+    survey_core::templates::load(survey)
+        .and_then(Result::ok)
+        .map(|d| d.scoring_config().alerts.not_fixed_first_time)
+        .unwrap_or_else(|| survey_core::scoring::AlertRules::default().not_fixed_first_time)
+}
+
 /// A response's counts, in [`COUNTS`] order.
-pub fn counts(t: &Totals) -> [i64; 27] {
+pub fn counts(t: &Totals, fft: Outcomes) -> [i64; 29] {
     let d = &t.dimensions;
     let v = [
         t.n,
@@ -118,6 +160,8 @@ pub fn counts(t: &Totals) -> [i64; 27] {
         t.alerts[3],
         t.alerts[4],
         t.responses_with_alerts,
+        fft.n,
+        fft.yes,
     ];
     v.map(|x| i64::try_from(x).unwrap_or(i64::MAX))
 }
@@ -138,8 +182,9 @@ pub fn sums(t: &Totals) -> [f64; 9] {
     ]
 }
 
-/// Totals from summed columns (the versions come apart: they add by union).
-pub fn from_columns(c: &[i64; 27], s: &[f64; 9]) -> Totals {
+/// Totals and the fixed-first-time outcomes from summed columns (the versions come
+/// apart: they add by union).
+pub fn from_columns(c: &[i64; 29], s: &[f64; 9]) -> (Totals, Outcomes) {
     let u = |i: usize| u64::try_from(c[i]).unwrap_or(0);
     let sum = |n: usize, s: f64| Sum { n: u(n), sum: s };
     let mut t = Totals {
@@ -169,7 +214,13 @@ pub fn from_columns(c: &[i64; 27], s: &[f64; 9]) -> Totals {
         t.alert_responses[i] = u(16 + i);
         t.alerts[i] = u(21 + i);
     }
-    t
+    (
+        t,
+        Outcomes {
+            n: u(27),
+            yes: u(28),
+        },
+    )
 }
 
 /// The `SET` list of the statement that writes a row's totals, with placeholders from
@@ -219,7 +270,7 @@ pub fn merge_row(
     version: Option<i64>,
     unscored: i64,
     mismatches: i64,
-    c: &[i64; 27],
+    c: &[i64; 29],
     s: &[f64; 9],
 ) -> Result<(), StoreError> {
     if groups.last().map(|(k, _)| k) != Some(&key) {
@@ -228,7 +279,10 @@ pub fn merge_row(
     let Some((_, scores)) = groups.last_mut() else {
         return Ok(());
     };
-    scores.totals.add(&from_columns(c, s));
+    let (totals, fft) = from_columns(c, s);
+    scores.totals.add(&totals);
+    scores.fixed_first_time.n += fft.n;
+    scores.fixed_first_time.yes += fft.yes;
     scores.unscored += u64::try_from(unscored).unwrap_or(0);
     scores.mismatches += u64::try_from(mismatches).unwrap_or(0);
     if let Some(v) = version {
@@ -263,21 +317,32 @@ mod tests {
         t.csat.n = 3;
         t.csat.yes = 2;
         t.fcr.n = 1;
-        assert_eq!(from_columns(&counts(&t), &sums(&t)), t);
+        let fft = Outcomes { n: 4, yes: 3 };
+        assert_eq!(from_columns(&counts(&t, fft), &sums(&t)), (t, fft));
     }
 
     #[test]
     fn the_migrations_create_exactly_these_columns() {
         for sql in [
-            include_str!("../../migrations/sqlite/0010_totals.sql"),
-            include_str!("../../migrations/postgres/0010_totals.sql"),
+            concat!(
+                include_str!("../../migrations/sqlite/0010_totals.sql"),
+                include_str!("../../migrations/sqlite/0016_fixed_first_time.sql")
+            ),
+            concat!(
+                include_str!("../../migrations/postgres/0010_totals.sql"),
+                include_str!("../../migrations/postgres/0016_fixed_first_time.sql")
+            ),
         ] {
             let made: Vec<&str> = sql
                 .split("ADD COLUMN ")
                 .skip(1)
                 .filter_map(|rest| rest.split_whitespace().next())
                 .collect();
-            let listed: Vec<&str> = std::iter::once(VERSION).chain(COUNTS).chain(SUMS).collect();
+            let mut made = made;
+            let mut listed: Vec<&str> =
+                std::iter::once(VERSION).chain(COUNTS).chain(SUMS).collect();
+            made.sort_unstable();
+            listed.sort_unstable();
             assert_eq!(made, listed);
         }
     }
@@ -286,7 +351,42 @@ mod tests {
     fn the_set_list_names_every_column_once() {
         let set = set_list(1, |i| format!("?{i}"));
         assert!(set.starts_with("t_version = ?1, t_n = ?2,"));
-        assert!(set.ends_with("t_compliance_sum = ?37"));
+        assert!(set.ends_with("t_compliance_sum = ?39"));
         assert_eq!(set.matches(" = ").count(), 1 + COUNTS.len() + SUMS.len());
+    }
+
+    /// Fixed when every listed yes/no item answered says yes; skipped and "not
+    /// applicable" are no outcome; a yes/no item that is not listed does not count.
+    #[test]
+    fn fixed_first_time_reads_the_listed_yes_no_items() {
+        let def = match survey_core::templates::load("post-service") {
+            Some(Ok(d)) => d,
+            other => panic!("post-service: {other:?}"),
+        };
+        let listed = fixed_first_time_questions("post-service");
+        assert_eq!(listed, vec![QuestionId::new("p_fixed_first_time")]);
+        let outcome = |answers: &str| {
+            let answers: survey_core::Answers = serde_json::from_str(answers).expect("answers");
+            let card = survey_core::scoring::score(&def, &answers, &def.scoring_config());
+            fixed_first_time(&card, &listed)
+        };
+        assert_eq!(
+            outcome(r#"{"p_fixed_first_time":{"yes_no":true}}"#),
+            Outcomes { n: 1, yes: 1 }
+        );
+        assert_eq!(
+            outcome(r#"{"p_fixed_first_time":{"yes_no":false},"p_on_time":{"yes_no":true}}"#),
+            Outcomes { n: 1, yes: 0 }
+        );
+        assert_eq!(
+            outcome(r#"{"p_fixed_first_time":"not_applicable"}"#),
+            Outcomes::default()
+        );
+        assert_eq!(
+            outcome(r#"{"p_on_time":{"yes_no":false}}"#),
+            Outcomes::default()
+        );
+        // A survey the collector has no template of: the default rules' list.
+        assert_eq!(fixed_first_time_questions("dealer-own"), listed);
     }
 }
