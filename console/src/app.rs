@@ -318,7 +318,8 @@ pub fn App() -> Html {
                 } else {
                 if current == Route::Responses {
                     <ResponseList lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()} range={range_days.clone()}
-                        filters={list_filters.clone()} {own_only} />
+                        filters={list_filters.clone()} {own_only}
+                        exports={crate::casework::exports(&account.role)} />
                 }
                 if current == Route::Report {
                     <VocReport lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()} />

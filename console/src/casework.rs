@@ -228,6 +228,13 @@ pub fn vouches(role: &str) -> bool {
     matches!(role, "dealer_manager" | "group_admin")
 }
 
+/// May this role download exports (the collector's `Resource::Export`)? Everyone but a
+/// follow-up agent, who reads the responses that need a call, not files of them; the
+/// buttons are not offered to whom the collector would refuse.
+pub fn exports(role: &str) -> bool {
+    role != "follow_up_agent"
+}
+
 /// The tabs a role sees, the one it opens on first: an agent's own list; for a
 /// manager, the escalated cases (what moves to the manager's list when no one called in
 /// time). A manager owns few cases, so opening on "mine" showed an empty list while
@@ -532,6 +539,9 @@ mod tests {
         assert_eq!(Route::from_hash(&Route::Kiosks.hash()), Route::Kiosks);
         assert!(vouches("dealer_manager") && !vouches("service_advisor"));
         assert!(!vouches("follow_up_agent"));
+        assert!(
+            !exports("follow_up_agent") && exports("service_advisor") && exports("dealer_manager")
+        );
         let id = "0b7c9a2e-51f4-4c3e-9d7a-2f1e8b6c4d10";
         assert_eq!(
             Route::from_hash(&format!("#cases/{id}")),

@@ -25,6 +25,8 @@ pub struct ListProps {
     pub filters: UseStateHandle<ListFilters>,
     /// A service advisor reads only their own: no advisor field.
     pub own_only: bool,
+    /// The account may download exports ([`crate::casework::exports`]).
+    pub exports: bool,
 }
 
 #[component]
@@ -302,7 +304,9 @@ pub fn ResponseList(props: &ListProps) -> Html {
     html! {
         <section class="c-responses" aria-labelledby="c-page-title">
             { form }
-            <crate::download::Downloads lang={l} query={base.clone()} name="responses" />
+            if props.exports {
+                <crate::download::Downloads lang={l} query={base.clone()} name="responses" />
+            }
             { body }
         </section>
     }
