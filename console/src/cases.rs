@@ -300,7 +300,8 @@ fn CaseView(props: &ViewProps) -> Html {
     let l = props.lang;
     let data = use_state(|| Load::<CaseDetail>::Loading);
     let reload = use_state(|| 0u32);
-    let saved = use_state(String::new);
+    // Whether the last change was saved (its line reads in the language shown).
+    let saved = use_state(|| false);
     // Where focus goes after the next render (see below).
     let focus_to = use_mut_ref(|| None::<&'static str>);
     {
@@ -353,7 +354,7 @@ fn CaseView(props: &ViewProps) -> Html {
         let reload = reload.clone();
         let saved = saved.clone();
         Callback::from(move |_: ()| {
-            saved.set(c(l, C::Saved).to_string());
+            saved.set(true);
             reload.set(*reload + 1);
         })
     };
@@ -382,7 +383,7 @@ fn CaseView(props: &ViewProps) -> Html {
             // agent reads the survey to the customer (collector/src/routes/interview_page.rs).
             <p><a class="c-btn c-primary c-interview" data-action="interview"
                 href={format!("/console/interview?case={}", k.id)}>{ c(l, C::PhoneInterview) }</a></p>
-            <p class="c-saved" id="c-saved" tabindex="-1" role="status" data-saved="">{ (*saved).clone() }</p>
+            <p class="c-saved" id="c-saved" tabindex="-1" role="status" data-saved="">{ if *saved { c(l, C::Saved) } else { "" } }</p>
             <div class="c-case-body">
                 <div class="c-case-info">
                     <section class="c-panel" aria-labelledby="c-about">

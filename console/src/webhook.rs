@@ -43,7 +43,8 @@ pub fn WebhookPage(props: &WebhookProps) -> Html {
     let l = props.lang;
     let dealer = use_state(|| props.dealers.first().cloned().unwrap_or_default());
     let current = use_state(|| None::<Result<Option<Hook>, String>>);
-    let outcome = use_state(|| None::<Result<&'static str, String>>);
+    // The done line as its text key, so it reads in the language chosen after it.
+    let outcome = use_state(|| None::<Result<H, String>>);
     let busy = use_state(|| false);
     // The address being typed, in state: a refusal re-renders the page, and what was
     // typed must stay there to fix (seen emptied by the e2e before this).
@@ -83,7 +84,7 @@ pub fn WebhookPage(props: &WebhookProps) -> Html {
             busy.clone(),
         );
         let csrf = props.csrf.clone();
-        move |body: Option<String>, done: &'static str| {
+        move |body: Option<String>, done: H| {
             if *busy {
                 return;
             }
@@ -134,12 +135,12 @@ pub fn WebhookPage(props: &WebhookProps) -> Html {
                 .map(|s| s.value())
                 .unwrap_or_default();
             let body = serde_json::json!({ "url": url, "format": format }).to_string();
-            change(Some(body), h(l, H::Saved));
+            change(Some(body), H::Saved);
         })
     };
     let on_remove = {
         let change = change.clone();
-        Callback::from(move |_: MouseEvent| change(None, h(l, H::Removed)))
+        Callback::from(move |_: MouseEvent| change(None, H::Removed))
     };
     let on_dealer = {
         let (dealer, outcome) = (dealer.clone(), outcome.clone());
@@ -170,7 +171,7 @@ pub fn WebhookPage(props: &WebhookProps) -> Html {
     };
     let result = match &*outcome {
         None => html! { <p id="wh-result" role="status"></p> },
-        Some(Ok(done)) => html! { <p id="wh-result" role="status">{ *done }</p> },
+        Some(Ok(done)) => html! { <p id="wh-result" role="status">{ h(l, *done) }</p> },
         Some(Err(e)) => html! { <p id="wh-result" class="c-error" role="alert">{ e.clone() }</p> },
     };
     let chosen = hook

@@ -108,6 +108,13 @@ test('a manager sets the WeCom robot in the console and a new case reaches it', 
 
   await page.getByRole('button', { name: '删除推送' }).click();
   await page.getByText('尚未设置').waitFor();
+  // The same page in English, with nothing set: axe again.
+  await page.getByLabel('语言').selectOption('en');
+  await page.getByRole('heading', { name: 'New-case and escalation notifications' }).waitFor();
+  assert.equal(await page.locator('#wh-result').innerText(), 'Removed; queued notifications are sent once an address is set again.',
+    'the done line follows the language chosen after it');
+  assert.deepEqual(await axe(page), [], 'axe in English with nothing set');
+  await page.screenshot({ path: join(ARTIFACTS, 'console-webhook-en-1366x768.png'), fullPage: true });
   await page.context().close();
 });
 
