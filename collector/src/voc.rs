@@ -92,14 +92,7 @@ pub fn marks(card: Option<&ScoreCard>, answers: &Answers) -> (Vec<String>, bool)
 /// console's list shows it.
 pub fn comment(answers: &str) -> String {
     let answers: Answers = serde_json::from_str(answers).unwrap_or_default();
-    answers
-        .values()
-        .filter_map(|a| match a {
-            Answer::Text(t) if !t.trim().is_empty() => Some(t.trim()),
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join(" / ")
+    survey_core::answers::comments(&answers)
 }
 
 /// Responses per month: `(month, count)`.

@@ -203,18 +203,24 @@ async fn call_typed(
         .map_err(|_| Failure::Network)?
         .dyn_into()
         .map_err(|_| Failure::Network)?;
-    let text = match response.text() {
+    let text = body_text(&response).await;
+    match response.status() {
+        200..=299 => Ok(text),
+        401 => Err(Failure::SignedOut),
+        status => Err(Failure::Refused(refusal(status, &text))),
+    }
+}
+
+/// A reply's body as text; empty where it cannot be read (a refusal then falls back to
+/// its status line in [`refusal`]).
+async fn body_text(response: &web_sys::Response) -> String {
+    match response.text() {
         Ok(p) => JsFuture::from(p)
             .await
             .ok()
             .and_then(|v| v.as_string())
             .unwrap_or_default(),
         Err(_) => String::new(),
-    };
-    match response.status() {
-        200..=299 => Ok(text),
-        401 => Err(Failure::SignedOut),
-        status => Err(Failure::Refused(refusal(status, &text))),
     }
 }
 
@@ -236,15 +242,10 @@ pub async fn download(path: &str, file_name: &str) -> Result<(), Failure> {
         200..=299 => {}
         401 => return Err(Failure::SignedOut),
         status => {
-            let text = match response.text() {
-                Ok(p) => JsFuture::from(p)
-                    .await
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default(),
-                Err(_) => String::new(),
-            };
-            return Err(Failure::Refused(refusal(status, &text)));
+            return Err(Failure::Refused(refusal(
+                status,
+                &body_text(&response).await,
+            )))
         }
     }
     // A transfer cut short (the CSV stream ends without its last chunk) rejects here.

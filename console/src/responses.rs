@@ -211,15 +211,7 @@ impl Item {
 
     /// Every text answer (comments), in answer-key order, joined.
     pub fn comment(&self) -> String {
-        self.payload
-            .answers
-            .values()
-            .filter_map(|a| match a {
-                Answer::Text(t) if !t.trim().is_empty() => Some(t.trim()),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-            .join(" / ")
+        survey_core::answers::comments(&self.payload.answers)
     }
 
     pub fn csi(&self) -> Option<f64> {

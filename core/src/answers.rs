@@ -35,6 +35,20 @@ pub struct ContactAnswer {
 /// All answers of one response, keyed by question id (sorted, so serialisation is stable).
 pub type Answers = BTreeMap<QuestionId, Answer>;
 
+/// The comments of a response: its text answers, trimmed, the empty ones left out,
+/// joined with " / " in answer-key order. One rule for every place that shows a
+/// response's words (the console's list, the VOC report's comments behind each bar).
+pub fn comments(answers: &Answers) -> String {
+    answers
+        .values()
+        .filter_map(|a| match a {
+            Answer::Text(t) if !t.trim().is_empty() => Some(t.trim()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
 /// Why an answer is not accepted; the widget turns each into a localized message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnswerError {
@@ -141,4 +155,29 @@ pub fn is_valid_email(email: &str) -> bool {
         && !domain.ends_with('.')
         && !domain.contains("..")
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::QuestionId;
+
+    fn id(s: &str) -> QuestionId {
+        QuestionId::new(s)
+    }
+
+    #[test]
+    fn comments_are_the_text_answers_trimmed_in_key_order_without_the_empty_ones() {
+        let answers: Answers = [
+            (id("z_comment"), Answer::Text("  洗车没洗干净 ".into())),
+            (id("a_why"), Answer::Text("waited 40 min".into())),
+            (id("m_blank"), Answer::Text("   ".into())),
+            (id("nps"), Answer::Scale(3)),
+            (id("choice"), Answer::Choice("price".into())),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(comments(&answers), "waited 40 min / 洗车没洗干净");
+        assert_eq!(comments(&Answers::new()), "");
+    }
 }

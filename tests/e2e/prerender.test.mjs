@@ -76,7 +76,8 @@ test('answers, focus and Next given before the widget runs carry over into the r
   await until(async () => (await pre.count()) === 0, 'the widget to take over');
   await until(async () => (await page.locator('.sw-progress-label').innerText()) !== before, 'the early Next to take effect');
   // Back: the first page, rendered from the widget's own state.
-  await page.locator('.sw-btn-secondary').click();
+  // By its name: page 2 is a checklist, whose All yes is a secondary button too.
+  await page.getByRole('button', { name: 'Back', exact: true }).click();
   await until(async () => (await page.locator('.sw-progress-label').innerText()) === before, 'back on page 1');
   assert.deepEqual(await checkedIds(page), chosen);
   await completeSurvey(page);
