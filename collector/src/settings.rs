@@ -146,34 +146,87 @@ impl Zones {
     }
 }
 
-/// The fixed-first-time target a report over `filter` is shown against: the dealer's
-/// own when it covers one dealer; when it covers several, theirs if they all keep the
-/// same one, else the domain notes' default (a group's report has no one dealer's goal).
+/// The CSI target a report over `filter` is shown against (0-100), by the rule of
+/// [`report_target`].
+pub fn csi_target(settings: &[DealerSettings], filter: &Filter) -> f64 {
+    report_target(settings, filter, |s| s.csi_target, DEFAULT_CSI_TARGET)
+}
+
+/// The fixed-first-time target a report over `filter` is shown against (percent), by
+/// the rule of [`report_target`].
 pub fn fixed_first_time_target(settings: &[DealerSettings], filter: &Filter) -> f64 {
+    report_target(
+        settings,
+        filter,
+        |s| s.fixed_first_time_target,
+        DEFAULT_FIXED_FIRST_TIME_TARGET,
+    )
+}
+
+/// One rule for every goal a report is read against: the dealer's own when the report
+/// covers one dealer; when it covers several, theirs if they all keep the same one,
+/// else the domain notes' `default` (a group's report has no one dealer's goal).
+fn report_target(
+    settings: &[DealerSettings],
+    filter: &Filter,
+    goal: impl Fn(&DealerSettings) -> f64,
+    default: f64,
+) -> f64 {
     let of = |d: &str| {
         settings
             .iter()
             .find(|s| s.dealer == d)
-            .map_or(DEFAULT_FIXED_FIRST_TIME_TARGET, |s| {
-                s.fixed_first_time_target
-            })
+            .map_or(default, &goal)
     };
     let targets: Vec<f64> = match (&filter.dealer, &filter.dealers) {
         (Some(d), _) => vec![of(d)],
         (None, Some(list)) => list.iter().map(|d| of(d)).collect(),
-        (None, None) => std::iter::once(DEFAULT_FIXED_FIRST_TIME_TARGET)
-            .chain(settings.iter().map(|s| s.fixed_first_time_target))
+        (None, None) => std::iter::once(default)
+            .chain(settings.iter().map(&goal))
             .collect(),
     };
     match targets.first() {
         Some(&t) if targets.iter().all(|x| *x == t) => t,
-        _ => DEFAULT_FIXED_FIRST_TIME_TARGET,
+        _ => default,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_csi_target_is_the_dealers_or_the_default_by_the_same_rule() {
+        let with = |dealer: &str, csi: f64| DealerSettings {
+            csi_target: csi,
+            fixed_first_time_target: 99.0,
+            ..DealerSettings::default_for(dealer)
+        };
+        let settings = [with("D001", 90.0), with("D002", 95.0)];
+        let one = Filter {
+            dealer: Some("D001".into()),
+            ..Filter::default()
+        };
+        assert_eq!(
+            csi_target(&settings, &one),
+            90.0,
+            "the dealer's own, not the FFT goal"
+        );
+        let unknown = Filter {
+            dealer: Some("D009".into()),
+            ..Filter::default()
+        };
+        assert_eq!(csi_target(&settings, &unknown), DEFAULT_CSI_TARGET);
+        let mixed = Filter {
+            dealers: Some(vec!["D001".into(), "D002".into()]),
+            ..Filter::default()
+        };
+        assert_eq!(csi_target(&settings, &mixed), DEFAULT_CSI_TARGET);
+        assert_eq!(
+            csi_target(&settings, &Filter::default()),
+            DEFAULT_CSI_TARGET
+        );
+    }
 
     #[test]
     fn the_fixed_first_time_target_is_the_dealers_or_the_default() {

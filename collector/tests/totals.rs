@@ -126,7 +126,26 @@ fn the_fixed_first_time_rate_is_counted_by_the_database(backend: Backend) {
             "D001",
             "--fixed-first-time-target",
             "97",
+            "--csi-target",
+            "90",
         ],
+    );
+    // The CSI goal by the same rule: the dealer's own, the default for a group.
+    let csi_target = |q: &str| {
+        let r = c.get(&format!("/v1/summary?survey=post-service&verified=all{q}"));
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()["csi_target"].clone()
+    };
+    assert_eq!(
+        csi_target("&dealer=D001"),
+        json!(90.0),
+        "D001's own CSI goal"
+    );
+    assert_eq!(csi_target("&dealer=D002"), json!(93.0), "the domain's 93");
+    assert_eq!(
+        csi_target(""),
+        json!(93.0),
+        "two dealers, two goals: the default"
     );
     let read = |c: &Collector, q: &str| {
         let r = c.get(&format!("/v1/summary?survey=post-service&verified=all{q}"));

@@ -51,8 +51,20 @@ pub struct SummaryReply {
     /// sent none).
     #[serde(default)]
     pub fixed_first_time: Option<crate::figures::FixedFirstTime>,
+    /// The CSI goal of this report (0-100): the dealer's own, or 93 (a collector before
+    /// it sent none).
+    #[serde(default)]
+    pub csi_target: Option<f64>,
     pub unscored: u64,
     pub unverified: Unverified,
+}
+
+impl SummaryReply {
+    /// The CSI goal the report is read against.
+    pub fn csi_goal(&self) -> f64 {
+        self.csi_target
+            .unwrap_or(crate::figures::DEFAULT_CSI_TARGET)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -345,7 +357,8 @@ pub fn App() -> Html {
                 // Phone interviews against self-completed: the same table, by channel.
                 <People lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()}
                     by="channel" range={range_days.clone()} on_drill={Callback::noop()} />
-                <Trend lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()} />
+                <Trend lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()}
+                    target={match &*data { Load::Ready(r) => r.csi_goal(), _ => crate::figures::DEFAULT_CSI_TARGET }} />
                 }
                 }
             }

@@ -4,7 +4,7 @@
 //! summary (the server's own score cards); nothing is recomputed here.
 
 use crate::app::SummaryReply;
-use crate::figures::{self, Target, DEFAULT_CSI_TARGET, MIN_N};
+use crate::figures::{self, Target, MIN_N};
 use crate::i18n::{self, t, Lang, T};
 use survey_core::scoring::aggregate::ProportionSummary;
 use yew::prelude::*;
@@ -20,7 +20,8 @@ pub fn Overview(props: &OverviewProps) -> Html {
     let l = props.lang;
     let s = &props.reply.summary;
     let unverified = props.reply.unverified.responses;
-    let target = figures::csi_target(s, DEFAULT_CSI_TARGET);
+    let goal = props.reply.csi_goal();
+    let target = figures::csi_target(s, goal);
     let csi_value = s.csi.mean.map(figures::one_decimal);
     let weakest = figures::weakest(&s.dimensions);
 
@@ -34,11 +35,11 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     <dt>{ t(l, T::Responses) }</dt>
                     <dd class="c-figure">{ s.n }</dd>
                 </div>
-                <div class={classes!("c-card", match target { Target::Met => "c-met", Target::Missed { .. } => "c-missed", Target::Unknown => "" })} data-figure="csi">
+                <div class={classes!("c-card", match target { Target::Met => "c-met", Target::Missed { .. } => "c-missed", Target::Unknown => "" })} data-figure="csi" data-target={goal.to_string()}>
                     <dt>{ t(l, T::Csi) }</dt>
                     <dd class="c-figure">{ csi_value.clone().unwrap_or_else(|| "–".into()) }</dd>
                     <dd class="c-sub">
-                        { format!("{} {}", t(l, T::Target), figures::one_decimal(DEFAULT_CSI_TARGET)) }
+                        { format!("{} {}", t(l, T::Target), figures::one_decimal(goal)) }
                         { " · " }
                         {
                             match target {

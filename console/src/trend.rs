@@ -7,7 +7,7 @@
 
 use crate::api::{self, Failure};
 use crate::chart::{self, FRAME};
-use crate::figures::{self, DEFAULT_CSI_TARGET};
+use crate::figures;
 use crate::i18n::{t, Lang, T};
 use crate::period::{self, Month};
 use serde::Deserialize;
@@ -19,6 +19,8 @@ pub struct TrendProps {
     pub lang: Lang,
     pub survey: AttrValue,
     pub dealer: String,
+    /// The CSI goal drawn as a line (the summary's `csi_target`).
+    pub target: f64,
 }
 
 /// One month's point: the figure (0–100) and how many responses it is over.
@@ -120,7 +122,7 @@ pub fn Trend(props: &TrendProps) -> Html {
     let runs = chart::runs(&values, lo, hi, &FRAME);
     let desc = describe(l, data);
     let f = FRAME;
-    let target_y = f.y(DEFAULT_CSI_TARGET, lo, hi);
+    let target_y = f.y(props.target, lo, hi);
     html! {
         <section class="c-trend" aria-labelledby="c-trend-title">
             <h3 class="c-h3" id="c-trend-title">{ title.clone() }</h3>
@@ -141,7 +143,7 @@ pub fn Trend(props: &TrendProps) -> Html {
                         <line class="c-target" x1={f.left.to_string()} x2={(f.width - f.right).to_string()}
                             y1={format!("{target_y:.1}")} y2={format!("{target_y:.1}")} />
                         <text class="c-target-label" x={(f.width - f.right).to_string()} y={format!("{:.1}", target_y - 5.0)} text-anchor="end">
-                            { format!("{} {}", t(l, T::Target), figures::one_decimal(DEFAULT_CSI_TARGET)) }
+                            { format!("{} {}", t(l, T::Target), figures::one_decimal(props.target)) }
                         </text>
                     }
                     { for runs.iter().map(|run| html! {

@@ -20,7 +20,8 @@ before(async () => {
   addUser(collector, 'cx-admin', 'group-admin');
   await seed({ url: collector.url, login: 'cx-admin', password: 'an e2e password of some length', responses: 400, months: 4, seed: 21 });
   // D002's own goal; D001 keeps the default.
-  execFileSync(`${ROOT}/target/server/collector`, ['settings', '--dealer', 'D002', '--fixed-first-time-target', '97.5', '--db', collector.db]);
+  // D002 also keeps its own CSI goal, which the CSI card and the trend's line are read against.
+  execFileSync(`${ROOT}/target/server/collector`, ['settings', '--dealer', 'D002', '--fixed-first-time-target', '97.5', '--csi-target', '88.5', '--db', collector.db]);
   browser = await launchBrowser();
 });
 after(async () => { await browser?.close(); await collector?.stop(); });
@@ -100,6 +101,13 @@ for (const [locale, labels, title] of [
         const points = (Math.round((target - want.yes / want.n) * 1000) / 10).toFixed(1);
         assert.ok(text.includes(locale === 'en' ? `by ${points} points` : `${points} 个百分点`), `${text}: short by ${points} points`);
       }
+      // The CSI card and the trend's target line: the dealer's own goal, else 93.
+      const goal = dealer === 'D002' ? '88.5' : '93.0';
+      const csi = page.locator('[data-figure="csi"]');
+      assert.equal(Number(await csi.getAttribute('data-target')), Number(goal));
+      assert.ok((await csi.innerText()).includes(goal), `${await csi.innerText()} names the goal ${goal}`);
+      await until(async () => (await page.locator('.c-target-label').textContent().catch(() => '')).includes(goal),
+        `the trend's line at ${goal}`, 10000);
       t.diagnostic(`${dealer}: ${want.yes}/${want.n} fixed first time, target ${target}`);
     }
     // One week: fewer than 30 answers, marked.

@@ -3,7 +3,9 @@
 //! how many rows had no server card (`unscored`) and how many disagreed with their
 //! client's card; and `fixed_first_time`: the `rate` of responses fixed right the first
 //! time (Wilson 95% interval, like CSAT and FCR) and the `target` it is read against
-//! ([`crate::settings::fixed_first_time_target`]), both as shares of 1.
+//! ([`crate::settings::fixed_first_time_target`]), both as shares of 1; and `csi_target`,
+//! the CSI goal (0-100) the report is read against ([`crate::settings::csi_target`]:
+//! the dealer's own, set with `collector settings --csi-target`, else 93).
 //!
 //! By default only responses through a signed link count ([`crate::query`],
 //! `verified=yes`); the unverified ones of the same filter are shown apart in the
@@ -86,6 +88,7 @@ pub async fn get(
             "filter": q.echo,
             "summary": summary,
             "fixed_first_time": fixed_first_time,
+            "csi_target": crate::settings::csi_target(&settings, &q.filter),
             "unscored": scores.unscored,
             "score_mismatches": scores.mismatches,
             "unverified": {
