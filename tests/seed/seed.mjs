@@ -222,6 +222,24 @@ export async function seed({ url, login, password, responses = 300, months = 12,
     if (!res.ok) throw new Error(`seed: POST /v1/responses (kiosk) ${res.status} ${await res.text()}`);
     posted.push({ id: payload.id, survey: 'post-service', dealer, who: 'LOUNGE-1', station: 'LOUNGE-1', mood, created_at: payload.created_at, verified: true });
   }
+  // Visits whose customer never answered: a signed link each and no response (the QR
+  // card left in the glovebox), four for every five answered visits, so the overview's
+  // response rate and the coverage page are not 100%. A stream of their own, so the
+  // rows above stay what they were for a given seed.
+  const quietRandom = rng(seed + 2);
+  const answered = posted.filter((p) => p.survey === 'post-service' && p.verified && !p.station).length;
+  for (let i = 0; i < Math.round(answered * 0.8); i++) {
+    const who = ADVISORS[Math.floor(quietRandom() * ADVISORS.length)];
+    const picked = new Date(now - 2 * 86400e3 - Math.floor(quietRandom() * months * 30.4 * 86400e3));
+    const body = { survey: 'post-service', dealer: who.dealer, advisor: who.id, repair_order: `RO-${picked.getUTCFullYear()}/${900000 + i}`,
+      visit_date: picked.toISOString().slice(0, 10), channel: 'qr' };
+    const link = await fetch(`${url}/v1/links`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', cookie: session.cookie, 'X-CSRF-Token': session.csrf },
+      body: JSON.stringify(body),
+    });
+    if (link.status !== 201) throw new Error(`seed: POST /v1/links (unanswered) ${link.status} ${await link.text()}`);
+  }
   return posted;
 }
 
