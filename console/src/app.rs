@@ -346,7 +346,14 @@ pub fn App() -> Html {
                         Load::Failed(e) => html! {
                             <p class="c-error" role="alert">{ format!("{} {e}", t(l, T::LoadFailed)) }</p>
                         },
-                        Load::Ready(reply) => html! { <Overview lang={l} reply={reply.clone()} /> },
+                        Load::Ready(reply) => html! {
+                            <Overview lang={l} reply={reply.clone()}>
+                                // Visits are service visits: no rate for a call survey.
+                                if filters.survey == "post-service" {
+                                    <crate::response_rate::ResponseRate lang={l} dealer={filters.dealer.clone()} range={range_days.clone()} />
+                                }
+                            </Overview>
+                        },
                     }
                 }
                 <People lang={l} survey={filters.survey.clone()} dealer={filters.dealer.clone()}

@@ -71,6 +71,9 @@ pub enum T {
     Unverified,
     UnverifiedNote,
     FewResponses,
+    ResponseRate,
+    OfVisits,
+    NoVisitsKnown,
     BadFrom,
     BadTo,
     Reversed,
@@ -199,6 +202,9 @@ pub fn t(l: Lang, key: T) -> &'static str {
             Unverified => "未验证的回答",
             UnverifiedNote => "未经签名链接提交，不计入以上数字。",
             FewResponses => "样本少于 30 份，数字仅供参考。",
+            ResponseRate => "回答率",
+            OfVisits => "有回答 / 本期取车来访：",
+            NoVisitsKnown => "本期没有已知来访（签名链接或导入的维修工单）。",
             BadFrom => "开始日期无效，请按 YYYY-MM-DD 填写。",
             BadTo => "结束日期无效，请按 YYYY-MM-DD 填写。",
             Reversed => "开始日期晚于结束日期。",
@@ -323,6 +329,11 @@ pub fn t(l: Lang, key: T) -> &'static str {
             Unverified => "Unverified responses",
             UnverifiedNote => "Not sent through a signed link; not counted above.",
             FewResponses => "Fewer than 30 responses: read the figures with care.",
+            ResponseRate => "Response rate",
+            OfVisits => "Answered / visits picked up in the period: ",
+            NoVisitsKnown => {
+                "No visits known in the period (signed links or imported repair orders)."
+            }
             BadFrom => "The start date is not a date; write it as YYYY-MM-DD.",
             BadTo => "The end date is not a date; write it as YYYY-MM-DD.",
             Reversed => "The start date is after the end date.",

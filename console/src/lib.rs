@@ -32,6 +32,7 @@ pub mod overview;
 pub mod people;
 pub mod questionnaires;
 pub mod report;
+pub mod response_rate;
 pub mod solve;
 pub mod targets;
 pub mod trend;

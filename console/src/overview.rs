@@ -13,6 +13,9 @@ use yew::prelude::*;
 pub struct OverviewProps {
     pub lang: Lang,
     pub reply: SummaryReply,
+    /// More cards after the summary's own (the response rate, fetched apart).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[component]
@@ -35,6 +38,7 @@ pub fn Overview(props: &OverviewProps) -> Html {
                     <dt>{ t(l, T::Responses) }</dt>
                     <dd class="c-figure">{ s.n }</dd>
                 </div>
+                { props.children.clone() }
                 <div class={classes!("c-card", match target { Target::Met => "c-met", Target::Missed { .. } => "c-missed", Target::Unknown => "" })} data-figure="csi" data-target={goal.to_string()}>
                     <dt>{ t(l, T::Csi) }</dt>
                     <dd class="c-figure">{ csi_value.clone().unwrap_or_else(|| "–".into()) }</dd>

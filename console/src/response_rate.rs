@@ -76,7 +76,7 @@ pub fn ResponseRate(props: &ResponseRateProps) -> Html {
             <dt>{ t(l, T::ResponseRate) }</dt>
             if visits > 0 {
                 <dd class="c-figure">{ figures::percent(responded as f64 / visits as f64) }</dd>
-                <dd class="c-sub">{ format!("{responded} / {visits} {}", t(l, T::OfVisits)) }</dd>
+                <dd class="c-sub">{ format!("{}{responded}\u{a0}/\u{a0}{visits}", t(l, T::OfVisits)) }</dd>
             } else {
                 <dd class="c-figure">{ "–" }</dd>
                 <dd class="c-sub">{ t(l, T::NoVisitsKnown) }</dd>

@@ -108,7 +108,22 @@ for (const [locale, labels, title] of [
       assert.ok((await csi.innerText()).includes(goal), `${await csi.innerText()} names the goal ${goal}`);
       await until(async () => (await page.locator('.c-target-label').textContent().catch(() => '')).includes(goal),
         `the trend's line at ${goal}`, 10000);
-      t.diagnostic(`${dealer}: ${want.yes}/${want.n} fixed first time, target ${target}`);
+      // The response rate: the visits picked up in the period that got an answer,
+      // counted here from the visits and the responses' repair orders.
+      const visits = queryDb(collector.db, `SELECT repair_order FROM visits
+        WHERE dealer = '${dealer}' AND pickup_date >= '${from}' AND pickup_date <= '${to}'`);
+      const answered = new Set(queryDb(collector.db, `SELECT json_extract(context, '$.repair_order') AS ro
+        FROM responses WHERE dealer = '${dealer}'`).map((r) => r.ro));
+      const responded = visits.filter((v) => answered.has(v.repair_order)).length;
+      assert.ok(responded > 0 && responded < visits.length, `${dealer}: ${responded} of ${visits.length} visits answered (the seed leaves some unanswered)`);
+      const rate = page.locator('[data-figure="response-rate"]');
+      await until(async () => (await rate.getAttribute('data-visits').catch(() => null)) === String(visits.length),
+        `${dealer}: the response rate over ${visits.length} visits`, 10000);
+      assert.equal(Number(await rate.getAttribute('data-responded')), responded);
+      const rateText = await rate.textContent();
+      // The two counts are kept on one line (no-break spaces around the slash).
+      assert.ok(rateText.includes(pct(responded / visits.length)) && new RegExp(`${responded}\u00a0/\u00a0${visits.length}`).test(rateText), rateText);
+      t.diagnostic(`${dealer}: ${want.yes}/${want.n} fixed first time, target ${target}; ${responded}/${visits.length} visits answered`);
     }
     // One week: fewer than 30 answers, marked.
     const [from, to] = ['2026-11-02', '2026-11-08'];
