@@ -342,26 +342,32 @@ pub fn offset_minutes() -> i64 {
     -(js_sys::Date::new_0().get_timezone_offset() as i64)
 }
 
+/// The value of the `<select>` or `<input>` an event came from.
+pub fn field_value(e: &web_sys::Event) -> Option<String> {
+    let target = e.target();
+    target
+        .as_ref()
+        .and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>())
+        .map(|s| s.value())
+        .or_else(|| {
+            target
+                .as_ref()
+                .and_then(|t| t.dyn_ref::<web_sys::HtmlInputElement>())
+                .map(|i| i.value())
+        })
+}
+
 /// A form field's change as an edit of `state`: the changed `<select>`'s or `<input>`'s
-/// value handed to `change` on a copy, which then replaces the state.
+/// value handed to `change` on a copy, which then replaces the state. The copy is of
+/// the state as of the callback's render: a form whose submit must see every change
+/// keeps its fields in a `use_mut_ref` as well (list.rs).
 pub fn field_setter<T: Clone + 'static>(
     state: &yew::UseStateHandle<T>,
     change: fn(&mut T, String),
 ) -> yew::Callback<web_sys::Event> {
     let state = state.clone();
     yew::Callback::from(move |e: web_sys::Event| {
-        let target = e.target();
-        let value = target
-            .as_ref()
-            .and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>())
-            .map(|s| s.value())
-            .or_else(|| {
-                target
-                    .as_ref()
-                    .and_then(|t| t.dyn_ref::<web_sys::HtmlInputElement>())
-                    .map(|i| i.value())
-            });
-        if let Some(v) = value {
+        if let Some(v) = field_value(&e) {
             let mut next = (*state).clone();
             change(&mut next, v);
             state.set(next);

@@ -42,14 +42,21 @@ pub fn ResponseList(props: &ListProps) -> Html {
     let page = use_state(|| None::<Result<Page, String>>);
     let total = use_state(|| None::<u64>);
     let open = use_state(|| None::<Item>);
+    // The form's fields: `draft` for rendering, `latest` for the submit. A state
+    // handle's value is that of its render, so a submit in the same turn as the last
+    // keystroke (Enter) would read the fields as they were before it; `latest` holds
+    // every change at once.
     let draft = use_state(|| (*props.filters).clone());
+    let latest = use_mut_ref(|| (*props.filters).clone());
     let filter_error = use_state(|| None::<FilterError>);
 
     // Filters changed elsewhere (a drill-in from the advisors table): the form follows.
     {
         let draft = draft.clone();
+        let latest = latest.clone();
         let cursors = cursors.clone();
         use_effect_with((*props.filters).clone(), move |f| {
+            *latest.borrow_mut() = f.clone();
             draft.set(f.clone());
             cursors.set(vec![None]);
         });
@@ -116,19 +123,33 @@ pub fn ResponseList(props: &ListProps) -> Html {
         return html! { <Detail lang={l} item={item.clone()} on_back={back} /> };
     }
 
-    let set = |change: fn(&mut ListFilters, String)| api::field_setter(&draft, change);
+    let set = |change: fn(&mut ListFilters, String)| {
+        let (draft, latest) = (draft.clone(), latest.clone());
+        Callback::from(move |e: Event| {
+            if let Some(v) = api::field_value(&e) {
+                change(&mut latest.borrow_mut(), v);
+                draft.set(latest.borrow().clone());
+            }
+        })
+    };
+    // Typed fields follow every keystroke: Yew writes a field's value back from the
+    // state whenever the list draws (a page or its count arriving), so a field kept
+    // only on `change` lost what was typed before it (the e2e caught an advisor's id
+    // emptied while the period's list loaded; CI saw it as a flaky filter).
+    let typed = |change: fn(&mut ListFilters, String)| set(change).reform(Event::from);
     let on_submit = {
-        let draft = draft.clone();
+        let latest = latest.clone();
         let filters = props.filters.clone();
         let filter_error = filter_error.clone();
         let cursors = cursors.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match draft.pairs(person) {
+            let current = latest.borrow().clone();
+            match current.pairs(person) {
                 Ok(_) => {
                     filter_error.set(None);
                     cursors.set(vec![None]);
-                    filters.set((*draft).clone());
+                    filters.set(current);
                 }
                 Err(err) => filter_error.set(Some(err)),
             }
@@ -136,6 +157,7 @@ pub fn ResponseList(props: &ListProps) -> Html {
     };
     let on_clear = {
         let filters = props.filters.clone();
+        let (draft, latest) = (draft.clone(), latest.clone());
         let filter_error = filter_error.clone();
         let own_only = props.own_only;
         Callback::from(move |_: MouseEvent| {
@@ -144,6 +166,10 @@ pub fn ResponseList(props: &ListProps) -> Html {
             if own_only {
                 fresh.advisor.clear();
             }
+            // The form too: with nothing sent yet the filters do not change, and the
+            // typed fields would stay.
+            *latest.borrow_mut() = fresh.clone();
+            draft.set(fresh.clone());
             filters.set(fresh);
         })
     };
@@ -158,12 +184,12 @@ pub fn ResponseList(props: &ListProps) -> Html {
             if !props.own_only {
                 <div class="c-field">
                     <label for="c-l-advisor">{ t(l, if person == "agent" { T::Agents } else { T::Advisor }) }</label>
-                    <input id="c-l-advisor" type="text" value={d.advisor.clone()} onchange={set(|f, v| f.advisor = v)} />
+                    <input id="c-l-advisor" type="text" value={d.advisor.clone()} oninput={typed(|f, v| f.advisor = v)} />
                 </div>
             }
             <div class="c-field">
                 <label for="c-l-station">{ crate::i18n::kiosk_text(l, crate::i18n::K::Station) }</label>
-                <input id="c-l-station" type="text" value={d.station.clone()} onchange={set(|f, v| f.station = v)} />
+                <input id="c-l-station" type="text" value={d.station.clone()} oninput={typed(|f, v| f.station = v)} />
             </div>
             <div class="c-field">
                 <label for="c-l-alerts">{ t(l, T::Alerts) }</label>
@@ -176,13 +202,13 @@ pub fn ResponseList(props: &ListProps) -> Html {
             <div class="c-field c-narrow">
                 <label for="c-l-min">{ t(l, T::CsiMin) }</label>
                 <input id="c-l-min" type="number" min="0" max="100" step="1" inputmode="numeric"
-                    value={d.csi_min.clone()} onchange={set(|f, v| f.csi_min = v)}
+                    value={d.csi_min.clone()} oninput={typed(|f, v| f.csi_min = v)}
                     aria-invalid={invalid.clone()} aria-describedby="c-l-error" />
             </div>
             <div class="c-field c-narrow">
                 <label for="c-l-max">{ t(l, T::CsiMax) }</label>
                 <input id="c-l-max" type="number" min="0" max="100" step="1" inputmode="numeric"
-                    value={d.csi_max.clone()} onchange={set(|f, v| f.csi_max = v)}
+                    value={d.csi_max.clone()} oninput={typed(|f, v| f.csi_max = v)}
                     aria-invalid={invalid} aria-describedby="c-l-error" />
             </div>
             <div class="c-field">
@@ -195,7 +221,7 @@ pub fn ResponseList(props: &ListProps) -> Html {
             </div>
             <div class="c-field">
                 <label for="c-l-q">{ t(l, T::Search) }</label>
-                <input id="c-l-q" type="search" maxlength="100" value={d.words.clone()} onchange={set(|f, v| f.words = v)} />
+                <input id="c-l-q" type="search" maxlength="100" value={d.words.clone()} oninput={typed(|f, v| f.words = v)} />
             </div>
             <div class="c-actions">
                 <button type="submit" class="c-btn c-primary">{ t(l, T::Show) }</button>
