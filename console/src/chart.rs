@@ -86,6 +86,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_label_is_cut_by_its_width_not_its_characters() {
+        let zh = "这次是否一次就把车修好了（无需为同一问题再次返厂）？";
+        let fitted = fit_label(zh, 19.0);
+        assert_eq!(fitted, "这次是否一次就把车修好了（无需为同一…");
+        assert_eq!(
+            fitted.chars().count(),
+            19,
+            "18 wide characters and the ellipsis"
+        );
+        assert_eq!(
+            fit_label("Was it fixed right the first time?", 19.0)
+                .chars()
+                .count(),
+            31
+        );
+        assert_eq!(
+            fit_label("收费的合理程度", 19.0),
+            "收费的合理程度",
+            "a short label is kept"
+        );
+        let long_latin = "Did the service advisor explain the work and the charges?";
+        let cut = fit_label(long_latin, 19.0);
+        assert!(cut.ends_with('…') && cut.chars().count() == 31, "{cut}");
+    }
+
+    #[test]
     fn a_month_without_data_breaks_the_line() {
         let f = FRAME;
         let r = runs(&[Some(90.0), Some(100.0), None, Some(0.0)], 0.0, 100.0, &f);
@@ -109,6 +135,30 @@ mod tests {
         assert_eq!(points(&[(1.0, 2.25), (3.0, 4.0)]), "1.0,2.2 3.0,4.0");
         assert_eq!(ticks(0.0, 100.0, 25.0), vec![0.0, 25.0, 50.0, 75.0, 100.0]);
     }
+}
+
+/// `text` cut to fit `em` widths of the label's font size, with an ellipsis when cut.
+/// A Chinese (or other wide) character takes a whole em, a Latin letter, digit or
+/// space about 0.6: an SVG label is not wrapped or clipped by the browser, so a label
+/// cut by its character count alone ran past the chart's left edge in Chinese.
+pub fn fit_label(text: &str, em: f64) -> String {
+    // In tenths of an em, so that the sums are exact.
+    let width = |c: char| if (c as u32) < 0x2E80 { 6 } else { 10 };
+    let room = (em * 10.0) as u32;
+    if text.chars().map(width).sum::<u32>() <= room {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 10; // the ellipsis
+    for c in text.chars() {
+        used += width(c);
+        if used > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// The bars of a funnel, one per stage, drawn across [`FUNNEL`]: each bar's width in

@@ -7,6 +7,7 @@
 //! dealer is judged by, as in the summary).
 
 use crate::api::{self, Failure};
+use crate::chart;
 use crate::i18n::{alert, t, Lang, T};
 use crate::responses;
 use crate::voc::{self, Key, Report, Row};
@@ -235,6 +236,8 @@ fn chart(
     const LEFT: f64 = 280.0;
     const ROW: f64 = 34.0;
     const TOP: f64 = 30.0;
+    // The labels' room left of the bars, in ems of their 13 px (`.c-bar-label`).
+    const LABEL_EM: f64 = (LEFT - 8.0) / 13.0;
     let shown: Vec<&Row> = rows.iter().take(CHART_ROWS).collect();
     let n = months.len();
     let max = shown
@@ -282,7 +285,7 @@ fn chart(
                 html! {
                     <g>
                         <text x={(LEFT - 8.0).to_string()} y={(y + 18.0).to_string()} text-anchor="end" class="c-bar-label">
-                            { responses::excerpt(&label(r), 20) }
+                            { chart::fit_label(&label(r), LABEL_EM) }
                         </text>
                         <rect x={LEFT.to_string()} y={(y + 2.0).to_string()} width={wp.to_string()} height="11" class="c-bar-prev" />
                         <text x={(LEFT + wp + 4.0).to_string()} y={(y + 12.0).to_string()} class="c-axis">{ prev }</text>

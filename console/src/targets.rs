@@ -278,8 +278,8 @@ fn TargetTable(props: &TableProps) -> Html {
             }
         });
         html! {
-            <td class="c-num">
-                { r.text() }
+            <td class="c-num c-rate">
+                <span class="c-nowrap">{ r.text() }</span>
                 { verdict.unwrap_or_default() }
                 if r.small_n && r.of > 0 {
                     <span class="c-badge" title={g(l, G::SmallN)}>{ g(l, G::SmallN) }</span>
