@@ -6,7 +6,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{new_id, post_service_payload, Backend, Collector, TestDb};
+use support::{cli, new_id, post_service_payload, Backend, Collector, TestDb};
 
 /// A post-service response for `advisor` with every rating at `scale` (1–5) and NPS `nps`.
 fn rated(advisor: &str, scale: u8, nps: u8) -> Value {
@@ -66,21 +66,6 @@ fn rows_stored_before_the_totals_get_them_at_start(backend: Backend) {
 }
 
 both!(rows_stored_before_the_totals_get_them_at_start);
-
-/// `collector <args> --db <db>`, which must succeed.
-fn cli(db: &TestDb, args: &[&str]) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_collector"))
-        .args(args)
-        .arg("--db")
-        .arg(db.arg())
-        .output()
-        .expect("run the collector command");
-    assert!(
-        out.status.success(),
-        "collector {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// A post-service response at `dealer` whose fixed-first-time answer is `answer`.
 fn fixed(dealer: &str, answer: Value) -> Value {
