@@ -246,7 +246,7 @@ pub fn parse(
     // On the stand-alone survey page (a QR link), `?survey=` picks the questionnaire;
     // a widget embedded in someone else's page ignores the host page's URL for that.
     let url_survey =
-        q("survey").filter(|s| mode == Mode::Page && survey_core::templates::json(s).is_some());
+        q("survey").filter(|s| mode == Mode::Page && survey_core::templates::exists(s));
     let source = match (url_survey, attr("survey"), attr("definition")) {
         (Some(s), _, _) => SurveySource::BuiltIn(s.to_string()),
         (None, Some(_), Some(_)) => return (Err(ConfigError::BothSurveyAndDefinition), warnings),
@@ -255,7 +255,7 @@ pub fn parse(
             return (Err(ConfigError::BadDefinitionUrl(url.into())), warnings)
         }
         (None, None, Some(url)) => SurveySource::Url(url.to_string()),
-        (None, Some(s), None) if survey_core::templates::json(s).is_none() => {
+        (None, Some(s), None) if !survey_core::templates::exists(s) => {
             return (Err(ConfigError::UnknownSurvey(s.to_string())), warnings)
         }
         (None, Some(s), None) => SurveySource::BuiltIn(s.to_string()),
