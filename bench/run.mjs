@@ -316,15 +316,15 @@ async function main() {
     report(results[key]);
   }
 
-  // A module per mode (issue 18): the customer's (QR page, script tag) and the full one
-  // (kiosk, interview, a dealer's definition), each with the loaders and the CSS.
+  // A module per mode (issue 18): the customer's (QR page, script tag), the kiosk's and
+  // the full one (interview, a dealer's definition), each with the loaders and the CSS.
   const shared = ['/static/boot.js', '/static/survey-widget.js', '/static/survey.css'];
   const module = (name) => [...server.files.keys()]
     .filter((k) => new RegExp(`^/pkg/${name}(_bg)?-[0-9a-f]+\\.(wasm|js)$`).test(k)).concat(shared);
   const theirs = [...server.files.keys()].filter((k) => k.startsWith('/surveyjs/') && !k.endsWith('.html'));
   const total = (keys) => keys.reduce((s, k) => s + server.files.get(k).body.length, 0);
   console.log('');
-  for (const [label, name] of [["customer's module", 'survey_widget'], ['full module', 'survey_widget_full']]) {
+  for (const [label, name] of [["customer's module", 'survey_widget'], ["kiosk's module", 'survey_widget_kiosk'], ['full module', 'survey_widget_full']]) {
     const ours = module(name);
     console.log(`our ${label}: wasm+JS+CSS, gzip -9: ${total(ours)} B (${kb(total(ours))}): ` +
       ours.map((k) => `${k.split('/').pop()} ${server.files.get(k).body.length}`).join(', '));

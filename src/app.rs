@@ -45,9 +45,10 @@ pub fn App(props: &AppProps) -> Html {
 }
 
 /// What this module was built without that `config` needs, said as a configuration
-/// error (a module per mode, see the features in Cargo.toml). The loaders pick the full
-/// module for a kiosk, an interview and a dealer's definition before fetching anything,
-/// so only a page that imports the customer's module by hand sees it.
+/// error (a module per mode, see the features in Cargo.toml). The loaders pick the
+/// kiosk's module for a kiosk and the full one for an interview and a dealer's
+/// definition before fetching anything, so only a page that imports a module by hand
+/// sees it.
 pub fn missing_feature(config: &WidgetConfig) -> Option<String> {
     use survey_core::payload::Mode;
     let setting = match (&config.mode, &config.source) {
@@ -57,9 +58,9 @@ pub fn missing_feature(config: &WidgetConfig) -> Option<String> {
         _ => return None,
     };
     Some(format!(
-        "{setting} needs the full widget module (pkg/survey_widget_full.js), not the \
-         customer's: load the widget through static/boot.js or static/survey-widget.js, \
-         which pick it"
+        "{setting} needs another widget module than this one (pkg/survey_widget_kiosk.js \
+         for a kiosk, pkg/survey_widget_full.js for the rest): load the widget through \
+         static/boot.js or static/survey-widget.js, which pick it"
     ))
 }
 

@@ -11,19 +11,22 @@ document.addEventListener('submit', (event) => {
   }
 }, true);
 
-// A module per mode (Cargo.toml's features): the customer's unless a mount point is a
-// kiosk, a phone interview or a dealer's own definition, which only the full module
-// carries. The mode as config.rs reads it: data-mode, else the page's ?mode=. Decided
-// before anything is fetched, so a customer's page never downloads the full module; the
-// names are literal so that scripts/build can write the hashed ones in.
+// A module per mode (Cargo.toml's features): the full one when a mount point is a phone
+// interview or a dealer's own definition, else the kiosk's for a kiosk, else the
+// customer's. The mode as config.rs reads it: data-mode, else the page's ?mode=. Decided
+// before anything is fetched, so a customer's page never downloads the larger modules
+// (the same rule as survey-widget.js's `pick`); the names are literal so that
+// scripts/build can write the hashed ones in.
 const pageMode = new URLSearchParams(location.search).get('mode');
-const full = [...document.querySelectorAll('[data-survey-widget]')].some((el) => {
+const modes = [...document.querySelectorAll('[data-survey-widget]')].map((el) => {
   const mode = (el.dataset.mode?.trim() || pageMode || '').trim();
-  return mode === 'kiosk' || mode === 'interview' || !!el.dataset.definition?.trim();
+  return mode === 'interview' || el.dataset.definition?.trim() ? 'full' : mode === 'kiosk' ? 'kiosk' : '';
 });
 
 // A dynamic import, so the listener above is in place before the glue code arrives.
-(full ? import('../pkg/survey_widget_full.js') : import('../pkg/survey_widget.js'))
+(modes.includes('full') ? import('../pkg/survey_widget_full.js')
+  : modes.includes('kiosk') ? import('../pkg/survey_widget_kiosk.js')
+    : import('../pkg/survey_widget.js'))
   .then((module) => module.default())
   .catch((error) => {
     console.error('[survey-widget] could not start:', error);

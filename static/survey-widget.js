@@ -18,29 +18,34 @@
   const modules = {};
 
   /**
-   * A module per mode (Cargo.toml's features): the customer's (`survey_widget`) unless
-   * the widget is a kiosk, a phone interview or a dealer's own definition, which only
-   * the full module (`survey_widget_full`) carries; chosen before anything is fetched,
-   * so a customer never downloads the full one. The mode as config.rs reads it: the
-   * option, else the page's `?mode=`. The names are literal so that scripts/build can
-   * write the hashed ones in.
+   * A module per mode (Cargo.toml's features): the full one (`survey_widget_full`) for
+   * a phone interview or a dealer's own definition, the kiosk's (`survey_widget_kiosk`)
+   * for a kiosk, else the customer's (`survey_widget`); chosen before anything is
+   * fetched, so a customer never downloads the larger ones (the same rule as boot.js).
+   * The mode as config.rs reads it: the option, else the page's `?mode=`.
    */
-  function full(options) {
+  function pick(options) {
     const mode = (options.mode || new URLSearchParams(location.search).get('mode') || '').trim();
-    return mode === 'kiosk' || mode === 'interview' || !!String(options.definition ?? '').trim();
+    if (mode === 'interview' || String(options.definition ?? '').trim()) return 'full';
+    return mode === 'kiosk' ? 'kiosk' : 'customer';
   }
 
+  // The names are literal so that scripts/build can write the hashed ones in.
+  const imports = {
+    customer: () => [import(asset('pkg/survey_widget.js')), asset('pkg/survey_widget_bg.wasm')],
+    kiosk: () => [import(asset('pkg/survey_widget_kiosk.js')), asset('pkg/survey_widget_kiosk_bg.wasm')],
+    full: () => [import(asset('pkg/survey_widget_full.js')), asset('pkg/survey_widget_full_bg.wasm')],
+  };
+
   function load(options) {
-    const key = full(options) ? 'full' : 'customer';
-    modules[key] ??= (key === 'full'
-      ? import(asset('pkg/survey_widget_full.js')).then(async (m) => {
-        await m.default({ module_or_path: asset('pkg/survey_widget_full_bg.wasm') });
+    const key = pick(options);
+    modules[key] ??= (() => {
+      const [glue, wasm] = imports[key]();
+      return glue.then(async (m) => {
+        await m.default({ module_or_path: wasm });
         return m;
-      })
-      : import(asset('pkg/survey_widget.js')).then(async (m) => {
-        await m.default({ module_or_path: asset('pkg/survey_widget_bg.wasm') });
-        return m;
-      }));
+      });
+    })();
     return modules[key];
   }
 

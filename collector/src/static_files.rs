@@ -301,8 +301,9 @@ mod tests {
         for yes in [
             "/pkg/survey_widget.js",
             "/pkg/survey_widget_bg.wasm",
-            // The full module (kiosk, interview, preview; issue 18): a kiosk or an
-            // interview may be embedded on another origin too.
+            // The kiosk's and the full module (interview, preview; issue 18): a kiosk or
+            // an interview may be embedded on another origin too.
+            "/pkg/survey_widget_kiosk_bg-0123456789abcdef.wasm",
             "/pkg/survey_widget_full-0123456789abcdef.js",
             "/pkg/survey_widget_full_bg-0123456789abcdef.wasm",
             "/static/survey.css",
@@ -330,11 +331,14 @@ mod tests {
     }
 
     #[test]
-    fn both_widget_modules_carry_their_content_hash() {
-        // scripts/build's names: the customer's module and the full one (issue 18).
+    fn every_widget_module_carries_its_content_hash() {
+        // scripts/build's names: the customer's module, the kiosk's and the full one
+        // (issue 18).
         for hashed in [
             "/pkg/survey_widget-f7f1c27176f5d9e4.js",
             "/pkg/survey_widget_bg-7deffb5cce4c2971.wasm",
+            "/pkg/survey_widget_kiosk-0b1c2d3e4f5a6b7c.js",
+            "/pkg/survey_widget_kiosk_bg-8d9e0f1a2b3c4d5e.wasm",
             "/pkg/survey_widget_full-f87be890c9dfcadb.js",
             "/pkg/survey_widget_full_bg-995a47adc9c3e06a.wasm",
         ] {

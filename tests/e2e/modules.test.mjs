@@ -1,7 +1,7 @@
 // A module per mode (issue 18): a customer's page (the QR page, the script tag on a
-// dealer's site) downloads only the customer's wasm module; a kiosk, a phone interview
-// and a dealer's own definition (the console's preview) get the full one, which alone
-// carries them (Cargo.toml's features). The loaders pick the module before fetching
+// dealer's site) downloads only the customer's wasm module; a kiosk the kiosk's; a phone
+// interview and a dealer's own definition (the console's preview, or a kiosk showing
+// one) the full one, which alone carries them (Cargo.toml's features). The loaders pick the module before fetching
 // anything (static/boot.js, static/survey-widget.js); the Playwright request log shows
 // what each page really downloaded, and the widget must run on each.
 import { test, before, after } from 'node:test';
@@ -12,6 +12,7 @@ import { ROOT, PHONE, startCollector, launchBrowser, newPage, makeSite, hostPage
 
 const KIOSK = { width: 1280, height: 800 };
 const CUSTOMER = /\/pkg\/survey_widget(_bg)?-[0-9a-f]{16}\.(js|wasm)$/;
+const KIOSK_MODULE = /\/pkg\/survey_widget_kiosk(_bg)?-[0-9a-f]{16}\.(js|wasm)$/;
 const FULL = /\/pkg\/survey_widget_full(_bg)?-[0-9a-f]{16}\.(js|wasm)$/;
 
 let site;
@@ -24,6 +25,7 @@ before(async () => {
     // A dealer's own definition (what the console's preview mounts): fetched and checked.
     'static/t-definition.json': readFileSync(join(ROOT, 'core/src/templates/post-service.json')),
     't-definition.html': hostPage({ definition: '/static/t-definition.json', endpoint: '/v1/responses' }),
+    't-definition-kiosk.html': hostPage({ definition: '/static/t-definition.json', endpoint: '/v1/responses', mode: 'kiosk', 'kiosk-pin': '2468' }),
   });
   collector = await startCollector({ dist: site.dir });
   browser = await launchBrowser();
@@ -42,6 +44,7 @@ async function modulesOf(path, viewport, ready) {
   await page.context().close();
   return {
     customer: requested.filter((u) => CUSTOMER.test(u)),
+    kiosk: requested.filter((u) => KIOSK_MODULE.test(u)),
     full: requested.filter((u) => FULL.test(u)),
     all: requested,
   };
@@ -52,9 +55,10 @@ const running = (page) => widgetRunning(page);
 const welcome = (page) => page.locator('.sw-kiosk-start, .sw-error-box').first().waitFor();
 
 function only(got, which, path) {
-  const other = which === 'customer' ? 'full' : 'customer';
   assert.deepEqual(got[which].map((u) => u.split('.').pop()).sort(), ['js', 'wasm'], `${path} loads the ${which} module's glue and wasm: ${got.all.join(', ')}`);
-  assert.deepEqual(got[other], [], `${path} never downloads the ${other} module`);
+  for (const other of ['customer', 'kiosk', 'full'].filter((m) => m !== which)) {
+    assert.deepEqual(got[other], [], `${path} never downloads the ${other} module`);
+  }
 }
 
 test("the QR page (prerendered) downloads only the customer's module", async () => {
@@ -67,13 +71,18 @@ test("a dealer's script tag downloads only the customer's module", async () => {
   only(await modulesOf(path, PHONE, running), 'customer', path);
 });
 
-test('the kiosk page downloads only the full module', async () => {
+test("the kiosk page downloads only the kiosk's module", async () => {
   const path = '/static/kiosk.html';
-  only(await modulesOf(path, KIOSK, welcome), 'full', path);
+  only(await modulesOf(path, KIOSK, welcome), 'kiosk', path);
 });
 
-test('a script tag with data-mode="kiosk" gets the full module', async () => {
+test('a script tag with data-mode="kiosk" gets the kiosk\'s module', async () => {
   const path = '/static/t-embed-kiosk.html';
+  only(await modulesOf(path, KIOSK, welcome), 'kiosk', path);
+});
+
+test("a kiosk showing a dealer's own definition gets the full module", async () => {
+  const path = '/t-definition-kiosk.html';
   only(await modulesOf(path, KIOSK, welcome), 'full', path);
 });
 
