@@ -374,9 +374,9 @@ pub fn parse(
         theme.push((key, name, value));
     };
     if let Some(json) = attr("theme") {
-        // The reader the widget has for a definition's `widget_texts` (string to
-        // string), so no new one; the loader writes a mount option's numbers as text.
-        match serde_json::from_str::<BTreeMap<String, String>>(json) {
+        // Through a JSON value, like everything the widget reads (survey_core::json_read);
+        // the loader writes a mount option's numbers as text.
+        match survey_core::json_read::read::<BTreeMap<String, String>>(json) {
             Ok(map) => {
                 for (k, v) in map {
                     set_theme(k.clone(), format!("theme.{k}"), v);

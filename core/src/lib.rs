@@ -14,6 +14,7 @@ pub mod followups;
 pub mod funnel;
 pub mod ids;
 pub mod interview;
+pub mod json_read;
 pub mod json_strict;
 pub mod path_error;
 pub mod payload;

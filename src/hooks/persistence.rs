@@ -17,7 +17,7 @@ fn session_storage() -> Option<web_sys::Storage> {
 /// Session storage (not local storage): a reload keeps them, closing the tab forgets them.
 pub fn load_saved(key: &str, def: &Definition) -> Option<Snapshot> {
     let raw = session_storage()?.get_item(key).ok().flatten()?;
-    let snapshot: Snapshot = serde_json::from_str(&raw).ok()?;
+    let snapshot: Snapshot = survey_core::json_read::read(&raw).ok()?;
     (snapshot.survey == def.id && snapshot.version == def.version).then_some(snapshot)
 }
 

@@ -152,7 +152,7 @@ pub async fn all() -> Result<Vec<NewEntry>, String> {
     let mut entries = Vec::new();
     for v in js_sys::Array::from(&values).iter() {
         let text = v.as_string().unwrap_or_default();
-        match serde_json::from_str::<NewEntry>(&text) {
+        match survey_core::json_read::read::<NewEntry>(&text) {
             Ok(e) => entries.push(e),
             Err(e) => crate::services::browser::console_error(&format!(
                 "journal: a record could not be read ({e}): {text}"
