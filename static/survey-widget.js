@@ -31,18 +31,26 @@
   }
 
   // The names are literal so that scripts/build can write the hashed ones in.
-  const imports = {
-    customer: () => [import(asset('pkg/survey_widget.js')), asset('pkg/survey_widget_bg.wasm')],
-    kiosk: () => [import(asset('pkg/survey_widget_kiosk.js')), asset('pkg/survey_widget_kiosk_bg.wasm')],
-    full: () => [import(asset('pkg/survey_widget_full.js')), asset('pkg/survey_widget_full_bg.wasm')],
+  const files = {
+    customer: ['pkg/survey_widget.js', 'pkg/survey_widget_bg.wasm'],
+    kiosk: ['pkg/survey_widget_kiosk.js', 'pkg/survey_widget_kiosk_bg.wasm'],
+    full: ['pkg/survey_widget_full.js', 'pkg/survey_widget_full_bg.wasm'],
   };
 
+  /**
+   * The glue and the wasm are fetched at the same time: the glue would otherwise ask
+   * for the wasm only once it has arrived and run, one more round trip on a phone's
+   * network before the widget runs (the glue's init takes the pending response).
+   */
   function load(options) {
     const key = pick(options);
     modules[key] ??= (() => {
-      const [glue, wasm] = imports[key]();
-      return glue.then(async (m) => {
-        await m.default({ module_or_path: wasm });
+      const [glue, wasm] = files[key].map(asset);
+      const response = fetch(wasm);
+      // Not awaited until the glue asks for it; a failure then is the load's failure.
+      response.catch(() => {});
+      return import(glue).then(async (m) => {
+        await m.default({ module_or_path: response });
         return m;
       });
     })();

@@ -166,6 +166,27 @@ test('SurveyWidget.mount reports events with the score card, and destroy() remov
   await p.context().close();
 });
 
+// The loader fetches the glue and the wasm at once (issue 18); a wasm that never
+// arrives (a dropped connection) still ends in the widget's own alert and a
+// survey:error for the page, not in silence.
+test('a wasm that cannot be fetched is said in the slot and as survey:error', async () => {
+  const p = await newPage(browser, DESKTOP, { locale: 'en-US' });
+  const wasm = [];
+  await p.route(/_bg-[0-9a-f]{16}\.wasm$/, (route) => { wasm.push(route.request().url()); return route.abort('internetdisconnected'); });
+  await p.addInitScript(() => {
+    window.__errors = [];
+    document.addEventListener('survey:error', (e) => window.__errors.push(e.detail.message));
+  });
+  await p.goto(`${collector.url}/static/t-plain.html`);
+  const alert = p.locator('#one .sw-error-box[role="alert"]');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /The survey could not load; please reload the page/);
+  await until(async () => (await p.evaluate(() => window.__errors.length)) > 0, 'survey:error fired');
+  assert.match((await p.evaluate(() => window.__errors))[0], /^survey widget could not start: /);
+  assert.equal(wasm.length, 1, `the wasm was asked for once: ${wasm.join(', ')}`);
+  await p.context().close();
+});
+
 // issue 13 item 15: after Next, the new page's heading is not under the site's sticky
 // header: the widget scrolls its own top to just below `data-scroll-offset`.
 for (const motion of ['reduce', 'no-preference']) {
