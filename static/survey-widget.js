@@ -25,7 +25,8 @@
    * The mode as config.rs reads it: the option, else the page's `?mode=`.
    */
   function pick(options) {
-    const mode = (options.mode || new URLSearchParams(location.search).get('mode') || '').trim();
+    // A blank option falls back to the page's ?mode=, as config.rs reads it.
+    const mode = (String(options.mode ?? '').trim() || new URLSearchParams(location.search).get('mode') || '').trim();
     if (mode === 'interview' || String(options.definition ?? '').trim()) return 'full';
     return mode === 'kiosk' ? 'kiosk' : 'customer';
   }

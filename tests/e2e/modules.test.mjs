@@ -22,6 +22,8 @@ before(async () => {
   site = makeSite({
     'static/t-embed.html': scriptTagPage({ survey: 'post-service', endpoint: '/v1/responses', locale: 'zh-CN' }),
     'static/t-embed-kiosk.html': scriptTagPage({ survey: 'post-service', endpoint: '/v1/responses', mode: 'kiosk', 'kiosk-pin': '2468' }),
+    // A blank data-mode: the page's ?mode= decides, as config.rs reads it.
+    'static/t-embed-blank-mode.html': scriptTagPage({ survey: 'post-service', endpoint: '/v1/responses', mode: ' ', 'kiosk-pin': '2468' }),
     // A dealer's own definition (what the console's preview mounts): fetched and checked.
     'static/t-definition.json': readFileSync(join(ROOT, 'core/src/templates/post-service.json')),
     't-definition.html': hostPage({ definition: '/static/t-definition.json', endpoint: '/v1/responses' }),
@@ -78,6 +80,11 @@ test("the kiosk page downloads only the kiosk's module", async () => {
 
 test('a script tag with data-mode="kiosk" gets the kiosk\'s module', async () => {
   const path = '/static/t-embed-kiosk.html';
+  only(await modulesOf(path, KIOSK, welcome), 'kiosk', path);
+});
+
+test("a blank data-mode on a page opened with ?mode=kiosk gets the kiosk's module", async () => {
+  const path = '/static/t-embed-blank-mode.html?mode=kiosk';
   only(await modulesOf(path, KIOSK, welcome), 'kiosk', path);
 });
 
