@@ -95,14 +95,22 @@ fn string_map(o: &mut String, map: &std::collections::BTreeMap<String, String>) 
 }
 
 fn text(o: &mut String, t: &LocalizedText) {
-    o.push_str("t(&[");
+    o.push_str("t(");
+    pairs(o, t);
+    o.push(')');
+}
+
+/// A text's `(locale, words)` pairs as the slice [`super::parts::t`] and
+/// [`super::parts::option`] take.
+fn pairs(o: &mut String, t: &LocalizedText) {
+    o.push_str("&[");
     for (i, (locale, words)) in t.0.iter().enumerate() {
         if i > 0 {
             o.push_str(", ");
         }
         let _ = write!(o, "({locale:?}, {words:?})");
     }
-    o.push_str("])");
+    o.push(']');
 }
 
 fn optional<T>(o: &mut String, value: &Option<T>, write: impl Fn(&mut String, &T)) {
@@ -261,10 +269,7 @@ fn choice_options(o: &mut String, options: &[ChoiceOption]) {
     o.push_str("vec![");
     for ChoiceOption { value, label } in options {
         let _ = write!(o, "option({value:?}, ");
-        // `t(&[…])` without its `t(`: `option` takes the pairs.
-        let mut pairs = String::new();
-        text(&mut pairs, label);
-        o.push_str(&pairs[2..pairs.len() - 1]);
+        pairs(o, label);
         o.push_str("), ");
     }
     o.push(']');
