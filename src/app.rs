@@ -21,6 +21,9 @@ pub struct AppProps {
     /// The mount point: the theme's custom properties and scheme are set on it.
     #[prop_or_default]
     pub root: Option<web_sys::Element>,
+    /// A kiosk's customer already tapped start on the prerendered welcome (`takeover`).
+    #[prop_or_default]
+    pub kiosk_started: bool,
 }
 
 /// Shows the configured survey, or exactly what is wrong with the configuration.
@@ -38,7 +41,8 @@ pub fn App(props: &AppProps) -> Html {
         Ok(config) => match missing_feature(config) {
             Some(message) => html! { <Failure message={message} events={props.events.clone()} /> },
             None => html! {
-                <Loader config={config.clone()} prefix={props.prefix.clone()} events={props.events.clone()} root={props.root.clone()} />
+                <Loader config={config.clone()} prefix={props.prefix.clone()} events={props.events.clone()} root={props.root.clone()}
+                    kiosk_started={props.kiosk_started} />
             },
         },
     }
@@ -70,6 +74,7 @@ struct LoaderProps {
     prefix: AttrValue,
     events: Option<web_sys::EventTarget>,
     root: Option<web_sys::Element>,
+    kiosk_started: bool,
 }
 
 /// Loads and validates the questionnaire before showing anything of it.
@@ -139,7 +144,8 @@ fn Loader(props: &LoaderProps) -> Html {
                 let on_exit = Callback::from(move |()| left_kiosk.set(true));
                 return html! {
                     <KioskShell def={def} config={config.clone()} locale={locale}
-                        prefix={props.prefix.clone()} events={props.events.clone()} on_exit={on_exit} logo={logo} />
+                        prefix={props.prefix.clone()} events={props.events.clone()} on_exit={on_exit} logo={logo}
+                        started={props.kiosk_started} />
                 };
             }
             // The screen's width decides only where nothing else did; a server

@@ -118,6 +118,8 @@ pub fn mount_widget(
         prefix: prefix.clone().into(),
         events: Some(events),
         root: Some(root.clone()),
+        // `/v1/first-page` renders no kiosk: its welcome is the widget's own here.
+        kiosk_started: false,
     };
     // The first page the loader showed from `/v1/first-page` while the wasm loaded.
     #[cfg(target_arch = "wasm32")]

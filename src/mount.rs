@@ -54,14 +54,19 @@ pub fn mount_all() {
         }
         // `survey:*` events bubble from the element the widget was mounted in.
         let prefix = format!("sw{i}");
+        #[cfg(target_arch = "wasm32")]
+        let takeover = crate::takeover::Takeover::take(&element);
+        #[cfg(target_arch = "wasm32")]
+        let kiosk_started = takeover.as_ref().is_some_and(|t| t.kiosk_started);
+        #[cfg(not(target_arch = "wasm32"))]
+        let kiosk_started = false;
         let props = AppProps {
             events: Some(element.clone().into()),
             config,
             prefix: prefix.clone().into(),
             root: Some(element.clone()),
+            kiosk_started,
         };
-        #[cfg(target_arch = "wasm32")]
-        let takeover = crate::takeover::Takeover::take(&element);
         yew::Renderer::<App>::with_root_and_props(element.clone(), props).render();
         // Yew renders in a microtask queued just now; this one runs right after it.
         #[cfg(target_arch = "wasm32")]

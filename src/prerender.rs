@@ -19,7 +19,7 @@ use crate::mount::FLOW_ATTR;
 
 /// The HTML to put inside the one mount point of a page, or `None` when the browser
 /// must do it alone (a configuration error, which it reports, a fetched definition,
-/// or a kiosk).
+/// or a kiosk on a dealer's page).
 ///
 /// It must never panic: the collector aborts on panic. Every built-in survey, language
 /// and mode is rendered by the tests below, so a browser-only call in a render path
@@ -34,40 +34,46 @@ pub fn first_page(
     query: &[(String, String)],
     languages: &[String],
     phone: bool,
+    host: Host,
 ) -> Option<String> {
     let (config, _warnings) = config::parse(attrs, query, languages);
     let mut config = config.ok()?;
-    let flow = config.flow_for(phone);
+    let kiosk = config.mode == Mode::Kiosk;
+    // A kiosk is a tablet in the lounge: the page flow whatever its browser says.
+    let flow = config.flow_for(phone && !kiosk);
     config.flow = Some(flow);
-    // A kiosk loads once a day on the lounge's Wi-Fi and waits on its welcome screen
-    // (which reads the clock): nothing to gain there.
     let SurveySource::BuiltIn(id) = &config.source else {
         return None;
     };
-    if config.mode == Mode::Kiosk {
+    // The script tag's loader does not swap a kiosk's welcome for its survey.
+    if kiosk && (host == Host::ScriptTag || !cfg!(feature = "kiosk")) {
         return None;
     }
     // A problem is the browser's to show and log (as `app::Loader` does); an error box
     // from here would only show it early, without the console message.
     let def = survey_core::templates::load(id)?.ok()?;
     config.endpoint.check_against(&def).ok()?;
-    let config_theme = config.theme.clone();
-    let props = AppProps {
-        config: Ok(config),
-        // The browser numbers its mount points from 0; the page has one.
-        prefix: "sw0".into(),
-        events: None,
-        root: None,
-    };
-    let renderer = yew::LocalServerRenderer::<App>::with_props(props).hydratable(false);
-    let runtime = tokio::runtime::Builder::new_current_thread().build().ok()?;
-    let html = tokio::task::LocalSet::new().block_on(&runtime, renderer.render());
     // The dealer's theme, resolved here as the widget will (the page's settings over the
     // definition's, contrast checked: `config::theme_settings`), so the first page wears
     // it before the wasm runs: its scheme as the attribute the stylesheet reads, its
     // custom properties as one attribute the loader sets through the CSSOM (a strict CSP
     // refuses a style attribute; static/survey-widget.js `wear`).
-    let (theme, _) = config::theme_settings(&config_theme, &def.theme);
+    let (theme, _) = config::theme_settings(&config.theme, &def.theme);
+    let runtime = tokio::runtime::Builder::new_current_thread().build().ok()?;
+    let html = if kiosk {
+        render_kiosk(&runtime, config, def, theme.logo.clone())?
+    } else {
+        let props = AppProps {
+            config: Ok(config),
+            // The browser numbers its mount points from 0; the page has one.
+            prefix: PREFIX.into(),
+            events: None,
+            root: None,
+            kiosk_started: false,
+        };
+        let renderer = yew::LocalServerRenderer::<App>::with_props(props).hydratable(false);
+        tokio::task::LocalSet::new().block_on(&runtime, renderer.render())
+    };
     let vars: String = theme
         .vars
         .iter()
@@ -86,6 +92,89 @@ pub fn first_page(
         "<div {PRERENDERED_ATTR} {FLOW_ATTR}=\"{}\"{worn}>{html}</div>",
         flow.as_str()
     ))
+}
+
+/// Where the first page goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    /// A page the collector serves (`static/boot.js` loads its widget).
+    Page,
+    /// The script tag's shadow root on a dealer's page (`static/survey-widget.js`).
+    ScriptTag,
+}
+
+/// The mount prefix of the page's one mount point (the browser numbers them from 0).
+const PREFIX: &str = "sw0";
+
+/// A kiosk's welcome screen, with its first customer's first page rendered hidden
+/// behind it: `static/boot.js` swaps them when start is tapped, so the survey shows at
+/// once even before the wasm runs, and the widget takes over the survey (`takeover`).
+#[cfg(feature = "kiosk")]
+fn render_kiosk(
+    runtime: &tokio::runtime::Runtime,
+    config: config::WidgetConfig,
+    def: survey_core::Definition,
+    logo: Option<survey_core::theme::Logo>,
+) -> Option<String> {
+    let props = kiosk::KioskFirstProps {
+        locale: def.pick_locale(config.locale_preferences.iter().map(String::as_str)),
+        def: std::rc::Rc::new(def),
+        config,
+        logo: logo.map(std::rc::Rc::new),
+    };
+    let renderer =
+        yew::LocalServerRenderer::<kiosk::KioskFirst>::with_props(props).hydratable(false);
+    Some(tokio::task::LocalSet::new().block_on(runtime, renderer.render()))
+}
+
+#[cfg(not(feature = "kiosk"))]
+fn render_kiosk(
+    _: &tokio::runtime::Runtime,
+    _: config::WidgetConfig,
+    _: survey_core::Definition,
+    _: Option<survey_core::theme::Logo>,
+) -> Option<String> {
+    None
+}
+
+#[cfg(feature = "kiosk")]
+mod kiosk {
+    use crate::components::kiosk::Welcome;
+    use crate::components::survey::Survey;
+    use crate::config::WidgetConfig;
+    use std::rc::Rc;
+    use survey_core::{Definition, Locale};
+    use yew::prelude::*;
+
+    #[derive(Properties, PartialEq)]
+    pub struct KioskFirstProps {
+        pub def: Rc<Definition>,
+        pub config: WidgetConfig,
+        pub locale: Locale,
+        pub logo: Option<Rc<survey_core::theme::Logo>>,
+    }
+
+    /// What `components::kiosk::KioskShell` shows on its welcome screen and, after the
+    /// tap, for its first customer (generation 0), with the same props; the staff
+    /// button comes with the wasm.
+    #[component]
+    pub fn KioskFirst(props: &KioskFirstProps) -> Html {
+        let config = &props.config;
+        html! {
+            <div class="sw-kiosk">
+                <Welcome def={props.def.clone()} locale={props.locale.clone()} prefix={super::PREFIX}
+                    logo={props.logo.clone()} on_start={None::<Callback<MouseEvent>>} on_locale={Callback::noop()} />
+                <div hidden=true data-sw-kiosk-survey="">
+                    <Survey def={props.def.clone()} locale={props.locale.clone()}
+                        endpoint={config.endpoint.clone()} context={config.context.clone()}
+                        url_fields={config.url_fields.clone()} mode={config.mode}
+                        prefix={format!("{}-0", super::PREFIX)} storage_key={None::<AttrValue>}
+                        logo={props.logo.clone()} beacons={config.beacons.clone().map(AttrValue::from)}
+                        flow={config.flow_for(false)} />
+                </div>
+            </div>
+        }
+    }
 }
 
 /// The prerendered first page's theme: `--sw-t-brand:#c8102e;…`, for the loader.
@@ -114,7 +203,7 @@ mod tests {
             let first = &def.pages[0].questions[0];
             for (lang, mode) in ["zh-CN", "zh-TW", "en"]
                 .into_iter()
-                .flat_map(|l| [(l, "qr"), (l, "embed")])
+                .flat_map(|l| [(l, "qr"), (l, "embed"), (l, "kiosk")])
             {
                 let html = first_page(
                     &attrs(&[
@@ -125,17 +214,20 @@ mod tests {
                     &query(&[("lang", lang)]),
                     &[],
                     false,
+                    Host::Page,
                 )
                 .unwrap_or_else(|| panic!("{id} {lang} {mode}: not rendered"));
                 let locale = survey_core::Locale::new(lang);
                 let prompt = first.text.get(&locale, &def.default_locale);
+                // A kiosk numbers its customers: the first one's survey is `sw0-0`.
+                let prefix = if mode == "kiosk" { "sw0-0" } else { "sw0" };
                 assert!(
                     html.starts_with("<div data-sw-prerendered data-sw-flow=\"page\">"),
                     "{html}"
                 );
                 assert!(html.contains(&format!("lang=\"{lang}\"")), "{id} {lang}");
                 assert!(
-                    html.contains(&format!("id=\"sw0-q-{}\"", first.id)),
+                    html.contains(&format!("id=\"{prefix}-q-{}\"", first.id)),
                     "{id} {lang}: no fieldset for {}: {html}",
                     first.id
                 );
@@ -148,22 +240,60 @@ mod tests {
     #[test]
     fn leaves_errors_and_fetched_definitions_to_the_browser() {
         let no_survey = attrs(&[("endpoint", "/v1/responses")]);
-        assert_eq!(first_page(&no_survey, &[], &[], false), None);
+        assert_eq!(first_page(&no_survey, &[], &[], false, Host::Page), None);
         let fetched = attrs(&[("definition", "/mine.json"), ("endpoint", "/v1/r")]);
-        assert_eq!(first_page(&fetched, &[], &[], false), None);
+        assert_eq!(first_page(&fetched, &[], &[], false, Host::Page), None);
         let unmapped = attrs(&[
             ("survey", "post-call"),
             ("endpoint", "/v1/r"),
             ("payload", "flat"),
             ("payload-fields", r#"{"Id":"id","X":"answers.nope"}"#),
         ]);
-        assert_eq!(first_page(&unmapped, &[], &[], false), None);
+        assert_eq!(first_page(&unmapped, &[], &[], false, Host::Page), None);
         let kiosk = attrs(&[
             ("survey", "post-service"),
             ("endpoint", "/v1/r"),
             ("mode", "kiosk"),
         ]);
-        assert_eq!(first_page(&kiosk, &[], &[], true), None);
+        assert_eq!(first_page(&kiosk, &[], &[], true, Host::ScriptTag), None);
+    }
+
+    #[test]
+    fn a_kiosk_page_gets_its_welcome_with_the_first_customers_page_behind_it() {
+        let kiosk = attrs(&[
+            ("survey", "post-service"),
+            ("endpoint", "/v1/r"),
+            ("mode", "kiosk"),
+            ("kiosk-pin", "2468"),
+        ]);
+        // A tablet whose browser says "Mobi" still gets the page flow, as the widget
+        // gives a kiosk.
+        let html =
+            first_page(&kiosk, &query(&[("lang", "en")]), &[], true, Host::Page).expect("rendered");
+        assert!(
+            html.starts_with(
+                "<div data-sw-prerendered data-sw-flow=\"page\"><div class=\"sw-kiosk\">"
+            ),
+            "{html}"
+        );
+        let welcome = html.find("sw-kiosk-welcome").expect("the welcome");
+        let survey = html
+            .find("<div data-sw-kiosk-survey=\"\" hidden=\"hidden\">")
+            .expect("the survey, hidden");
+        assert!(welcome < survey, "{html}");
+        // The start button waits for static/boot.js; ids as the kiosk's first customer's.
+        assert!(
+            html.contains(
+                "id=\"sw0-start\" disabled=\"disabled\" class=\"sw-btn sw-btn-primary sw-kiosk-start\""
+            ),
+            "{html}"
+        );
+        assert!(html.contains("id=\"sw0-0-q-p_appointment\""), "{html}");
+        // Nothing of the staff's: the PIN stays in the page's attribute only.
+        assert!(
+            !html.contains("2468") && !html.contains("sw-staff"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -173,6 +303,7 @@ mod tests {
             &[],
             &["en-GB".to_string()],
             false,
+            Host::Page,
         )
         .expect("rendered");
         assert!(html.contains("lang=\"en\""), "{html}");
@@ -188,6 +319,7 @@ mod tests {
             ]),
             &[],
             false,
+            Host::Page,
         )
         .expect("rendered");
         assert!(!html.contains("<script"), "{html}");
@@ -198,13 +330,13 @@ mod tests {
     fn a_phone_gets_the_first_question_of_the_question_flow_and_is_told_so() {
         let page = attrs(&[("survey", "post-call"), ("endpoint", "/v1/responses")]);
         let lang = query(&[("lang", "en")]);
-        let phone = first_page(&page, &lang, &[], true).expect("rendered");
+        let phone = first_page(&page, &lang, &[], true, Host::Page).expect("rendered");
         assert!(phone.starts_with("<div data-sw-prerendered data-sw-flow=\"question\">"));
         // One question: the rating, and nothing of the page's other questions.
         assert!(phone.contains("id=\"sw0-q-csat\""), "{phone}");
         assert!(!phone.contains("id=\"sw0-q-fcr\""), "{phone}");
         assert!(phone.contains("data-sw-screen=\"0-0\""), "{phone}");
-        let desk = first_page(&page, &lang, &[], false).expect("rendered");
+        let desk = first_page(&page, &lang, &[], false, Host::Page).expect("rendered");
         assert!(
             desk.contains("id=\"sw0-q-fcr\""),
             "the page flow shows the page"
@@ -215,7 +347,7 @@ mod tests {
             ("endpoint", "/v1/responses"),
             ("flow", "page"),
         ]);
-        let html = first_page(&set, &lang, &[], true).expect("rendered");
+        let html = first_page(&set, &lang, &[], true, Host::Page).expect("rendered");
         assert!(html.contains("data-sw-flow=\"page\""));
         // Post-service in the question flow: the grouped checklist is the first screen.
         let html = first_page(
@@ -223,6 +355,7 @@ mod tests {
             &lang,
             &[],
             true,
+            Host::Page,
         )
         .expect("rendered");
         for q in ["p_appointment", "p_lounge_food"] {
@@ -240,7 +373,7 @@ mod tests {
         ];
         let render = |extra: &[(&str, &str)]| {
             let all: Vec<(&str, &str)> = base.iter().chain(extra).copied().collect();
-            first_page(&attrs(&all), &query(&[]), &[], false).expect("rendered")
+            first_page(&attrs(&all), &query(&[]), &[], false, Host::Page).expect("rendered")
         };
         let html = render(&[
             ("theme-brand", "#d4af37"),

@@ -11,6 +11,11 @@
 //! script tag's fragment from `/v1/first-page` is rendered as `sw0`, the embedded
 //! widget is `swe<n>`): ids are kept without their prefix (`sw0-q-nps` → `q-nps`) and
 //! found again under the widget's own.
+//!
+//! A kiosk's markup is its welcome screen with the first customer's first page hidden
+//! behind it; `static/boot.js` swaps them on a tap of start. The kiosk then starts on
+//! its survey, and the survey's ids (`sw0-0-…`: the kiosk numbers its customers from
+//! 0) are found as any other.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement, HtmlTextAreaElement};
@@ -19,6 +24,10 @@ use web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement, HtmlTextA
 const PRERENDERED: &str = "[data-sw-prerendered]";
 /// Set on the prerendered markup by `static/boot.js` when Next was pressed there.
 const NEXT_PRESSED: &str = "data-sw-next";
+/// Set on a kiosk's prerendered markup by `static/boot.js` when the customer tapped
+/// start on its welcome: the kiosk's survey (whose ids are `<prefix>-0-…`, the first
+/// customer's) was shown then, and is what the widget takes over.
+const KIOSK_STARTED: &str = "data-sw-started";
 
 /// What the customer did in the prerendered markup.
 #[derive(Debug, Default)]
@@ -30,6 +39,8 @@ pub struct Takeover {
     /// The id of the control that had keyboard focus.
     focused: Option<String>,
     next_pressed: bool,
+    /// The kiosk's survey was started in the markup (see [`KIOSK_STARTED`]).
+    pub kiosk_started: bool,
 }
 
 impl Takeover {
@@ -39,6 +50,7 @@ impl Takeover {
         let unprefixed = |id: String| id.split_once('-').map(|(_, rest)| rest.to_string());
         let mut out = Takeover {
             next_pressed: pre.has_attribute(NEXT_PRESSED),
+            kiosk_started: pre.has_attribute(KIOSK_STARTED),
             ..Takeover::default()
         };
         if let Ok(fields) = pre.query_selector_all("input, textarea") {

@@ -40,6 +40,7 @@ pub fn page(html: &str, query: &str, accept_language: &str, phone: bool) -> Opti
         &page_params(query),
         &languages(accept_language),
         phone,
+        survey_widget::prerender::Host::Page,
     )?;
     let mut out = String::with_capacity(html.len() + first.len());
     out.push_str(&html[..mount.insert_at]);

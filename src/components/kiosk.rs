@@ -3,6 +3,7 @@ use crate::components::survey::Survey;
 use crate::config::WidgetConfig;
 use crate::i18n::{self, Msg};
 use crate::kiosk::{pin_matches, Kiosk, KioskAction, Screen};
+use crate::services::browser::now_ms as now;
 use gloo::timers::callback::Interval;
 use std::rc::Rc;
 use survey_core::{Definition, Locale};
@@ -21,10 +22,10 @@ pub struct KioskShellProps {
     /// The theme's logo, on the welcome screen and in the survey's header.
     #[prop_or_default]
     pub logo: Option<Rc<survey_core::theme::Logo>>,
-}
-
-fn now() -> u64 {
-    js_sys::Date::now() as u64
+    /// The customer tapped start on the collector's prerendered welcome before the wasm
+    /// ran (`takeover`): the kiosk starts on the survey, whose first page it took over.
+    #[prop_or_default]
+    pub started: bool,
 }
 
 /// A tablet in the waiting lounge: a welcome screen, one survey per customer, a reset
@@ -35,8 +36,14 @@ fn now() -> u64 {
 pub fn KioskShell(props: &KioskShellProps) -> Html {
     let config = &props.config;
     let kiosk = {
-        let times = config.kiosk_times;
-        use_reducer(move || Kiosk::new(times))
+        let (times, started) = (config.kiosk_times, props.started);
+        use_reducer(move || {
+            let mut kiosk = Kiosk::new(times);
+            if started {
+                kiosk.apply(KioskAction::Start { now: now() });
+            }
+            kiosk
+        })
     };
     let clock = use_state(now);
     let locale = use_state(|| props.locale.clone());
@@ -87,15 +94,8 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
                 Callback::from(move |l: Locale| locale.set(l))
             };
             html! {
-                <section class="sw sw-kiosk-welcome" lang={l.to_string()} aria-labelledby={format!("{}-welcome", props.prefix)}>
-                    { crate::components::logo::logo(props.logo.as_deref()) }
-                    <LanguageSwitch locales={props.def.locales.clone()} current={l.clone()} on_change={on_locale} />
-                    <h1 id={format!("{}-welcome", props.prefix)}>{ props.def.title.get(l, &props.def.default_locale) }</h1>
-                    <p class="sw-kiosk-lead">{ i18n::t(l, Msg::KioskWelcome) }</p>
-                    <button type="button" class="sw-btn sw-btn-primary sw-kiosk-start" onclick={on_start}>
-                        { i18n::t(l, Msg::KioskStart) }
-                    </button>
-                </section>
+                <Welcome def={props.def.clone()} locale={l.clone()} prefix={props.prefix.clone()}
+                    logo={props.logo.clone()} on_start={Some(on_start)} on_locale={on_locale} />
             }
         }
         Screen::Survey | Screen::Thanks { .. } => {
@@ -153,6 +153,42 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
         </div>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct WelcomeProps {
+    pub def: Rc<Definition>,
+    pub locale: Locale,
+    pub prefix: AttrValue,
+    #[prop_or_default]
+    pub logo: Option<Rc<survey_core::theme::Logo>>,
+    /// `None` on a server (`prerender`): the button is rendered disabled, and
+    /// `static/boot.js` enables it once it can show the first page on a tap.
+    pub on_start: Option<Callback<MouseEvent>>,
+    pub on_locale: Callback<Locale>,
+}
+
+/// The screen a kiosk waits on between customers. Also rendered by the collector into
+/// the kiosk page (`prerender`), so the tablet shows it before the wasm runs.
+#[component]
+pub fn Welcome(props: &WelcomeProps) -> Html {
+    let l = &props.locale;
+    html! {
+        <section class="sw sw-kiosk-welcome" lang={l.to_string()} aria-labelledby={format!("{}-welcome", props.prefix)}>
+            { crate::components::logo::logo(props.logo.as_deref()) }
+            <LanguageSwitch locales={props.def.locales.clone()} current={l.clone()} on_change={props.on_locale.clone()} />
+            <h1 id={format!("{}-welcome", props.prefix)}>{ props.def.title.get(l, &props.def.default_locale) }</h1>
+            <p class="sw-kiosk-lead">{ i18n::t(l, Msg::KioskWelcome) }</p>
+            <button type="button" id={format!("{}-{START_ID}", props.prefix)} class="sw-btn sw-btn-primary sw-kiosk-start"
+                disabled={props.on_start.is_none()} onclick={props.on_start.clone()}>
+                { i18n::t(l, Msg::KioskStart) }
+            </button>
+        </section>
+    }
+}
+
+/// The welcome's start button's id, after the mount prefix: the widget finds the
+/// prerendered one's focus again by it (`takeover`).
+pub const START_ID: &str = "start";
 
 /// The staff corner: closed, asking for the PIN, or open.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,8 +16,9 @@
 //! otherwise follows `Accept-Language`, as for the survey page.
 //!
 //! * `200 text/html`: the fragment, rendered by the widget's own components;
-//! * `204`: nothing to prerender (a kiosk, a fetched definition, a setting the widget
-//!   will refuse): the widget renders alone, as without this route;
+//! * `204`: nothing to prerender (a kiosk, whose welcome only its own page swaps for
+//!   the survey; a fetched definition; a setting the widget will refuse): the widget
+//!   renders alone, as without this route;
 //! * `400`: the query is not valid percent-encoded UTF-8.
 //!
 //! Public, with CORS for any origin (a `GET` without custom headers, so no preflight):
@@ -31,6 +32,7 @@ use crate::static_files::query_text;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
+use survey_widget::prerender::Host;
 
 /// The host page's parameters the fragment depends on, sent with this prefix.
 const PAGE_PREFIX: &str = "page.";
@@ -78,7 +80,7 @@ async fn render(raw: &str, headers: &HeaderMap) -> Result<Option<String>, ApiErr
     );
     // CPU work: on the blocking pool, as the survey page's prerendering.
     let html = tokio::task::spawn_blocking(move || {
-        survey_widget::prerender::first_page(&attrs, &page, &languages, phone)
+        survey_widget::prerender::first_page(&attrs, &page, &languages, phone, Host::ScriptTag)
     })
     .await
     .map_err(|_| {
