@@ -122,7 +122,7 @@ function readyProbe({ question, keyAttr, item, before, since }) {
   return { key, t: performance.now() - (since ? window.__benchT0 : 0) };
 }
 
-/** In the page: the kiosk's welcome button, once visible and enabled (by static/boot.js
+/** In the page: the kiosk's welcome button, once visible and enabled (by static/kiosk-start.js
  * on the prerendered welcome, by the widget on its own). */
 function welcomeProbe() {
   const b = document.querySelector('.sw-kiosk-start');

@@ -107,7 +107,7 @@ pub enum Host {
 const PREFIX: &str = "sw0";
 
 /// A kiosk's welcome screen, with its first customer's first page rendered hidden
-/// behind it: `static/boot.js` swaps them when start is tapped, so the survey shows at
+/// behind it: `static/kiosk-start.js` swaps them when start is tapped, so the survey shows at
 /// once even before the wasm runs, and the widget takes over the survey (`takeover`).
 #[cfg(feature = "kiosk")]
 fn render_kiosk(
@@ -139,7 +139,7 @@ fn render_kiosk(
 
 #[cfg(feature = "kiosk")]
 mod kiosk {
-    use crate::components::kiosk::Welcome;
+    use crate::components::kiosk::welcome;
     use crate::components::survey::Survey;
     use crate::config::WidgetConfig;
     use std::rc::Rc;
@@ -162,8 +162,7 @@ mod kiosk {
         let config = &props.config;
         html! {
             <div class="sw-kiosk">
-                <Welcome def={props.def.clone()} locale={props.locale.clone()} prefix={super::PREFIX}
-                    logo={props.logo.clone()} on_start={None::<Callback<MouseEvent>>} on_locale={Callback::noop()} />
+                { welcome(&props.def, &props.locale, super::PREFIX, props.logo.as_deref(), None, Callback::noop()) }
                 <div hidden=true data-sw-kiosk-survey="">
                     <Survey def={props.def.clone()} locale={props.locale.clone()}
                         endpoint={config.endpoint.clone()} context={config.context.clone()}
@@ -281,7 +280,7 @@ mod tests {
             .find("<div data-sw-kiosk-survey=\"\" hidden=\"hidden\">")
             .expect("the survey, hidden");
         assert!(welcome < survey, "{html}");
-        // The start button waits for static/boot.js; ids as the kiosk's first customer's.
+        // The start button waits for static/kiosk-start.js; ids as the kiosk's first customer's.
         assert!(
             html.contains(
                 "id=\"sw0-start\" disabled=\"disabled\" class=\"sw-btn sw-btn-primary sw-kiosk-start\""

@@ -1,11 +1,12 @@
 //! Taking over a prerendered first page (see `prerender`, served by the collector).
 //!
-//! The customer may already have chosen answers, typed, focused a field or pressed
-//! Next in the server's markup while the wasm downloaded. Before the widget renders,
-//! that is read and the markup removed; once it has rendered (in the same task, so
-//! nothing is painted in between) the same controls, found by their ids, are chosen,
-//! filled and focused again through the widget's own event handlers, and a pressed
-//! Next is pressed again. Nothing the customer did is lost or done twice.
+//! The customer may already have chosen answers, typed, focused a field, chosen a
+//! language or pressed Next in the server's markup while the wasm downloaded. Before
+//! the widget renders, that is read and the markup removed; once it has rendered (in
+//! the same task, so nothing is painted in between) the same controls, found by their
+//! ids, are chosen, filled and focused again through the widget's own event handlers,
+//! the language's button is pressed, and a pressed Next is pressed again. Nothing the
+//! customer did is lost or done twice.
 //!
 //! The markup may have been rendered with another mount prefix than the widget's (the
 //! script tag's fragment from `/v1/first-page` is rendered as `sw0`, the embedded
@@ -13,7 +14,7 @@
 //! found again under the widget's own.
 //!
 //! A kiosk's markup is its welcome screen with the first customer's first page hidden
-//! behind it; `static/boot.js` swaps them on a tap of start. The kiosk then starts on
+//! behind it; `static/kiosk-start.js` swaps them on a tap of start. The kiosk then starts on
 //! its survey, and the survey's ids (`sw0-0-…`: the kiosk numbers its customers from
 //! 0) are found as any other.
 
@@ -24,10 +25,13 @@ use web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement, HtmlTextA
 const PRERENDERED: &str = "[data-sw-prerendered]";
 /// Set on the prerendered markup by `static/boot.js` when Next was pressed there.
 const NEXT_PRESSED: &str = "data-sw-next";
-/// Set on a kiosk's prerendered markup by `static/boot.js` when the customer tapped
+/// Set on a kiosk's prerendered markup by `static/kiosk-start.js` when the customer tapped
 /// start on its welcome: the kiosk's survey (whose ids are `<prefix>-0-…`, the first
 /// customer's) was shown then, and is what the widget takes over.
 const KIOSK_STARTED: &str = "data-sw-started";
+/// Set on the prerendered markup by the loaders to the language the customer chose
+/// there; the markup's words stay as they were until the widget runs.
+const LANGUAGE: &str = "data-sw-lang";
 
 /// What the customer did in the prerendered markup.
 #[derive(Debug, Default)]
@@ -41,6 +45,8 @@ pub struct Takeover {
     next_pressed: bool,
     /// The kiosk's survey was started in the markup (see [`KIOSK_STARTED`]).
     pub kiosk_started: bool,
+    /// The language chosen in the markup (see [`LANGUAGE`]).
+    language: Option<String>,
 }
 
 impl Takeover {
@@ -51,6 +57,7 @@ impl Takeover {
         let mut out = Takeover {
             next_pressed: pre.has_attribute(NEXT_PRESSED),
             kiosk_started: pre.has_attribute(KIOSK_STARTED),
+            language: pre.get_attribute(LANGUAGE),
             ..Takeover::default()
         };
         if let Ok(fields) = pre.query_selector_all("input, textarea") {
@@ -123,6 +130,17 @@ impl Takeover {
             init.set_bubbles(true);
             if let Ok(event) = web_sys::Event::new_with_event_init_dict("input", &init) {
                 let _ = el.dispatch_event(&event);
+            }
+        }
+        // The widget's own language button, pressed as the customer pressed its twin.
+        if let Some(button) = self.language.as_deref().and_then(|lang| {
+            host.query_selector(&format!(".sw-lang-btn[lang=\"{}\"]", css_string(lang)))
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        }) {
+            if button.get_attribute("aria-pressed").as_deref() != Some("true") {
+                button.click();
             }
         }
         if let Some(el) = self

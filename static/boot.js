@@ -10,23 +10,15 @@ document.addEventListener('submit', (event) => {
     pre.setAttribute('data-sw-next', '');
   }
 }, true);
-
-// A kiosk's page comes with its welcome screen prerendered and the first customer's
-// first page hidden behind it (src/prerender.rs). A tap on start shows that page at
-// once, as the widget would, with focus on its title; the widget starts on it when it
-// runs (src/takeover.rs). The button is served disabled until this listener is here.
+// A language chosen there is remembered too (shown pressed), and chosen again once the
+// widget runs, which changes the words (src/takeover.rs; survey-widget.js does the same).
 document.addEventListener('click', (event) => {
-  const start = event.target.closest && event.target.closest('[data-sw-prerendered] .sw-kiosk-start');
-  const pre = start && start.closest('[data-sw-prerendered]');
-  const survey = pre && pre.querySelector('[data-sw-kiosk-survey]');
-  if (!survey) return;
-  pre.setAttribute('data-sw-started', '');
-  start.closest('.sw-kiosk-welcome').remove();
-  survey.hidden = false;
-  const title = survey.querySelector('.sw-page-title');
-  if (title) title.focus();
+  const button = event.target.closest && event.target.closest('[data-sw-prerendered] .sw-lang-btn');
+  const pre = button && button.closest('[data-sw-prerendered]');
+  if (!pre) return;
+  pre.setAttribute('data-sw-lang', button.lang);
+  for (const b of pre.querySelectorAll('.sw-lang-btn')) b.setAttribute('aria-pressed', String(b.lang === button.lang));
 });
-for (const start of document.querySelectorAll('[data-sw-prerendered] .sw-kiosk-start')) start.disabled = false;
 
 // A module per mode (Cargo.toml's features): the full one when a mount point is a phone
 // interview or a dealer's own definition, else the kiosk's for a kiosk, else the

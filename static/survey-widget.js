@@ -139,6 +139,15 @@
         pre.setAttribute('data-sw-next', '');
       }
     }, true);
+    // A language chosen there: remembered and shown pressed, chosen again once the widget
+    // runs (as static/boot.js; src/takeover.rs).
+    container.addEventListener('click', (event) => {
+      const button = event.target.closest && event.target.closest('[data-sw-prerendered] .sw-lang-btn');
+      const pre = button && button.closest('[data-sw-prerendered]');
+      if (!pre) return;
+      pre.setAttribute('data-sw-lang', button.lang);
+      for (const b of pre.querySelectorAll('.sw-lang-btn')) b.setAttribute('aria-pressed', String(b.lang === button.lang));
+    });
     Promise.all([firstPage(options), styled]).then(([html]) => {
       if (!html || started || destroyed) return;
       try { container.innerHTML = html; } catch { /* a Trusted Types policy: the widget renders alone */ }

@@ -93,10 +93,14 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
                 let locale = locale.clone();
                 Callback::from(move |l: Locale| locale.set(l))
             };
-            html! {
-                <Welcome def={props.def.clone()} locale={l.clone()} prefix={props.prefix.clone()}
-                    logo={props.logo.clone()} on_start={Some(on_start)} on_locale={on_locale} />
-            }
+            welcome(
+                &props.def,
+                l,
+                &props.prefix,
+                props.logo.as_deref(),
+                Some(on_start),
+                on_locale,
+            )
         }
         Screen::Survey | Screen::Thanks { .. } => {
             let banner = match (kiosk.screen, countdown) {
@@ -154,32 +158,28 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct WelcomeProps {
-    pub def: Rc<Definition>,
-    pub locale: Locale,
-    pub prefix: AttrValue,
-    #[prop_or_default]
-    pub logo: Option<Rc<survey_core::theme::Logo>>,
-    /// `None` on a server (`prerender`): the button is rendered disabled, and
-    /// `static/boot.js` enables it once it can show the first page on a tap.
-    pub on_start: Option<Callback<MouseEvent>>,
-    pub on_locale: Callback<Locale>,
-}
-
 /// The screen a kiosk waits on between customers. Also rendered by the collector into
-/// the kiosk page (`prerender`), so the tablet shows it before the wasm runs.
-#[component]
-pub fn Welcome(props: &WelcomeProps) -> Html {
-    let l = &props.locale;
+/// the kiosk page (`prerender`), so the tablet shows it before the wasm runs; there
+/// `on_start` is `None` and the button is rendered disabled, for `static/kiosk-start.js` to
+/// enable once it can show the first page on a tap. A function, not a component: it
+/// has no state of its own, and a component's machinery costs the kiosk's module
+/// about a kilobyte of gzip.
+pub fn welcome(
+    def: &Definition,
+    l: &Locale,
+    prefix: &str,
+    logo: Option<&survey_core::theme::Logo>,
+    on_start: Option<Callback<MouseEvent>>,
+    on_locale: Callback<Locale>,
+) -> Html {
     html! {
-        <section class="sw sw-kiosk-welcome" lang={l.to_string()} aria-labelledby={format!("{}-welcome", props.prefix)}>
-            { crate::components::logo::logo(props.logo.as_deref()) }
-            <LanguageSwitch locales={props.def.locales.clone()} current={l.clone()} on_change={props.on_locale.clone()} />
-            <h1 id={format!("{}-welcome", props.prefix)}>{ props.def.title.get(l, &props.def.default_locale) }</h1>
+        <section class="sw sw-kiosk-welcome" lang={l.to_string()} aria-labelledby={format!("{prefix}-welcome")}>
+            { crate::components::logo::logo(logo) }
+            <LanguageSwitch locales={def.locales.clone()} current={l.clone()} on_change={on_locale} />
+            <h1 id={format!("{prefix}-welcome")}>{ def.title.get(l, &def.default_locale) }</h1>
             <p class="sw-kiosk-lead">{ i18n::t(l, Msg::KioskWelcome) }</p>
-            <button type="button" id={format!("{}-{START_ID}", props.prefix)} class="sw-btn sw-btn-primary sw-kiosk-start"
-                disabled={props.on_start.is_none()} onclick={props.on_start.clone()}>
+            <button type="button" id={format!("{prefix}-{START_ID}")} class="sw-btn sw-btn-primary sw-kiosk-start"
+                disabled={on_start.is_none()} onclick={on_start}>
                 { i18n::t(l, Msg::KioskStart) }
             </button>
         </section>

@@ -68,6 +68,22 @@ test('on another origin the first page shows before the wasm, and what was chose
   await page.context().close();
 });
 
+test('on another origin a language chosen in the first page is the widget\'s when it runs', async () => {
+  const page = await newPage(browser, PHONE, { locale: 'en-US' });
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(dealerUrl());
+  const pre = page.locator('[data-sw-prerendered]');
+  await pre.locator('.sw-lang-btn[lang="zh-TW"]').click();
+  assert.equal(await pre.locator('.sw-lang-btn[lang="zh-TW"]').getAttribute('aria-pressed'), 'true');
+  release();
+  await pre.waitFor({ state: 'detached' });
+  await until(async () => (await page.locator('.sw[lang]').first().getAttribute('lang')) === 'zh-TW', 'zh-TW');
+  assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
+});
+
 test('/v1/first-page: a fragment with CORS, 204 where nothing can be prerendered, 400 for a broken query', async () => {
   const ok = await fetch(`${collector.url}/v1/first-page?survey=post-call&locale=zh-TW&endpoint=/v1/responses&mode=embed`,
     { headers: { Origin: 'http://dealer.example' } });

@@ -21,7 +21,7 @@ let browser;
 before(async () => { collector = await startCollector(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); await collector?.stop(); });
 
-/** The kiosk page with its wasm held back until `release()`; once boot.js has enabled start. */
+/** The kiosk page with its wasm held back until `release()`; once kiosk-start.js has enabled start. */
 async function openHeld(options = {}) {
   const page = await newPage(browser, KIOSK, { locale: 'zh-CN', hasTouch: true, ...options });
   if (options.clock) await page.clock.install();
@@ -29,7 +29,7 @@ async function openHeld(options = {}) {
   const released = new Promise((r) => { release = r; });
   await page.route('**/survey_widget_kiosk_bg-*.wasm', async (route) => { await released; await route.continue(); });
   await page.goto(`${collector.url}/static/kiosk.html`);
-  await until(() => page.locator('[data-sw-prerendered] .sw-kiosk-start').isEnabled(), 'start enabled by boot.js');
+  await until(() => page.locator('[data-sw-prerendered] .sw-kiosk-start').isEnabled(), 'start enabled by kiosk-start.js');
   return { page, release, pre: page.locator('[data-sw-prerendered]') };
 }
 
@@ -109,5 +109,22 @@ test('without a tap the widget brings its own welcome, and keyboard focus stays 
   await page.keyboard.press('Enter');
   await page.locator('.sw-page-title').waitFor();
   assert.equal(await page.locator('.sw-progress-label').innerText(), '第 1 页，共 10 页');
+  await page.context().close();
+});
+
+test('a language tapped on the prerendered welcome is the survey\'s, and the next customer starts in the default', async () => {
+  const { page, release, pre } = await openHeld({ clock: true });
+  await pre.locator('.sw-kiosk-welcome .sw-lang-btn[lang="en"]').tap();
+  await pre.locator('.sw-kiosk-start').tap();
+  // The words change when the widget runs; the choice is kept until then.
+  assert.equal(await pre.locator('.sw-header .sw-lang-btn[lang="en"]').getAttribute('aria-pressed'), 'true');
+  release();
+  await widgetRunning(page);
+  await page.locator('.sw-staff-btn').waitFor();
+  await until(async () => (await page.locator('.sw-kiosk .sw').first().getAttribute('lang')) === 'en', 'English');
+  assert.equal(await page.locator('.sw-progress-label').innerText(), 'Page 1 of 10');
+  await page.clock.runFor(91_000);
+  await page.getByRole('button', { name: '开始评价' }).waitFor();
+  assert.deepEqual(page.consoleErrors, []);
   await page.context().close();
 });

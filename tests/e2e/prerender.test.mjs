@@ -119,3 +119,21 @@ for (const lang of ['zh-CN', 'zh-TW', 'en']) {
     await page.context().close();
   });
 }
+
+test('a language chosen before the widget runs is shown pressed, and is the widget\'s when it runs', async () => {
+  const { page, release } = await openHeld('/?lang=zh-CN');
+  const pre = page.locator('[data-sw-prerendered]');
+  await pre.locator('.sw-lang-btn[lang="en"]').click();
+  assert.equal(await pre.locator('.sw-lang-btn[lang="en"]').getAttribute('aria-pressed'), 'true');
+  assert.equal(await pre.locator('.sw-lang-btn[lang="zh-CN"]').getAttribute('aria-pressed'), 'false');
+  release();
+  await until(async () => (await pre.count()) === 0, 'the widget to take over');
+  await until(async () => (await page.locator('[data-survey-widget] .sw').getAttribute('lang')) === 'en', 'English');
+  assert.match(await page.locator('.sw-progress-label').innerText(), /of/);
+  await completeSurvey(page);
+  await page.locator('.sw-done').waitFor();
+  const row = await until(() => collector.rows().at(-1), 'the stored row');
+  assert.equal(JSON.parse(row.payload).locale, 'en');
+  assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
+});
