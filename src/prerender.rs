@@ -88,6 +88,7 @@ pub fn first_page(
             theme.scheme.as_str()
         )
     };
+    // static/survey-widget.js takes a fragment only if it starts like this.
     Some(format!(
         "<div {PRERENDERED_ATTR} {FLOW_ATTR}=\"{}\"{worn}>{html}</div>",
         flow.as_str()

@@ -94,8 +94,11 @@
     const page = new URLSearchParams(location.search);
     for (const key of ['lang', 'mode', 'survey', 'flow']) if (page.has(key)) url.searchParams.set(`page.${key}`, page.get(key));
     if (url.href.length > 4000) return Promise.resolve('');
+    // Only the collector's fragment: a file host that answers every path with its own
+    // page (a single-page app's fallback) must not put that page in the widget.
     return fetch(url, { credentials: 'omit' })
       .then((r) => (r.status === 200 && /^text\/html/.test(r.headers.get('content-type') || '') ? r.text() : ''))
+      .then((html) => (html.startsWith('<div data-sw-prerendered') ? html : ''))
       .catch(() => '');
   }
 

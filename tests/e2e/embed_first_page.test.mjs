@@ -5,7 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { PHONE, startCollector, launchBrowser, newPage, completeSurvey, answerPageWithFirstOptions, until } from './support.mjs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { DIST, PHONE, startCollector, launchBrowser, newPage, completeSurvey, answerPageWithFirstOptions, until } from './support.mjs';
 
 let collector;
 let browser;
@@ -82,6 +84,49 @@ test('on another origin a language chosen in the first page is the widget\'s whe
   await until(async () => (await page.locator('.sw[lang]').first().getAttribute('lang')) === 'zh-TW', 'zh-TW');
   assert.deepEqual(page.consoleErrors, []);
   await page.context().close();
+});
+
+test('files on a host that answers every path with its own page: none of it shows in the widget', async () => {
+  // The dealer copied dist/ onto their own site, whose server answers any unknown path
+  // with its home page (200 text/html), /v1/first-page included.
+  const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+  const site = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://site').pathname);
+    const file = join(DIST, normalize(path));
+    if (path === '/survey.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dealer</title>
+<link rel="icon" href="data:,"></head><body><main><h1>Dealer site</h1></main>
+<script src="/static/survey-widget.js" data-survey="post-service"
+  data-endpoint="${collector.url}/v1/responses" data-locale="en" async></script></body></html>`);
+    } else if (file.startsWith(DIST) && existsSync(file) && statSync(file).isFile() && TYPES[extname(file)]) {
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] });
+      createReadStream(file).pipe(res);
+    } else {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html><body><h1>Welcome to our dealership</h1><p>SITE-HOME</p></body></html>');
+    }
+  });
+  await new Promise((r) => site.listen(0, '127.0.0.1', r));
+  try {
+    const page = await newPage(browser, PHONE, { locale: 'en-US' });
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+    const asked = page.waitForResponse((r) => r.url().includes('/v1/first-page'));
+    await page.goto(`http://127.0.0.1:${site.address().port}/survey.html`);
+    assert.equal((await asked).status(), 200, 'the site answered with its home page');
+    await page.waitForTimeout(300);
+    const shadowText = () => page.evaluate(() => [...document.querySelectorAll('*')].map((e) => e.shadowRoot?.textContent || '').join(''));
+    assert.doesNotMatch(await shadowText(), /SITE-HOME/, 'the site\'s page is not in the widget');
+    release();
+    await page.locator('.sw-form fieldset.sw-q').first().waitFor();
+    assert.doesNotMatch(await shadowText(), /SITE-HOME/);
+    assert.deepEqual(page.consoleErrors, []);
+    await page.context().close();
+  } finally {
+    await new Promise((r) => site.close(r));
+  }
 });
 
 test('/v1/first-page: a fragment with CORS, 204 where nothing can be prerendered, 400 for a broken query', async () => {
