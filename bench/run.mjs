@@ -242,13 +242,14 @@ function scenarios(collector, server) {
       viewport: PHONE, ours: { base: collector.url, path: '/?lang=zh-CN' }, theirs,
     },
     embed: {
-      // Another origin (another host name, another port): nothing can be prerendered,
-      // the widget's files come from the collector's origin with CORS.
-      title: 'one script tag on a dealer\'s page of another origin (no prerender)',
+      // Another origin (another host name, another port): the dealer's page is not
+      // prerendered; the widget's files and the first page (/v1/first-page) come from
+      // the collector's origin with CORS.
+      title: 'one script tag on a dealer\'s page of another origin (first page from /v1/first-page)',
       viewport: PHONE, ours: { base: server.url.replace('127.0.0.1', 'localhost'), path: '/dealer/' }, theirs,
     },
     kiosk: {
-      title: 'kiosk page on a 1280x800 tablet: welcome screen, tap, first question',
+      title: 'kiosk page on a 1280x800 tablet: prerendered welcome screen, tap, first question',
       viewport: KIOSK, ours: { base: collector.url, path: '/static/kiosk.html', kiosk: true }, theirs,
     },
   };
