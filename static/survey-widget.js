@@ -81,22 +81,11 @@
    * The survey's first page as HTML from the collector the files came from
    * (`GET /v1/first-page`, collector/src/routes/first_page.rs), asked for while the wasm
    * loads, so the customer can read and answer it meanwhile; the widget takes it over
-   * (src/takeover.rs). With the files hosted elsewhere, from the collector the
-   * responses go to, when the endpoint is one (`…/v1/responses`). Resolves to '' when
-   * there is none (a kiosk, a fetched definition, no collector): the widget then
-   * renders alone, as before.
+   * (src/takeover.rs). Resolves to '' when there is none (files hosted elsewhere, a
+   * kiosk, a fetched definition): the widget then renders alone, as before.
    */
   function firstPage(options) {
-    let collector = '';
-    try {
-      const endpoint = new URL(String(options.endpoint ?? ''), location.href);
-      if (/^https?:$/.test(endpoint.protocol) && endpoint.pathname.endsWith('/v1/responses')) collector = new URL('../', endpoint).href;
-    } catch { /* not a URL: the widget says so */ }
-    return fragment(root, options).then((html) => (html || !collector || collector === root.href ? html : fragment(collector, options)));
-  }
-
-  function fragment(base, options) {
-    const url = new URL('v1/first-page', base);
+    const url = new URL('v1/first-page', root);
     for (const [key, value] of Object.entries(options)) {
       if (typeof value === 'string') url.searchParams.set(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value);
     }
