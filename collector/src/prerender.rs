@@ -246,9 +246,24 @@ mod tests {
     }
 
     #[test]
-    fn the_kiosk_page_is_left_to_the_browser() {
+    fn the_kiosk_page_gets_its_welcome_with_the_first_page_behind_it() {
         assert!(mount_point(KIOSK).is_some());
-        assert_eq!(page(KIOSK, "", "", true), None);
+        // A tablet whose browser says it is a phone still gets the kiosk's page flow.
+        let page = page(KIOSK, "", "en", true).expect("prerendered");
+        let (_, inside) = page
+            .split_once("data-idle-seconds=\"90\">")
+            .expect("the mount point");
+        assert!(
+            inside.starts_with(
+                "<div data-sw-prerendered data-sw-flow=\"page\"><div class=\"sw-kiosk\"><section lang=\"en\""
+            ),
+            "{inside}"
+        );
+        assert!(inside.contains("class=\"sw sw-kiosk-welcome\""), "{inside}");
+        assert!(
+            inside.contains("<div data-sw-kiosk-survey=\"\" hidden=\"hidden\">"),
+            "{inside}"
+        );
     }
 
     #[test]
