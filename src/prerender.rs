@@ -39,8 +39,8 @@ pub fn first_page(
     let (config, _warnings) = config::parse(attrs, query, languages);
     let mut config = config.ok()?;
     let kiosk = config.mode == Mode::Kiosk;
-    // A kiosk is a tablet in the lounge: the page flow whatever its browser says.
-    let flow = config.flow_for(phone && !kiosk);
+    // A kiosk goes a page at a time whatever its browser says (`flow_for`).
+    let flow = config.flow_for(phone);
     config.flow = Some(flow);
     let SurveySource::BuiltIn(id) = &config.source else {
         return None;
@@ -140,8 +140,7 @@ fn render_kiosk(
 
 #[cfg(feature = "kiosk")]
 mod kiosk {
-    use crate::components::kiosk::welcome;
-    use crate::components::survey::Survey;
+    use crate::components::kiosk::{welcome, CustomerSurvey};
     use crate::config::WidgetConfig;
     use std::rc::Rc;
     use survey_core::{Definition, Locale};
@@ -157,20 +156,26 @@ mod kiosk {
 
     /// What `components::kiosk::KioskShell` shows on its welcome screen and, after the
     /// tap, for its first customer (generation 0), with the same props; the staff
-    /// button comes with the wasm.
+    /// button comes with the wasm. The survey carries the kiosk's idle time for
+    /// `static/kiosk-start.js`, which reloads a page whose wasm never came.
     #[component]
     pub fn KioskFirst(props: &KioskFirstProps) -> Html {
         let config = &props.config;
+        let survey = CustomerSurvey {
+            def: &props.def,
+            config,
+            locale: &props.locale,
+            prefix: super::PREFIX,
+            generation: 0,
+            logo: props.logo.clone(),
+            events: None,
+            on_finished: None,
+        };
         html! {
             <div class="sw-kiosk">
                 { welcome(&props.def, &props.locale, super::PREFIX, props.logo.as_deref(), None, Callback::noop()) }
-                <div hidden=true data-sw-kiosk-survey="">
-                    <Survey def={props.def.clone()} locale={props.locale.clone()}
-                        endpoint={config.endpoint.clone()} context={config.context.clone()}
-                        url_fields={config.url_fields.clone()} mode={config.mode}
-                        prefix={format!("{}-0", super::PREFIX)} storage_key={None::<AttrValue>}
-                        logo={props.logo.clone()} beacons={config.beacons.clone().map(AttrValue::from)}
-                        flow={config.flow_for(false)} />
+                <div hidden=true data-sw-kiosk-survey="" data-sw-idle-ms={config.kiosk_times.idle_ms.to_string()}>
+                    { survey.render() }
                 </div>
             </div>
         }
@@ -277,10 +282,12 @@ mod tests {
             "{html}"
         );
         let welcome = html.find("sw-kiosk-welcome").expect("the welcome");
-        let survey = html
-            .find("<div data-sw-kiosk-survey=\"\" hidden=\"hidden\">")
-            .expect("the survey, hidden");
+        let survey = html.find("<div data-sw-kiosk-survey").expect("the survey");
         assert!(welcome < survey, "{html}");
+        // Hidden, with the idle time the widget would use (data-idle-seconds, checked).
+        let tag = &html[survey..survey + html[survey..].find('>').expect("its tag")];
+        assert!(tag.contains(" hidden=\"hidden\""), "{tag}");
+        assert!(tag.contains(" data-sw-idle-ms=\"90000\""), "{tag}");
         // The start button waits for static/kiosk-start.js; ids as the kiosk's first customer's.
         assert!(
             html.contains(

@@ -87,6 +87,9 @@
   function firstPage(options) {
     const url = new URL('v1/first-page', root);
     for (const [key, value] of Object.entries(options)) {
+      // Headers (an API key) and a kiosk's device key change nothing on the first page
+      // and are not for a URL, which access logs keep.
+      if (key === 'endpointHeaders' || key === 'deviceKey') continue;
       if (typeof value === 'string') url.searchParams.set(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), value);
     }
     // The host page's parameters that change what the first page shows (config.rs

@@ -261,7 +261,9 @@ mod tests {
         );
         assert!(inside.contains("class=\"sw sw-kiosk-welcome\""), "{inside}");
         assert!(
-            inside.contains("<div data-sw-kiosk-survey=\"\" hidden=\"hidden\">"),
+            inside.contains(
+                "<div data-sw-kiosk-survey=\"\" data-sw-idle-ms=\"90000\" hidden=\"hidden\">"
+            ),
             "{inside}"
         );
     }

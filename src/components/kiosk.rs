@@ -129,15 +129,19 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
                 }
                 _ => html! {},
             };
+            let survey = CustomerSurvey {
+                def: &props.def,
+                config,
+                locale: l,
+                prefix: &props.prefix,
+                generation: kiosk.generation,
+                logo: props.logo.clone(),
+                events: props.events.clone(),
+                on_finished: Some(on_finished),
+            };
             html! {
                 <>
-                    <Survey key={kiosk.generation} def={props.def.clone()} locale={l.clone()}
-                        endpoint={config.endpoint.clone()} context={config.context.clone()}
-                        url_fields={config.url_fields.clone()} mode={config.mode}
-                        prefix={format!("{}-{}", props.prefix, kiosk.generation)} storage_key={None::<AttrValue>}
-                        on_finished={on_finished} events={props.events.clone()} logo={props.logo.clone()}
-                        beacons={config.beacons.clone().map(AttrValue::from)}
-                        flow={config.flow_for(false)} />
+                    { survey.render() }
                     { banner }
                 </>
             }
@@ -186,8 +190,38 @@ pub fn welcome(
     }
 }
 
-/// The welcome's start button's id, after the mount prefix: the widget finds the
-/// prerendered one's focus again by it (`takeover`).
+/// One customer's survey on a kiosk, as `KioskShell` shows it and as the collector
+/// prerenders the first customer's (generation 0) behind the welcome: one place for
+/// its props and ids (`<prefix>-<generation>-…`), which the takeover must find again.
+pub struct CustomerSurvey<'a> {
+    pub def: &'a Rc<Definition>,
+    pub config: &'a WidgetConfig,
+    pub locale: &'a Locale,
+    pub prefix: &'a str,
+    /// The kiosk's count of customers: the survey's key and part of its ids.
+    pub generation: u32,
+    pub logo: Option<Rc<survey_core::theme::Logo>>,
+    pub events: Option<web_sys::EventTarget>,
+    pub on_finished: Option<Callback<()>>,
+}
+
+impl CustomerSurvey<'_> {
+    pub fn render(self) -> Html {
+        let config = self.config;
+        html! {
+            <Survey key={self.generation} def={self.def.clone()} locale={self.locale.clone()}
+                endpoint={config.endpoint.clone()} context={config.context.clone()}
+                url_fields={config.url_fields.clone()} mode={config.mode}
+                prefix={format!("{}-{}", self.prefix, self.generation)} storage_key={None::<AttrValue>}
+                on_finished={self.on_finished} events={self.events} logo={self.logo}
+                beacons={config.beacons.clone().map(AttrValue::from)}
+                flow={config.flow_for(false)} />
+        }
+    }
+}
+
+/// The welcome's start button's id, after the mount prefix: a keyboard's focus on the
+/// prerendered one is found again on the widget's by it (`takeover` keeps ids).
 pub const START_ID: &str = "start";
 
 /// The staff corner: closed, asking for the PIN, or open.

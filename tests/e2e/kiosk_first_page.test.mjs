@@ -128,3 +128,41 @@ test('a language tapped on the prerendered welcome is the survey\'s, and the nex
   assert.deepEqual(page.consoleErrors, []);
   await page.context().close();
 });
+
+test('a language tapped on the prerendered welcome without start: the widget\'s welcome comes up in it', async () => {
+  const { page, release, pre } = await openHeld();
+  await pre.locator('.sw-kiosk-welcome .sw-lang-btn[lang="en"]').tap();
+  release();
+  await widgetRunning(page);
+  await page.getByRole('button', { name: 'Start', exact: true }).waitFor();
+  assert.equal(await page.locator('.sw-kiosk-welcome').getAttribute('lang'), 'en');
+  await page.context().close();
+});
+
+test('after start the heading keeps focus when the widget takes over', async () => {
+  const { page, release, pre } = await openHeld();
+  await pre.locator('.sw-kiosk-start').tap();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'sw0-0-heading');
+  release();
+  await widgetRunning(page);
+  await page.locator('.sw-staff-btn').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'sw0-0-heading');
+  await page.context().close();
+});
+
+test('a customer who answers before a wasm that never comes and walks away: the page loads again, with nothing of theirs', async () => {
+  const { page, pre } = await openHeld({ clock: true }); // never released
+  await pre.locator('.sw-kiosk-start').tap();
+  await pre.locator('fieldset.sw-q .sw-choices label.sw-choice').first().tap();
+  assert.equal(await page.locator('input:checked').count(), 1);
+  // Still answering: no reload inside the idle time.
+  await page.clock.runFor(60_000);
+  assert.equal(await pre.getAttribute('data-sw-started'), '');
+  const reloaded = page.waitForEvent('load');
+  await page.clock.runFor(31_000);
+  await reloaded;
+  await until(() => page.locator('[data-sw-prerendered] .sw-kiosk-start').isEnabled(), 'start enabled again');
+  assert.equal(await page.locator('[data-sw-prerendered]').getAttribute('data-sw-started'), null);
+  assert.equal(await page.locator('input:checked').count(), 0, 'nothing of the last customer');
+  await page.context().close();
+});

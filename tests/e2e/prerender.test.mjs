@@ -54,7 +54,7 @@ test('the first page is in the HTML, in the language asked for, escaped', async 
   // A kiosk gets its welcome, the first page hidden behind it (kiosk_first_page.test.mjs).
   const kiosk = await (await fetch(`${collector.url}/?mode=kiosk&lang=en`)).text();
   assert.match(kiosk, /<div data-sw-prerendered data-sw-flow="page"><div class="sw-kiosk"><section lang="en" [^>]*class="sw sw-kiosk-welcome">/);
-  assert.match(kiosk, /<div data-sw-kiosk-survey="" hidden="hidden"><div lang="en" data-sw-close="Close" class="sw">/);
+  assert.match(kiosk, /<div data-sw-kiosk-survey="" data-sw-idle-ms="90000" hidden="hidden"><div lang="en" data-sw-close="Close" class="sw">/);
 });
 
 test('answers, focus and Next given before the widget runs carry over into the response', async () => {

@@ -34,6 +34,8 @@ async function open(name, query = '') {
   page.warnings = [];
   page.on('console', (m) => { if (m.type() === 'warning') page.warnings.push(m.text()); });
   page.posts = [];
+  page.firstPages = [];
+  page.on('request', (r) => { if (r.url().includes('/v1/first-page')) page.firstPages.push(r.url()); });
   await page.route('**/hook', async (route) => {
     const r = route.request();
     page.posts.push({ headers: r.headers(), body: r.postData() });
@@ -59,6 +61,10 @@ test('data-endpoint-headers: the routing header is sent', async () => {
   await until(() => page.posts.length, 'the post');
   assert.equal(page.posts[0].headers['x-dealer-route'], 'north-7');
   assert.equal(JSON.parse(page.posts[0].body).format, 'survey-response/1');
+  // The first page was asked for without the headers (an API key has no place in a URL).
+  assert.equal(page.firstPages.length, 1);
+  assert.doesNotMatch(page.firstPages[0], /north-7|endpoint-headers/i);
+  assert.match(page.firstPages[0], /survey=post-call/);
   await page.context().close();
 });
 
