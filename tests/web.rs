@@ -35,6 +35,7 @@ fn mount(attrs: &[(&str, &str)], query: &[(&str, &str)]) -> web_sys::Element {
             prefix: "t".into(),
             events: None,
             root: None,
+            kiosk_started: false,
         },
     )
     .render();
