@@ -34,14 +34,21 @@ after(async () => {
 
 const dealerUrl = () => `http://localhost:${dealer.address().port}/`;
 
-test('on another origin the first page shows before the wasm, and what was chosen there and an early Next carry over', async () => {
+/** A phone on `url` with every wasm held back until `release()`; `before(page)` runs
+ * before the page is opened. */
+async function openHeld(url, before = async () => {}) {
   const page = await newPage(browser, PHONE, { locale: 'en-US' });
-  // Hold the wasm until the customer has answered the first page.
   let release;
   const held = new Promise((r) => { release = r; });
   await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
-  await page.goto(dealerUrl());
-  const pre = page.locator('[data-sw-prerendered]');
+  await before(page);
+  await page.goto(url);
+  return { page, release, pre: page.locator('[data-sw-prerendered]') };
+}
+
+test('on another origin the first page shows before the wasm, and what was chosen there and an early Next carry over', async () => {
+  // The wasm waits until the customer has answered the first page.
+  const { page, release, pre } = await openHeld(dealerUrl());
   await pre.locator('fieldset.sw-q').first().waitFor();
   assert.equal(await page.locator('.sw-form:not([data-sw-prerendered] *)').count(), 0, 'the widget is not running yet');
   // Answer every question of page 1 in the fragment with its LAST option (the rest of
@@ -71,12 +78,7 @@ test('on another origin the first page shows before the wasm, and what was chose
 });
 
 test('on another origin a language chosen in the first page is the widget\'s when it runs', async () => {
-  const page = await newPage(browser, PHONE, { locale: 'en-US' });
-  let release;
-  const held = new Promise((r) => { release = r; });
-  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
-  await page.goto(dealerUrl());
-  const pre = page.locator('[data-sw-prerendered]');
+  const { page, release, pre } = await openHeld(dealerUrl());
   await pre.locator('.sw-lang-btn[lang="zh-TW"]').click();
   assert.equal(await pre.locator('.sw-lang-btn[lang="zh-TW"]').getAttribute('aria-pressed'), 'true');
   release();
@@ -109,26 +111,25 @@ test('files on a host that answers every path with its own page: none of it show
   });
   await new Promise((r) => site.listen(0, '127.0.0.1', r));
   try {
-    const page = await newPage(browser, PHONE, { locale: 'en-US' });
-    // Everything ever put into a shadow root, seen as it happens.
-    await page.addInitScript(() => {
-      window.__shadowSeen = '';
-      const attach = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (init) {
-        const root = attach.call(this, init);
-        new MutationObserver(() => { window.__shadowSeen += root.textContent; })
-          .observe(root, { childList: true, subtree: true, characterData: true });
-        return root;
-      };
+    // Everything ever put into a shadow root is seen as it happens. The wasm waits until
+    // the loader has had the site's answer and the stylesheet (the fragment would go in
+    // then), so anything it put in would be seen before the widget.
+    let asked;
+    let styled;
+    const { page, release } = await openHeld(`http://127.0.0.1:${site.address().port}/survey.html`, async (p) => {
+      await p.addInitScript(() => {
+        window.__shadowSeen = '';
+        const attach = Element.prototype.attachShadow;
+        Element.prototype.attachShadow = function (init) {
+          const root = attach.call(this, init);
+          new MutationObserver(() => { window.__shadowSeen += root.textContent; })
+            .observe(root, { childList: true, subtree: true, characterData: true });
+          return root;
+        };
+      });
+      asked = p.waitForResponse((r) => r.url().includes('/v1/first-page'));
+      styled = p.waitForResponse((r) => r.url().endsWith('/static/survey.css'));
     });
-    // The wasm waits until the loader has had the site's answer and the stylesheet (the
-    // fragment would go in then), so anything it put in would be seen before the widget.
-    let release;
-    const held = new Promise((r) => { release = r; });
-    await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
-    const asked = page.waitForResponse((r) => r.url().includes('/v1/first-page'));
-    const styled = page.waitForResponse((r) => r.url().endsWith('/static/survey.css'));
-    await page.goto(`http://127.0.0.1:${site.address().port}/survey.html`);
     assert.equal((await asked).status(), 200, 'the site answered with its home page');
     await (await styled).finished();
     await (await asked).finished();
