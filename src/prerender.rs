@@ -46,7 +46,7 @@ pub fn first_page(
         return None;
     };
     // The script tag's loader does not swap a kiosk's welcome for its survey.
-    if kiosk && (host == Host::ScriptTag || !cfg!(feature = "kiosk")) {
+    if kiosk && host == Host::ScriptTag {
         return None;
     }
     // A problem is the browser's to show and log (as `app::Loader` does); an error box
@@ -71,8 +71,7 @@ pub fn first_page(
             root: None,
             kiosk_started: false,
         };
-        let renderer = yew::LocalServerRenderer::<App>::with_props(props).hydratable(false);
-        tokio::task::LocalSet::new().block_on(&runtime, renderer.render())
+        render::<App>(&runtime, props)
     };
     let vars: String = theme
         .vars
@@ -107,9 +106,20 @@ pub enum Host {
 /// The mount prefix of the page's one mount point (the browser numbers them from 0).
 const PREFIX: &str = "sw0";
 
+/// `C` rendered to HTML by Yew's server renderer, not to be hydrated (the widget renders
+/// afresh and takes over what the customer did: `takeover`).
+fn render<C: yew::BaseComponent>(
+    runtime: &tokio::runtime::Runtime,
+    props: C::Properties,
+) -> String {
+    let renderer = yew::LocalServerRenderer::<C>::with_props(props).hydratable(false);
+    tokio::task::LocalSet::new().block_on(runtime, renderer.render())
+}
+
 /// A kiosk's welcome screen, with its first customer's first page rendered hidden
-/// behind it: `static/kiosk-start.js` swaps them when start is tapped, so the survey shows at
-/// once even before the wasm runs, and the widget takes over the survey (`takeover`).
+/// behind it: `static/kiosk-start.js` swaps them when start is tapped, so the survey
+/// shows at once even before the wasm runs, and the widget takes over the survey
+/// (`takeover`). `None` in a build without the kiosk.
 #[cfg(feature = "kiosk")]
 fn render_kiosk(
     runtime: &tokio::runtime::Runtime,
@@ -123,9 +133,7 @@ fn render_kiosk(
         config,
         logo: logo.map(std::rc::Rc::new),
     };
-    let renderer =
-        yew::LocalServerRenderer::<kiosk::KioskFirst>::with_props(props).hydratable(false);
-    Some(tokio::task::LocalSet::new().block_on(runtime, renderer.render()))
+    Some(render::<kiosk::KioskFirst>(runtime, props))
 }
 
 #[cfg(not(feature = "kiosk"))]
@@ -288,7 +296,8 @@ mod tests {
         let tag = &html[survey..survey + html[survey..].find('>').expect("its tag")];
         assert!(tag.contains(" hidden=\"hidden\""), "{tag}");
         assert!(tag.contains(" data-sw-idle-ms=\"90000\""), "{tag}");
-        // The start button waits for static/kiosk-start.js; ids as the kiosk's first customer's.
+        // The start button waits for static/kiosk-start.js; the ids are the kiosk's
+        // first customer's.
         assert!(
             html.contains(
                 "id=\"sw0-start\" disabled=\"disabled\" class=\"sw-btn sw-btn-primary sw-kiosk-start\""
