@@ -14,9 +14,9 @@
 //! found again under the widget's own.
 //!
 //! A kiosk's markup is its welcome screen with the first customer's first page hidden
-//! behind it; `static/kiosk-start.js` swaps them on a tap of start. The kiosk then starts on
-//! its survey, and the survey's ids (`sw0-0-…`: the kiosk numbers its customers from
-//! 0) are found as any other.
+//! behind it; `static/kiosk-start.js` swaps them on a tap of start. The kiosk then
+//! starts on its survey, and the survey's ids (`sw0-0-…`: the kiosk numbers its
+//! customers from 0) are found as any other.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement, HtmlTextAreaElement};
@@ -25,9 +25,9 @@ use web_sys::{Element, HtmlElement, HtmlFormElement, HtmlInputElement, HtmlTextA
 const PRERENDERED: &str = "[data-sw-prerendered]";
 /// Set on the prerendered markup by `static/boot.js` when Next was pressed there.
 const NEXT_PRESSED: &str = "data-sw-next";
-/// Set on a kiosk's prerendered markup by `static/kiosk-start.js` when the customer tapped
-/// start on its welcome: the kiosk's survey (whose ids are `<prefix>-0-…`, the first
-/// customer's) was shown then, and is what the widget takes over.
+/// Set on a kiosk's prerendered markup by `static/kiosk-start.js` when the customer
+/// tapped start on its welcome: the kiosk's survey (whose ids are `<prefix>-0-…`, the
+/// first customer's) was shown then, and is what the widget takes over.
 const KIOSK_STARTED: &str = "data-sw-started";
 /// Set on the prerendered markup by the loaders to the language the customer chose
 /// there; the markup's words stay as they were until the widget runs.

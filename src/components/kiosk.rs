@@ -164,10 +164,10 @@ pub fn KioskShell(props: &KioskShellProps) -> Html {
 
 /// The screen a kiosk waits on between customers. Also rendered by the collector into
 /// the kiosk page (`prerender`), so the tablet shows it before the wasm runs; there
-/// `on_start` is `None` and the button is rendered disabled, for `static/kiosk-start.js` to
-/// enable once it can show the first page on a tap. A function, not a component: it
-/// has no state of its own, and a component's machinery costs the kiosk's module
-/// about a kilobyte of gzip.
+/// `on_start` is `None` and the button is rendered disabled, for
+/// `static/kiosk-start.js` to enable once it can show the first page on a tap. A
+/// function, not a component: it has no state of its own, and a component's machinery
+/// costs the kiosk's module about a kilobyte of gzip.
 pub fn welcome(
     def: &Definition,
     l: &Locale,
